@@ -1,0 +1,164 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** bigint columns come back from pg as strings; we keep them as strings in TS. */
+type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+
+export interface SiteSelectors {
+  /** CSS selector of each entry on the list page (a row / card). */
+  item: string;
+  /** Within an entry: the link (href is read); defaults to the first `a[href]`. */
+  link?: string;
+  /** Within an entry: the title text; defaults to the link's text. */
+  title?: string;
+  /** Within an entry: the date text. */
+  date?: string;
+  /** On the detail page: the main text. When absent the detail page is not fetched. */
+  text?: string;
+}
+
+export interface DepartmentsTable {
+  id: Generated<number>;
+  name: string;
+  kind: ColumnType<DepartmentKind, DepartmentKind | undefined, DepartmentKind>;
+  parent_id: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface FetchAllowlistTable {
+  id: Generated<number>;
+  host_port: string;
+  note: ColumnType<string, string | undefined, string>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface SourcesTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  kind: SourceKind;
+  media_type: ColumnType<MediaType, MediaType | undefined, MediaType>;
+  region: ColumnType<string, string | undefined, string>;
+  charset: string | null;
+  selectors: ColumnType<SiteSelectors | null, string | null | undefined, string | null>;
+  poll_interval_s: ColumnType<number, number | undefined, number>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  etag: string | null;
+  last_modified: string | null;
+  body_hash: string | null;
+  status: ColumnType<FetchStatus, FetchStatus | undefined, FetchStatus>;
+  status_message: ColumnType<string, string | undefined, string>;
+  http_status: number | null;
+  last_fetch_at: Date | null;
+  last_success_at: Date | null;
+  last_new_item_at: Date | null;
+  next_fetch_at: GeneratedTimestamp;
+  failure_score: ColumnType<number, number | undefined, number>;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  selector_misses: ColumnType<number, number | undefined, number>;
+  typical_gap_s: number | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SourceFetchesTable {
+  id: Generated<Int8>;
+  source_id: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status: FetchStatus;
+  http_status: number | null;
+  items_seen: ColumnType<number, number | undefined, number>;
+  items_new: ColumnType<number, number | undefined, number>;
+  message: ColumnType<string, string | undefined, string>;
+}
+
+export interface StoriesTable {
+  id: Generated<Int8>;
+  title: string;
+  simhash: Int8;
+  band0: number;
+  band1: number;
+  band2: number;
+  band3: number;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  item_count: ColumnType<number, number | undefined, number>;
+  source_count: ColumnType<number, number | undefined, number>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ItemsTable {
+  id: Generated<Int8>;
+  source_id: number;
+  story_id: Int8 | null;
+  url_key: string;
+  url: string;
+  guid: string | null;
+  title: string;
+  text: ColumnType<string, string | undefined, string>;
+  author: ColumnType<string, string | undefined, string>;
+  published_at: Timestamp;
+  published_at_estimated: ColumnType<boolean, boolean | undefined, boolean>;
+  fetched_at: Timestamp;
+  simhash: Int8;
+  negativity: ColumnType<number, number | undefined, number>;
+  matched_rule_ids: ColumnType<number[], number[] | undefined, number[]>;
+  matched_words: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface RulesTable {
+  id: Generated<number>;
+  name: string;
+  expression: string;
+  scope: ColumnType<RuleScope, RuleScope | undefined, RuleScope>;
+  negative_only: ColumnType<boolean, boolean | undefined, boolean>;
+  suggested_level: ColumnType<Level, Level | undefined, Level>;
+  suggested_category: ColumnType<Category, Category | undefined, Category>;
+  suggested_department_id: number | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface AlertsTable {
+  id: Generated<Int8>;
+  story_id: Int8;
+  status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
+  rule_ids: ColumnType<number[], number[] | undefined, number[]>;
+  matched_words: ColumnType<string[], string[] | undefined, string[]>;
+  suggested_level: ColumnType<Level, Level | undefined, Level>;
+  suggested_category: ColumnType<Category, Category | undefined, Category>;
+  suggested_department_id: number | null;
+  negativity: ColumnType<number, number | undefined, number>;
+  spike: ColumnType<boolean, boolean | undefined, boolean>;
+  spike_at: Date | null;
+  dismiss_reason: DismissReason | null;
+  dismissed_at: Date | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface DB {
+  departments: DepartmentsTable;
+  fetch_allowlist: FetchAllowlistTable;
+  sources: SourcesTable;
+  source_fetches: SourceFetchesTable;
+  stories: StoriesTable;
+  items: ItemsTable;
+  rules: RulesTable;
+  alerts: AlertsTable;
+}
+
+export type Source = Selectable<SourcesTable>;
+export type NewSource = Insertable<SourcesTable>;
+export type SourceUpdate = Updateable<SourcesTable>;
+export type Item = Selectable<ItemsTable>;
+export type NewItem = Insertable<ItemsTable>;
+export type Story = Selectable<StoriesTable>;
+export type Rule = Selectable<RulesTable>;
+export type NewRule = Insertable<RulesTable>;
+export type Alert = Selectable<AlertsTable>;
+export type Department = Selectable<DepartmentsTable>;

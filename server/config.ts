@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+// Configuration is read once per process from the environment, validated, and every problem
+// printed with the variable's name. Units are in the names.
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  DEMO: bool.default(true),
+  DEMO_SITE_PORT: port.default(3100),
+  DEMO_PUBLISH_INTERVAL_MS: positiveInt.default(4000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('od'),
+  CRAWL_CONCURRENCY: positiveInt.default(8),
+  CRAWL_TIMEOUT_MS: positiveInt.default(20_000),
+  CRAWL_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  CRAWL_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  CRAWL_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  CRAWL_PER_HOST_CONCURRENCY: positiveInt.default(1),
+  CRAWL_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  CRAWL_BACKOFF_MAX_S: positiveInt.default(6 * 3600),
+  SCHEDULER_TICK_MS: positiveInt.default(5000),
+  USER_AGENT: z.string().min(1).default('OpinionDesk/0.1 (+government public-opinion monitor; contact: site admin)'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration / 配置错误:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment. Empty strings count as unset. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') cleaned[key] = v.trim();
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(cleaned[String(i.path[0])] ?? '')}: ${i.message}`),
+    );
+  }
+  return parsed.data;
+}
