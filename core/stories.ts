@@ -1,0 +1,69 @@
+import { bands, hamming } from './simhash.js';
+
+// Grouping near-duplicate items into stories: pure, over fingerprints already in hand.
+
+export interface StoryCandidate {
+  id: string;
+  simhash: bigint;
+}
+
+export type StoryAssignment = { kind: 'existing'; storyId: string } | { kind: 'new'; index: number };
+
+/**
+ * Assigns each item to the nearest candidate story within maxDistance, or to a new story. Items of
+ * the same batch group with each other too: a new story founded by an earlier item of the batch is
+ * a candidate for later ones. `index` numbers the new stories 0..n-1 in founding order.
+ */
+export function groupIntoStories(
+  items: readonly { simhash: bigint }[],
+  candidates: readonly StoryCandidate[],
+  maxDistance: number,
+): { assignments: StoryAssignment[]; founders: number[] } {
+  const index = new BandIndex<StoryAssignment>();
+  for (const c of candidates) index.add(c.simhash, { kind: 'existing', storyId: c.id });
+  const assignments: StoryAssignment[] = [];
+  const founders: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const h = items[i].simhash;
+    const near = index.nearest(h, maxDistance);
+    if (near) {
+      assignments.push(near);
+    } else {
+      const a: StoryAssignment = { kind: 'new', index: founders.length };
+      founders.push(i);
+      index.add(h, a);
+      assignments.push(a);
+    }
+  }
+  return { assignments, founders };
+}
+
+/** Four exact-match band maps; any fingerprint within distance 3 shares at least one band. */
+export class BandIndex<T> {
+  private readonly maps: Map<number, { h: bigint; v: T }[]>[] = [new Map(), new Map(), new Map(), new Map()];
+
+  add(h: bigint, v: T): void {
+    const bs = bands(h);
+    for (let b = 0; b < 4; b++) {
+      const list = this.maps[b].get(bs[b]);
+      if (list) list.push({ h, v });
+      else this.maps[b].set(bs[b], [{ h, v }]);
+    }
+  }
+
+  nearest(h: bigint, maxDistance: number): T | undefined {
+    const bs = bands(h);
+    let best: T | undefined;
+    let bestD = maxDistance + 1;
+    for (let b = 0; b < 4; b++) {
+      for (const e of this.maps[b].get(bs[b]) ?? []) {
+        const d = hamming(h, e.h);
+        if (d < bestD) {
+          bestD = d;
+          best = e.v;
+        }
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+import type { Source } from '../schema.js';
+import type { FetchStatus } from '../../core/vocabulary.js';
+
+/** Sources whose next fetch is due, oldest first. */
+export async function listDueSources(db: Db, now: Date, limit: number): Promise<{ id: number; nextFetchAt: Date }[]> {
+  const rows = await db
+    .selectFrom('sources')
+    .select(['id', 'next_fetch_at'])
+    .where('enabled', '=', true)
+    .where('next_fetch_at', '<=', now)
+    .orderBy('next_fetch_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, nextFetchAt: r.next_fetch_at }));
+}
+
+/**
+ * Takes the source's lease for one crawl: only when it is due (or already held by this same job,
+ * as after a stalled job is retried). Pushes next_fetch_at past the lease so no scheduler
+ * enqueues it again meanwhile; a crashed crawl is retried when the lease runs out.
+ */
+export async function claimSource(db: Db, id: number, jobId: string, now: Date, leaseMs: number): Promise<Source | undefined> {
+  return db
+    .updateTable('sources')
+    .set({ next_fetch_at: new Date(now.getTime() + leaseMs), claimed_by: jobId })
+    .where('id', '=', id)
+    .where('enabled', '=', true)
+    .where((eb) => eb.or([eb('next_fetch_at', '<=', now), eb('claimed_by', '=', jobId)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function loadAllowlist(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('fetch_allowlist').select('host_port').execute();
+  return new Set(rows.map((r) => r.host_port.toLowerCase()));
+}
+
+export interface FetchRecord {
+  sourceId: number;
+  jobId: string;
+  startedAt: Date;
+  durationMs: number;
+  status: FetchStatus;
+  httpStatus: number | null;
+  message: string;
+  itemsSeen: number;
+  itemsNew: number;
+  nextFetchAt: Date;
+  failureScore: number;
+  consecutiveFailures: number;
+  now: Date;
+  /** Only on a success with a body. */
+  validators?: { etag: string | null; lastModified: string | null; bodyHash: string | null };
+  selectorMisses?: number;
+  typicalGapS?: number | null;
+}
+
+/** How many fetches of history each source keeps. */
+export const FETCH_HISTORY_KEPT = 200;
+
+/** Writes the outcome of one fetch on the source and its history, releasing the lease. */
+export async function recordFetch(db: Db, r: FetchRecord): Promise<void> {
+  const success = r.status === 'ok' || r.status === 'not_modified';
+  await db
+    .updateTable('sources')
+    .set({
+      status: r.status,
+      status_message: r.message,
+      http_status: r.httpStatus,
+      last_fetch_at: r.now,
+      ...(success ? { last_success_at: r.now } : {}),
+      ...(r.itemsNew > 0 ? { last_new_item_at: r.now } : {}),
+      ...(r.typicalGapS !== undefined ? { typical_gap_s: r.typicalGapS } : {}),
+      ...(r.validators ? { etag: r.validators.etag, last_modified: r.validators.lastModified, body_hash: r.validators.bodyHash } : {}),
+      ...(r.selectorMisses !== undefined ? { selector_misses: r.selectorMisses } : {}),
+      next_fetch_at: r.nextFetchAt,
+      failure_score: r.failureScore,
+      consecutive_failures: r.consecutiveFailures,
+      claimed_by: null,
+      updated_at: r.now,
+    })
+    .where('id', '=', r.sourceId)
+    .where((eb) => eb.or([eb('claimed_by', '=', r.jobId), eb('claimed_by', 'is', null)]))
+    .execute();
+  await db
+    .insertInto('source_fetches')
+    .values({
+      source_id: r.sourceId,
+      started_at: r.startedAt,
+      duration_ms: r.durationMs,
+      status: r.status,
+      http_status: r.httpStatus,
+      items_seen: r.itemsSeen,
+      items_new: r.itemsNew,
+      message: r.message,
+    })
+    .execute();
+  await sql`
+    delete from source_fetches
+    where source_id = ${r.sourceId}
+      and id < (select id from source_fetches where source_id = ${r.sourceId}
+                order by id desc offset ${FETCH_HISTORY_KEPT - 1} limit 1)`.execute(db);
+}
+
+/** Version of the enabled rule set: changes whenever a rule is added, edited or removed. */
+export async function rulesVersion(db: Db): Promise<string> {
+  const r = await sql<{ v: string }>`
+    select count(*)::text || ':' || coalesce(max(extract(epoch from updated_at))::text, '0') || ':' || coalesce(sum(id)::text, '0') as v
+    from rules where enabled`.execute(db);
+  return r.rows[0]?.v ?? '';
+}
+
+export async function loadEnabledRules(db: Db) {
+  return db.selectFrom('rules').selectAll().where('enabled', '=', true).orderBy('id').execute();
+}

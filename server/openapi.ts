@@ -1,0 +1,88 @@
+// OpenAPI: the document at /api/openapi.json is generated from the very zod schemas that validate
+// requests, using @hono/zod-openapi. Each route is a `createRoute({...})` value (method, path,
+// request schemas, response schemas, and later a per-route `middleware` for roles) registered with
+// `router.openapi(route, handler)`; the handler receives already-validated, typed input via
+// `c.req.valid(...)`, and its `c.json(body, status)` is type-checked against the declared response.
+// We chose this over assembling a document from `z.toJSONSchema` by hand because the route table,
+// the validation and the document cannot drift apart, and the chained routers keep `AppType` typed
+// for the dashboard's `hc` client. Validation failures are thrown from the shared `defaultHook` and
+// rendered by the one error handler in errors.ts.
+import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
+import type { ZodError } from 'zod';
+import { validationError } from './errors.js';
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** An unexpected error, kept for the request log line. */
+    error?: unknown;
+  };
+}
+
+const defaultHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
+  if (!result.success) throw validationError(result.error as ZodError);
+  return undefined;
+};
+
+/** Every module builds its routes on one of these; validation errors become 400 VALIDATION. */
+export function createRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(['NOT_FOUND', 'VALIDATION', 'FORBIDDEN', 'CONFLICT', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL']),
+      message: z.string(),
+      messageZh: z.string(),
+      requestId: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+function errorResponse(description: string) {
+  return { description, content: { 'application/json': { schema: ErrorSchema } } };
+}
+
+/** Declared error responses (documentation only: the error handler produces them). */
+export const errors = {
+  400: errorResponse('请求参数不正确 / validation failed'),
+  404: errorResponse('不存在 / not found'),
+  409: errorResponse('状态冲突 / conflict'),
+} as const;
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A required JSON request body (required: true makes a missing or non-JSON body a validation error). */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+/** Path parameter of a serial (int4) id. */
+export const IntIdParams = z.object({
+  id: z.coerce.number().int().min(1).max(2_147_483_647).openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
+
+/** Path parameter of a bigserial id, kept as a decimal string. */
+export const BigIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}$/, { params: { messageZh: '必须是正整数编号' } })
+    .openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
+});
+
+export const DeletedSchema = z.object({ id: z.union([z.number(), z.string()]), deleted: z.literal(true) }).openapi('Deleted');
+
+export function openApiConfig() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Opinion Desk 舆情回应台 API',
+      version: '0.1.0',
+      description: 'JSON over HTTP. camelCase keys; ids of bigint tables are strings. Errors: {error: {code, message, messageZh, requestId, details?}}.',
+    },
+  };
+}

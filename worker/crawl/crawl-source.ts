@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/client.js';
+import type { Source } from '../../db/schema.js';
+import { claimSource, loadAllowlist, recordFetch } from '../../db/repos/crawl-state.js';
+import { ingestItems, knownUrlKeys, type IngestItem } from '../../db/repos/ingest.js';
+import { decodeBody } from '../../core/charset.js';
+import { canonicalUrl } from '../../core/url.js';
+import { htmlToText } from '../../core/html.js';
+import { parseItemDate } from '../../core/dates.js';
+import { simhash } from '../../core/simhash.js';
+import { negativity } from '../../core/sentiment.js';
+import { matchItem } from '../../core/rules/index.js';
+import { nextSchedule, updateTypicalGap } from '../../core/schedule.js';
+import type { FetchStatus } from '../../core/vocabulary.js';
+import { guardedFetch, type FetchOptions, type FetchResult } from './fetch.js';
+import { parseFeed, parseSiteList, extractDetail, type ParsedEntry } from './parse.js';
+import type { HostLimiter } from './host-limiter.js';
+import type { RuleCache } from '../rules-cache.js';
+import type { AppEvent } from '../queues.js';
+import type { Logger } from '../../server/logger.js';
+
+export interface CrawlSettings {
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  backoffMaxS: number;
+  /** How long a claimed source stays leased to one crawl before another may take it. */
+  leaseMs: number;
+  /** Detail pages fetched per crawl of a site source; the rest keep their list-page text. */
+  maxDetailPages: number;
+}
+
+export interface CrawlDeps {
+  db: Db;
+  logger: Logger;
+  settings: CrawlSettings;
+  limiter: HostLimiter;
+  rules: RuleCache;
+  publish: (ev: AppEvent) => Promise<void>;
+  now: () => Date;
+  /** DNS override for tests; production uses the system resolver. */
+  resolve?: FetchOptions['resolve'];
+}
+
+export interface CrawlOutcome {
+  sourceId: number;
+  status: FetchStatus | 'skipped';
+  itemsSeen: number;
+  itemsNew: number;
+}
+
+class CrawlFailure extends Error {
+  constructor(
+    public readonly status: FetchStatus,
+    message: string,
+    public readonly httpStatus: number | null = null,
+    public readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One crawl of one source, as a linear pipeline: claim → fetch → decode → parse → normalise →
+ * drop known → fingerprint + match → store (one transaction) → publish. Fetch and parse failures
+ * are data: written on the source with its backoff, never thrown. Database errors are thrown so
+ * the job retries; nothing is half-written because the items and the source row commit together.
+ */
+export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: string): Promise<CrawlOutcome> {
+  const startedAt = deps.now();
+  const t0 = performance.now();
+  const source = await claimSource(deps.db, sourceId, jobId, startedAt, deps.settings.leaseMs);
+  if (!source) return { sourceId, status: 'skipped', itemsSeen: 0, itemsNew: 0 };
+
+  let status: FetchStatus = 'ok';
+  let httpStatus: number | null = null;
+  let message = '';
+  let retryAfterMs: number | undefined;
+  let itemsSeen = 0;
+  let events: AppEvent[] = [];
+  let itemsNew = 0;
+  try {
+    const allow = await loadAllowlist(deps.db);
+    const fetched = await fetchWith(deps, source, source.url, allow, true);
+    httpStatus = fetched.kind === 'error' ? fetched.httpStatus : fetched.httpStatus;
+    if (fetched.kind === 'error') throw new CrawlFailure(fetched.status, fetched.message, fetched.httpStatus, fetched.retryAfterMs);
+    if (fetched.kind === 'not_modified') {
+      status = 'not_modified';
+      message = 'Not modified (304)';
+      await finish(deps, source, jobId, { startedAt, t0, status, httpStatus, message, itemsSeen, itemsNew });
+      return { sourceId, status, itemsSeen, itemsNew };
+    }
+    const bodyHash = createHash('sha1').update(fetched.body).digest('hex');
+    const validators = { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash };
+    if (source.body_hash === bodyHash) {
+      status = 'not_modified';
+      message = 'Body unchanged';
+      await finish(deps, source, jobId, { startedAt, t0, status, httpStatus, message, itemsSeen, itemsNew, validators });
+      return { sourceId, status, itemsSeen, itemsNew };
+    }
+    const { text } = decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: source.charset });
+    const entries = await parseEntries(source, text, fetched.finalUrl);
+    itemsSeen = entries.length;
+    const selectorMisses = source.kind === 'site' ? (entries.length === 0 ? source.selector_misses + 1 : 0) : undefined;
+    if (source.kind === 'site' && entries.length === 0) {
+      throw new CrawlFailure('selector_empty', 'The list selector matched no entries', httpStatus);
+    }
+    const fresh = await dropKnown(deps.db, source, entries, fetched.finalUrl);
+    const now = deps.now();
+    const items = await buildItems(deps, source, fresh, now, allow);
+    const ruleSet = await deps.rules.get();
+    const typicalGapS = items.length > 0 ? updateTypicalGap(source.typical_gap_s, source.last_new_item_at, now) : undefined;
+    await deps.db.transaction().execute(async (trx) => {
+      const result = await ingestItems(trx, items, ruleSet.suggestions, now);
+      itemsNew = result.inserted;
+      events = result.events;
+      await finish({ ...deps, db: trx }, source, jobId, {
+        startedAt,
+        t0,
+        status,
+        httpStatus,
+        message: `${itemsSeen} entries, ${itemsNew} new`,
+        itemsSeen,
+        itemsNew,
+        validators,
+        selectorMisses,
+        typicalGapS: itemsNew > 0 ? typicalGapS : undefined,
+      });
+    });
+    message = `${itemsSeen} entries, ${itemsNew} new`;
+  } catch (err) {
+    if (!(err instanceof CrawlFailure)) throw err;
+    status = err.status;
+    message = err.message;
+    httpStatus = err.httpStatus;
+    retryAfterMs = err.retryAfterMs;
+    await finish(deps, source, jobId, {
+      startedAt,
+      t0,
+      status,
+      httpStatus,
+      message,
+      itemsSeen,
+      itemsNew: 0,
+      retryAfterMs,
+      selectorMisses: status === 'selector_empty' ? source.selector_misses + 1 : undefined,
+    });
+  }
+  for (const ev of events) await deps.publish(ev).catch(() => {});
+  await deps.publish({ type: 'source.updated', sourceId }).catch(() => {});
+  deps.logger.info(
+    { source_id: sourceId, status, http_status: httpStatus, duration_ms: Math.round(performance.now() - t0), items_seen: itemsSeen, items_new: itemsNew },
+    'Crawl finished',
+  );
+  return { sourceId, status, itemsSeen, itemsNew };
+}
+
+interface FinishInput {
+  startedAt: Date;
+  t0: number;
+  status: FetchStatus;
+  httpStatus: number | null;
+  message: string;
+  itemsSeen: number;
+  itemsNew: number;
+  retryAfterMs?: number;
+  validators?: { etag: string | null; lastModified: string | null; bodyHash: string | null };
+  selectorMisses?: number;
+  typicalGapS?: number | null;
+}
+
+async function finish(deps: CrawlDeps, source: Source, jobId: string, f: FinishInput): Promise<void> {
+  const now = deps.now();
+  const sched = nextSchedule({
+    pollIntervalS: source.poll_interval_s,
+    failureScore: source.failure_score,
+    consecutiveFailures: source.consecutive_failures,
+    status: f.status,
+    now,
+    backoffMaxS: deps.settings.backoffMaxS,
+    retryAfterMs: f.retryAfterMs,
+    jitter: ((source.id * 2654435761) % 1000) / 1000,
+  });
+  await recordFetch(deps.db, {
+    sourceId: source.id,
+    jobId,
+    startedAt: f.startedAt,
+    durationMs: Math.round(performance.now() - f.t0),
+    status: f.status,
+    httpStatus: f.httpStatus,
+    message: f.message,
+    itemsSeen: f.itemsSeen,
+    itemsNew: f.itemsNew,
+    nextFetchAt: sched.nextFetchAt,
+    failureScore: sched.failureScore,
+    consecutiveFailures: sched.consecutiveFailures,
+    now,
+    validators: f.validators,
+    selectorMisses: f.selectorMisses,
+    typicalGapS: f.typicalGapS,
+  });
+}
+
+function fetchWith(deps: CrawlDeps, source: Source, url: string, allow: Set<string>, conditional: boolean): Promise<FetchResult> {
+  let host = '';
+  try {
+    host = new URL(url).host.toLowerCase();
+  } catch {
+    host = url;
+  }
+  const s = deps.settings;
+  return deps.limiter.run(host, () =>
+    guardedFetch(url, {
+      timeoutMs: s.timeoutMs,
+      connectTimeoutMs: s.connectTimeoutMs,
+      maxBytes: s.maxBytes,
+      maxRedirects: s.maxRedirects,
+      userAgent: s.userAgent,
+      etag: conditional ? source.etag : null,
+      lastModified: conditional ? source.last_modified : null,
+      isAllowed: (hostPort) => allow.has(hostPort.toLowerCase()),
+      resolve: deps.resolve,
+    }),
+  );
+}
+
+async function parseEntries(source: Source, text: string, baseUrl: string): Promise<ParsedEntry[]> {
+  try {
+    if (source.kind === 'feed') return await parseFeed(text);
+    if (!source.selectors) throw new Error('Site source has no selectors');
+    return parseSiteList(text, baseUrl, source.selectors);
+  } catch (err) {
+    throw new CrawlFailure('parse_error', `Parse error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500));
+  }
+}
+
+interface KeyedEntry {
+  entry: ParsedEntry;
+  urlKey: string;
+  url: string;
+}
+
+/** Normalises links and drops entries already stored, before any costly work. */
+async function dropKnown(db: Db, source: Source, entries: ParsedEntry[], baseUrl: string): Promise<KeyedEntry[]> {
+  const keyed: KeyedEntry[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const url = entry.link ? canonicalUrl(entry.link, baseUrl) : null;
+    const key = url ?? (entry.guid ? `guid:${source.id}:${entry.guid}` : null);
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    keyed.push({ entry, urlKey: key, url: url ?? source.url });
+  }
+  const known = await knownUrlKeys(
+    db,
+    keyed.map((k) => k.urlKey),
+  );
+  return keyed.filter((k) => !known.has(k.urlKey));
+}
+
+async function buildItems(deps: CrawlDeps, source: Source, fresh: KeyedEntry[], now: Date, allow: Set<string>): Promise<IngestItem[]> {
+  const ruleSet = await deps.rules.get();
+  const detailSelector = source.kind === 'site' ? source.selectors?.text : undefined;
+  const items: IngestItem[] = [];
+  let details = 0;
+  for (const k of fresh) {
+    let content = k.entry.content;
+    if (detailSelector && details < deps.settings.maxDetailPages) {
+      details++;
+      const page = await fetchWith(deps, source, k.url, allow, false);
+      if (page.kind === 'body') {
+        const { text } = decodeBody({ bytes: page.body, contentType: page.contentType, override: source.charset });
+        content = extractDetail(text, detailSelector) || content;
+      }
+    }
+    const title = htmlToText(k.entry.title).slice(0, 500) || '（无标题）';
+    const text = htmlToText(content).slice(0, 100_000);
+    const date = parseItemDate(k.entry.published, now);
+    const neg = negativity(`${title}\n${text}`);
+    items.push({
+      sourceId: source.id,
+      urlKey: k.urlKey,
+      url: k.url,
+      guid: k.entry.guid,
+      title,
+      text,
+      author: (k.entry.author ?? '').slice(0, 200),
+      publishedAt: date.date,
+      publishedAtEstimated: date.estimated,
+      fetchedAt: now,
+      simhash: simhash(`${title}\n${text}`),
+      negativity: neg,
+      hits: matchItem(ruleSet.compiled, { title, text, negativity: neg }),
+    });
+  }
+  return items;
+}
