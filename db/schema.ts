@@ -5,6 +5,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** bigint columns come back from pg as strings; we keep them as strings in TS. */
 type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+type GeneratedInt8 = ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
 
 export interface SiteSelectors {
   /** CSS selector of each entry on the list page (a row / card). */
@@ -66,7 +67,7 @@ export interface SourcesTable {
 }
 
 export interface SourceFetchesTable {
-  id: Generated<Int8>;
+  id: GeneratedInt8;
   source_id: number;
   started_at: Timestamp;
   duration_ms: number;
@@ -78,7 +79,7 @@ export interface SourceFetchesTable {
 }
 
 export interface StoriesTable {
-  id: Generated<Int8>;
+  id: GeneratedInt8;
   title: string;
   simhash: Int8;
   band0: number;
@@ -93,7 +94,7 @@ export interface StoriesTable {
 }
 
 export interface ItemsTable {
-  id: Generated<Int8>;
+  id: GeneratedInt8;
   source_id: number;
   story_id: Int8 | null;
   url_key: string;
@@ -126,7 +127,7 @@ export interface RulesTable {
 }
 
 export interface AlertsTable {
-  id: Generated<Int8>;
+  id: GeneratedInt8;
   story_id: Int8;
   status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
   rule_ids: ColumnType<number[], number[] | undefined, number[]>;

@@ -11,7 +11,7 @@ const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
   PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   DEMO: bool.default(true),

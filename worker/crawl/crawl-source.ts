@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import type { Source } from '../../db/schema.js';
 import { claimSource, loadAllowlist, recordFetch } from '../../db/repos/crawl-state.js';
-import { ingestItems, knownUrlKeys, type IngestItem } from '../../db/repos/ingest.js';
+import { ingestItems, knownUrlKeys, type IngestItem, type IngestResult } from '../../db/repos/ingest.js';
 import { decodeBody } from '../../core/charset.js';
 import { canonicalUrl } from '../../core/url.js';
 import { htmlToText } from '../../core/html.js';
@@ -81,16 +81,16 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
   let itemsSeen = 0;
   let events: AppEvent[] = [];
   let itemsNew = 0;
-  try {
+  const run = async (): Promise<void> => {
     const allow = await loadAllowlist(deps.db);
     const fetched = await fetchWith(deps, source, source.url, allow, true);
-    httpStatus = fetched.kind === 'error' ? fetched.httpStatus : fetched.httpStatus;
+    httpStatus = fetched.httpStatus;
     if (fetched.kind === 'error') throw new CrawlFailure(fetched.status, fetched.message, fetched.httpStatus, fetched.retryAfterMs);
     if (fetched.kind === 'not_modified') {
       status = 'not_modified';
       message = 'Not modified (304)';
       await finish(deps, source, jobId, { startedAt, t0, status, httpStatus, message, itemsSeen, itemsNew });
-      return { sourceId, status, itemsSeen, itemsNew };
+      return;
     }
     const bodyHash = createHash('sha1').update(fetched.body).digest('hex');
     const validators = { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash };
@@ -98,7 +98,7 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
       status = 'not_modified';
       message = 'Body unchanged';
       await finish(deps, source, jobId, { startedAt, t0, status, httpStatus, message, itemsSeen, itemsNew, validators });
-      return { sourceId, status, itemsSeen, itemsNew };
+      return;
     }
     const { text } = decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: source.charset });
     const entries = await parseEntries(source, text, fetched.finalUrl);
@@ -107,29 +107,27 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
     if (source.kind === 'site' && entries.length === 0) {
       throw new CrawlFailure('selector_empty', 'The list selector matched no entries', httpStatus);
     }
-    const fresh = await dropKnown(deps.db, source, entries, fetched.finalUrl);
-    const now = deps.now();
-    const items = await buildItems(deps, source, fresh, now, allow);
-    const ruleSet = await deps.rules.get();
-    const typicalGapS = items.length > 0 ? updateTypicalGap(source.typical_gap_s, source.last_new_item_at, now) : undefined;
-    await deps.db.transaction().execute(async (trx) => {
-      const result = await ingestItems(trx, items, ruleSet.suggestions, now);
-      itemsNew = result.inserted;
-      events = result.events;
+    const stored = await storeEntries(deps, source, entries, fetched.finalUrl, allow, async (trx, result, now) => {
+      const typicalGapS = result.inserted > 0 ? updateTypicalGap(source.typical_gap_s, source.last_new_item_at, now) : undefined;
       await finish({ ...deps, db: trx }, source, jobId, {
         startedAt,
         t0,
         status,
         httpStatus,
-        message: `${itemsSeen} entries, ${itemsNew} new`,
+        message: `${itemsSeen} entries, ${result.inserted} new`,
         itemsSeen,
-        itemsNew,
+        itemsNew: result.inserted,
         validators,
         selectorMisses,
-        typicalGapS: itemsNew > 0 ? typicalGapS : undefined,
+        typicalGapS,
       });
     });
+    itemsNew = stored.inserted;
+    events = stored.events;
     message = `${itemsSeen} entries, ${itemsNew} new`;
+  };
+  try {
+    await run();
   } catch (err) {
     if (!(err instanceof CrawlFailure)) throw err;
     status = err.status;
@@ -200,6 +198,30 @@ async function finish(deps: CrawlDeps, source: Source, jobId: string, f: FinishI
     validators: f.validators,
     selectorMisses: f.selectorMisses,
     typicalGapS: f.typicalGapS,
+  });
+}
+
+/**
+ * Entries of one fetch → stored items: normalise links, drop known ones before any costly work,
+ * build items (text, date, fingerprint, tone, rule hits), then ONE transaction that ingests them
+ * and runs `alsoInTransaction` (the source's health row) so both commit or neither does.
+ */
+export async function storeEntries(
+  deps: CrawlDeps,
+  source: Source,
+  entries: ParsedEntry[],
+  baseUrl: string,
+  allow: Set<string>,
+  alsoInTransaction?: (trx: Db, result: IngestResult, now: Date) => Promise<void>,
+): Promise<IngestResult> {
+  const fresh = await dropKnown(deps.db, source, entries, baseUrl);
+  const now = deps.now();
+  const items = await buildItems(deps, source, fresh, now, allow);
+  const ruleSet = await deps.rules.get();
+  return deps.db.transaction().execute(async (trx) => {
+    const result = await ingestItems(trx, items, ruleSet.suggestions, now);
+    await alsoInTransaction?.(trx, result, now);
+    return result;
   });
 }
 
