@@ -1,13 +1,179 @@
+// Dates of crawled items. Everything is UTC arithmetic: the process time zone never matters.
+// A date without a zone is Beijing time (Asia/Shanghai, UTC+8, no daylight saving since 1991).
+
 export interface ParsedDate {
   date: Date;
   /** True when the source gave no usable date and the fetch time was used. */
   estimated: boolean;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Asia/Shanghai offset from UTC. */
+export const SHANGHAI_OFFSET_MS = 8 * HOUR;
+/** A date further in the future than this is not believed. */
+export const MAX_FUTURE_MS = DAY;
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+  // Portuguese and Spanish abbreviations seen in real feeds (Seg, 17 Set 2018 …)
+  ene: 1, fev: 2, abr: 4, mai: 5, ago: 8, set: 9, out: 10, dic: 12, dez: 12,
+};
+
+/**
+ * Named zones, in minutes east of UTC (RFC 822 §5 plus common ones). CST is read as China
+ * Standard Time, not US Central: in the Chinese feeds this system reads it is always Beijing time
+ * (Java's Date.toString() on a server in Asia/Shanghai).
+ */
+const ZONES: Record<string, number> = {
+  ut: 0, utc: 0, gmt: 0, z: 0,
+  est: -300, edt: -240, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  cst: 480, ctt: 480, bjt: 480, hkt: 480, awst: 480, sgt: 480, jst: 540, kst: 540,
+  bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, msk: 180, ist: 330,
+};
+
+type Clock = { h: number; mi: number; s: number; ms: number };
+
+interface Shanghai {
+  y: number;
+  mo: number;
+  d: number;
+}
+
+/** Calendar day in Shanghai of an instant. */
+function shanghaiDay(t: number): Shanghai {
+  const s = new Date(t + SHANGHAI_OFFSET_MS);
+  return { y: s.getUTCFullYear(), mo: s.getUTCMonth() + 1, d: s.getUTCDate() };
+}
+
+/** The instant of a wall-clock time at a given UTC offset (minutes); null if the fields are not a real date. */
+function instant(y: number, mo: number, d: number, c: Clock, offsetMin: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || c.h > 24 || c.mi > 59 || c.s > 60) return null;
+  if (c.h === 24 && (c.mi !== 0 || c.s !== 0)) return null;
+  const t = Date.UTC(y, mo - 1, d, c.h, c.mi, Math.min(c.s, 59), c.ms);
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null; // 2月30日
+  return t - offsetMin * MINUTE;
+}
+
+const shanghai = (y: number, mo: number, d: number, c: Clock) => instant(y, mo, d, c, 480);
+
+function clock(h?: string, mi?: string, s?: string, fraction?: string): Clock {
+  const ms = fraction ? Number(fraction.padEnd(3, '0').slice(0, 3)) : 0;
+  return { h: h ? Number(h) : 0, mi: mi ? Number(mi) : 0, s: s ? Number(s) : 0, ms };
+}
+
+function twoDigitYear(y: string): number {
+  const n = Number(y);
+  return y.length > 2 ? n : n < 50 ? 2000 + n : 1900 + n;
+}
+
+/** Minutes east of UTC from '+0800', '+08:00', '-05', 'GMT', 'EST'…; undefined when unknown. */
+function zoneOffset(zone: string): number | undefined {
+  const m = /^(?:(?:gmt|utc|ut)(?=[+-]))?([+-])(\d{2}):?(\d{2})?$/i.exec(zone);
+  if (m) {
+    const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+    return m[1] === '-' ? -minutes : minutes;
+  }
+  return ZONES[zone.toLowerCase()];
+}
+
+/** A year-less month/day: this year in Shanghai, or last year if that would be in the future. */
+function withoutYear(mo: number, d: number, c: Clock, now: number): number | null {
+  const year = shanghaiDay(now).y;
+  const t = shanghai(year, mo, d, c);
+  if (t !== null && t <= now + MAX_FUTURE_MS) return t;
+  return shanghai(year - 1, mo, d, c);
+}
+
+/** N days before today in Shanghai, at a given wall-clock time (or now's time of day). */
+function daysAgo(n: number, c: Clock | null, now: number): number | null {
+  if (!c) return now - n * DAY;
+  const day = shanghaiDay(now - n * DAY);
+  return shanghai(day.y, day.mo, day.d, c);
+}
+
+type Parser = (m: RegExpExecArray, now: number) => number | null;
+
+const TIME = String.raw`(\d{1,2})[:时点](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?分?`;
+
+const PARSERS: [RegExp, Parser][] = [
+  // Relative: 刚刚, 30秒前, 5分钟前, 半小时前, 3小时前, 2天前, 1周前
+  [/^刚刚$/, (_, now) => now],
+  [/^(\d+)\s*秒钟?前$/, (m, now) => now - Number(m[1]) * 1000],
+  [/^(\d+)\s*分钟前$/, (m, now) => now - Number(m[1]) * MINUTE],
+  [/^半(?:个)?小时前$/, (_, now) => now - 30 * MINUTE],
+  [/^(\d+)\s*个?(?:小时|钟头)前$/, (m, now) => now - Number(m[1]) * HOUR],
+  [/^(\d+)\s*天前$/, (m, now) => now - Number(m[1]) * DAY],
+  [/^(\d+)\s*(?:周|个星期|星期)前$/, (m, now) => now - Number(m[1]) * 7 * DAY],
+  [new RegExp(String.raw`^(今天|昨天|前天)(?:\s*${TIME})?$`), (m, now) => {
+    const n = m[1] === '今天' ? 0 : m[1] === '昨天' ? 1 : 2;
+    return daysAgo(n, m[2] ? clock(m[2], m[3], m[4]) : null, now);
+  }],
+  // Chinese calendar dates: 2024年5月1日 10:00, 2024年05月01日, 5月1日 10:00, 2024年5月1日10时20分
+  [new RegExp(String.raw`^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号](?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*${TIME})?$`), (m, now) => {
+    const c = clock(m[4], m[5], m[6]);
+    return m[1] ? shanghai(Number(m[1]), Number(m[2]), Number(m[3]), c) : withoutYear(Number(m[2]), Number(m[3]), c, now);
+  }],
+  // ISO 8601 and naive numeric dates: 2024-05-01T10:00:00+08:00, 2024-05-01 10:00, 2024/5/1, 2024.05.01
+  [/^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC)(?:[+-]\d{2}:?\d{2})?)?$/i, (m) => {
+    const c = clock(m[5], m[6], m[7], m[8]);
+    const offset = m[9] ? zoneOffset(m[9]) : 480;
+    return offset === undefined ? null : instant(Number(m[1]), Number(m[3]), Number(m[4]), c, offset);
+  }],
+  // Year-less numeric: 05-01 10:20 (forums)
+  [/^(\d{1,2})[-/](\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$/, (m, now) => withoutYear(Number(m[1]), Number(m[2]), clock(m[3], m[4], m[5]), now)],
+  // Time only: today in Shanghai, or yesterday if that is still to come
+  [/^(\d{1,2}):(\d{2})(?::(\d{2}))?$/, (m, now) => {
+    const c = clock(m[1], m[2], m[3]);
+    const today = daysAgo(0, c, now);
+    return today !== null && today > now + 5 * MINUTE ? daysAgo(1, c, now) : today;
+  }],
+  // RFC 822 / 1123 / 2822: [Wed, ]03 Jan 2018 14:11[:52] GMT|+0800|EST (and the obsolete 03 Apr 02 1500 GMT)
+  [/^(?:[a-z]{3,9},?\s+)?(\d{1,2})[\s-]+([a-z]{3,9})\.?[\s-]+(\d{2,4})\s+(\d{1,2}):?(\d{2})(?::(\d{2}))?(?:\s*([a-z]{1,5}(?:[+-]\d{2}:?\d{2})?|[+-]\d{2}:?\d{2}))?$/i, (m) => rfc(m[3], m[2], m[1], clock(m[4], m[5], m[6]), m[7])],
+  // Java Date.toString(), ctime: Wed Jan 03 14:11:52 CST 2018, Wed Jan  3 14:11:52 2018
+  [/^[a-z]{3}\s+([a-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:([a-z]{1,5}|[+-]\d{4})\s+)?(\d{4})$/i, (m) => rfc(m[7], m[1], m[2], clock(m[3], m[4], m[5]), m[6])],
+  // Unix time in seconds or milliseconds
+  [/^\d{10}$/, (m) => Number(m[0]) * 1000],
+  [/^\d{13}$/, (m) => Number(m[0])],
+];
+
+function rfc(year: string, month: string, day: string, c: Clock, zone: string | undefined): number | null {
+  const mo = MONTHS[month.toLowerCase()];
+  if (!mo) return null;
+  // No zone, or one we do not know (RFC 2822 §4.3 military letters included): read as a naive date.
+  const offset = zone ? (zoneOffset(zone) ?? 480) : 480;
+  return instant(twoDigitYear(year), mo, Number(day), c, offset);
+}
+
+/** Full-width digits and punctuation to ASCII, whitespace collapsed. */
+function tidy(raw: string): string {
+  return raw
+    .replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u00a0\u3000]+/g, ' ')
+    .trim()
+    .replace(/^(?:发布时间|发布日期|发表于|时间|日期|更新时间)\s*[:：]?\s*/, '');
+}
+
 /**
  * Parses a feed or page date: RFC 822 / ISO 8601 with their own zones respected; naive dates
  * read as Asia/Shanghai; Chinese forms ("2024年5月1日 10:00", "3小时前", "昨天 10:20", "刚刚");
  * anything unparseable, or far in the future, falls back to `now`, marked estimated.
  */
 export function parseItemDate(raw: string | null | undefined, now: Date): ParsedDate {
-  throw new Error('not implemented');
+  const fallback = { date: new Date(now.getTime()), estimated: true };
+  if (typeof raw !== 'string') return fallback;
+  const text = tidy(raw);
+  if (text === '' || text.length > 100) return fallback;
+  const t0 = now.getTime();
+  for (const [re, parse] of PARSERS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const t = parse(m, t0);
+    if (t === null || !Number.isFinite(t) || t > t0 + MAX_FUTURE_MS) return fallback;
+    return { date: new Date(t), estimated: false };
+  }
+  return fallback;
 }

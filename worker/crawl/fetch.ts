@@ -57,8 +57,8 @@ export type FetchResult =
 export type FetchErrorStatus = Exclude<FetchStatus, 'ok' | 'not_modified' | 'pending' | 'parse_error' | 'selector_empty'>;
 type ErrorResult = Extract<FetchResult, { kind: 'error' }>;
 
-/** Internal: a failure already classified; converted to an error result at the top. */
-class FetchFailure extends Error {
+/** A failure already classified; guardedFetch turns it into an error result (it never throws). */
+export class FetchFailure extends Error {
   constructor(
     readonly status: FetchErrorStatus,
     message: string,
@@ -118,7 +118,7 @@ async function followRedirects(
         throw new FetchFailure('too_many_redirects', `Redirect loop at ${url.host} (back to ${next.href})`, status);
       }
       if (redirects >= opts.maxRedirects) {
-        throw new FetchFailure('too_many_redirects', `More than ${opts.maxRedirects} redirects starting at ${startUrl}`, status);
+        throw new FetchFailure('too_many_redirects', `More than ${opts.maxRedirects} redirects fetching ${hostForMessage(startUrl)}`, status);
       }
       url = next;
       continue;
@@ -306,7 +306,9 @@ async function vettedAddresses(url: URL, opts: FetchOptions, signal: AbortSignal
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     const failure = classifyNetworkError(err, host);
-    throw failure.status === 'dns_error' ? failure : new FetchFailure('dns_error', `Could not resolve ${host} (${failure.message})`);
+    if (failure.status === 'dns_error') throw failure;
+    const e = err as NodeJS.ErrnoException | undefined;
+    throw new FetchFailure('dns_error', `Could not resolve ${host} (${e?.code ?? e?.message ?? String(err)})`);
   }
   if (addresses.length === 0) throw new FetchFailure('dns_error', `Could not resolve ${host} (no addresses)`);
   if (!opts.isAllowed(hostPort)) {
@@ -325,11 +327,14 @@ function fixedLookup(addresses: ResolvedAddress[]) {
     const o = typeof options === 'function' ? {} : options;
     const fam = o.family === 4 || o.family === 'IPv4' ? 4 : o.family === 6 || o.family === 'IPv6' ? 6 : 0;
     const list = fam === 0 ? addresses : addresses.filter((a) => a.family === fam);
-    if (list.length === 0) {
-      const err: NodeJS.ErrnoException = Object.assign(new Error(`No IPv${fam} address for ${hostname}`), { code: 'ENOTFOUND' });
-      callback(err, o.all ? [] : '', undefined);
-    } else if (o.all) callback(null, list);
-    else callback(null, list[0].address, list[0].family);
+    // Answer asynchronously, as dns.lookup does.
+    process.nextTick(() => {
+      if (list.length === 0) {
+        const err: NodeJS.ErrnoException = Object.assign(new Error(`No IPv${fam} address for ${hostname}`), { code: 'ENOTFOUND' });
+        callback(err, o.all ? [] : '', undefined);
+      } else if (o.all) callback(null, list);
+      else callback(null, list[0].address, list[0].family);
+    });
   };
 }
 
@@ -403,7 +408,8 @@ function createDeflateDecoder(): Transform {
   const front: Transform = new Transform({
     transform(chunk: Buffer, _enc, done) {
       if (!inner) {
-        const chosen = (chunk[0] & 0x0f) === 8 ? zlib.createInflate() : zlib.createInflateRaw();
+        const zlibHeader = chunk.length >= 2 && (chunk[0] & 0x0f) === 8 && ((chunk[0] << 8) | chunk[1]) % 31 === 0;
+        const chosen = zlibHeader ? zlib.createInflate() : zlib.createInflateRaw();
         chosen.on('data', (d: Buffer) => front.push(d));
         chosen.on('error', (e: Error) => front.destroy(e));
         inner = chosen;
@@ -439,17 +445,19 @@ function readBody(
   const maxBytes = opts.maxBytes;
   const maxWire = mode === 'sample' ? Number.POSITIVE_INFINITY : (opts.maxCompressedBytes ?? opts.maxBytes);
   const tooLarge = (what: string) => new FetchFailure('too_large', `Body from ${host} exceeds ${what}`, res.statusCode ?? null);
-  const declared = Number(header(res, 'content-length') ?? NaN);
-  if (mode === 'strict' && declared > maxWire) {
-    res.destroy();
-    return Promise.reject(tooLarge(`the ${maxWire}-byte limit (Content-Length ${declared})`));
-  }
   let decoders: Transform[];
   try {
     decoders = decoderFor(header(res, 'content-encoding'), host);
   } catch (err) {
     res.destroy();
     return Promise.reject(err);
+  }
+  // Content-Length counts wire bytes: with no content coding they are also the decoded bytes.
+  const declaredLimit = decoders.length === 0 ? Math.min(maxWire, maxBytes) : maxWire;
+  const declared = Number(header(res, 'content-length') ?? NaN);
+  if (mode === 'strict' && declared > declaredLimit) {
+    res.destroy();
+    return Promise.reject(tooLarge(`the ${declaredLimit}-byte limit (Content-Length ${declared})`));
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -56,10 +56,21 @@ export class HostLimiter {
         } catch (err) {
           p = Promise.reject(err);
         }
-        p.then(resolve, reject).finally(() => {
+        // Free the slot before the caller resumes, so a call made right after sees it free.
+        const release = () => {
           s.active--;
           this.pump(host, s);
-        });
+        };
+        p.then(
+          (value) => {
+            release();
+            resolve(value);
+          },
+          (err: unknown) => {
+            release();
+            reject(err);
+          },
+        );
       });
       this.pump(host, s);
     });

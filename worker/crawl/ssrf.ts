@@ -45,8 +45,11 @@ const SIX_TO_FOUR = v6('2002::/16');
 const NAT64_WELL_KNOWN = v6('64:ff9b::/96');
 const IPV4_MAPPED = v6('::ffff:0:0/96');
 
-function inRange<T extends ipaddr.IPv4 | ipaddr.IPv6>(addr: T, [net, bits]: Cidr<T>): boolean {
-  return (addr as ipaddr.IPv4).match(net as ipaddr.IPv4, bits);
+function inV4(addr: ipaddr.IPv4, [net, bits]: Cidr<ipaddr.IPv4>): boolean {
+  return addr.match(net, bits);
+}
+function inV6(addr: ipaddr.IPv6, [net, bits]: Cidr<ipaddr.IPv6>): boolean {
+  return addr.match(net, bits);
 }
 
 function v4FromWords(hi: number, lo: number): ipaddr.IPv4 {
@@ -54,15 +57,15 @@ function v4FromWords(hi: number, lo: number): ipaddr.IPv4 {
 }
 
 function isForbiddenV4(addr: ipaddr.IPv4): boolean {
-  return FORBIDDEN_V4.some((range) => inRange(addr, range));
+  return FORBIDDEN_V4.some((range) => inV4(addr, range));
 }
 
 function isForbiddenV6(addr: ipaddr.IPv6): boolean {
   const w = addr.parts;
   // Forms that carry an IPv4 address are judged by that address.
-  if (inRange(addr, IPV4_MAPPED) || inRange(addr, NAT64_WELL_KNOWN)) return isForbiddenV4(v4FromWords(w[6], w[7]));
-  if (inRange(addr, SIX_TO_FOUR)) return isForbiddenV4(v4FromWords(w[1], w[2]));
-  if (inRange(addr, TEREDO)) {
+  if (inV6(addr, IPV4_MAPPED) || inV6(addr, NAT64_WELL_KNOWN)) return isForbiddenV4(v4FromWords(w[6], w[7]));
+  if (inV6(addr, SIX_TO_FOUR)) return isForbiddenV4(v4FromWords(w[1], w[2]));
+  if (inV6(addr, TEREDO)) {
     // Server IPv4 in words 2-3, client IPv4 obfuscated (inverted) in words 6-7.
     const server = v4FromWords(w[2], w[3]);
     const client = v4FromWords(~w[6] & 0xffff, ~w[7] & 0xffff);
@@ -70,8 +73,8 @@ function isForbiddenV6(addr: ipaddr.IPv6): boolean {
   }
   // Everything outside 2000::/3 is special: ::, ::1, IPv4-compatible, fc00::/7 ULA, fe80::/10
   // link-local, fec0::/10 site-local, ff00::/8 multicast, 64:ff9b:1::/48 local NAT64, 100::/64 discard…
-  if (!inRange(addr, GLOBAL_UNICAST_V6)) return true;
-  return FORBIDDEN_V6_IN_GLOBAL.some((range) => inRange(addr, range));
+  if (!inV6(addr, GLOBAL_UNICAST_V6)) return true;
+  return FORBIDDEN_V6_IN_GLOBAL.some((range) => inV6(addr, range));
 }
 
 /**
