@@ -1,4 +1,4 @@
-import { bands, hamming } from './simhash.js';
+import { BAND_COUNT, bands, hamming } from './simhash.js';
 
 // Grouping near-duplicate items into stories: pure, over fingerprints already in hand.
 
@@ -38,13 +38,13 @@ export function groupIntoStories(
   return { assignments, founders };
 }
 
-/** Four exact-match band maps; any fingerprint within distance 3 shares at least one band. */
+/** Exact-match band maps; by pigeonhole any fingerprint within NEAR_DUPLICATE_DISTANCE shares at least one band. */
 export class BandIndex<T> {
-  private readonly maps: Map<number, { h: bigint; v: T }[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  private readonly maps: Map<number, { h: bigint; v: T }[]>[] = Array.from({ length: BAND_COUNT }, () => new Map());
 
   add(h: bigint, v: T): void {
     const bs = bands(h);
-    for (let b = 0; b < 4; b++) {
+    for (let b = 0; b < BAND_COUNT; b++) {
       const list = this.maps[b].get(bs[b]);
       if (list) list.push({ h, v });
       else this.maps[b].set(bs[b], [{ h, v }]);
@@ -55,7 +55,7 @@ export class BandIndex<T> {
     const bs = bands(h);
     let best: T | undefined;
     let bestD = maxDistance + 1;
-    for (let b = 0; b < 4; b++) {
+    for (let b = 0; b < BAND_COUNT; b++) {
       for (const e of this.maps[b].get(bs[b]) ?? []) {
         const d = hamming(h, e.h);
         if (d < bestD) {

@@ -86,6 +86,8 @@ export interface StoriesTable {
   band1: number;
   band2: number;
   band3: number;
+  band4: number;
+  band5: number;
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
   item_count: ColumnType<number, number | undefined, number>;

@@ -71,6 +71,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       band1 integer not null,
       band2 integer not null,
       band3 integer not null,
+      band4 integer not null,
+      band5 integer not null,
       first_seen_at timestamptz not null,
       last_seen_at timestamptz not null,
       item_count integer not null default 0,
@@ -81,6 +83,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index stories_band1 on stories (band1);
     create index stories_band2 on stories (band2);
     create index stories_band3 on stories (band3);
+    create index stories_band4 on stories (band4);
+    create index stories_band5 on stories (band5);
     create index stories_last_seen on stories (last_seen_at desc);
 
     create table items (

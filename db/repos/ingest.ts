@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { Level, Category } from '../../core/vocabulary.js';
 import { LEVELS } from '../../core/vocabulary.js';
-import { bands, fromPgBigint, toPgBigint, NEAR_DUPLICATE_DISTANCE } from '../../core/simhash.js';
+import { BAND_COUNT, bands, fromPgBigint, toPgBigint, NEAR_DUPLICATE_DISTANCE } from '../../core/simhash.js';
 import { groupIntoStories, type StoryCandidate } from '../../core/stories.js';
 import { isSpike } from '../../core/spike.js';
 import type { AppEvent } from '../../worker/queues.js';
@@ -71,7 +71,7 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
       .values(
         founders.slice(i, i + INSERT_CHUNK).map((itemIdx, j) => {
           const it = items[itemIdx];
-          const [band0, band1, band2, band3] = bands(it.simhash);
+          const [band0, band1, band2, band3, band4, band5] = bands(it.simhash);
           return {
             id: newIds[i + j],
             title: it.title,
@@ -80,6 +80,8 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
             band1,
             band2,
             band3,
+            band4,
+            band5,
             first_seen_at: it.fetchedAt,
             last_seen_at: it.fetchedAt,
           } as never;
@@ -140,14 +142,26 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
   return { inserted: insertedKeys.size, storyIds, events };
 }
 
+/**
+ * Stories near any of the items: the banded index finds those sharing a band, and Postgres keeps
+ * only those within the distance (bit_count of the XOR), so few rows come back however many
+ * stories share a band value.
+ */
 async function findCandidateStories(trx: Db, items: IngestItem[], now: Date): Promise<StoryCandidate[]> {
-  const bs: number[][] = [[], [], [], []];
-  for (const it of items) bands(it.simhash).forEach((b, k) => bs[k].push(b));
+  const bs: number[][] = Array.from({ length: BAND_COUNT }, () => []);
+  const hashes: string[] = [];
+  for (const it of items) {
+    hashes.push(toPgBigint(it.simhash));
+    bands(it.simhash).forEach((b, k) => bs[k].push(b));
+  }
   const since = new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000);
   const r = await sql<{ id: string; simhash: string }>`
-    select id::text, simhash::text from stories
-    where (band0 = any(${bs[0]}::int[]) or band1 = any(${bs[1]}::int[]) or band2 = any(${bs[2]}::int[]) or band3 = any(${bs[3]}::int[]))
-      and last_seen_at >= ${since}`.execute(trx);
+    select distinct s.id::text, s.simhash::text
+    from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
+           as q(h, b0, b1, b2, b3, b4, b5)
+    join stories s on (s.band0 = q.b0 or s.band1 = q.b1 or s.band2 = q.b2 or s.band3 = q.b3 or s.band4 = q.b4 or s.band5 = q.b5)
+    where bit_count((s.simhash # q.h)::bit(64)) <= ${NEAR_DUPLICATE_DISTANCE}
+      and s.last_seen_at >= ${since}`.execute(trx);
   return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash) }));
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../db/client.js';
-import { adminUrl, TEMPLATE_DB, withDatabase } from './env.js';
+import { adminUrl, templateDb, withDatabase } from './env.js';
 
 export interface TestDb {
   db: Db;
@@ -15,7 +15,7 @@ export async function createTestDb(label = 't'): Promise<TestDb> {
   const name = `od_test_${label.replace(/[^a-z0-9_]/gi, '').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
-  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.query(`create database ${name} template ${templateDb()}`);
   await admin.end();
   const url = withDatabase(adminUrl(), name);
   const db = createDb(url, { max: 5, applicationName: `test-${label}` });

@@ -1,4 +1,7 @@
-export const TEMPLATE_DB = 'od_test_template';
+/** The migrated template of this test run (set by test/global-setup.ts). */
+export function templateDb(): string {
+  return process.env.OD_TEST_TEMPLATE ?? 'od_test_template';
+}
 
 export function adminUrl(): string {
   return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
