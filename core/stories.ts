@@ -67,3 +67,14 @@ export class BandIndex<T> {
     return best;
   }
 }
+
+/** Credit lines and repost prefixes that differ between sites but say nothing about the story. */
+const BOILERPLATE_LINE = /^\s*(来源|稿源|责任编辑|编辑|责编|审核|校对|作者|记者|通讯员|原标题|本文转载自|转载自|转自|原文链接|声明)\s*[:：].*$/gm;
+const REPOST_PREFIX = /^\s*(转自[^：:\n]{0,30}[：:]\s*|【?(转载|转发|转帖|转|分享)】?\s*[:：]?\s*)/;
+
+/** The text a story fingerprint is computed over: title and body without site-specific boilerplate. */
+export function storyText(title: string, text: string): string {
+  const t = title.replace(REPOST_PREFIX, '');
+  const body = text.replace(REPOST_PREFIX, '').replace(BOILERPLATE_LINE, '');
+  return `${t}\n${body}`;
+}

@@ -28,7 +28,7 @@ export class TestClock {
   }
 }
 
-export function crawlDeps(db: Db, overrides: Partial<CrawlDeps> & { settings?: Partial<CrawlSettings> } = {}) {
+export function crawlDeps(db: Db, overrides: Omit<Partial<CrawlDeps>, 'settings'> & { settings?: Partial<CrawlSettings> } = {}) {
   const events: AppEvent[] = [];
   const deps: CrawlDeps = {
     db,

@@ -8,6 +8,7 @@ import { canonicalUrl } from '../../core/url.js';
 import { htmlToText } from '../../core/html.js';
 import { parseItemDate } from '../../core/dates.js';
 import { simhash } from '../../core/simhash.js';
+import { storyText } from '../../core/stories.js';
 import { negativity } from '../../core/sentiment.js';
 import { matchItem } from '../../core/rules/index.js';
 import { nextSchedule, updateTypicalGap } from '../../core/schedule.js';
@@ -312,7 +313,7 @@ async function buildItems(deps: CrawlDeps, source: Source, fresh: KeyedEntry[], 
       publishedAt: date.date,
       publishedAtEstimated: date.estimated,
       fetchedAt: now,
-      simhash: simhash(`${title}\n${text}`),
+      simhash: simhash(storyText(title, text)),
       negativity: neg,
       hits: matchItem(ruleSet.compiled, { title, text, negativity: neg }),
     });
