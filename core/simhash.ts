@@ -37,7 +37,7 @@ const SIGNED_MAX = (1n << 63n) - 1n;
 let table: Uint16Array | null = null;
 
 /** Code unit → normalised code unit, 0 for "drop". Built once, on first use. */
-function normTable(): Uint16Array {
+export function normTable(): Uint16Array {
   if (table) return table;
   const t = new Uint16Array(65536);
   const keep = /^[\p{L}\p{N}\p{M}]$/u;
@@ -60,7 +60,7 @@ function normTable(): Uint16Array {
   return t;
 }
 
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

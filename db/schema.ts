@@ -88,11 +88,17 @@ export interface StoriesTable {
   band3: number;
   band4: number;
   band5: number;
+  minhash: ColumnType<number[], number[] | undefined, number[]>;
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
   item_count: ColumnType<number, number | undefined, number>;
   source_count: ColumnType<number, number | undefined, number>;
   created_at: GeneratedTimestamp;
+}
+
+export interface StoryKeysTable {
+  key: Int8;
+  story_id: Int8;
 }
 
 export interface ItemsTable {
@@ -152,6 +158,7 @@ export interface DB {
   sources: SourcesTable;
   source_fetches: SourceFetchesTable;
   stories: StoriesTable;
+  story_keys: StoryKeysTable;
   items: ItemsTable;
   rules: RulesTable;
   alerts: AlertsTable;

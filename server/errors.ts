@@ -99,13 +99,27 @@ function sizeZh(issue: Issue & { origin?: string }, bound: number | bigint, smal
   }
 }
 
-/** A Chinese sentence fragment describing one zod issue (the field name is prefixed by the caller). */
-export function issueMessageZh(issue: Issue): string {
+/** The value at an issue's path in the validated input, if the input is known. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * A Chinese sentence fragment describing one zod issue (the field name is prefixed by the caller).
+ * With the input at hand, a missing field reads "为必填项" whatever the schema's type.
+ */
+export function issueMessageZh(issue: Issue, input?: unknown): string {
   const params = (issue as { params?: { messageZh?: unknown } }).params;
   if (typeof params?.messageZh === 'string') return params.messageZh;
+  const missing = issue.path.length > 0 && (input === undefined ? /received undefined/.test(issue.message) : valueAt(input, issue.path) === undefined);
+  if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) return '为必填项';
   switch (issue.code) {
     case 'invalid_type':
-      if (/received undefined/.test(issue.message)) return '为必填项';
       return `类型不正确（应为${TYPE_ZH[issue.expected] ?? issue.expected}）`;
     case 'too_small':
       return sizeZh(issue, issue.minimum, true, issue.inclusive !== false);
@@ -129,18 +143,18 @@ export function issueMessageZh(issue: Issue): string {
   }
 }
 
-export function zodIssues(error: ZodError): FieldIssue[] {
+export function zodIssues(error: ZodError, input?: unknown): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     code: issue.code,
     message: issue.message,
-    messageZh: issueMessageZh(issue),
+    messageZh: issueMessageZh(issue, input),
   }));
 }
 
 /** 400 VALIDATION from a zod error: "请求参数不正确：url 不是有效的网址；name 为必填项". */
-export function validationError(error: ZodError): AppError {
-  const issues = zodIssues(error);
+export function validationError(error: ZodError, input?: unknown): AppError {
+  const issues = zodIssues(error, input);
   const named = (i: FieldIssue, text: string) => (i.path ? `${i.path} ${text}` : text);
   return new AppError({
     code: 'VALIDATION',

@@ -9,7 +9,7 @@
 // rendered by the one error handler in errors.ts.
 import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import { validationError } from './errors.js';
+import { ERROR_CODES, validationError } from './errors.js';
 
 export interface AppEnv {
   Variables: {
@@ -20,7 +20,8 @@ export interface AppEnv {
 }
 
 const defaultHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
-  if (!result.success) throw validationError(result.error as ZodError);
+  // The validator passes the raw input as `data` alongside the failure: it tells "missing" from "wrong".
+  if (!result.success) throw validationError(result.error as ZodError, (result as { data?: unknown }).data);
   return undefined;
 };
 
@@ -32,7 +33,7 @@ export function createRouter(): OpenAPIHono<AppEnv> {
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(['NOT_FOUND', 'VALIDATION', 'FORBIDDEN', 'CONFLICT', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL']),
+      code: z.enum(ERROR_CODES),
       message: z.string(),
       messageZh: z.string(),
       requestId: z.string(),
@@ -70,7 +71,7 @@ export const IntIdParams = z.object({
 export const BigIdParams = z.object({
   id: z
     .string()
-    .regex(/^[1-9][0-9]{0,17}$/, { params: { messageZh: '必须是正整数编号' } })
+    .refine((s) => /^[1-9][0-9]{0,17}$/.test(s), { message: 'must be a positive integer id', params: { messageZh: '必须是正整数编号' } })
     .openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
 });
 

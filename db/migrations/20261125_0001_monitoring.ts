@@ -73,6 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       band3 integer not null,
       band4 integer not null,
       band5 integer not null,
+      minhash integer[] not null default '{}',
       first_seen_at timestamptz not null,
       last_seen_at timestamptz not null,
       item_count integer not null default 0,
@@ -86,6 +87,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index stories_band4 on stories (band4);
     create index stories_band5 on stories (band5);
     create index stories_last_seen on stories (last_seen_at desc);
+
+    -- MinHash LSH band keys of each story's founding item (see core/minhash.ts).
+    create table story_keys (
+      key bigint not null,
+      story_id bigint not null references stories(id) on delete cascade,
+      primary key (key, story_id)
+    );
+    create index story_keys_story on story_keys (story_id);
 
     create table items (
       id bigserial primary key,

@@ -80,12 +80,17 @@ export interface AlertChange {
   created: boolean;
 }
 
-/** Alerts changed at or after the given instant (microseconds since the epoch), oldest change first. */
-export async function alertChangesSince(db: Db, sinceMicros: bigint, limit: number): Promise<AlertChange[]> {
+/**
+ * Alerts whose change key (updated_at in microseconds, id) comes after the given one, oldest change
+ * first: a keyset page over the alerts_updated index.
+ */
+export async function alertChangesAfter(db: Db, after: { micros: bigint; alertId: bigint }, limit: number): Promise<AlertChange[]> {
   const rows = await db
     .selectFrom('alerts')
     .select(['id', 'story_id', updatedMicros.as('updated_micros'), sql<boolean>`alerts.created_at = alerts.updated_at`.as('created')])
-    .where(sql<SqlBool>`alerts.updated_at >= timestamptz 'epoch' + ${String(sinceMicros)}::bigint * interval '1 microsecond'`)
+    .where(
+      sql<SqlBool>`(alerts.updated_at, alerts.id) > (timestamptz 'epoch' + ${String(after.micros)}::bigint * interval '1 microsecond', ${String(after.alertId)}::bigint)`,
+    )
     .orderBy('updated_at')
     .orderBy('id')
     .limit(limit)

@@ -4,6 +4,7 @@ import type { Level, Category } from '../../core/vocabulary.js';
 import { LEVELS } from '../../core/vocabulary.js';
 import { BAND_COUNT, bands, fromPgBigint, toPgBigint, NEAR_DUPLICATE_DISTANCE } from '../../core/simhash.js';
 import { groupIntoStories, type StoryCandidate } from '../../core/stories.js';
+import { bandKeys } from '../../core/minhash.js';
 import { isSpike } from '../../core/spike.js';
 import type { AppEvent } from '../../worker/queues.js';
 
@@ -21,6 +22,8 @@ export interface IngestItem {
   publishedAtEstimated: boolean;
   fetchedAt: Date;
   simhash: bigint;
+  /** MinHash signature (core/minhash.ts). */
+  minhash: Int32Array;
   negativity: number;
   hits: { ruleId: number; words: string[] }[];
 }
@@ -60,7 +63,7 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
   await sql`select pg_advisory_xact_lock(${STORY_LOCK_KEY})`.execute(trx);
 
   const candidates = await findCandidateStories(trx, items, now);
-  const { assignments, founders } = groupIntoStories(items, candidates, NEAR_DUPLICATE_DISTANCE);
+  const { assignments, founders } = groupIntoStories(items, candidates);
 
   const newIds = founders.length
     ? (await sql<{ id: string }>`select nextval('stories_id_seq')::text as id from generate_series(1, ${founders.length})`.execute(trx)).rows.map((r) => r.id)
@@ -82,12 +85,17 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
             band3,
             band4,
             band5,
+            minhash: Array.from(it.minhash),
             first_seen_at: it.fetchedAt,
             last_seen_at: it.fetchedAt,
           } as never;
         }),
       )
       .execute();
+  }
+  const keys = founders.flatMap((itemIdx, j) => bandKeys(items[itemIdx].minhash).map((key) => ({ key, story_id: newIds[j] })));
+  for (let i = 0; i < keys.length; i += INSERT_CHUNK * 4) {
+    await trx.insertInto('story_keys').values(keys.slice(i, i + INSERT_CHUNK * 4)).onConflict((oc) => oc.doNothing()).execute();
   }
   const storyOf = (i: number) => {
     const a = assignments[i];
@@ -143,26 +151,33 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
 }
 
 /**
- * Stories near any of the items: the banded index finds those sharing a band, and Postgres keeps
- * only those within the distance (bit_count of the XOR), so few rows come back however many
- * stories share a band value.
+ * Stories that may be near any of the items, with their fingerprints: those sharing a MinHash LSH
+ * key, and those within the SimHash distance (banded index, then bit_count of the XOR in SQL so
+ * few rows come back however many stories share a band value). core/stories decides.
  */
 async function findCandidateStories(trx: Db, items: IngestItem[], now: Date): Promise<StoryCandidate[]> {
   const bs: number[][] = Array.from({ length: BAND_COUNT }, () => []);
   const hashes: string[] = [];
+  const lsh: number[] = [];
   for (const it of items) {
     hashes.push(toPgBigint(it.simhash));
     bands(it.simhash).forEach((b, k) => bs[k].push(b));
+    lsh.push(...bandKeys(it.minhash));
   }
   const since = new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000);
-  const r = await sql<{ id: string; simhash: string }>`
-    select distinct s.id::text, s.simhash::text
-    from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
-           as q(h, b0, b1, b2, b3, b4, b5)
-    join stories s on (s.band0 = q.b0 or s.band1 = q.b1 or s.band2 = q.b2 or s.band3 = q.b3 or s.band4 = q.b4 or s.band5 = q.b5)
-    where bit_count((s.simhash # q.h)::bit(64)) <= ${NEAR_DUPLICATE_DISTANCE}
-      and s.last_seen_at >= ${since}`.execute(trx);
-  return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash) }));
+  const r = await sql<{ id: string; simhash: string; minhash: number[] }>`
+    with near as (
+      select s.id
+      from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
+             as q(h, b0, b1, b2, b3, b4, b5)
+      join stories s on (s.band0 = q.b0 or s.band1 = q.b1 or s.band2 = q.b2 or s.band3 = q.b3 or s.band4 = q.b4 or s.band5 = q.b5)
+      where bit_count((s.simhash # q.h)::bit(64)) <= ${NEAR_DUPLICATE_DISTANCE}
+      union
+      select story_id from story_keys where key = any(${lsh}::bigint[])
+    )
+    select s.id::text, s.simhash::text, s.minhash from stories s join near on near.id = s.id
+    where s.last_seen_at >= ${since}`.execute(trx);
+  return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: row.minhash }));
 }
 
 async function refreshStoryHeat(trx: Db, storyIds: string[]): Promise<void> {

@@ -50,7 +50,7 @@ afterAll(async () => t?.drop());
 
 describe('items, stories and alerts', () => {
   it('stores canonical URLs, Shanghai dates and one alert for a matching story', async () => {
-    const { deps, events } = crawlDeps(t.db);
+    const { deps } = crawlDeps(t.db);
     const r = await storeEntries(deps, news, [entry('1', '城关镇拆迁补偿款迟迟未到位', ORIGINAL), entry('2', '清河市部署冬季供暖', UNRELATED)], news.url, new Set());
     expect(r.inserted).toBe(2);
     const item = await t.db.selectFrom('items').selectAll().where('guid', '=', '1').executeTakeFirstOrThrow();
@@ -66,12 +66,12 @@ describe('items, stories and alerts', () => {
     expect(alerts[0].suggested_level).toBe('significant');
     expect(alerts[0].suggested_category).toBe('difficulty');
     expect(alerts[0].status).toBe('new');
-    expect(events.filter((e) => e.type === 'alert.created')).toHaveLength(1);
+    expect(r.events.filter((e) => e.type === 'alert.created')).toHaveLength(1);
   });
 
   it('groups a repost from another source into the same story and raises its heat, not a new alert', async () => {
-    const { deps, events } = crawlDeps(t.db);
-    await storeEntries(deps, forum, [entry('3', '转：城关镇拆迁补偿款迟迟未到位', REPOST)], forum.url, new Set());
+    const { deps } = crawlDeps(t.db);
+    const r = await storeEntries(deps, forum, [entry('3', '转：城关镇拆迁补偿款迟迟未到位', REPOST)], forum.url, new Set());
     const original = await t.db.selectFrom('items').select('story_id').where('guid', '=', '1').executeTakeFirstOrThrow();
     const repost = await t.db.selectFrom('items').select('story_id').where('guid', '=', '3').executeTakeFirstOrThrow();
     expect(repost.story_id).toBe(original.story_id);
@@ -79,7 +79,7 @@ describe('items, stories and alerts', () => {
     expect(story.item_count).toBe(2);
     expect(story.source_count).toBe(2);
     expect(await t.db.selectFrom('alerts').select('id').execute()).toHaveLength(1);
-    expect(events.map((e) => e.type)).toEqual(['alert.updated']);
+    expect(r.events.map((e) => e.type)).toEqual(['alert.updated']);
 
     const unrelated = await t.db.selectFrom('items').select('story_id').where('guid', '=', '2').executeTakeFirstOrThrow();
     expect(unrelated.story_id).not.toBe(original.story_id);
@@ -102,9 +102,9 @@ describe('items, stories and alerts', () => {
   });
 
   it('rebuilds the automaton when rules change', async () => {
-    const { deps, events } = crawlDeps(t.db);
+    const { deps } = crawlDeps(t.db);
     await t.db.insertInto('rules').values({ name: '供暖', expression: '供暖+(投诉|不达标)' }).execute();
-    await storeEntries(deps, news, [entry('10', '供暖不达标 居民投诉', '河西街道多个小区供暖温度不达标，居民投诉无人处理。')], news.url, new Set());
-    expect(events.filter((e) => e.type === 'alert.created')).toHaveLength(1);
+    const r = await storeEntries(deps, news, [entry('10', '供暖不达标 居民投诉', '河西街道多个小区供暖温度不达标，居民投诉无人处理。')], news.url, new Set());
+    expect(r.events.filter((e) => e.type === 'alert.created')).toHaveLength(1);
   });
 });

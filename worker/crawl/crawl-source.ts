@@ -9,6 +9,7 @@ import { htmlToText } from '../../core/html.js';
 import { parseItemDate } from '../../core/dates.js';
 import { simhash } from '../../core/simhash.js';
 import { storyText } from '../../core/stories.js';
+import { minhash } from '../../core/minhash.js';
 import { negativity } from '../../core/sentiment.js';
 import { matchItem } from '../../core/rules/index.js';
 import { nextSchedule, updateTypicalGap } from '../../core/schedule.js';
@@ -302,6 +303,7 @@ async function buildItems(deps: CrawlDeps, source: Source, fresh: KeyedEntry[], 
     const text = htmlToText(content).slice(0, 100_000);
     const date = parseItemDate(k.entry.published, now);
     const neg = negativity(`${title}\n${text}`);
+    const fingerprintText = storyText(title, text);
     items.push({
       sourceId: source.id,
       urlKey: k.urlKey,
@@ -313,7 +315,8 @@ async function buildItems(deps: CrawlDeps, source: Source, fresh: KeyedEntry[], 
       publishedAt: date.date,
       publishedAtEstimated: date.estimated,
       fetchedAt: now,
-      simhash: simhash(storyText(title, text)),
+      simhash: simhash(fingerprintText),
+      minhash: minhash(fingerprintText),
       negativity: neg,
       hits: matchItem(ruleSet.compiled, { title, text, negativity: neg }),
     });

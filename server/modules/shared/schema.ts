@@ -15,4 +15,9 @@ export const QueryDate = z.iso
   .optional()
   .openapi({ type: 'string', format: 'date-time' });
 
-export const BigId = z.string().regex(/^[1-9][0-9]{0,17}$/, { params: { messageZh: '必须是正整数编号' } });
+export const BigId = z.string().refine((s) => /^[1-9][0-9]{0,17}$/.test(s), { message: 'must be a positive integer id', params: { messageZh: '必须是正整数编号' } });
+
+/** A story's heat: how many items, from how many sources, over what span. */
+export const Heat = z
+  .object({ itemCount: z.number().int(), sourceCount: z.number().int(), firstSeenAt: DateTime, lastSeenAt: DateTime })
+  .openapi('Heat');

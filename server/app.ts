@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/client.js';
+import type { Config } from './config.js';
+import { handleError, notFoundResponse } from './errors.js';
+import { createEmitter, type EventHub } from './events.js';
+import type { Logger } from './logger.js';
+import { alertsRoutes } from './modules/alerts/routes.js';
+import { allowlistRoutes } from './modules/allowlist/routes.js';
+import { departmentsRoutes } from './modules/departments/routes.js';
+import { eventsRoutes } from './modules/events/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { itemsRoutes } from './modules/items/routes.js';
+import { rulesRoutes } from './modules/rules/routes.js';
+import type { ModuleDeps } from './modules/shared/deps.js';
+import { sourcesRoutes } from './modules/sources/routes.js';
+import { storiesRoutes } from './modules/stories/routes.js';
+import { webRoutes } from './modules/web/routes.js';
+import { createRouter, openApiConfig, type AppEnv } from './openapi.js';
+
+// The HTTP API. Each module is a chain of typed routes (createRoute + zod) mounted here; the
+// route definitions are the place to add a per-route role middleware later (createRoute's
+// `middleware` field), so authorisation stays visible next to each route.
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  redis?: Redis | null;
+  events: EventHub;
+  now?: () => Date;
+  /** Directory of the built dashboard; when absent, GET / shows a placeholder page. */
+  webDir?: string | null;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Request id (x-request-id in and out) and one log line per request. */
+function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    const line = {
+      request_id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    const err = c.get('error');
+    if (err !== undefined) logger.error({ ...line, err }, 'Request failed');
+    else logger.info(line, 'Request');
+  };
+}
+
+export function createApp(deps: AppDeps) {
+  const redis = deps.redis ?? null;
+  const m: ModuleDeps = {
+    db: deps.db,
+    config: deps.config,
+    logger: deps.logger,
+    redis,
+    events: deps.events,
+    now: deps.now ?? (() => new Date()),
+    emit: createEmitter(deps.events, redis, deps.config.QUEUE_PREFIX, deps.logger),
+  };
+  const app = createRouter();
+  app.use('*', requestContext(deps.logger));
+  app.onError(handleError);
+  app.notFound(notFoundResponse);
+  const routes = app
+    .route('/', healthRoutes(m))
+    .route('/', sourcesRoutes(m))
+    .route('/', allowlistRoutes(m))
+    .route('/', rulesRoutes(m))
+    .route('/', itemsRoutes(m))
+    .route('/', storiesRoutes(m))
+    .route('/', alertsRoutes(m))
+    .route('/', departmentsRoutes(m))
+    .route('/', eventsRoutes(m))
+    .doc31('/api/openapi.json', openApiConfig())
+    .route('/', webRoutes(deps.webDir));
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

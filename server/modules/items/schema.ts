@@ -1,0 +1,35 @@
+import { z } from '@hono/zod-openapi';
+import { BigId, Cursor, DateTime, Limit, QueryDate } from '../shared/schema.js';
+
+export const ItemQuery = z.object({
+  q: z.string().trim().max(200).optional().openapi({ description: '标题或正文包含的文字' }),
+  sourceId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  storyId: BigId.optional(),
+  from: QueryDate.openapi({ description: '发布时间不早于（含）' }),
+  to: QueryDate.openapi({ description: '发布时间早于（不含）' }),
+  limit: Limit(50, 200),
+  cursor: Cursor,
+});
+export type ItemQuery = z.infer<typeof ItemQuery>;
+
+export const ItemView = z
+  .object({
+    id: z.string(),
+    sourceId: z.number().int(),
+    sourceName: z.string(),
+    storyId: z.string().nullable(),
+    url: z.string(),
+    title: z.string(),
+    text: z.string(),
+    author: z.string(),
+    publishedAt: DateTime,
+    publishedAtEstimated: z.boolean(),
+    fetchedAt: DateTime,
+    negativity: z.number(),
+    matchedRuleIds: z.array(z.number().int()),
+    matchedWords: z.array(z.string()),
+  })
+  .openapi('Item');
+export type ItemView = z.infer<typeof ItemView>;
+
+export const ItemPage = z.object({ items: z.array(ItemView), nextCursor: z.string().nullable() }).openapi('ItemPage');
