@@ -37,9 +37,14 @@ try {
   if (applied.length) logger.info({ applied }, 'Migrations applied');
 
   if (config.DEMO) {
-    const site = await startFixtureSite({ port: config.DEMO_SITE_PORT, host: '127.0.0.1', publishIntervalMs: config.DEMO_PUBLISH_INTERVAL_MS });
+    const site = await startFixtureSite({
+      port: config.DEMO_SITE_PORT,
+      host: '127.0.0.1',
+      extraHosts: ['127.0.0.2'],
+      publishIntervalMs: config.DEMO_PUBLISH_INTERVAL_MS,
+    });
     stops.push(() => site.close());
-    await seedDemo(db, site.url);
+    await seedDemo(db, site.url, site.extraUrls[0]);
     logger.info({ url: site.url }, 'Demo fixture site running');
   }
 

@@ -55,10 +55,13 @@ export const DEMO_REAL_FEEDS: { file: string; name: string }[] = [
  * safe on every start. A transaction-scoped advisory lock makes two processes seeding at once
  * take turns: the second one finds the sources and stops.
  */
-export async function seedDemo(db: Db, siteUrl: string): Promise<void> {
+export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string): Promise<void> {
   const base = siteUrl.replace(/\/+$/, '');
-  const site = new URL(base);
-  const hostPort = `${site.hostname}:${site.port || (site.protocol === 'https:' ? '443' : '80')}`;
+  const trouble = (troubleSiteUrl ?? siteUrl).replace(/\/+$/, '');
+  const hostPorts = [...new Set([base, trouble])].map((u) => {
+    const site = new URL(u);
+    return `${site.hostname}:${site.port || (site.protocol === 'https:' ? '443' : '80')}`;
+  });
 
   await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(hashtext('opinion-desk:seed-demo'))`.execute(tx);
@@ -87,19 +90,23 @@ export async function seedDemo(db: Db, siteUrl: string): Promise<void> {
     }));
     await tx.insertInto('rules').values(rules).execute();
 
-    await tx.insertInto('sources').values(demoSources(base)).execute();
+    await tx.insertInto('sources').values(demoSources(base, trouble)).execute();
     await tx
       .insertInto('fetch_allowlist')
-      .values({ host_port: hostPort, note: '演示站点' })
+      .values(hostPorts.map((host_port) => ({ host_port, note: '演示站点' })))
       .onConflict((oc) => oc.column('host_port').doNothing())
       .execute();
   });
 }
 
-export function demoSources(base: string): NewSource[] {
-  const feed = (path: string, name: string, media: NewSource['media_type'], pollS: number, region = '清河市'): NewSource => ({
+/**
+ * The demo's sources. `trouble` serves the failing and the real-world feeds: another address, so
+ * a slow page there does not hold up the live sources' per-host politeness slot.
+ */
+export function demoSources(base: string, trouble = base): NewSource[] {
+  const feed = (path: string, name: string, media: NewSource['media_type'], pollS: number, region = '清河市', at = base): NewSource => ({
     name,
-    url: `${base}${path}`,
+    url: `${at}${path}`,
     kind: 'feed',
     media_type: media,
     region,
@@ -128,10 +135,10 @@ export function demoSources(base: string): NewSource[] {
     },
     feed('/gov/rdf.xml', '清河发布', 'gov_media', 30),
     feed('/gov/rss091.xml', '清河发布·交通天气（RSS 0.91）', 'gov_media', 30),
-    feed('/broken/feed.xml', '清河晚报（格式错误）', 'news', 60),
-    feed('/slow/feed.xml', '清河在线（响应缓慢）', 'news', 120),
-    feed('/error/feed.xml', '龙山镇政府网（服务器错误）', 'gov_media', 60),
-    feed('/challenge/feed.xml', '清河商情网（反爬验证）', 'other', 120),
-    ...DEMO_REAL_FEEDS.map((f) => feed(`/real/${f.file}`, f.name, 'other', 300, '')),
+    feed('/broken/feed.xml', '清河晚报（格式错误）', 'news', 60, '清河市', trouble),
+    feed('/slow/feed.xml', '清河在线（响应缓慢）', 'news', 120, '清河市', trouble),
+    feed('/error/feed.xml', '龙山镇政府网（服务器错误）', 'gov_media', 60, '龙山镇', trouble),
+    feed('/challenge/feed.xml', '清河商情网（反爬验证）', 'other', 120, '清河市', trouble),
+    ...DEMO_REAL_FEEDS.map((f) => feed(`/real/${f.file}`, f.name, 'other', 300, '', trouble)),
   ];
 }

@@ -289,3 +289,18 @@ describe('faults', () => {
     expect(await pending).toBeInstanceOf(Error);
   });
 });
+
+describe('extra addresses', () => {
+  it('serves the same site on another loopback address, counted as another host', async () => {
+    const s = await startFixtureSite({ port: 0, publishIntervalMs: null, seedPosts: 5, extraHosts: ['127.0.0.2'] });
+    try {
+      expect(s.extraUrls).toEqual([`http://127.0.0.2:${s.port}`]);
+      const res = await fetch(`${s.extraUrls[0]}/news/rss.xml`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<rss');
+      expect(s.requestCount('/news/rss.xml')).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -27,11 +27,18 @@ export interface FixtureSiteOptions {
   seed?: number;
   /** How long /slow/feed.xml waits before answering. Default 60 s. */
   slowMs?: number;
+  /**
+   * More loopback addresses to serve the same site on, same port (e.g. 127.0.0.2): sources on
+   * another address count as another host for per-host politeness, as a second website would.
+   */
+  extraHosts?: string[];
 }
 
 export interface FixtureSite {
   /** e.g. "http://127.0.0.1:3100", no trailing slash. */
   url: string;
+  /** The same site on each of opts.extraHosts, e.g. "http://127.0.0.2:3100". */
+  extraUrls: string[];
   port: number;
   /** Publishes the next post of the sequence, dated clock(). */
   publishNext(): DemoPost;
@@ -263,11 +270,26 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const extraServers: http.Server[] = [];
+  for (const extra of opts.extraHosts ?? []) {
+    const s2 = http.createServer((req, res) => {
+      handle(req, res).catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      s2.once('error', reject);
+      s2.listen(port, extra, () => {
+        s2.off('error', reject);
+        resolve();
+      });
+    });
+    extraServers.push(s2);
+  }
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   base = `http://${urlHost}:${port}`;
 
   const site: FixtureSite = {
     url: base,
+    extraUrls: (opts.extraHosts ?? []).map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`),
     port,
     publishNext: () => generator.next(clock()),
     posts: () => [...generator.posts],
@@ -280,8 +302,10 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
       if (publisher) clearInterval(publisher);
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s2 of [server, ...extraServers]) {
+        s2.closeAllConnections();
+        await new Promise<void>((resolve) => s2.close(() => resolve()));
+      }
     },
   };
   if (typeof opts.publishIntervalMs === 'number') {
