@@ -48,20 +48,20 @@ export function prng(seed: number): () => number {
   };
 }
 
-const PHRASES = [
-  '市民反映', '城关镇', '旧城改造', '拆迁补偿', '迟迟未到位', '相关部门', '表示将尽快核实', '河西街道', '农民工', '讨薪',
-  '拖欠工资', '施工单位', '龙山镇', '河道', '排污', '散发恶臭', '学校食堂', '饭菜质量', '家长', '投诉',
-  '市政府', '召开会议', '部署工作', '天气晴好', '交通管制', '文化活动', '志愿者', '社区', '养老服务', '医保政策',
-  '住建局', '人社局', '生态环境局', '教育局', '市场监管局', '记者了解到', '据悉', '目前', '已经', '正在处理',
-  '网友留言', '希望', '尽快解决', '回应', '调查', '核查', '整改', '通报', '居民', '小区',
-];
+// A pool of common CJK characters; text drawn with a Zipf-like distribution, words of 1–3 characters.
+const POOL = (() => {
+  const chars: string[] = [];
+  for (let c = 0x4e00; chars.length < 3500; c += 5) chars.push(String.fromCharCode(c));
+  return chars;
+})();
 
-/** Chinese sentence-like text of about `chars` characters. */
+/** Chinese-like text of about `chars` characters, distinct per call, with punctuation. */
 export function chineseText(rand: () => number, chars: number): string {
   let s = '';
   while (s.length < chars) {
-    s += PHRASES[Math.floor(rand() * PHRASES.length)];
-    s += rand() < 0.15 ? '。' : rand() < 0.3 ? '，' : '';
+    const len = 1 + Math.floor(rand() * 3);
+    for (let i = 0; i < len; i++) s += POOL[Math.floor(POOL.length * rand() ** 2.2)];
+    if (rand() < 0.08) s += rand() < 0.5 ? '，' : '。';
   }
   return s.slice(0, chars);
 }

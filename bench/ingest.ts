@@ -43,6 +43,7 @@ export default async function bench(): Promise<BenchFigure[]> {
       settings: { timeoutMs: 1, connectTimeoutMs: 1, maxBytes: 1, maxRedirects: 0, userAgent: 'bench', backoffMaxS: 1, leaseMs: 1, maxDetailPages: 0 },
       limiter: new HostLimiter({ perHost: 1, minDelayMs: 0 }),
       rules: new RuleCache(db),
+      allowlist: async () => new Set<string>(),
       publish: async () => {},
       now: () => new Date(),
     };

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { BenchFigure } from './lib.js';
-import { benchDb, benchRedisUrl } from './db.js';
+import { benchDb, benchRedisUrl, chineseText, prng } from './db.js';
 import { loadConfig } from '../server/config.js';
 import { startWorker } from '../worker/main.js';
 
@@ -17,9 +17,11 @@ const HOSTS = 100;
 const DELAY_MS = 100;
 const CONCURRENCY = 32;
 
+/** One distinct item per feed (distinct text, so each founds its own story, as real news does). */
 function feedXml(path: string): string {
+  const rand = prng(Number(path.replace(/\D/g, '')) + 1);
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>` +
-    `<item><title>清河市新闻 ${path}</title><link>http://news.example${path}.html</link><description>市政府召开会议部署冬季供暖工作。</description></item></channel></rss>`;
+    `<item><title>${chineseText(rand, 20)}</title><link>http://news.example${path}.html</link><description>${chineseText(rand, 300)}</description></item></channel></rss>`;
 }
 
 async function listenAll(): Promise<{ port: number; servers: Server[] }> {

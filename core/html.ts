@@ -57,7 +57,8 @@ const looksLikeHtml = (s: string) => /<[a-zA-Z!/?]/.test(s);
 export function htmlToText(html: string): string {
   if (!html) return '';
   if (!looksLikeHtml(html)) {
-    // Plain text keeps its own line breaks; only entities are decoded.
+    // Plain text keeps its own line breaks; only entities are decoded (no parser when there are none).
+    if (!html.includes('&')) return tidyLines(html.replace(/\r\n?/g, '\n'));
     const decoded = load(`<pre>${html.replace(/</g, '&lt;')}</pre>`, null, false)('pre').text();
     return tidyLines(decoded.replace(/\r\n?/g, '\n'));
   }

@@ -14,20 +14,18 @@ export const MINHASH_ROWS = 4;
 /** Two texts whose estimated Jaccard similarity reaches this belong to the same story. */
 export const SAME_STORY_JACCARD = 0.5;
 
-const SEEDS = (() => {
-  const s = new Int32Array(MINHASH_SIZE);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < MINHASH_SIZE; i++) {
-    x = fmix32(x + 0x6d2b79f5 + i);
-    s[i] = x;
-  }
-  return s;
-})();
+const BIN_SEED = 0x5bd1e995;
+const EMPTY = 0x7fffffff;
 
-/** Signature of a text: MINHASH_SIZE signed 32-bit minima. Empty text → all zeros. */
+/**
+ * Signature of a text: MINHASH_SIZE signed 32-bit values, by one-permutation hashing (each
+ * shingle hashed once; its hash picks a bin and competes for that bin's minimum), with empty bins
+ * filled from the next non-empty bin (rotation densification), so short texts still compare
+ * fairly. Empty text → all zeros.
+ */
 export function minhash(text: string): Int32Array {
   const t = normTable();
-  const sig = new Int32Array(MINHASH_SIZE).fill(0x7fffffff);
+  const sig = new Int32Array(MINHASH_SIZE).fill(EMPTY);
   let a = 0;
   let b = 0;
   let n = 0;
@@ -36,18 +34,28 @@ export function minhash(text: string): Int32Array {
     const c = t[text.charCodeAt(i)];
     if (c === 0) continue;
     if (n >= 2) {
-      const shingle = fmix32(Math.imul(a, 0x01000193) ^ Math.imul(b, 0x00010001) ^ (c * 0x9e37));
+      const h = fmix32(Math.imul(a, 0x01000193) ^ Math.imul(b, 0x00010001) ^ Math.imul(c, 0x9e3779b1));
+      const bin = Math.floor(((h >>> 0) * MINHASH_SIZE) / 4294967296);
+      const v = fmix32(h ^ BIN_SEED) >>> 1; // 31-bit, so EMPTY stays above every value
+      if (v < sig[bin]) sig[bin] = v;
       any = true;
-      for (let k = 0; k < MINHASH_SIZE; k++) {
-        const h = fmix32(shingle ^ SEEDS[k]);
-        if (h < sig[k]) sig[k] = h;
-      }
     }
     a = b;
     b = c;
     n++;
   }
-  if (!any) sig.fill(0);
+  if (!any) return sig.fill(0);
+  const original = Int32Array.from(sig);
+  for (let i = 0; i < MINHASH_SIZE; i++) {
+    if (original[i] !== EMPTY) continue;
+    for (let step = 1; step < MINHASH_SIZE; step++) {
+      const v = original[(i + step) % MINHASH_SIZE];
+      if (v !== EMPTY) {
+        sig[i] = fmix32(v + Math.imul(step, 0x9e3779b9)) >>> 1;
+        break;
+      }
+    }
+  }
   return sig;
 }
 

@@ -6,7 +6,8 @@ import type { Logger } from '../server/logger.js';
 import { QUEUES, eventsChannel, type AppEvent, type JobPayloads } from './queues.js';
 import { crawlSource, type CrawlSettings } from './crawl/crawl-source.js';
 import { HostLimiter } from './crawl/host-limiter.js';
-import { RuleCache } from './rules-cache.js';
+import { RuleCache, cached } from './rules-cache.js';
+import { loadAllowlist } from '../db/repos/crawl-state.js';
 import { scheduleDueSources } from './jobs/sources.schedule.js';
 import type { FetchOptions } from './crawl/fetch.js';
 
@@ -73,10 +74,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const settings = { ...crawlSettings(config), ...opts.settings };
   const limiter = new HostLimiter({ perHost: config.CRAWL_PER_HOST_CONCURRENCY, minDelayMs: config.CRAWL_HOST_DELAY_MS });
   const rules = new RuleCache(db);
+  const allowlist = cached(() => loadAllowlist(db), 2000);
   const publish = async (ev: AppEvent) => {
     await publisher.publish(eventsChannel(prefix), JSON.stringify(ev));
   };
-  const deps = { db, logger, settings, limiter, rules, publish, now, resolve: opts.resolve };
+  const deps = { db, logger, settings, limiter, rules, allowlist, publish, now, resolve: opts.resolve };
 
   const crawlWorker = new Worker<JobPayloads['sources.crawl']>(
     QUEUES.crawl,

@@ -45,3 +45,19 @@ export class RuleCache {
     return this.current;
   }
 }
+
+/** A value loaded at most once per ttlMs; concurrent callers share one load. */
+export function cached<T>(load: () => Promise<T>, ttlMs: number, clock: () => number = () => performance.now()): () => Promise<T> {
+  let value: { v: T; at: number } | null = null;
+  let pending: Promise<T> | null = null;
+  return async () => {
+    if (value && clock() - value.at < ttlMs) return value.v;
+    pending ??= load()
+      .then((v) => {
+        value = { v, at: clock() };
+        return v;
+      })
+      .finally(() => (pending = null));
+    return pending;
+  };
+}

@@ -84,25 +84,19 @@ export async function recordFetch(db: Db, r: FetchRecord): Promise<void> {
     .where('id', '=', r.sourceId)
     .where((eb) => eb.or([eb('claimed_by', '=', r.jobId), eb('claimed_by', 'is', null)]))
     .execute();
-  await db
-    .insertInto('source_fetches')
-    .values({
-      source_id: r.sourceId,
-      started_at: r.startedAt,
-      duration_ms: r.durationMs,
-      status: r.status,
-      http_status: r.httpStatus,
-      items_seen: r.itemsSeen,
-      items_new: r.itemsNew,
-      message: r.message,
-    })
-    .execute();
+  // History row, and every PRUNE_EVERY fetches the source's history trimmed to FETCH_HISTORY_KEPT.
   await sql`
+    with ins as (
+      insert into source_fetches (source_id, started_at, duration_ms, status, http_status, items_seen, items_new, message)
+      values (${r.sourceId}, ${r.startedAt}, ${r.durationMs}, ${r.status}, ${r.httpStatus}, ${r.itemsSeen}, ${r.itemsNew}, ${r.message})
+      returning id
+    )
     delete from source_fetches
-    where source_id = ${r.sourceId}
+    where source_id = ${r.sourceId} and (select id from ins) % ${PRUNE_EVERY} = 0
       and id < (select id from source_fetches where source_id = ${r.sourceId}
                 order by id desc offset ${FETCH_HISTORY_KEPT - 1} limit 1)`.execute(db);
 }
+const PRUNE_EVERY = 20;
 
 /** Version of the enabled rule set: changes whenever a rule is added, edited or removed. */
 export async function rulesVersion(db: Db): Promise<string> {

@@ -49,9 +49,14 @@ export async function knownUrlKeys(db: Db, keys: readonly string[]): Promise<Set
 
 /** Stories that stay open to new reposts. */
 const STORY_WINDOW_DAYS = 30;
-const INSERT_CHUNK = 500;
-/** Serialises story grouping across workers so two crawls never found the same story twice. */
-const STORY_LOCK_KEY = 724_200_001;
+const INSERT_CHUNK = 1000;
+/** Advisory lock class of story grouping (the first key of the two-key form). */
+const STORY_LOCK_CLASS = 7242;
+/** SimHash band k with value b locks slot k·2^16 + b; MinHash keys lock slots above those. */
+const LSH_SLOT_BASE = 1 << 20;
+const LSH_SLOT_SPAN = 1 << 30;
+/** Batches touching more slots than this take the whole lock instead. */
+const STORY_LOCK_MAX_SLOTS = 128;
 
 /**
  * Inserts new items exactly once (unique url_key; ON CONFLICT DO NOTHING), groups them into
@@ -60,7 +65,7 @@ const STORY_LOCK_KEY = 724_200_001;
  */
 export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<number, RuleSuggestion>, now: Date): Promise<IngestResult> {
   if (items.length === 0) return { inserted: 0, storyIds: [], events: [] };
-  await sql`select pg_advisory_xact_lock(${STORY_LOCK_KEY})`.execute(trx);
+  await lockStoryGrouping(trx, items);
 
   const candidates = await findCandidateStories(trx, items, now);
   const { assignments, founders } = groupIntoStories(items, candidates);
@@ -68,86 +73,97 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
   const newIds = founders.length
     ? (await sql<{ id: string }>`select nextval('stories_id_seq')::text as id from generate_series(1, ${founders.length})`.execute(trx)).rows.map((r) => r.id)
     : [];
-  for (let i = 0; i < founders.length; i += INSERT_CHUNK) {
-    await trx
-      .insertInto('stories')
-      .values(
-        founders.slice(i, i + INSERT_CHUNK).map((itemIdx, j) => {
-          const it = items[itemIdx];
-          const [band0, band1, band2, band3, band4, band5] = bands(it.simhash);
-          return {
-            id: newIds[i + j],
-            title: it.title,
-            simhash: toPgBigint(it.simhash),
-            band0,
-            band1,
-            band2,
-            band3,
-            band4,
-            band5,
-            minhash: Array.from(it.minhash),
-            first_seen_at: it.fetchedAt,
-            last_seen_at: it.fetchedAt,
-          } as never;
-        }),
-      )
-      .execute();
-  }
-  const keys = founders.flatMap((itemIdx, j) => bandKeys(items[itemIdx].minhash).map((key) => ({ key, story_id: newIds[j] })));
-  for (let i = 0; i < keys.length; i += INSERT_CHUNK * 4) {
-    await trx.insertInto('story_keys').values(keys.slice(i, i + INSERT_CHUNK * 4)).onConflict((oc) => oc.doNothing()).execute();
-  }
+  await insertStories(trx, founders.map((itemIdx, j) => ({ id: newIds[j], it: items[itemIdx] })));
   const storyOf = (i: number) => {
     const a = assignments[i];
     return a.kind === 'existing' ? a.storyId : newIds[a.index];
   };
-
   const insertedKeys = new Set<string>();
   for (let i = 0; i < items.length; i += INSERT_CHUNK) {
-    const rows = await trx
-      .insertInto('items')
-      .values(
-        items.slice(i, i + INSERT_CHUNK).map((it, j) => ({
-          source_id: it.sourceId,
-          story_id: storyOf(i + j),
-          url_key: it.urlKey,
-          url: it.url,
-          guid: it.guid,
-          title: it.title,
-          text: it.text,
-          author: it.author,
-          published_at: it.publishedAt,
-          published_at_estimated: it.publishedAtEstimated,
-          fetched_at: it.fetchedAt,
-          simhash: toPgBigint(it.simhash),
-          negativity: it.negativity,
-          matched_rule_ids: [...new Set(it.hits.map((h) => h.ruleId))],
-          matched_words: [...new Set(it.hits.flatMap((h) => h.words))],
-        })),
-      )
-      .onConflict((oc) => oc.column('url_key').doNothing())
-      .returning('url_key')
-      .execute();
-    for (const r of rows) insertedKeys.add(r.url_key);
+    const chunk = items.slice(i, i + INSERT_CHUNK);
+    for (const key of await insertItems(trx, chunk, (j) => storyOf(i + j))) insertedKeys.add(key);
   }
 
   const touched = new Set<string>();
   items.forEach((it, i) => insertedKeys.has(it.urlKey) && touched.add(storyOf(i)));
   const storyIds = [...touched];
-  await refreshStoryHeat(trx, storyIds);
-  if (newIds.length) {
+  const alerted = await refreshStoryHeat(trx, storyIds);
+  if (newIds.length && insertedKeys.size < items.length) {
     // Stories founded for items another worker stored first hold nothing: drop them.
     await sql`delete from stories s where s.id = any(${newIds}::bigint[]) and not exists (select 1 from items i where i.story_id = s.id)`.execute(trx);
   }
 
-  const events = await raiseAlerts(
-    trx,
-    items.filter((it, i) => insertedKeys.has(it.urlKey) && it.hits.length > 0).map((it) => ({ it, storyId: storyOf(items.indexOf(it)) })),
-    storyIds,
-    rules,
-    now,
-  );
+  const matched = items.flatMap((it, i) => (insertedKeys.has(it.urlKey) && it.hits.length > 0 ? [{ it, storyId: storyOf(i) }] : []));
+  const events = await raiseAlerts(trx, matched, alerted, rules, now);
   return { inserted: insertedKeys.size, storyIds, events };
+}
+
+/**
+ * Two crawls must not both found a story for the same repost. Grouping is serialised per
+ * fingerprint band: a small batch takes the global lock shared plus an exclusive lock on each slot
+ * its SimHash bands and MinHash keys hash into (sorted, so no deadlock); a big batch takes the
+ * global lock exclusively. Crawls of unrelated news then commit in parallel.
+ */
+async function lockStoryGrouping(trx: Db, items: IngestItem[]): Promise<void> {
+  const slots = new Set<number>();
+  for (const it of items) {
+    bands(it.simhash).forEach((b, k) => slots.add(k * 65536 + b));
+    for (const key of bandKeys(it.minhash)) slots.add(LSH_SLOT_BASE + (key % LSH_SLOT_SPAN));
+    if (slots.size > STORY_LOCK_MAX_SLOTS) break;
+  }
+  if (slots.size > STORY_LOCK_MAX_SLOTS) {
+    await sql`select pg_advisory_xact_lock(${STORY_LOCK_CLASS}, -1)`.execute(trx);
+    return;
+  }
+  const sorted = [...slots].sort((a, b) => a - b);
+  await sql`select pg_advisory_xact_lock_shared(${STORY_LOCK_CLASS}, -1)`.execute(trx);
+  await sql`select pg_advisory_xact_lock(${STORY_LOCK_CLASS}, s) from unnest(${sorted}::int[]) with ordinality as u(s, n) order by n`.execute(trx);
+}
+
+// Bulk inserts pass one array per column and unnest them: one statement, a handful of
+// parameters, no per-row parameter parsing (several times faster than multi-row VALUES).
+
+async function insertStories(trx: Db, rows: { id: string; it: IngestItem }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (r: { id: string; it: IngestItem }) => T) => rows.map(f);
+  const bandCols = Array.from({ length: BAND_COUNT }, (_, k) => col((r) => bands(r.it.simhash)[k]));
+  await sql`
+    insert into stories (id, title, simhash, band0, band1, band2, band3, band4, band5, minhash, first_seen_at, last_seen_at)
+    select id, title, simhash, b0, b1, b2, b3, b4, b5, minhash::int[], seen, seen
+    from unnest(${col((r) => r.id)}::bigint[], ${col((r) => r.it.title)}::text[], ${col((r) => toPgBigint(r.it.simhash))}::bigint[],
+                ${bandCols[0]}::int[], ${bandCols[1]}::int[], ${bandCols[2]}::int[], ${bandCols[3]}::int[], ${bandCols[4]}::int[], ${bandCols[5]}::int[],
+                ${col((r) => `{${r.it.minhash.join(',')}}`)}::text[], ${col((r) => r.it.fetchedAt.toISOString())}::timestamptz[])
+      as u(id, title, simhash, b0, b1, b2, b3, b4, b5, minhash, seen)`.execute(trx);
+  const keys: string[] = [];
+  const storyIds: string[] = [];
+  for (const r of rows) {
+    for (const key of bandKeys(r.it.minhash)) {
+      keys.push(String(key));
+      storyIds.push(r.id);
+    }
+  }
+  await sql`insert into story_keys (key, story_id) select * from unnest(${keys}::bigint[], ${storyIds}::bigint[]) on conflict do nothing`.execute(trx);
+}
+
+/** Inserts items, skipping url keys already stored; returns the keys actually inserted. */
+async function insertItems(trx: Db, items: IngestItem[], storyOf: (i: number) => string): Promise<string[]> {
+  const col = <T>(f: (it: IngestItem, i: number) => T) => items.map(f);
+  const r = await sql<{ url_key: string }>`
+    insert into items (source_id, story_id, url_key, url, guid, title, text, author, published_at, published_at_estimated,
+                       fetched_at, simhash, negativity, matched_rule_ids, matched_words)
+    select source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated,
+           fetched_at, simhash, negativity, rule_ids::int[], array(select jsonb_array_elements_text(words::jsonb))
+    from unnest(${col((it) => it.sourceId)}::int[], ${col((_, i) => storyOf(i))}::bigint[], ${col((it) => it.urlKey)}::text[],
+                ${col((it) => it.url)}::text[], ${col((it) => it.guid)}::text[], ${col((it) => it.title)}::text[],
+                ${col((it) => it.text)}::text[], ${col((it) => it.author)}::text[], ${col((it) => it.publishedAt.toISOString())}::timestamptz[],
+                ${col((it) => it.publishedAtEstimated)}::bool[], ${col((it) => it.fetchedAt.toISOString())}::timestamptz[],
+                ${col((it) => toPgBigint(it.simhash))}::bigint[], ${col((it) => it.negativity)}::real[],
+                ${col((it) => `{${[...new Set(it.hits.map((h) => h.ruleId))].join(',')}}`)}::text[],
+                ${col((it) => JSON.stringify([...new Set(it.hits.flatMap((h) => h.words))]))}::text[])
+      as u(source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated, fetched_at, simhash, negativity, rule_ids, words)
+    on conflict (url_key) do nothing
+    returning url_key`.execute(trx);
+  return r.rows.map((x) => x.url_key);
 }
 
 /**
@@ -180,19 +196,22 @@ async function findCandidateStories(trx: Db, items: IngestItem[], now: Date): Pr
   return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: row.minhash }));
 }
 
-async function refreshStoryHeat(trx: Db, storyIds: string[]): Promise<void> {
-  if (storyIds.length === 0) return;
-  await sql`
+/** Recounts heat; returns the stories among them that already carry an alert. */
+async function refreshStoryHeat(trx: Db, storyIds: string[]): Promise<string[]> {
+  if (storyIds.length === 0) return [];
+  const r = await sql<{ id: string; alerted: boolean }>`
     update stories s set item_count = x.n, source_count = x.sources, last_seen_at = x.last_seen, first_seen_at = least(s.first_seen_at, x.first_seen)
     from (select story_id, count(*)::int as n, count(distinct source_id)::int as sources, max(fetched_at) as last_seen, min(fetched_at) as first_seen
           from items where story_id = any(${storyIds}::bigint[]) group by story_id) x
-    where s.id = x.story_id`.execute(trx);
+    where s.id = x.story_id
+    returning s.id::text, exists (select 1 from alerts a where a.story_id = s.id) as alerted`.execute(trx);
+  return r.rows.filter((x) => x.alerted).map((x) => x.id);
 }
 
 async function raiseAlerts(
   trx: Db,
   matched: { it: IngestItem; storyId: string }[],
-  touchedStories: string[],
+  alreadyAlerted: string[],
   rules: Map<number, RuleSuggestion>,
   now: Date,
 ): Promise<AppEvent[]> {
@@ -227,6 +246,7 @@ async function raiseAlerts(
       }
     }
   }
+  const touchedStories = [...new Set([...alreadyAlerted, ...byStory.keys()])];
   if (touchedStories.length === 0) return events;
   const spiking = await spikingStories(trx, touchedStories, now);
   const updated = await sql<{ id: string; story_id: string }>`

@@ -4,6 +4,7 @@ import type { NewSource } from '../../db/schema.js';
 import type { CrawlDeps, CrawlSettings } from '../../worker/crawl/crawl-source.js';
 import { HostLimiter } from '../../worker/crawl/host-limiter.js';
 import { RuleCache } from '../../worker/rules-cache.js';
+import { loadAllowlist } from '../../db/repos/crawl-state.js';
 import type { AppEvent } from '../../worker/queues.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -35,6 +36,7 @@ export function crawlDeps(db: Db, overrides: Omit<Partial<CrawlDeps>, 'settings'
     logger: silentLogger,
     limiter: new HostLimiter({ perHost: 4, minDelayMs: 0 }),
     rules: new RuleCache(db, 0),
+    allowlist: () => loadAllowlist(db),
     publish: async (ev) => {
       events.push(ev);
     },

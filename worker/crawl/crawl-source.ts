@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import type { Source } from '../../db/schema.js';
-import { claimSource, loadAllowlist, recordFetch } from '../../db/repos/crawl-state.js';
+import { claimSource, recordFetch } from '../../db/repos/crawl-state.js';
 import { ingestItems, knownUrlKeys, type IngestItem, type IngestResult } from '../../db/repos/ingest.js';
 import { decodeBody } from '../../core/charset.js';
 import { canonicalUrl } from '../../core/url.js';
@@ -40,6 +40,8 @@ export interface CrawlDeps {
   settings: CrawlSettings;
   limiter: HostLimiter;
   rules: RuleCache;
+  /** host:port entries an admin allowed to resolve to private addresses (cached briefly). */
+  allowlist: () => Promise<Set<string>>;
   publish: (ev: AppEvent) => Promise<void>;
   now: () => Date;
   /** DNS override for tests; production uses the system resolver. */
@@ -84,7 +86,7 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
   let events: AppEvent[] = [];
   let itemsNew = 0;
   const run = async (): Promise<void> => {
-    const allow = await loadAllowlist(deps.db);
+    const allow = await deps.allowlist();
     const fetched = await fetchWith(deps, source, source.url, allow, true);
     httpStatus = fetched.httpStatus;
     if (fetched.kind === 'error') throw new CrawlFailure(fetched.status, fetched.message, fetched.httpStatus, fetched.retryAfterMs);
