@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
@@ -79,6 +80,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     await publisher.publish(eventsChannel(prefix), JSON.stringify(ev));
   };
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // every in-flight fetch listens to it
   const deps = { db, logger, settings, limiter, rules, allowlist, publish, now, resolve: opts.resolve, signal: shutdown.signal };
 
   const crawlWorker = new Worker<JobPayloads['sources.crawl']>(
