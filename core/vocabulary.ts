@@ -100,3 +100,94 @@ export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 /** Business time zone: every date shown or computed for the office is in this zone. */
 export const BUSINESS_TZ = 'Asia/Shanghai';
 export const BUSINESS_UTC_OFFSET_MINUTES = 8 * 60;
+
+// ── Response workflow ────────────────────────────────────────────────────────────────────────
+
+export const ROLES = ['duty', 'handler', 'reviewer', 'leader', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  duty: '舆情监测员',
+  handler: '责任单位经办人',
+  reviewer: '审核人',
+  leader: '领导',
+  admin: '系统管理员',
+};
+
+/** open: awaiting its public response; responded: published, in follow-up; closed: 办结. */
+export const CASE_STATUSES = ['open', 'responded', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = { open: '处置中', responded: '已回应（跟踪中）', closed: '已办结' };
+
+/** Where a case came from: an alert, or registered by hand. */
+export const CASE_ORIGINS = ['alert', 'cyberspace_office', 'government_office', 'hotline', 'mailbox', 'other'] as const;
+export type CaseOrigin = (typeof CASE_ORIGINS)[number];
+export const CASE_ORIGIN_LABELS: Record<CaseOrigin, string> = {
+  alert: '监测预警',
+  cyberspace_office: '网信办转办',
+  government_office: '政府办转办',
+  hotline: '热线',
+  mailbox: '信箱来信',
+  other: '其他',
+};
+
+/** Something owed by a deadline. */
+export const OBLIGATION_KINDS = ['response', 'report', 'info', 'press', 'update', 'referral'] as const;
+export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
+export const OBLIGATION_KIND_LABELS: Record<ObligationKind, string> = {
+  response: '公开回应',
+  report: '向领导和上级报告',
+  info: '发布权威信息',
+  press: '召开新闻发布会',
+  update: '持续发布进展',
+  referral: '移交公安机关、网信部门',
+};
+
+export const RESPONSE_STATUSES = ['draft', 'submitted', 'approved', 'returned', 'published'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
+export const RESPONSE_STATUS_LABELS: Record<ResponseStatus, string> = {
+  draft: '草稿',
+  submitted: '待审核',
+  approved: '已审核',
+  returned: '已退回',
+  published: '已发布',
+};
+
+export const CHANNELS = ['website', 'new_media', 'press_conference', 'interview', 'reply', 'other'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  website: '网站发布',
+  new_media: '政务新媒体',
+  press_conference: '新闻发布会',
+  interview: '媒体专访',
+  reply: '回复网民',
+  other: '其他',
+};
+
+/** The kind of response each category expects (分类处理). */
+export const EXPECTED_RESPONSE: Record<Category, string> = {
+  suggestion: '采纳情况',
+  difficulty: '解决情况',
+  misunderstanding: '权威信息',
+  wrong_view: '澄清引导',
+  rumour: '澄清引导（并移交线索）',
+  emergency: '权威信息（重大突发事件流程）',
+  other: '回应情况',
+};
+
+export const EFFECT_RATINGS = ['good', 'fairly_good', 'average', 'poor'] as const;
+export type EffectRating = (typeof EFFECT_RATINGS)[number];
+export const EFFECT_RATING_LABELS: Record<EffectRating, string> = { good: '好', fairly_good: '较好', average: '一般', poor: '差' };
+
+export const ESCALATION_TARGETS = ['handlers', 'department_head', 'reviewer', 'leader_in_charge', 'principal_leader'] as const;
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
+export const ESCALATION_TARGET_LABELS: Record<EscalationTarget, string> = {
+  handlers: '经办人',
+  department_head: '责任单位负责人',
+  reviewer: '审核人',
+  leader_in_charge: '分管领导',
+  principal_leader: '主要领导',
+};
+
+export const REFERRAL_TARGETS = ['public_security', 'cyberspace'] as const;
+export type ReferralTarget = (typeof REFERRAL_TARGETS)[number];
+export const REFERRAL_TARGET_LABELS: Record<ReferralTarget, string> = { public_security: '公安机关', cyberspace: '网信部门' };

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AuthTables } from './schema-auth.js';
+import type { WorkflowTables } from './schema-workflow.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -26,6 +28,7 @@ export interface DepartmentsTable {
   kind: ColumnType<DepartmentKind, DepartmentKind | undefined, DepartmentKind>;
   parent_id: number | null;
   created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface FetchAllowlistTable {
@@ -148,11 +151,12 @@ export interface AlertsTable {
   spike_at: Date | null;
   dismiss_reason: DismissReason | null;
   dismissed_at: Date | null;
+  case_id: Int8 | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB {
+export interface DB extends AuthTables, WorkflowTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;
