@@ -1,0 +1,55 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+import type { Case } from '../schema-workflow.js';
+import type { Role } from '../../core/vocabulary.js';
+
+export interface Viewer {
+  id: number;
+  role: Role;
+  departmentId: number | null;
+}
+
+/**
+ * The case if this user may see it: handlers only where their department is lead or
+ * co-department (others get undefined → 404, so existence does not leak); every other role sees all.
+ */
+export async function visibleCase(db: Db, caseId: string, viewer: Viewer): Promise<Case | undefined> {
+  if (!/^\d{1,18}$/.test(caseId)) return undefined;
+  let q = db.selectFrom('cases').selectAll('cases').where('cases.id', '=', caseId);
+  if (viewer.role === 'handler') {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('case_departments')
+          .select(sql`1`.as('one'))
+          .whereRef('case_departments.case_id', '=', 'cases.id')
+          .where('case_departments.department_id', '=', viewer.departmentId ?? -1),
+      ),
+    );
+  }
+  return q.executeTakeFirst();
+}
+
+/** Locks the case row for the rest of the transaction (serialises changes to one case). */
+export async function lockCase(trx: Db, caseId: string): Promise<Case | undefined> {
+  return trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Marks the case's open obligations of these kinds met at `at` (on time when at ≤ due), returning
+ * the ids met. Call inside the transaction of the event that meets them (with its audit rows).
+ */
+export async function meetObligations(
+  trx: Db,
+  caseId: string,
+  kinds: readonly string[],
+  at: Date,
+  metBy: string,
+): Promise<{ id: string; kind: string; onTime: boolean }[]> {
+  if (kinds.length === 0) return [];
+  const rows = await sql<{ id: string; kind: string; on_time: boolean }>`
+    update obligations set status = 'met', met_at = ${at}, on_time = (${at}::timestamptz <= due_at), met_by = ${metBy}, updated_at = now()
+    where case_id = ${caseId} and status = 'open' and kind = any(${kinds as string[]}::text[])
+    returning id::text, kind, on_time`.execute(trx);
+  return rows.rows.map((r) => ({ id: r.id, kind: r.kind, onTime: r.on_time }));
+}
