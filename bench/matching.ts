@@ -2,6 +2,7 @@
 // that merely reads every character of the same text, against one RegExp alternation of the
 // same terms, and (for the build) against a naive Map-based trie.
 import { Automaton } from '../core/rules/automaton.js';
+import { mulberry32 } from '../core/random.js';
 import { medianMs, type BenchFigure } from './lib.js';
 
 /** Frequent characters of Chinese news text, roughly in frequency order. */
@@ -12,17 +13,7 @@ const COMMON = [...new Set(COMMON_LIST)].join('');
 
 const PUNCTUATION = '，。、；：！？“”（）';
 
-/** Deterministic 32-bit PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Zipf-like sampler over COMMON[from..]: rank r has weight 1 / (r + 8). */
 function zipfSampler(random: () => number, from: number): () => string {

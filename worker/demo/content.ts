@@ -42,19 +42,8 @@ const REPOST_RATE = 0.25;
 /** How far back a repost may reach, in posts. */
 const REPOST_WINDOW = 25;
 
-export type Rng = () => number;
-
-/** mulberry32: a tiny seeded PRNG with values in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from '../../core/random.js';
+import { mulberry32, type Rng } from '../../core/random.js';
 
 export interface PostGenerator {
   /** The next post of the sequence, stamped with publishedAt. */
