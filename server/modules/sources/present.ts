@@ -3,18 +3,11 @@ import type { SourceWithCount } from '../../../db/repos/sources.js';
 import type { SourceFetchesTable } from '../../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { iso } from '../shared/present.js';
+import { isSilent } from '../../../core/schedule.js';
 import type { FetchView, SourceView } from './schema.js';
 
-const DAY_MS = 24 * 3600 * 1000;
-
-/**
- * A source is silent when nothing new has arrived for much longer than its usual rhythm:
- * more than six typical gaps, and never less than a day.
- */
-export function isSilent(typicalGapS: number | null, lastNewItemAt: Date | null, now: Date): boolean {
-  if (typicalGapS === null || lastNewItemAt === null) return false;
-  return now.getTime() - lastNewItemAt.getTime() > Math.max(6 * typicalGapS * 1000, DAY_MS);
-}
+// Silence is decided by the scheduling maths in core (6 typical gaps, at least a day).
+export { isSilent };
 
 export function presentSource(s: SourceWithCount, now: Date): SourceView {
   return {
