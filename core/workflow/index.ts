@@ -1,10 +1,20 @@
 // The response workflow's decisions, pure (time is an argument). Contract; implemented in the
 // files named below.
 export * from './types.js';
-export { workCalendar, type WorkCalendar } from './calendar.js';
-export { computeDueAt } from './deadlines.js';
-export { DEFAULT_POLICY, policyFor, obligationsFor } from './policy.js';
-export { stepFireAt, dueSteps, deferForQuietHours } from './escalation.js';
+export { workCalendar, calendarYearsCovered, calendarYearsMissing, packageCoversYear, type WorkCalendar } from './calendar.js';
+export { computeDueAt, heightenedFactor, nextRecurrence } from './deadlines.js';
+export { DEFAULT_POLICY, DEFAULT_FOLLOW_UP_HOURS, STEP_IDS, defaultEscalationSteps, policyFor, obligationsFor } from './policy.js';
+export { stepFireAt, dueSteps, deferForQuietHours, isMetAt, type StepObligation } from './escalation.js';
 export { obligationView, type ObligationView } from './obligation.js';
-export { caseTransition, CaseTransitionError, responseTransition, type CaseAction, type ResponseAction } from './state.js';
+export {
+  caseTransition,
+  caseActionsAllowed,
+  CaseTransitionError,
+  responseTransition,
+  responseActionsAllowed,
+  CASE_ACTIONS,
+  RESPONSE_ACTIONS,
+  type CaseAction,
+  type ResponseAction,
+} from './state.js';
 export { nextCaseNumber } from './numbers.js';
