@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { startServer } from '../server/main.js';
 import { startWorker } from '../worker/main.js';
 import { startFixtureSite } from '../worker/demo/site.js';
-import { seedDemo } from '../worker/demo/seed.js';
+import { DEMO_USERS, seedDemo, seedDemoUsers } from '../worker/demo/seed.js';
 import { ensureLocalRedis, startEmbeddedPostgres } from './local-services.js';
 import { boot, fail, onShutdown } from './boot.js';
 import { webDir } from './web-dir.js';
@@ -45,6 +45,8 @@ try {
     });
     stops.push(() => site.close());
     await seedDemo(db, site.url, site.extraUrls[0]);
+    const created = await seedDemoUsers(db, config.DEMO_PASSWORD);
+    if (created.length) logger.info({ users: created }, 'Demo users created');
     logger.info({ url: site.url }, 'Demo fixture site running');
   }
 
@@ -65,6 +67,12 @@ try {
       `  实时预警 live alerts ${base}/api/events`,
       `  接口文档 OpenAPI     ${base}/api/openapi.json`,
       config.DEMO ? `  演示站点 demo site  http://127.0.0.1:${config.DEMO_SITE_PORT}/` : '  演示已关闭 demo off (DEMO=0)',
+      ...(config.DEMO
+        ? [
+            `  演示账号 demo users  ${DEMO_USERS.map((u) => u.username).join(', ')}`,
+            `  演示密码 password    ${config.DEMO_PASSWORD}   (DEMO_PASSWORD；已存在的账号不会被修改 / existing accounts are left as they are)`,
+          ]
+        : ['  首个管理员 first admin: npm run create-admin']),
       '  按 Ctrl+C 停止 / press Ctrl+C to stop',
       '',
     ].join('\n'),

@@ -17,6 +17,12 @@ const schema = z.object({
   DEMO: bool.default(true),
   DEMO_SITE_PORT: port.default(3100),
   DEMO_PUBLISH_INTERVAL_MS: positiveInt.default(4000),
+  /** Password of the demo users (admin, duty, handler, …); only used when DEMO is on. */
+  DEMO_PASSWORD: z.string().min(8).default('demo1234'),
+  /** A session unused this long ends (sliding). */
+  SESSION_IDLE_MINUTES: positiveInt.default(8 * 60),
+  /** A session ends this long after sign-in, however active. */
+  SESSION_MAX_HOURS: positiveInt.default(7 * 24),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('od'),
@@ -29,6 +35,12 @@ const schema = z.object({
   CRAWL_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   CRAWL_BACKOFF_MAX_S: positiveInt.default(6 * 3600),
   SCHEDULER_TICK_MS: positiveInt.default(5000),
+  SWEEP_INTERVAL_MS: positiveInt.default(30_000),
+  DELIVER_INTERVAL_MS: positiveInt.default(10_000),
+  /** Quiet hours in Asia/Shanghai, "startHour-endHour" (e.g. 22-7); "off" disables them. */
+  QUIET_HOURS: z.string().regex(/^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/).default('22-7'),
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().min(1).default('舆情回应台 <opinion-desk@localhost>'),
   USER_AGENT: z.string().min(1).default('OpinionDesk/0.1 (+government public-opinion monitor; contact: site admin)'),
 });
 

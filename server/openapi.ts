@@ -10,12 +10,17 @@
 import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { ERROR_CODES, validationError } from './errors.js';
+import type { SessionUser } from './middleware/auth.js';
 
 export interface AppEnv {
   Variables: {
     requestId: string;
     /** An unexpected error, kept for the request log line. */
     error?: unknown;
+    /** Set by the session middleware when the request carries a valid session cookie. */
+    user?: SessionUser;
+    /** The session behind `user`: its stored id (SHA-256 of the cookie token) and CSRF token. */
+    session?: { id: string; csrfToken: string };
   };
 }
 
@@ -49,6 +54,8 @@ function errorResponse(description: string) {
 /** Declared error responses (documentation only: the error handler produces them). */
 export const errors = {
   400: errorResponse('请求参数不正确 / validation failed'),
+  401: errorResponse('请先登录 / sign-in required'),
+  403: errorResponse('无权执行此操作 / forbidden'),
   404: errorResponse('不存在 / not found'),
   409: errorResponse('状态冲突 / conflict'),
 } as const;

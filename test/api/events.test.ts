@@ -7,6 +7,7 @@ import { eventsChannel } from '../../worker/queues.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { redisUrl } from '../helpers/env.js';
 import { makeStory } from './helpers.js';
+import { createUser, signIn, type SignedIn } from '../helpers/auth.js';
 
 // SSE through the real server on a real socket, fed by real Redis pub/sub.
 
@@ -14,6 +15,7 @@ let tdb: TestDb;
 let redis: Redis;
 let server: RunningServer;
 let prefix: string;
+let auth: SignedIn;
 
 beforeAll(async () => {
   tdb = await createTestDb('events');
@@ -21,6 +23,8 @@ beforeAll(async () => {
   prefix = testPrefix('events');
   const config = { ...loadConfig({ QUEUE_PREFIX: prefix }), PORT: 0, HOST: '127.0.0.1' };
   server = await startServer({ config, db: tdb.db, redis, logger: createLogger('silent', 'test') });
+  const duty = await createUser(tdb.db, { role: 'duty' });
+  auth = await signIn(`http://127.0.0.1:${server.port}`, duty.username, duty.password);
 });
 afterAll(async () => {
   await server.close();
@@ -43,7 +47,7 @@ class SseClient {
 
   static async open(port: number, headers: Record<string, string> = {}): Promise<SseClient> {
     const c = new SseClient();
-    const res = await fetch(`http://127.0.0.1:${port}/api/events`, { headers, signal: c.#abort.signal });
+    const res = await fetch(`http://127.0.0.1:${port}/api/events`, { headers: auth.headers(headers), signal: c.#abort.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     void c.#pump(res.body!.getReader());

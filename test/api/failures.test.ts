@@ -6,6 +6,7 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { EventHub } from '../../server/events.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
+import { createUser, sessionFor } from '../helpers/auth.js';
 
 // Unreachable dependencies, unexpected errors, and the request log line.
 
@@ -49,7 +50,9 @@ describe('dependencies down', () => {
   it('an unexpected error is a logged 500 with a generic message', async () => {
     lines = [];
     const app = createApp({ db: deadDb, config, logger, events: new EventHub() });
-    const res = await app.request('/api/sources', { headers: { 'x-request-id': 'boom-1' } });
+    // A session cookie makes the session lookup itself hit the dead database.
+    const cookie = `od_session=${'a'.repeat(43)}`;
+    const res = await app.request('/api/sources', { headers: { 'x-request-id': 'boom-1', cookie } });
     expect(res.status).toBe(500);
     const body = await res.json();
     expect(body).toEqual({
@@ -63,9 +66,10 @@ describe('dependencies down', () => {
 
 describe('request log', () => {
   it('writes one line per request with method, path, status, duration and request id', async () => {
+    const session = await sessionFor(tdb.db, await createUser(tdb.db, { role: 'handler' }));
     lines = [];
     const app = createApp({ db: tdb.db, config, logger, events: new EventHub() });
-    const res = await app.request('/api/departments');
+    const res = await app.request('/api/departments', { headers: session.headers() });
     expect(res.status).toBe(200);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({

@@ -6,15 +6,24 @@ import { createLogger } from '../../server/logger.js';
 import type { Db } from '../../db/client.js';
 import type { NewItem } from '../../db/schema.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
+import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers/auth.js';
 
-// Route-test fixture: a fresh database, the real app, row factories that insert with Kysely.
+// Route-test fixture: a fresh database, the real app, a signed-in admin, row factories that
+// insert with Kysely. `request` goes as the admin (cookie + CSRF token) unless told otherwise:
+// `requestAs(null, …)` is anonymous, `requestAs(session, …)` any other session (test/helpers/auth.ts).
 
 export interface ApiFixture {
   tdb: TestDb;
   db: Db;
   events: EventHub;
   app: ReturnType<typeof createApp>;
+  /** The default caller of `request`. */
+  admin: TestUser;
+  adminSession: SignedIn;
+  /** As the admin; `headers` are added to (and override) the admin's. */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** As `who` (null: no session at all). */
+  requestAs(who: SignedIn | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
 }
 
 export async function createApiFixture(label: string, extra: Partial<AppDeps> = {}): Promise<ApiFixture> {
@@ -22,19 +31,25 @@ export async function createApiFixture(label: string, extra: Partial<AppDeps> = 
   const events = new EventHub();
   const config = loadConfig({ QUEUE_PREFIX: testPrefix(label) });
   const app = createApp({ db: tdb.db, config, logger: createLogger('silent', 'test'), redis: null, events, ...extra });
+  const admin = await createUser(tdb.db, { role: 'admin', username: 'fixture_admin' });
+  const adminSession = await sessionFor(tdb.db, admin, extra.now?.());
+  const requestAs: ApiFixture['requestAs'] = async (who, method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: who ? who.headers(headers) : { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    return app.request(path, init);
+  };
   return {
     tdb,
     db: tdb.db,
     events,
     app,
-    async request(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
-      return app.request(path, init);
-    },
+    admin,
+    adminSession,
+    requestAs,
+    request: (method, path, body, headers) => requestAs(adminSession, method, path, body, headers),
   };
 }
 

@@ -10,6 +10,7 @@ import { startWorker, type RunningWorker } from '../../worker/main.js';
 import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
 import { seedDemo } from '../../worker/demo/seed.js';
 import { FLAGGED_TOPICS } from '../../worker/demo/content.js';
+import { createUser, signIn, type SignedIn } from '../helpers/auth.js';
 
 // The first half of the product on one machine, as `npm start` runs it: the demo site publishes,
 // the scheduler enqueues, a worker crawls, a matching post becomes an alert, and the alert reaches
@@ -20,6 +21,7 @@ let site: FixtureSite;
 let server: RunningServer;
 let worker: RunningWorker;
 let redis: Redis;
+let duty: SignedIn;
 const prefix = testPrefix('live');
 
 beforeAll(async () => {
@@ -36,6 +38,8 @@ beforeAll(async () => {
   };
   server = await startServer({ config, db: t.db, redis, logger: silentLogger });
   worker = await startWorker({ config, db: t.db, redisUrl: redisUrl(), logger: silentLogger });
+  const officer = await createUser(t.db, { role: 'duty' });
+  duty = await signIn(`http://127.0.0.1:${server.port}`, officer.username, officer.password);
 });
 afterAll(async () => {
   await worker?.close();
@@ -62,7 +66,7 @@ describe('live pipeline', () => {
     await waitFor('the first crawl', async () => (await t.db.selectFrom('sources').select('last_fetch_at').where('enabled', '=', true).executeTakeFirst())?.last_fetch_at);
 
     const abort = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/events`, { signal: abort.signal });
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/events`, { headers: duty.headers(), signal: abort.signal });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const received: { at: number; data: { type: string; alertId?: string } }[] = [];
     void (async () => {
@@ -108,7 +112,7 @@ describe('live pipeline', () => {
     expect(alert.matched_words.length).toBeGreaterThan(0);
     expect(alert.rule_ids.length).toBeGreaterThan(0);
 
-    const api = await (await fetch(`http://127.0.0.1:${server.port}/api/alerts/${alert.id}`)).json();
+    const api = await (await fetch(`http://127.0.0.1:${server.port}/api/alerts/${alert.id}`, { headers: duty.headers() })).json();
     expect(api.storyTitle.length).toBeGreaterThan(0);
     expect(api.statusLabel).toBe('待研判');
     abort.abort();

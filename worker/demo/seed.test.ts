@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../test/helpers/db.js';
-import { DEMO_DEPARTMENTS, DEMO_REAL_FEEDS, DEMO_RULES, FORUM_SELECTORS, seedDemo } from './seed.js';
+import { verify } from '@node-rs/argon2';
+import { DEMO_DEPARTMENTS, DEMO_REAL_FEEDS, DEMO_RULES, DEMO_USERS, FORUM_SELECTORS, seedDemo, seedDemoUsers } from './seed.js';
 
 const SITE = 'http://127.0.0.1:3100';
 let t: TestDb;
@@ -76,5 +77,26 @@ describe('seedDemo', () => {
     await sql`delete from sources; delete from rules; delete from departments; delete from fetch_allowlist`.execute(t.db);
     await Promise.all([seedDemo(t.db, SITE), seedDemo(t.db, SITE), seedDemo(t.db, SITE)]);
     expect(await counts()).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 9 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
+  });
+});
+
+describe('seedDemoUsers', () => {
+  it('creates one user per role with the demo password, once; existing usernames are left alone', async () => {
+    await seedDemo(t.db, SITE);
+    await t.db.insertInto('users').values({ username: 'Leader2', display_name: '已有', role: 'leader', password_hash: 'x' }).execute();
+    const created = await seedDemoUsers(t.db, 'demo-pass-9');
+    expect(created).toEqual(DEMO_USERS.map((u) => u.username).filter((n) => n !== 'leader2'));
+    expect(await seedDemoUsers(t.db, 'demo-pass-9')).toEqual([]);
+    const users = await t.db
+      .selectFrom('users')
+      .innerJoin('departments', 'departments.id', 'users.department_id')
+      .select(['username', 'role', 'leader_rank', 'password_hash', 'departments.name as dept'])
+      .orderBy('users.id')
+      .execute();
+    expect(new Set(users.map((u) => u.role))).toEqual(new Set(['admin', 'duty', 'handler', 'reviewer', 'leader']));
+    expect(users.find((u) => u.username === 'handler')?.dept).toBe('住建局');
+    expect(users.find((u) => u.username === 'handler2')?.dept).toBe('人社局');
+    expect(users.find((u) => u.username === 'leader')).toMatchObject({ dept: '市政府办公室', leader_rank: 'in_charge' });
+    expect(await verify(users[0].password_hash, 'demo-pass-9')).toBe(true);
   });
 });

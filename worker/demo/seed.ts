@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/client.js';
 import type { NewRule, NewSource, SiteSelectors } from '../../db/schema.js';
-import type { Category, DepartmentKind, Level } from '../../core/vocabulary.js';
+import type { Category, DepartmentKind, Level, Role } from '../../core/vocabulary.js';
 
 /** CSS selectors of the fixture forum's list and thread pages. */
 export const FORUM_SELECTORS: SiteSelectors = {
@@ -141,4 +141,59 @@ export function demoSources(base: string, trouble = base): NewSource[] {
     feed('/challenge/feed.xml', '清河商情网（反爬验证）', 'other', 120, '清河市', trouble),
     ...DEMO_REAL_FEEDS.map((f) => feed(`/real/${f.file}`, f.name, 'other', 300, '', trouble)),
   ];
+}
+
+/** The demo's people: one per role, two handlers in different departments, two leaders. */
+export const DEMO_USERS: {
+  username: string;
+  displayName: string;
+  role: Role;
+  department: string;
+  isDepartmentHead?: boolean;
+  leaderRank?: 'in_charge' | 'principal';
+}[] = [
+  { username: 'admin', displayName: '系统管理员', role: 'admin', department: '市政府办公室' },
+  { username: 'duty', displayName: '值班员 王敏', role: 'duty', department: '市政府办公室' },
+  { username: 'handler', displayName: '住建局经办人 李强', role: 'handler', department: '住建局', isDepartmentHead: true },
+  { username: 'handler2', displayName: '人社局经办人 赵丽', role: 'handler', department: '人社局', isDepartmentHead: true },
+  { username: 'reviewer', displayName: '办公室主任 陈刚', role: 'reviewer', department: '市政府办公室' },
+  { username: 'leader', displayName: '分管副市长 刘洋', role: 'leader', department: '市政府办公室', leaderRank: 'in_charge' },
+  { username: 'leader2', displayName: '市长 周伟', role: 'leader', department: '市政府办公室', leaderRank: 'principal' },
+];
+
+/**
+ * Creates the demo users (all with `password`) whose usernames do not exist yet; existing ones are
+ * left untouched, so it is safe on every start. Creates a missing department it needs. Returns the
+ * usernames created.
+ */
+export async function seedDemoUsers(db: Db, password: string): Promise<string[]> {
+  const { hashPassword } = await import('../../server/modules/auth/password.js');
+  const created: string[] = [];
+  for (const u of DEMO_USERS) {
+    const exists = await db.selectFrom('users').select('id').where(sql<string>`lower(username)`, '=', u.username).executeTakeFirst();
+    if (exists) continue;
+    const passwordHash = await hashPassword(password);
+    await db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('opinion-desk:seed-demo-users'))`.execute(tx);
+      const kind = DEMO_DEPARTMENTS.find((d) => d.name === u.department)?.kind ?? 'bureau';
+      await tx.insertInto('departments').values({ name: u.department, kind }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const dept = await tx.selectFrom('departments').select('id').where('name', '=', u.department).executeTakeFirstOrThrow();
+      const inserted = await tx
+        .insertInto('users')
+        .values({
+          username: u.username,
+          display_name: u.displayName,
+          role: u.role,
+          department_id: dept.id,
+          is_department_head: u.isDepartmentHead ?? false,
+          leader_rank: u.leaderRank ?? null,
+          password_hash: passwordHash,
+        })
+        .onConflict((oc) => oc.expression(sql`lower(username)`).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) created.push(u.username);
+    });
+  }
+  return created;
 }

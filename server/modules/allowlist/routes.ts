@@ -7,20 +7,25 @@ import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from
 import type { ModuleDeps } from '../shared/deps.js';
 import { iso } from '../shared/present.js';
 import { AllowlistCreate, AllowlistList, AllowlistEntry } from './schema.js';
+import { requireRole } from '../../middleware/auth.js';
 
 // Admin allow-list: host:port pairs the crawler may fetch even when they resolve to private addresses.
 
+const read = requireRole('admin', 'duty');
+const write = requireRole('admin');
 const tags = ['allowlist'];
 
 function present(r: Selectable<FetchAllowlistTable>): AllowlistEntry {
   return { id: r.id, hostPort: r.host_port, note: r.note, createdAt: iso(r.created_at) };
 }
 
-const list = createRoute({ method: 'get', path: '/api/allowlist', tags, summary: '内网抓取白名单', responses: { 200: json(AllowlistList, 'Entries') } });
+const list = createRoute({ method: 'get', path: '/api/allowlist', tags,
+  middleware: [read], summary: '内网抓取白名单', responses: { 200: json(AllowlistList, 'Entries') } });
 const create = createRoute({
   method: 'post',
   path: '/api/allowlist',
   tags,
+  middleware: [write],
   request: { body: jsonBody(AllowlistCreate) },
   responses: { 201: json(AllowlistEntry, 'Created'), 400: errors[400], 409: errors[409] },
 });
@@ -28,6 +33,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/api/allowlist/{id}',
   tags,
+  middleware: [write],
   request: { params: IntIdParams },
   responses: { 200: json(DeletedSchema, 'Deleted'), 404: errors[404] },
 });

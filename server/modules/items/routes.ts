@@ -5,11 +5,15 @@ import { decodeCursor, paginate } from '../shared/cursor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { presentItem } from './present.js';
 import { ItemPage, ItemQuery } from './schema.js';
+import { requireRole } from '../../middleware/auth.js';
+
+const read = requireRole('duty', 'reviewer', 'leader', 'admin');
 
 const list = createRoute({
   method: 'get',
   path: '/api/items',
   tags: ['items'],
+  middleware: [read],
   summary: '信息检索（按抓取时间倒序，游标分页）',
   request: { query: ItemQuery },
   responses: { 200: json(ItemPage, 'A page of items'), 400: errors[400] },

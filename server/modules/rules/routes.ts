@@ -3,16 +3,21 @@ import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from
 import type { ModuleDeps } from '../shared/deps.js';
 import { RuleCreate, RuleList, RulePatch, RuleTestInput, RuleTestResult, RuleView } from './schema.js';
 import * as service from './service.js';
+import { requireRole } from '../../middleware/auth.js';
 
 // Monitoring rules (监测方案). Workers notice edits by polling the rule-set version; nothing is published.
 
+const read = requireRole('admin', 'duty');
+const write = requireRole('admin');
 const tags = ['rules'];
 
-const list = createRoute({ method: 'get', path: '/api/rules', tags, summary: '监测方案列表', responses: { 200: json(RuleList, 'Rules') } });
+const list = createRoute({ method: 'get', path: '/api/rules', tags,
+  middleware: [read], summary: '监测方案列表', responses: { 200: json(RuleList, 'Rules') } });
 const create = createRoute({
   method: 'post',
   path: '/api/rules',
   tags,
+  middleware: [write],
   summary: '新建监测方案',
   request: { body: jsonBody(RuleCreate) },
   responses: { 201: json(RuleView, 'Created'), 400: errors[400] },
@@ -21,6 +26,7 @@ const test = createRoute({
   method: 'post',
   path: '/api/rules/test',
   tags,
+  middleware: [write],
   summary: '试运行：用表达式匹配最近的信息（不写入）',
   request: { body: jsonBody(RuleTestInput) },
   responses: { 200: json(RuleTestResult, 'Dry-run result'), 400: errors[400] },
@@ -29,6 +35,7 @@ const get = createRoute({
   method: 'get',
   path: '/api/rules/{id}',
   tags,
+  middleware: [read],
   request: { params: IntIdParams },
   responses: { 200: json(RuleView, 'Rule'), 404: errors[404] },
 });
@@ -36,6 +43,7 @@ const patch = createRoute({
   method: 'patch',
   path: '/api/rules/{id}',
   tags,
+  middleware: [write],
   request: { params: IntIdParams, body: jsonBody(RulePatch) },
   responses: { 200: json(RuleView, 'Updated'), 400: errors[400], 404: errors[404] },
 });
@@ -43,6 +51,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/api/rules/{id}',
   tags,
+  middleware: [write],
   request: { params: IntIdParams },
   responses: { 200: json(DeletedSchema, 'Deleted'), 404: errors[404] },
 });

@@ -3,14 +3,19 @@ import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from
 import type { ModuleDeps } from '../shared/deps.js';
 import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourceView } from './schema.js';
 import * as service from './service.js';
+import { requireRole } from '../../middleware/auth.js';
 
+const read = requireRole('admin', 'duty');
+const write = requireRole('admin');
 const tags = ['sources'];
 
-const list = createRoute({ method: 'get', path: '/api/sources', tags, summary: '监测源列表（含抓取健康状态）', responses: { 200: json(SourceList, 'Sources') } });
+const list = createRoute({ method: 'get', path: '/api/sources', tags,
+  middleware: [read], summary: '监测源列表（含抓取健康状态）', responses: { 200: json(SourceList, 'Sources') } });
 const create = createRoute({
   method: 'post',
   path: '/api/sources',
   tags,
+  middleware: [write],
   summary: '新建监测源',
   request: { body: jsonBody(SourceCreate) },
   responses: { 201: json(SourceView, 'Created'), 400: errors[400], 409: errors[409] },
@@ -19,6 +24,7 @@ const get = createRoute({
   method: 'get',
   path: '/api/sources/{id}',
   tags,
+  middleware: [read],
   request: { params: IntIdParams },
   responses: { 200: json(SourceView, 'Source'), 404: errors[404] },
 });
@@ -26,6 +32,7 @@ const patch = createRoute({
   method: 'patch',
   path: '/api/sources/{id}',
   tags,
+  middleware: [write],
   summary: '修改监测源（启停或改网址会立即排入抓取）',
   request: { params: IntIdParams, body: jsonBody(SourcePatch) },
   responses: { 200: json(SourceView, 'Updated'), 400: errors[400], 404: errors[404], 409: errors[409] },
@@ -34,6 +41,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/api/sources/{id}',
   tags,
+  middleware: [write],
   request: { params: IntIdParams },
   responses: { 200: json(DeletedSchema, 'Deleted'), 404: errors[404] },
 });
@@ -41,6 +49,7 @@ const fetches = createRoute({
   method: 'get',
   path: '/api/sources/{id}/fetches',
   tags,
+  middleware: [read],
   summary: '抓取记录（最新在前）',
   request: { params: IntIdParams, query: FetchQuery },
   responses: { 200: json(FetchList, 'Fetch history'), 404: errors[404] },
@@ -49,6 +58,7 @@ const fetchNow = createRoute({
   method: 'post',
   path: '/api/sources/{id}/fetch-now',
   tags,
+  middleware: [write],
   summary: '立即抓取',
   request: { params: IntIdParams },
   responses: { 200: json(SourceView, 'Due now'), 404: errors[404] },

@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+import type { UsersTable } from '../schema-auth.js';
+import type { Insertable, Updateable } from 'kysely';
+
+export async function findUserByUsername(db: Db, username: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findUser(db: Db, id: number) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listUsers(db: Db) {
+  return db.selectFrom('users').selectAll().orderBy('id').execute();
+}
+
+export async function insertUser(db: Db, values: Insertable<UsersTable>) {
+  return db.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateUser(db: Db, id: number, values: Updateable<UsersTable>) {
+  return db.updateTable('users').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+/** Counts one failed sign-in; returns the new count. */
+export async function countFailedLogin(db: Db, id: number): Promise<number> {
+  const r = await db
+    .updateTable('users')
+    .set({ failed_logins: sql`failed_logins + 1` })
+    .where('id', '=', id)
+    .returning('failed_logins')
+    .executeTakeFirstOrThrow();
+  return r.failed_logins;
+}
+
+export async function lockUser(db: Db, id: number, until: Date): Promise<void> {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', id).execute();
+}
+
+export async function clearFailedLogins(db: Db, id: number): Promise<void> {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+}

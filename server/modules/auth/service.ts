@@ -1,0 +1,123 @@
+import type { Db } from '../../../db/client.js';
+import { failuresFrom, recordFailureFrom } from '../../../db/repos/login-throttle.js';
+import { deleteSession, deleteUserSessions } from '../../../db/repos/sessions.js';
+import { clearFailedLogins, countFailedLogin, findUser, findUserByUsername, lockUser, updateUser } from '../../../db/repos/users.js';
+import { writeAudit } from '../../../db/repos/audit.js';
+import type { User } from '../../../db/schema-auth.js';
+import { AppError, fieldError } from '../../errors.js';
+import type { Actor, SessionUser } from '../../middleware/auth.js';
+import type { ModuleDeps } from '../shared/deps.js';
+import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './password.js';
+import { startSession, type NewSessionTokens } from './session.js';
+
+// Sign-in with per-account lockout and per-address throttling; password change.
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60_000;
+export const IP_WINDOW_MS = 15 * 60_000;
+export const MAX_IP_FAILURES = 20;
+
+export function toSessionUser(u: User): SessionUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    departmentId: u.department_id,
+    isDepartmentHead: u.is_department_head,
+    leaderRank: u.leader_rank,
+  };
+}
+
+/** "14:05" in business time (Asia/Shanghai). */
+function clockTime(d: Date): string {
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+}
+
+function badCredentials(): AppError {
+  return new AppError({ code: 'UNAUTHORIZED', message: 'Wrong username or password', messageZh: '用户名或密码错误' });
+}
+
+function locked(until: Date): AppError {
+  const hhmm = clockTime(until);
+  return new AppError({
+    code: 'RATE_LIMITED',
+    message: `Account locked after repeated failed sign-ins; try again after ${hhmm} (Asia/Shanghai)`,
+    messageZh: `账户已锁定，请于 ${hhmm} 后再试`,
+    details: { lockedUntil: until.toISOString() },
+  });
+}
+
+function throttled(): AppError {
+  return new AppError({
+    code: 'RATE_LIMITED',
+    message: 'Too many failed sign-ins from this address; try again in 15 minutes',
+    messageZh: '登录失败次数过多，请 15 分钟后再试',
+  });
+}
+
+export interface LoginResult extends NewSessionTokens {
+  user: SessionUser;
+}
+
+export async function login(
+  deps: ModuleDeps,
+  input: { username: string; password: string },
+  client: { ip: string; userAgent: string },
+): Promise<LoginResult> {
+  const now = deps.now();
+  if ((await failuresFrom(deps.db, client.ip, now, IP_WINDOW_MS)) >= MAX_IP_FAILURES) throw throttled();
+  const fail = async (err: AppError): Promise<never> => {
+    await recordFailureFrom(deps.db, client.ip, now, IP_WINDOW_MS);
+    throw err;
+  };
+
+  const user = await findUserByUsername(deps.db, input.username);
+  if (!user) {
+    await verifyDummy(input.password);
+    return fail(badCredentials());
+  }
+  if (user.locked_until && user.locked_until > now) return fail(locked(user.locked_until));
+  if (!(await verifyPassword(user.password_hash, input.password))) {
+    const failures = await countFailedLogin(deps.db, user.id);
+    if (failures >= MAX_FAILED_LOGINS) {
+      const until = new Date(now.getTime() + LOCKOUT_MS);
+      await lockUser(deps.db, user.id, until);
+      deps.logger.warn({ user_id: user.id, ip: client.ip }, 'Account locked after failed sign-ins');
+      return fail(locked(until));
+    }
+    return fail(badCredentials());
+  }
+  if (user.disabled) {
+    throw new AppError({ code: 'FORBIDDEN', message: 'This account is disabled; ask an administrator', messageZh: '账户已停用，请联系系统管理员' });
+  }
+  if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(deps.db, user.id);
+  const tokens = await startSession(deps.db, deps.config, user.id, { now, ip: client.ip, userAgent: client.userAgent });
+  return { ...tokens, user: toSessionUser(user) };
+}
+
+export async function logout(db: Db, sessionId: string): Promise<void> {
+  await deleteSession(db, sessionId);
+}
+
+/** Changes the caller's password and ends every other session of theirs. */
+export async function changePassword(
+  deps: ModuleDeps,
+  me: SessionUser,
+  sessionId: string,
+  input: { currentPassword: string; newPassword: string },
+  actor: Actor,
+): Promise<void> {
+  const user = await findUser(deps.db, me.id);
+  if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw fieldError('currentPassword', 'is wrong', '不正确');
+  }
+  const problem = passwordProblem(user.username, input.newPassword);
+  if (problem) throw fieldError('newPassword', problem.message, problem.messageZh);
+  const passwordHash = await hashPassword(input.newPassword);
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, me.id, { password_hash: passwordHash, password_changed_at: deps.now(), updated_at: deps.now() });
+    const ended = await deleteUserSessions(trx, me.id, sessionId);
+    await writeAudit(trx, { actor, entity: 'user', entityId: me.id, action: 'password.change', after: { otherSessionsEnded: ended } });
+  });
+}
