@@ -1,8 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
+import { requireRole, actorOf } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { AlertPage, AlertQuery, AlertView, DismissInput } from './schema.js';
 import * as service from './service.js';
+
+const read = requireRole('duty', 'reviewer', 'leader', 'admin');
+const triage = requireRole('duty', 'admin');
 
 const tags = ['alerts'];
 
@@ -10,6 +14,7 @@ const list = createRoute({
   method: 'get',
   path: '/api/alerts',
   tags,
+  middleware: [read],
   summary: '预警队列（最近更新在前，游标分页）',
   request: { query: AlertQuery },
   responses: { 200: json(AlertPage, 'A page of alerts'), 400: errors[400] },
@@ -18,6 +23,7 @@ const get = createRoute({
   method: 'get',
   path: '/api/alerts/{id}',
   tags,
+  middleware: [read],
   request: { params: BigIdParams },
   responses: { 200: json(AlertView, 'Alert'), 404: errors[404] },
 });
@@ -25,6 +31,7 @@ const dismiss = createRoute({
   method: 'post',
   path: '/api/alerts/{id}/dismiss',
   tags,
+  middleware: [triage],
   summary: '研判：排除预警',
   request: { params: BigIdParams, body: jsonBody(DismissInput) },
   responses: { 200: json(AlertView, 'Dismissed'), 400: errors[400], 404: errors[404], 409: errors[409] },
@@ -35,6 +42,6 @@ export function alertsRoutes(deps: ModuleDeps) {
     .openapi(list, async (c) => c.json(await service.listAlerts(deps, c.req.valid('query')), 200))
     .openapi(get, async (c) => c.json(await service.getAlert(deps, c.req.valid('param').id), 200))
     .openapi(dismiss, async (c) =>
-      c.json(await service.dismissAlert(deps, c.req.valid('param').id, c.req.valid('json').reason), 200),
+      c.json(await service.dismissAlert(deps, c.req.valid('param').id, c.req.valid('json').reason, actorOf(c)), 200),
     );
 }

@@ -1,5 +1,6 @@
 import type { AlertStatus, DismissReason } from '../../../core/vocabulary.js';
 import * as repo from '../../../db/repos/alerts.js';
+import { writeAudit, type AuditActor } from '../../../db/repos/audit.js';
 import { departmentNames } from '../../../db/repos/departments.js';
 import { ruleNames } from '../../../db/repos/rules.js';
 import { conflict, notFound } from '../../errors.js';
@@ -32,12 +33,16 @@ export async function getAlert(deps: ModuleDeps, id: string): Promise<AlertView>
 }
 
 /** Triage: the alert is noise. Only a 'new' alert can be dismissed (409 otherwise). */
-export async function dismissAlert(deps: ModuleDeps, id: string, reason: DismissReason): Promise<AlertView> {
-  if (!(await repo.dismissAlert(deps.db, id, reason, deps.now()))) {
-    const status = await repo.alertStatus(deps.db, id);
-    if (status === undefined) throw alertNotFound();
-    throw conflict(`Only a new alert can be dismissed; this one is ${status}`, '只有待研判的预警可以排除，该预警已处理', { status });
-  }
+export async function dismissAlert(deps: ModuleDeps, id: string, reason: DismissReason, actor: AuditActor | null): Promise<AlertView> {
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.dismissAlert(trx, id, reason, deps.now()))) {
+      const status = await repo.alertStatus(trx, id);
+      if (status === undefined) throw alertNotFound();
+      throw conflict(`Only a new alert can be dismissed; this one is ${status}`, '只有待研判的预警可以排除，该预警已处理', { status });
+    }
+    const caseId = (await trx.selectFrom('alerts').select('case_id').where('id', '=', id).executeTakeFirst())?.case_id ?? null;
+    await writeAudit(trx, { actor, entity: 'alert', entityId: id, caseId, action: 'alert.dismiss', before: { status: 'new' }, after: { status: 'dismissed', reason } });
+  });
   const view = await getAlert(deps, id);
   await deps.emit({ type: 'alert.updated', alertId: view.id, storyId: view.storyId });
   return view;

@@ -1,0 +1,181 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../client.js';
+import type { CaseOrigin, CaseStatus, Category, Channel, Level } from '../../core/vocabulary.js';
+import { LEVELS } from '../../core/vocabulary.js';
+import type { Viewer } from './case-access.js';
+import { escapeLike } from './items.js';
+
+// 回应台账: one row per case, filtered, sorted and paged by keyset.
+//
+// Two steps in one statement: `page` picks the ids (filters + sort key + id tiebreak, limit n+1),
+// touching only cases and case_departments (and obligations when sorting by dueAt); the outer
+// select then computes the wide row (names, first response, feedback, reviewers) for those ≤ n+1
+// cases only. The keyset is (sort key, id) in the same direction, so equal keys never repeat or
+// skip a row across pages. dueAt can be absent: it sorts as +infinity.
+
+export const LEDGER_SORTS = ['openedAt', 'clockStartedAt', 'dueAt', 'level'] as const;
+export type LedgerSort = (typeof LEDGER_SORTS)[number];
+
+export interface LedgerFilter {
+  from?: Date;
+  to?: Date;
+  level?: Level;
+  category?: Category;
+  departmentId?: number;
+  status?: CaseStatus;
+  overdue?: boolean;
+  q?: string;
+}
+
+export interface LedgerKey {
+  /** The sort key as exact text: UTC timestamp to the microsecond, 'infinity', or the level rank. */
+  value: string;
+  id: string;
+}
+
+export interface LedgerQuery extends LedgerFilter {
+  sort: LedgerSort;
+  dir: 'asc' | 'desc';
+  after?: LedgerKey;
+  limit: number;
+  viewer: { role: Viewer['role']; departmentId: number | null };
+  now: Date;
+}
+
+const DUE = sql`coalesce(d.due_at, 'infinity'::timestamptz)`;
+const LEVEL_RANK = sql`array_position(${sql.raw(`array[${LEVELS.map((l) => `'${l}'`).join(',')}]`)}, c.level)`;
+
+function sortExpr(sort: LedgerSort): { expr: RawBuilder<unknown>; cast: RawBuilder<unknown>; text: RawBuilder<string> } {
+  const ts = (e: RawBuilder<unknown>) => ({
+    expr: e,
+    cast: sql`timestamptz`,
+    text: sql<string>`case when isfinite(${e}) then to_char(${e} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') else 'infinity' end`,
+  });
+  switch (sort) {
+    case 'openedAt':
+      return ts(sql`c.opened_at`);
+    case 'clockStartedAt':
+      return ts(sql`c.clock_started_at`);
+    case 'dueAt':
+      return ts(DUE);
+    case 'level':
+      return { expr: LEVEL_RANK, cast: sql`integer`, text: sql<string>`${LEVEL_RANK}::text` };
+  }
+}
+
+/** Due of the response obligation, else the earliest open one. */
+const DUE_LATERAL = sql`left join lateral (
+    select coalesce(
+      (select o.due_at from obligations o where o.case_id = c.id and o.kind = 'response' and o.status <> 'cancelled' order by o.seq limit 1),
+      (select min(o.due_at) from obligations o where o.case_id = c.id and o.status = 'open')) as due_at
+  ) d on true`;
+
+function whereOf(f: LedgerQuery): RawBuilder<unknown> {
+  const conds: RawBuilder<unknown>[] = [sql`true`];
+  if (f.viewer.role === 'handler') {
+    conds.push(sql`exists (select 1 from case_departments cd where cd.case_id = c.id and cd.department_id = ${f.viewer.departmentId ?? -1})`);
+  }
+  if (f.from) conds.push(sql`c.clock_started_at >= ${f.from}`);
+  if (f.to) conds.push(sql`c.clock_started_at < ${f.to}`);
+  if (f.level) conds.push(sql`c.level = ${f.level}`);
+  if (f.category) conds.push(sql`c.category = ${f.category}`);
+  if (f.status) conds.push(sql`c.status = ${f.status}`);
+  if (f.departmentId !== undefined) {
+    conds.push(sql`exists (select 1 from case_departments cd2 where cd2.case_id = c.id and cd2.department_id = ${f.departmentId})`);
+  }
+  if (f.overdue !== undefined) {
+    const late = sql`exists (select 1 from obligations o where o.case_id = c.id and
+        ((o.status = 'open' and o.due_at < ${f.now}) or (o.status = 'met' and o.on_time = false)))`;
+    conds.push(f.overdue ? late : sql`not ${late}`);
+  }
+  if (f.q) {
+    const p = `%${escapeLike(f.q)}%`;
+    conds.push(sql`(c.title ilike ${p} or c.summary ilike ${p} or c.number ilike ${p})`);
+  }
+  return sql.join(conds, sql` and `);
+}
+
+export interface LedgerRow {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  level: Level;
+  category: Category;
+  status: CaseStatus;
+  origin: CaseOrigin;
+  origin_note: string;
+  source_names: string[];
+  lead_department_id: number;
+  lead_department_name: string;
+  co_departments: { id: number; name: string }[];
+  clock_started_at: Date;
+  opened_at: Date;
+  assigned_at: Date | null;
+  due_at: Date | null;
+  responded_at: Date | null;
+  response_channel: Channel | null;
+  on_time: boolean | null;
+  overdue: boolean;
+  feedback_count: number;
+  feedback_latest_at: Date | null;
+  feedback_latest_body: string | null;
+  closed_at: Date | null;
+  drafted_by_name: string | null;
+  reviewed_by_name: string | null;
+  sort_key: string;
+}
+
+export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
+  const { expr, cast, text } = sortExpr(f.sort);
+  const dir = sql.raw(f.dir);
+  const cmp = sql.raw(f.dir === 'asc' ? '>' : '<');
+  const where = whereOf(f);
+  const keyset = f.after ? sql`and (${expr}, c.id) ${cmp} (${f.after.value}::${cast}, ${f.after.id}::bigint)` : sql``;
+  const r = await sql<LedgerRow>`
+    with page as (
+      select c.id, ${text} as sort_key, ${expr} as sort_val
+      from cases c ${f.sort === 'dueAt' ? DUE_LATERAL : sql``}
+      where ${where} ${keyset}
+      order by ${expr} ${dir}, c.id ${dir}
+      limit ${f.limit}
+    )
+    select c.id::text, c.number, c.title, c.summary, c.level, c.category, c.status, c.origin, c.origin_note,
+      (select coalesce(array_agg(x.source_name order by x.first, x.source_name), '{}') from (
+         select ci.source_name, min(coalesce(ci.published_at, ci.captured_at)) as first from case_items ci
+         where ci.case_id = c.id and ci.source_name <> '' group by ci.source_name order by first, ci.source_name limit 3) x) as source_names,
+      c.lead_department_id, ld.name as lead_department_name,
+      (select coalesce(json_agg(json_build_object('id', dd.id, 'name', dd.name) order by dd.id), '[]'::json)
+         from case_departments cd join departments dd on dd.id = cd.department_id
+         where cd.case_id = c.id and cd.role = 'co') as co_departments,
+      c.clock_started_at, c.opened_at, c.assigned_at, d.due_at,
+      r1.published_at as responded_at, r1.channel as response_channel,
+      (select case when o.status = 'met' then o.on_time when o.due_at < ${f.now} then false end from obligations o where o.case_id = c.id and o.kind in ('response', 'info') and o.status <> 'cancelled'
+         order by (o.kind = 'response') desc, o.seq limit 1) as on_time,
+      exists (select 1 from obligations o where o.case_id = c.id and
+         ((o.status = 'open' and o.due_at < ${f.now}) or (o.status = 'met' and o.on_time = false))) as overdue,
+      (select count(*)::int from feedback fb where fb.case_id = c.id) as feedback_count,
+      fl.created_at as feedback_latest_at, fl.body as feedback_latest_body,
+      c.closed_at,
+      (select u.display_name from users u where u.id = rl.drafted_by) as drafted_by_name,
+      (select u.display_name from users u where u.id = rl.reviewed_by) as reviewed_by_name,
+      page.sort_key
+    from page
+    join cases c on c.id = page.id
+    join departments ld on ld.id = c.lead_department_id
+    ${DUE_LATERAL}
+    left join lateral (select rp.published_at, rp.channel from responses rp
+       where rp.case_id = c.id and rp.status = 'published' and rp.published_at is not null
+       order by rp.published_at, rp.id limit 1) r1 on true
+    left join lateral (select rr.drafted_by, rr.reviewed_by from responses rr where rr.case_id = c.id
+       order by rr.created_at desc, rr.id desc limit 1) rl on true
+    left join lateral (select fb.created_at, fb.body from feedback fb where fb.case_id = c.id
+       order by fb.created_at desc, fb.id desc limit 1) fl on true
+    order by page.sort_val ${dir}, page.id ${dir}`.execute(db);
+  return r.rows;
+}
+
+export async function countLedger(db: Db, f: LedgerQuery): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from cases c where ${whereOf(f)}`.execute(db);
+  return r.rows[0].n;
+}

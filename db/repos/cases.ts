@@ -1,0 +1,234 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+import type { Case } from '../schema-workflow.js';
+import type { CaseOrigin, Category, Level } from '../../core/vocabulary.js';
+
+// Case writes of triage (numbering, rows, departments, stories, evidence, alerts) and the reads
+// behind GET /api/cases/{id}. The ledger query is in cases-ledger.ts.
+
+/** The next number of the year (upsert … returning: race-free across processes). */
+export async function takeCaseSeq(trx: Db, year: number): Promise<number> {
+  const r = await sql<{ last: number }>`
+    insert into case_counters (year, last) values (${year}, 1)
+    on conflict (year) do update set last = case_counters.last + 1
+    returning last`.execute(trx);
+  return r.rows[0].last;
+}
+
+export interface NewCase {
+  number: string;
+  title: string;
+  summary: string;
+  level: Level;
+  category: Category;
+  origin: CaseOrigin;
+  originNote: string;
+  leadDepartmentId: number;
+  clockStartedAt: Date;
+  openedAt: Date;
+  openedBy: number | null;
+}
+
+export async function insertCase(trx: Db, c: NewCase): Promise<Case> {
+  return trx
+    .insertInto('cases')
+    .values({
+      number: c.number,
+      title: c.title,
+      summary: c.summary,
+      level: c.level,
+      category: c.category,
+      origin: c.origin,
+      origin_note: c.originNote,
+      lead_department_id: c.leadDepartmentId,
+      clock_started_at: c.clockStartedAt,
+      opened_at: c.openedAt,
+      opened_by: c.openedBy,
+      assigned_at: c.openedAt,
+      created_at: c.openedAt,
+      updated_at: c.openedAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Replaces the case's departments: one lead, any co-departments. */
+export async function setCaseDepartments(trx: Db, caseId: string, leadId: number, coIds: readonly number[]): Promise<void> {
+  await trx.deleteFrom('case_departments').where('case_id', '=', caseId).execute();
+  await trx
+    .insertInto('case_departments')
+    .values([
+      { case_id: caseId, department_id: leadId, role: 'lead' as const },
+      ...coIds.filter((d) => d !== leadId).map((d) => ({ case_id: caseId, department_id: d, role: 'co' as const })),
+    ])
+    .execute();
+}
+
+export async function caseDepartmentIds(db: Db, caseId: string): Promise<{ lead: number; co: number[] }> {
+  const rows = await db.selectFrom('case_departments').select(['department_id', 'role']).where('case_id', '=', caseId).orderBy('department_id').execute();
+  return { lead: rows.find((r) => r.role === 'lead')?.department_id ?? -1, co: rows.filter((r) => r.role === 'co').map((r) => r.department_id) };
+}
+
+/** Links stories to the case (idempotent). */
+export async function linkStories(trx: Db, caseId: string, storyIds: readonly string[]): Promise<void> {
+  if (storyIds.length === 0) return;
+  await trx
+    .insertInto('case_stories')
+    .values(storyIds.map((s) => ({ case_id: caseId, story_id: s })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** Evidence: a snapshot of every item of these stories not yet kept for the case. Returns how many were added. */
+export async function snapshotStoryItems(trx: Db, caseId: string, storyIds: readonly string[], now: Date): Promise<number> {
+  if (storyIds.length === 0) return 0;
+  const r = await sql`
+    insert into case_items (case_id, item_id, title, text, url, source_name, published_at, captured_at)
+    select ${caseId}::bigint, i.id, i.title, i.text, i.url, s.name, i.published_at, ${now}::timestamptz
+    from items i join sources s on s.id = i.source_id
+    where i.story_id = any(${storyIds as string[]}::bigint[])
+      and not exists (select 1 from case_items ci where ci.case_id = ${caseId}::bigint and ci.item_id = i.id)
+    order by i.published_at, i.id`.execute(trx);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+export async function insertManualEvidence(
+  trx: Db,
+  caseId: string,
+  e: { title: string; text: string; url: string; sourceName: string; publishedAt: Date },
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto('case_items')
+    .values({ case_id: caseId, item_id: null, title: e.title, text: e.text, url: e.url, source_name: e.sourceName, published_at: e.publishedAt, captured_at: now })
+    .execute();
+}
+
+/** The alerts, locked for the transaction, with the first-seen time of their stories. */
+export async function lockAlertsWithStories(trx: Db, alertIds: readonly string[]) {
+  return trx
+    .selectFrom('alerts')
+    .innerJoin('stories', 'stories.id', 'alerts.story_id')
+    .select(['alerts.id', 'alerts.status', 'alerts.case_id', 'alerts.story_id', 'stories.title', 'stories.first_seen_at'])
+    .where('alerts.id', 'in', [...alertIds])
+    .orderBy('alerts.id')
+    .forUpdate('alerts')
+    .execute();
+}
+
+export async function markAlertsCase(trx: Db, alertIds: readonly string[], caseId: string, now: Date): Promise<void> {
+  if (alertIds.length === 0) return;
+  await trx.updateTable('alerts').set({ status: 'case', case_id: caseId, updated_at: now }).where('id', 'in', [...alertIds]).execute();
+}
+
+export async function updateCaseFields(
+  trx: Db,
+  caseId: string,
+  set: Partial<{ title: string; summary: string; level: Level; category: Category; lead_department_id: number; assigned_at: Date }>,
+  now: Date,
+): Promise<Case> {
+  return trx
+    .updateTable('cases')
+    .set({ ...set, updated_at: now })
+    .where('id', '=', caseId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+// ── Reads for the case page ───────────────────────────────────────────────────────────────────
+
+export async function caseDepartments(db: Db, caseId: string) {
+  return db
+    .selectFrom('case_departments')
+    .innerJoin('departments', 'departments.id', 'case_departments.department_id')
+    .select(['departments.id', 'departments.name', 'case_departments.role'])
+    .where('case_departments.case_id', '=', caseId)
+    .orderBy('case_departments.role', 'desc')
+    .orderBy('departments.id')
+    .execute();
+}
+
+export async function caseStories(db: Db, caseId: string) {
+  return db
+    .selectFrom('case_stories')
+    .innerJoin('stories', 'stories.id', 'case_stories.story_id')
+    .leftJoin('alerts', 'alerts.story_id', 'stories.id')
+    .select([
+      'stories.id',
+      'stories.title',
+      'stories.item_count',
+      'stories.source_count',
+      'stories.first_seen_at',
+      'stories.last_seen_at',
+      'alerts.id as alert_id',
+      'alerts.status as alert_status',
+    ])
+    .where('case_stories.case_id', '=', caseId)
+    .orderBy('stories.first_seen_at')
+    .orderBy('stories.id')
+    .execute();
+}
+
+export async function caseItems(db: Db, caseId: string) {
+  return db.selectFrom('case_items').selectAll().where('case_id', '=', caseId).orderBy('published_at').orderBy('id').execute();
+}
+
+const userName = (col: string) => sql<string | null>`(select u.display_name from users u where u.id = ${sql.ref(col)})`;
+
+export async function caseResponses(db: Db, caseId: string) {
+  return db
+    .selectFrom('responses')
+    .selectAll()
+    .select([
+      userName('responses.drafted_by').as('drafted_by_name'),
+      userName('responses.reviewed_by').as('reviewed_by_name'),
+      userName('responses.published_by').as('published_by_name'),
+    ])
+    .where('case_id', '=', caseId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function caseFeedback(db: Db, caseId: string) {
+  return db
+    .selectFrom('feedback')
+    .selectAll()
+    .select(userName('feedback.author_id').as('author_name'))
+    .where('case_id', '=', caseId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function caseReportsUp(db: Db, caseId: string) {
+  return db
+    .selectFrom('reports_up')
+    .selectAll()
+    .select(userName('reports_up.reported_by').as('reported_by_name'))
+    .where('case_id', '=', caseId)
+    .orderBy('reported_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function caseReferrals(db: Db, caseId: string) {
+  return db
+    .selectFrom('referrals')
+    .selectAll()
+    .select(userName('referrals.referred_by').as('referred_by_name'))
+    .where('case_id', '=', caseId)
+    .orderBy('referred_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function caseTimeline(db: Db, caseId: string) {
+  return db.selectFrom('audit_log').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+export async function userDisplayName(db: Db, id: number | null): Promise<string | null> {
+  if (id === null) return null;
+  const r = await db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirst();
+  return r?.display_name ?? null;
+}

@@ -1,0 +1,74 @@
+import type { Db } from '../client.js';
+import type { ObligationKind } from '../../core/vocabulary.js';
+import type { Obligation } from '../schema-workflow.js';
+import type { Window } from '../../core/workflow/types.js';
+
+// Obligations of cases: what is owed, by when. The sweep and the meeting of obligations live
+// elsewhere (case-access.ts meetObligations); these are the writes of opening and re-levelling.
+
+export interface NewObligation {
+  kind: ObligationKind;
+  seq: number;
+  window: Window;
+  startedAt: Date;
+  dueAt: Date;
+  note?: string;
+}
+
+export async function insertObligations(trx: Db, caseId: string, obs: readonly NewObligation[], now: Date): Promise<Obligation[]> {
+  if (obs.length === 0) return [];
+  return trx
+    .insertInto('obligations')
+    .values(
+      obs.map((o) => ({
+        case_id: caseId,
+        kind: o.kind,
+        seq: o.seq,
+        window_hours: o.window.hours,
+        window_unit: o.window.unit,
+        started_at: o.startedAt,
+        due_at: o.dueAt,
+        note: o.note ?? '',
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .returningAll()
+    .execute();
+}
+
+export async function caseObligations(db: Db, caseId: string): Promise<Obligation[]> {
+  return db.selectFrom('obligations').selectAll().where('case_id', '=', caseId).orderBy('due_at').orderBy('id').execute();
+}
+
+export async function rescheduleObligation(trx: Db, id: string, window: Window, dueAt: Date, note: string, now: Date): Promise<Obligation> {
+  return trx
+    .updateTable('obligations')
+    .set({ window_hours: window.hours, window_unit: window.unit, due_at: dueAt, note, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function cancelObligation(trx: Db, id: string, note: string, now: Date): Promise<Obligation> {
+  return trx
+    .updateTable('obligations')
+    .set({ status: 'cancelled', note, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The audit shape of an obligation (stable keys, ISO times). */
+export function obligationAudit(o: Obligation) {
+  return {
+    kind: o.kind,
+    seq: o.seq,
+    status: o.status,
+    windowHours: o.window_hours,
+    windowUnit: o.window_unit,
+    startedAt: o.started_at.toISOString(),
+    dueAt: o.due_at.toISOString(),
+    note: o.note,
+  };
+}

@@ -1,0 +1,70 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import { fieldError } from '../../errors.js';
+import { requireRole } from '../../middleware/auth.js';
+import { createRouter, errors, json } from '../../openapi.js';
+import { presentAuditRow } from '../cases/present.js';
+import type { ModuleDeps } from '../shared/deps.js';
+import { BigId, Cursor, DateTime, Limit } from '../shared/schema.js';
+
+// 责任追究: the append-only audit log, newest first, per case and per user. Cursor: the last row's id.
+
+const AuditQuery = z.object({
+  caseId: BigId.optional(),
+  userId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  limit: Limit(100, 500),
+  cursor: Cursor,
+});
+
+const AuditRow = z
+  .object({
+    id: z.string(),
+    at: DateTime,
+    actorId: z.number().int().nullable(),
+    actorName: z.string(),
+    ip: z.string(),
+    entity: z.string(),
+    entityId: z.string(),
+    caseId: z.string().nullable(),
+    action: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+  })
+  .openapi('AuditRow');
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/audit',
+  tags: ['audit'],
+  summary: '审计日志（按事件或人员）',
+  middleware: [requireRole('admin', 'leader')] as const,
+  request: { query: AuditQuery },
+  responses: {
+    200: json(z.object({ entries: z.array(AuditRow), nextCursor: z.string().nullable() }), 'Audit entries'),
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+  },
+});
+
+function decodeAuditCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw fieldError('cursor', 'is not a cursor returned by this API', '无效（请使用上一页返回的 nextCursor）');
+  return id;
+}
+
+export function auditRoutes(deps: ModuleDeps) {
+  return createRouter().openapi(list, async (c) => {
+    const q = c.req.valid('query');
+    const after = decodeAuditCursor(q.cursor);
+    let sel = deps.db.selectFrom('audit_log').selectAll();
+    if (q.caseId !== undefined) sel = sel.where('case_id', '=', q.caseId);
+    if (q.userId !== undefined) sel = sel.where('actor_id', '=', q.userId);
+    if (after !== undefined) sel = sel.where('id', '<', sql<string>`${after}::bigint`);
+    const rows = await sel.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const page = rows.slice(0, q.limit);
+    const nextCursor = rows.length > q.limit ? Buffer.from(page[page.length - 1].id, 'utf8').toString('base64url') : null;
+    return c.json({ entries: page.map((a) => ({ ...presentAuditRow(a), ip: a.ip, caseId: a.case_id })), nextCursor }, 200);
+  });
+}

@@ -1,0 +1,47 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { PolicyRule } from '../../../core/workflow/types.js';
+import { writeAudit } from '../../../db/repos/audit.js';
+import { loadPolicies, replacePolicies } from '../../../db/repos/policies.js';
+import { actorOf, requireRole } from '../../middleware/auth.js';
+import { createRouter, errors, json, jsonBody } from '../../openapi.js';
+import type { ModuleDeps } from '../shared/deps.js';
+import { PolicyInput, PolicyView } from './schema.js';
+
+// 回应时限策略: obligations, windows and escalation steps per level (and category). A change applies
+// to cases opened (or re-levelled) afterwards; existing due times are never recomputed retroactively.
+
+const tags = ['policies'];
+const sec = { 401: errors[401], 403: errors[403] };
+
+const get = createRoute({
+  method: 'get',
+  path: '/api/policies',
+  tags,
+  summary: '回应时限策略',
+  middleware: [requireRole('admin', 'reviewer', 'leader')] as const,
+  responses: { 200: json(PolicyView, 'The policy'), ...sec },
+});
+const put = createRoute({
+  method: 'put',
+  path: '/api/policies',
+  tags,
+  summary: '修改回应时限策略（整体替换；不追溯已有时限）',
+  middleware: [requireRole('admin')] as const,
+  request: { body: jsonBody(PolicyInput) },
+  responses: { 200: json(PolicyView, 'The new policy'), 400: errors[400], ...sec },
+});
+
+export async function savePolicy(deps: ModuleDeps, rules: PolicyRule[], actor: ReturnType<typeof actorOf>): Promise<PolicyRule[]> {
+  const before = await loadPolicies(deps.db);
+  await deps.db.transaction().execute(async (trx) => {
+    await replacePolicies(trx, rules, actor.id, deps.now());
+    await writeAudit(trx, { actor, entity: 'policy', entityId: 'policy', action: 'policy.update', before, after: rules });
+  });
+  return loadPolicies(deps.db);
+}
+
+export function policiesRoutes(deps: ModuleDeps) {
+  return createRouter()
+    .openapi(get, async (c) => c.json({ rules: await loadPolicies(deps.db) }, 200))
+    .openapi(put, async (c) => c.json({ rules: await savePolicy(deps, c.req.valid('json').rules, actorOf(c)) }, 200));
+}
