@@ -1,0 +1,219 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+
+// Statistics over a half-open range [from, to), all computed in SQL. The definitions (which rows
+// count where) are spelled out on each function; server/modules/stats/service.ts documents the
+// API's fields, core/stats.ts holds the rates and rounding.
+//
+// "Judged" response obligation — the basis of every on-time figure: an obligation of kind
+// 'response', not cancelled, whose judgement time J falls in [from, to), where
+//   J = met_at   when it was met (on time or late: as recorded by on_time), or
+//   J = due_at   when it is still open and due_at < now (overdue: counts as NOT on time).
+// An open obligation not yet due is not judged. Each obligation has one J, so consecutive ranges
+// never count it twice.
+
+const TZ = 'Asia/Shanghai';
+
+export interface Range {
+  from: Date;
+  to: Date;
+  now: Date;
+}
+
+export interface CountRow {
+  key: string;
+  count: number;
+}
+
+/** Cases opened in the range, by a column of cases. */
+export async function countCasesBy(db: Db, r: Range, column: 'level' | 'category' | 'status'): Promise<CountRow[]> {
+  const res = await sql<CountRow>`
+    select ${sql.ref(column)} as key, count(*)::int as count
+    from cases where opened_at >= ${r.from} and opened_at < ${r.to}
+    group by 1 order by 2 desc, 1`.execute(db);
+  return res.rows;
+}
+
+export async function countCasesByDepartment(db: Db, r: Range): Promise<{ id: number; name: string; count: number }[]> {
+  const res = await sql<{ id: number; name: string; count: number }>`
+    select d.id, d.name, count(*)::int as count
+    from cases c join departments d on d.id = c.lead_department_id
+    where c.opened_at >= ${r.from} and c.opened_at < ${r.to}
+    group by d.id, d.name order by 3 desc, d.id`.execute(db);
+  return res.rows;
+}
+
+/** Cases opened in the range per source of any item of their stories (a case counts once per source). */
+export async function countCasesBySource(db: Db, r: Range): Promise<{ id: number; name: string; count: number }[]> {
+  const res = await sql<{ id: number; name: string; count: number }>`
+    select s.id, s.name, count(distinct c.id)::int as count
+    from cases c
+    join case_stories cs on cs.case_id = c.id
+    join items i on i.story_id = cs.story_id
+    join sources s on s.id = i.source_id
+    where c.opened_at >= ${r.from} and c.opened_at < ${r.to}
+    group by s.id, s.name order by 3 desc, s.id`.execute(db);
+  return res.rows;
+}
+
+export async function countCases(db: Db, r: Range): Promise<number> {
+  const res = await sql<{ n: number }>`select count(*)::int as n from cases where opened_at >= ${r.from} and opened_at < ${r.to}`.execute(db);
+  return res.rows[0].n;
+}
+
+/** Judged response obligations (see the file comment) as a SQL fragment yielding (id, case_id, dept, on_time_met, late_met, open_overdue). */
+const judged = (r: Range) => sql`
+  select o.id, o.case_id, c.lead_department_id as dept,
+         (o.status = 'met' and o.on_time) as on_time_met,
+         (o.status = 'met' and not o.on_time) as late_met,
+         (o.status = 'open') as open_overdue
+  from obligations o join cases c on c.id = o.case_id
+  where o.kind = 'response'
+    and ((o.status = 'met' and o.met_at >= ${r.from} and o.met_at < ${r.to})
+      or (o.status = 'open' and o.due_at < ${r.now} and o.due_at >= ${r.from} and o.due_at < ${r.to}))`;
+
+export interface OnTimeCounts {
+  judged: number;
+  onTime: number;
+  late: number;
+  openOverdue: number;
+}
+
+export async function onTimeCounts(db: Db, r: Range): Promise<OnTimeCounts> {
+  const res = await sql<OnTimeCounts>`
+    with j as (${judged(r)})
+    select count(*)::int as judged,
+           count(*) filter (where on_time_met)::int as "onTime",
+           count(*) filter (where late_met)::int as late,
+           count(*) filter (where open_overdue)::int as "openOverdue"
+    from j`.execute(db);
+  return res.rows[0];
+}
+
+/**
+ * Response time of a case: from clock_started_at to its first published response. A case counts in
+ * the range when that first publication falls in [from, to).
+ */
+const firstResponses = (r: Range) => sql`
+  select c.id as case_id, c.lead_department_id as dept, f.first_at,
+         extract(epoch from (f.first_at - c.clock_started_at))::float8 / 3600 as hours
+  from cases c
+  join (select case_id, min(published_at) as first_at from responses where status = 'published' group by case_id) f on f.case_id = c.id
+  where f.first_at >= ${r.from} and f.first_at < ${r.to}`;
+
+export interface ResponseTimes {
+  count: number;
+  medianHours: number | null;
+  p90Hours: number | null;
+  averageHours: number | null;
+}
+
+export async function responseTimes(db: Db, r: Range): Promise<ResponseTimes> {
+  const res = await sql<ResponseTimes>`
+    with f as (${firstResponses(r)})
+    select count(*)::int as count,
+           percentile_cont(0.5) within group (order by hours) as "medianHours",
+           percentile_cont(0.9) within group (order by hours) as "p90Hours",
+           avg(hours)::float8 as "averageHours"
+    from f`.execute(db);
+  return res.rows[0];
+}
+
+export interface OverdueRow {
+  obligationId: string;
+  caseId: string;
+  caseNumber: string;
+  caseTitle: string;
+  kind: string;
+  seq: number;
+  status: 'open' | 'met';
+  dueAt: Date;
+  metAt: Date | null;
+  hoursLate: number;
+  departmentId: number;
+  departmentName: string;
+}
+
+/**
+ * Obligations of every kind that broke their deadline, judged in the range: still open past due
+ * (due_at in the range and before now; hours late counted to now) or met late (met_at in the range).
+ * Most hours late first.
+ */
+export async function overdueList(db: Db, r: Range, limit: number): Promise<OverdueRow[]> {
+  const res = await sql<OverdueRow>`
+    select o.id::text as "obligationId", c.id::text as "caseId", c.number as "caseNumber", c.title as "caseTitle",
+           o.kind, o.seq, o.status, o.due_at as "dueAt", o.met_at as "metAt",
+           extract(epoch from (coalesce(o.met_at, ${r.now}::timestamptz) - o.due_at))::float8 / 3600 as "hoursLate",
+           d.id as "departmentId", d.name as "departmentName"
+    from obligations o
+    join cases c on c.id = o.case_id
+    join departments d on d.id = c.lead_department_id
+    where (o.status = 'open' and o.due_at < ${r.now} and o.due_at >= ${r.from} and o.due_at < ${r.to})
+       or (o.status = 'met' and o.on_time = false and o.met_at >= ${r.from} and o.met_at < ${r.to})
+    order by 10 desc, o.id
+    limit ${limit}`.execute(db);
+  return res.rows;
+}
+
+/** One row per Asia/Shanghai day touched by the range: cases opened, cases first responded. */
+export async function dailyTrend(db: Db, r: Range): Promise<{ day: string; opened: number; responded: number }[]> {
+  const res = await sql<{ day: string; opened: number; responded: number }>`
+    with days as (
+      select d::date as day
+      from generate_series((${r.from}::timestamptz at time zone ${TZ})::date,
+                           ((${r.to}::timestamptz - interval '1 microsecond') at time zone ${TZ})::date,
+                           interval '1 day') as d
+    ),
+    op as (
+      select (opened_at at time zone ${TZ})::date as day, count(*)::int as n
+      from cases where opened_at >= ${r.from} and opened_at < ${r.to} group by 1
+    ),
+    re as (
+      select (first_at at time zone ${TZ})::date as day, count(*)::int as n
+      from (${firstResponses(r)}) f group by 1
+    )
+    select to_char(days.day, 'YYYY-MM-DD') as day, coalesce(op.n, 0) as opened, coalesce(re.n, 0) as responded
+    from days left join op on op.day = days.day left join re on re.day = days.day
+    order by days.day`.execute(db);
+  return res.rows;
+}
+
+export interface DepartmentRow {
+  id: number;
+  name: string;
+  cases: number;
+  judged: number;
+  onTime: number;
+  responded: number;
+  averageResponseHours: number | null;
+}
+
+/**
+ * Per lead department: cases opened in the range, judged response obligations and how many on time,
+ * cases first responded in the range and their average response hours. Departments with none of
+ * these are left out.
+ */
+export async function departmentFigures(db: Db, r: Range): Promise<DepartmentRow[]> {
+  const res = await sql<DepartmentRow>`
+    with op as (
+      select lead_department_id as dept, count(*)::int as n
+      from cases where opened_at >= ${r.from} and opened_at < ${r.to} group by 1
+    ),
+    j as (
+      select dept, count(*)::int as judged, count(*) filter (where on_time_met)::int as on_time
+      from (${judged(r)}) x group by dept
+    ),
+    rt as (
+      select dept, count(*)::int as responded, avg(hours)::float8 as avg_hours
+      from (${firstResponses(r)}) f group by dept
+    )
+    select d.id, d.name, coalesce(op.n, 0) as cases, coalesce(j.judged, 0) as judged, coalesce(j.on_time, 0) as "onTime",
+           coalesce(rt.responded, 0) as responded, rt.avg_hours as "averageResponseHours"
+    from departments d
+    left join op on op.dept = d.id
+    left join j on j.dept = d.id
+    left join rt on rt.dept = d.id
+    where op.n is not null or j.judged is not null or rt.responded is not null
+    order by d.id`.execute(db);
+  return res.rows;
+}
