@@ -170,6 +170,18 @@ describe('decodeBody with wrong or missing labels', () => {
     expect(decodeBody({ bytes: new Uint8Array(0) })).toEqual({ text: '', charset: 'utf-8', from: 'default' });
   });
 
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('treats the hostile label %s as unknown', (label) => {
+    const bytes = new TextEncoder().encode('清河');
+    for (const d of [
+      decodeBody({ bytes, contentType: `text/html; charset=${label}` }),
+      decodeBody({ bytes, override: label }),
+      decodeBody({ bytes: new TextEncoder().encode(`<meta charset="${label}">清河`) }),
+    ]) {
+      expect(d.text).toContain('清河');
+      expect(d.charset).toBe('utf-8');
+    }
+  });
+
   it('never throws, whatever the bytes and labels', () => {
     const label = fc.oneof(fc.constantFrom('gbk', 'utf-8', 'big5', 'utf-16le', 'shift_jis', 'latin1', '', 'bogus', '"gb2312"'), fc.string());
     fc.assert(

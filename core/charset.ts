@@ -78,9 +78,14 @@ export function normaliseCharset(label: string | null | undefined): string | nul
   if (!label) return null;
   const l = label.trim().replace(/^["']|["']$/g, '').trim().toLowerCase();
   if (l === '') return null;
-  const known = ALIASES[l];
-  if (known) return known;
-  return /^[a-z0-9][a-z0-9._:-]*$/.test(l) && iconv.encodingExists(l) ? l : null;
+  // Own properties only: a hostile label such as "__proto__" or "constructor" must not reach iconv.
+  if (Object.hasOwn(ALIASES, l)) return ALIASES[l];
+  if (!/^[a-z0-9][a-z0-9._:-]*$/.test(l)) return null;
+  try {
+    return iconv.encodingExists(l) ? l : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The charset parameter of a Content-Type header value. */
@@ -132,7 +137,7 @@ function fromDocument(label: string | null): string | null {
 }
 
 function decodeWith(bytes: Uint8Array, charset: string): string {
-  const text = iconv.decode(bytes, ICONV_NAME[charset] ?? charset);
+  const text = iconv.decode(bytes, Object.hasOwn(ICONV_NAME, charset) ? ICONV_NAME[charset] : charset);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

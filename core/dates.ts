@@ -77,7 +77,8 @@ function zoneOffset(zone: string): number | undefined {
     const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
     return m[1] === '-' ? -minutes : minutes;
   }
-  return ZONES[zone.toLowerCase()];
+  const z = zone.toLowerCase();
+  return Object.hasOwn(ZONES, z) ? ZONES[z] : undefined;
 }
 
 /** A year-less month/day: this year in Shanghai, or last year if that would be in the future. */
@@ -141,7 +142,8 @@ const PARSERS: [RegExp, Parser][] = [
 ];
 
 function rfc(year: string, month: string, day: string, c: Clock, zone: string | undefined): number | null {
-  const mo = MONTHS[month.toLowerCase()];
+  const m = month.toLowerCase();
+  const mo = Object.hasOwn(MONTHS, m) ? MONTHS[m] : undefined;
   if (!mo) return null;
   // No zone, or one we do not know (RFC 2822 §4.3 military letters included): read as a naive date.
   const offset = zone ? (zoneOffset(zone) ?? 480) : 480;
