@@ -4,18 +4,33 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { handleError, notFoundResponse } from './errors.js';
+import { csrfProtection } from './middleware/auth.js';
 import { createEmitter, type EventHub } from './events.js';
 import type { Logger } from './logger.js';
 import { alertsRoutes } from './modules/alerts/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { calendarRoutes } from './modules/calendar/routes.js';
+import { casesRoutes } from './modules/cases/routes.js';
 import { allowlistRoutes } from './modules/allowlist/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { sessionMiddleware } from './modules/auth/session.js';
 import { departmentsRoutes } from './modules/departments/routes.js';
 import { eventsRoutes } from './modules/events/routes.js';
+import { channelsRoutes } from './modules/channels/routes.js';
+import { escalationsRoutes } from './modules/escalations/routes.js';
+import { notificationsRoutes } from './modules/notifications/routes.js';
+import { followupRoutes } from './modules/followup/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { itemsRoutes } from './modules/items/routes.js';
+import { periodsRoutes } from './modules/periods/routes.js';
+import { policiesRoutes } from './modules/policies/routes.js';
+import { responsesRoutes } from './modules/responses/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import type { ModuleDeps } from './modules/shared/deps.js';
+import { statsRoutes } from './modules/stats/routes.js';
 import { sourcesRoutes } from './modules/sources/routes.js';
 import { storiesRoutes } from './modules/stories/routes.js';
+import { usersRoutes } from './modules/users/routes.js';
 import { webRoutes } from './modules/web/routes.js';
 import { createRouter, openApiConfig, type AppEnv } from './openapi.js';
 
@@ -72,17 +87,34 @@ export function createApp(deps: AppDeps) {
   };
   const app = createRouter();
   app.use('*', requestContext(deps.logger));
+  // Who is calling (session cookie → user), then CSRF for state-changing requests; each route's
+  // requireRole(...) decides who may call it (see server/middleware/auth.ts).
+  app.use('/api/*', sessionMiddleware(m));
+  app.use('/api/*', csrfProtection());
   app.onError(handleError);
   app.notFound(notFoundResponse);
   const routes = app
     .route('/', healthRoutes(m))
+    .route('/', authRoutes(m))
+    .route('/', usersRoutes(m))
     .route('/', sourcesRoutes(m))
     .route('/', allowlistRoutes(m))
     .route('/', rulesRoutes(m))
     .route('/', itemsRoutes(m))
     .route('/', storiesRoutes(m))
     .route('/', alertsRoutes(m))
+    .route('/', casesRoutes(m))
+    .route('/', responsesRoutes(m))
+    .route('/', followupRoutes(m))
+    .route('/', statsRoutes(m))
+    .route('/', policiesRoutes(m))
+    .route('/', periodsRoutes(m))
+    .route('/', calendarRoutes(m))
+    .route('/', auditRoutes(m))
     .route('/', departmentsRoutes(m))
+    .route('/', notificationsRoutes(m))
+    .route('/', channelsRoutes(m))
+    .route('/', escalationsRoutes(m))
     .route('/', eventsRoutes(m))
     .doc31('/api/openapi.json', openApiConfig())
     .route('/', webRoutes(deps.webDir));

@@ -10,6 +10,8 @@ import { HostLimiter } from './crawl/host-limiter.js';
 import { RuleCache, cached } from './rules-cache.js';
 import { loadAllowlist } from '../db/repos/crawl-state.js';
 import { scheduleDueSources } from './jobs/sources.schedule.js';
+import { parseQuietHours, sweepDueSteps } from './jobs/cases.sweep.js';
+import { deliverDue } from './jobs/notifications.deliver.js';
 import type { FetchOptions } from './crawl/fetch.js';
 
 export interface WorkerOptions {
@@ -71,6 +73,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const scheduleQueue = new Queue(QUEUES.schedule, { connection: queueConn, prefix });
   crawlQueue.on('error', (err) => logger.warn({ err: err.message }, 'Crawl queue error'));
   scheduleQueue.on('error', (err) => logger.warn({ err: err.message }, 'Schedule queue error'));
+  const sweepQueue = new Queue(QUEUES.sweep, { connection: queueConn, prefix });
+  const deliverQueue = new Queue(QUEUES.deliver, { connection: queueConn, prefix });
+  sweepQueue.on('error', (err) => logger.warn({ err: err.message }, 'Sweep queue error'));
+  deliverQueue.on('error', (err) => logger.warn({ err: err.message }, 'Deliver queue error'));
 
   const settings = { ...crawlSettings(config), ...opts.settings };
   const limiter = new HostLimiter({ perHost: config.CRAWL_PER_HOST_CONCURRENCY, minDelayMs: config.CRAWL_HOST_DELAY_MS });
@@ -102,11 +108,39 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   scheduleWorker.on('failed', (_job, err) => logger.warn({ err: err.message }, 'Schedule tick failed'));
   scheduleWorker.on('error', (err) => logger.warn({ err: err.message }, 'Schedule worker error'));
 
-  await ensureSchedulers(scheduleQueue, config.SCHEDULER_TICK_MS);
-  // After a Redis flush the job scheduler itself is gone: re-assert it periodically.
+  // Escalation sweep and notification delivery: all state in Postgres, safe in every process at once.
+  const quiet = parseQuietHours(config.QUIET_HOURS);
+  const sweepWorker = new Worker(
+    QUEUES.sweep,
+    async () => {
+      const r = await sweepDueSteps(db, now(), { quiet, publish });
+      if (r.fired > 0) logger.info({ fired: r.fired, notifications: r.notifications }, 'Escalation sweep fired steps');
+      return r;
+    },
+    { connection: connection(), prefix, concurrency: 1 },
+  );
+  sweepWorker.on('failed', (_job, err) => logger.warn({ err: err.message }, 'Escalation sweep failed'));
+  sweepWorker.on('error', (err) => logger.warn({ err: err.message }, 'Sweep worker error'));
+  const deliverWorker = new Worker(
+    QUEUES.deliver,
+    async () => deliverDue(db, now(), { smtpUrl: config.SMTP_URL, smtpFrom: config.SMTP_FROM, resolve: opts.resolve }),
+    { connection: connection(), prefix, concurrency: 1 },
+  );
+  deliverWorker.on('failed', (_job, err) => logger.warn({ err: err.message }, 'Notification delivery tick failed'));
+  deliverWorker.on('error', (err) => logger.warn({ err: err.message }, 'Deliver worker error'));
+
+  // Ticks leave nothing behind in Redis: their state is in Postgres.
+  const tickJobOpts = { removeOnComplete: true, removeOnFail: 100 };
+  const assertAll = async () => {
+    await ensureSchedulers(scheduleQueue, config.SCHEDULER_TICK_MS);
+    await sweepQueue.upsertJobScheduler('cases.sweep', { every: config.SWEEP_INTERVAL_MS }, { name: 'cases.sweep', data: {}, opts: tickJobOpts });
+    await deliverQueue.upsertJobScheduler('notifications.deliver', { every: config.DELIVER_INTERVAL_MS }, { name: 'notifications.deliver', data: {}, opts: tickJobOpts });
+  };
+  await assertAll();
+  // After a Redis flush the job schedulers themselves are gone: re-assert them periodically.
   const reassert = setInterval(() => {
-    ensureSchedulers(scheduleQueue, config.SCHEDULER_TICK_MS).catch((err) => logger.warn({ err: err.message }, 'Could not assert job scheduler'));
-  }, Math.max(10_000, config.SCHEDULER_TICK_MS * 3));
+    assertAll().catch((err) => logger.warn({ err: err.message }, 'Could not assert job scheduler'));
+  }, Math.max(10_000, Math.min(config.SCHEDULER_TICK_MS * 3, config.SWEEP_INTERVAL_MS)));
   reassert.unref();
   logger.info({ concurrency: config.CRAWL_CONCURRENCY, prefix }, 'Worker started');
 
@@ -116,8 +150,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       clearInterval(reassert);
       // In-flight fetches stop now; their jobs return to the queue and run again after restart.
       shutdown.abort();
-      await Promise.all([crawlWorker.close(), scheduleWorker.close()]);
-      await Promise.all([crawlQueue.close(), scheduleQueue.close()]);
+      await Promise.all([crawlWorker.close(), scheduleWorker.close(), sweepWorker.close(), deliverWorker.close()]);
+      await Promise.all([crawlQueue.close(), scheduleQueue.close(), sweepQueue.close(), deliverQueue.close()]);
       for (const c of connections) c.disconnect();
       publisher.disconnect();
     },

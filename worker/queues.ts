@@ -4,6 +4,9 @@
 export const QUEUES = {
   crawl: 'crawl',
   schedule: 'schedule',
+  /** Periodic escalation sweep (cases.sweep) and notification delivery (notifications.deliver). */
+  sweep: 'sweep',
+  deliver: 'deliver',
 } as const;
 
 export interface JobPayloads {
@@ -11,12 +14,18 @@ export interface JobPayloads {
   'sources.crawl': { sourceId: number; slot: number };
   /** Tick: enqueue every source whose next_fetch_at has passed. */
   'sources.schedule': Record<string, never>;
+  /** Tick: fire every escalation step that is due (state in Postgres; safe to run anywhere, any number of times). */
+  'cases.sweep': Record<string, never>;
+  /** Tick: send every notification delivery (e-mail, webhook) whose next attempt is due. */
+  'notifications.deliver': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = {
   'sources.crawl': QUEUES.crawl,
   'sources.schedule': QUEUES.schedule,
+  'cases.sweep': QUEUES.sweep,
+  'notifications.deliver': QUEUES.deliver,
 };
 
 /** BullMQ refuses ':' in custom ids. One id per source and slot dedupes concurrent schedulers. */
@@ -28,7 +37,16 @@ export function crawlJobId(sourceId: number, slot: number): string {
 export type AppEvent =
   | { type: 'alert.created'; alertId: string; storyId: string }
   | { type: 'alert.updated'; alertId: string; storyId: string }
-  | { type: 'source.updated'; sourceId: number };
+  | { type: 'source.updated'; sourceId: number }
+  /** Only relayed to the SSE streams of that user. */
+  | { type: 'notification.created'; userId: number; notificationId: string }
+  | { type: 'case.updated'; caseId: string };
+
+/** True when a signed-in user (null: nobody signed in) may receive this event on their stream. */
+export function eventVisibleTo(ev: AppEvent, userId: number | null): boolean {
+  if (ev.type === 'notification.created') return userId !== null && ev.userId === userId;
+  return true;
+}
 
 export function eventsChannel(prefix: string): string {
   return `${prefix}:events`;

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { alertChangeKey, alertChangesAfter } from '../../../db/repos/alerts.js';
-import type { AppEvent } from '../../../worker/queues.js';
+import { eventVisibleTo, type AppEvent } from '../../../worker/queues.js';
+import { ANY_ROLE, currentUser, requireRole } from '../../middleware/auth.js';
 import { createRouter } from '../../openapi.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { formatEventId, maxKey, parseEventId, type EventKey } from './event-id.js';
@@ -24,6 +25,7 @@ const route = createRoute({
   method: 'get',
   path: '/api/events',
   tags: ['events'],
+  middleware: [requireRole(...ANY_ROLE)],
   summary: '实时事件（Server-Sent Events），支持 Last-Event-ID 断线补发',
   responses: {
     200: {
@@ -42,7 +44,7 @@ export function eventsRoutes(deps: ModuleDeps) {
   // One key lookup per published event, shared by every stream that relays it.
   const keyOf = new WeakMap<AppEvent, Promise<EventKey | null>>();
   const keyFor = (ev: AppEvent): Promise<EventKey | null> => {
-    if (ev.type === 'source.updated') return Promise.resolve(null);
+    if (ev.type !== 'alert.created' && ev.type !== 'alert.updated') return Promise.resolve(null);
     let p = keyOf.get(ev);
     if (!p) {
       p = alertChangeKey(deps.db, ev.alertId).then(
@@ -67,10 +69,11 @@ export function eventsRoutes(deps: ModuleDeps) {
     }
   }
 
-  async function run(stream: SSEStreamingApi, signal: AbortSignal, lastEventId: string | undefined): Promise<void> {
+  async function run(stream: SSEStreamingApi, signal: AbortSignal, lastEventId: string | undefined, userId: number | null): Promise<void> {
     const queue = new AsyncQueue<AppEvent>();
     const unsubscribe = deps.events.subscribe(
-      (ev) => (queue.size >= MAX_BACKLOG ? queue.close() : queue.push(ev)),
+      // A notification event reaches only its own user's streams.
+      (ev) => (!eventVisibleTo(ev, userId) ? undefined : queue.size >= MAX_BACKLOG ? queue.close() : queue.push(ev)),
       () => queue.close(),
     );
     const stop = () => queue.close();
@@ -99,12 +102,22 @@ export function eventsRoutes(deps: ModuleDeps) {
 
   return createRouter().openapi(route, (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    const userId = signedInUserId(c);
     return streamSSE(
       c,
-      (stream) => run(stream, c.req.raw.signal, lastEventId),
+      (stream) => run(stream, c.req.raw.signal, lastEventId, userId),
       async (err) => {
         deps.logger.warn({ err, request_id: c.get('requestId') }, 'Event stream failed');
       },
     );
   });
+}
+
+/** The signed-in user's id, or null (then no notification events are relayed). */
+function signedInUserId(c: Parameters<typeof currentUser>[0]): number | null {
+  try {
+    return currentUser(c).id;
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,262 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+import type { Category, EscalationTarget, Level, ObligationKind, ReferralTarget } from '../../core/vocabulary.js';
+
+// Escalation state: which open obligations may have a due step, the fired-step records (unique per
+// obligation × step: the guarantee that each step fires exactly once), who a target means, and the
+// typed escalation records (上报 / 移交 / 协调).
+
+/**
+ * One step of the policy that applies to cases of this level and category, as the candidate query
+ * needs it. Fire time (mirrors core stepFireAt): fraction → started + f × window; before_due →
+ * max(due − h, midpoint); after_due → due + h.
+ */
+export interface StepShape {
+  level: Level;
+  category: Category;
+  id: string;
+  /** Obligation kinds it applies to; null = all. */
+  kinds: ObligationKind[] | null;
+  type: 'fraction' | 'before_due' | 'after_due';
+  /** The fraction, or the hours. */
+  value: number;
+  onlyWithoutDraft: boolean;
+}
+
+export interface SweepCandidate {
+  obligationId: string;
+  caseId: string;
+  kind: ObligationKind;
+  startedAt: Date;
+  dueAt: Date;
+  caseNumber: string;
+  caseTitle: string;
+  level: Level;
+  category: Category;
+  leadDepartmentId: number;
+  hasDraft: boolean;
+}
+
+/**
+ * Open obligations of open/responded cases that may have a due, unfired step, locked
+ * (`for update of o skip locked`: concurrent sweepers split the work instead of waiting).
+ * The range `status = 'open' and due_at <= now + maxLeadHours` runs on the partial index
+ * obligations_open_due, so met and cancelled history never enters; the exists(...) filter drops
+ * obligations whose every step has fired (or cannot fire yet) so they are not re-read each tick.
+ * Call inside a transaction: the locks last until it ends.
+ */
+export async function lockSweepCandidates(
+  trx: Db,
+  now: Date,
+  maxLeadHours: number,
+  steps: readonly StepShape[],
+  limit: number,
+): Promise<SweepCandidate[]> {
+  if (steps.length === 0) return [];
+  const rows = await sweepCandidatesQuery(now, maxLeadHours, steps, limit).execute(trx);
+  return rows.rows.map((r) => ({
+    obligationId: r.id,
+    caseId: r.case_id,
+    kind: r.kind,
+    startedAt: r.started_at,
+    dueAt: r.due_at,
+    caseNumber: r.number,
+    caseTitle: r.title,
+    level: r.level,
+    category: r.category,
+    leadDepartmentId: r.lead_department_id,
+    hasDraft: r.has_draft,
+  }));
+}
+
+/** The candidate query itself (exported for EXPLAIN in tests and benchmarks). */
+export function sweepCandidatesQuery(now: Date, maxLeadHours: number, steps: readonly StepShape[], limit: number) {
+  const horizon = new Date(now.getTime() + Math.max(0, maxLeadHours) * 3_600_000);
+  const values = sql.join(
+    steps.map(
+      (s) =>
+        sql`(${s.level}::text, ${s.category}::text, ${s.id}::text, ${s.kinds === null ? null : `{${s.kinds.join(',')}}`}::text[], ${s.type}::text, ${s.value}::float8, ${s.onlyWithoutDraft}::boolean)`,
+    ),
+  );
+  return sql<{
+    id: string;
+    case_id: string;
+    kind: ObligationKind;
+    started_at: Date;
+    due_at: Date;
+    number: string;
+    title: string;
+    level: Level;
+    category: Category;
+    lead_department_id: number;
+    has_draft: boolean;
+  }>`
+    select o.id::text, o.case_id::text, o.kind, o.started_at, o.due_at,
+           c.number, c.title, c.level, c.category, c.lead_department_id,
+           exists (select 1 from responses r where r.case_id = o.case_id) as has_draft
+    from obligations o
+    join cases c on c.id = o.case_id and c.status in ('open', 'responded')
+    where o.status = 'open' and o.due_at <= ${horizon}
+      and exists (
+        select 1 from (values ${values}) s(level, category, id, kinds, type, value, only_without_draft)
+        where s.level = c.level and s.category = c.category
+          and (s.kinds is null or o.kind = any(s.kinds))
+          and (case s.type
+                 when 'fraction' then o.started_at + s.value * (o.due_at - o.started_at)
+                 when 'before_due' then greatest(o.due_at - s.value * interval '1 hour', o.started_at + 0.5 * (o.due_at - o.started_at))
+                 else o.due_at + s.value * interval '1 hour'
+               end) <= ${now}
+          and not exists (select 1 from escalation_fires f where f.obligation_id = o.id and f.step_id = s.id)
+          and (not s.only_without_draft or not exists (select 1 from responses r where r.case_id = o.case_id))
+      )
+    order by o.due_at, o.id
+    limit ${limit}
+    for update of o skip locked`;
+}
+
+/** Fired step ids per obligation. */
+export async function firedSteps(db: Db, obligationIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (obligationIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('escalation_fires')
+    .select([sql<string>`obligation_id::text`.as('obligation_id'), 'step_id'])
+    .where('obligation_id', 'in', obligationIds as string[])
+    .execute();
+  for (const r of rows) {
+    let set = out.get(r.obligation_id);
+    if (!set) out.set(r.obligation_id, (set = new Set()));
+    set.add(r.step_id);
+  }
+  return out;
+}
+
+/**
+ * Records a step as fired. Returns the fire id, or undefined when it was already recorded (by
+ * another sweeper, or an earlier run): only the inserting transaction goes on to notify.
+ */
+export async function insertFire(
+  trx: Db,
+  f: { caseId: string; obligationId: string; stepId: string; target: string; dueAt: Date; firedAt: Date },
+): Promise<string | undefined> {
+  const r = await trx
+    .insertInto('escalation_fires')
+    .values({ case_id: f.caseId, obligation_id: f.obligationId, step_id: f.stepId, target: f.target, due_at: f.dueAt, fired_at: f.firedAt })
+    .onConflict((oc) => oc.columns(['obligation_id', 'step_id']).doNothing())
+    .returning(sql<string>`id::text`.as('id'))
+    .executeTakeFirst();
+  return r?.id;
+}
+
+export interface Recipient {
+  id: number;
+  displayName: string;
+  email: string | null;
+}
+
+export interface ResolvedTarget {
+  recipients: Recipient[];
+  /** Set when nobody matched the target and the notice went to someone else (recorded in the audit row). */
+  fallback: string | null;
+}
+
+type Who = 'handlers' | 'department_head' | 'reviewer' | 'leader_in_charge' | 'principal_leader' | 'any_leader' | 'admin';
+
+/** Who receives a step's notice when nobody matches its target: the next in line, finally the admins. */
+const FALLBACKS: Record<EscalationTarget, Who[]> = {
+  handlers: ['department_head', 'reviewer', 'admin'],
+  department_head: ['handlers', 'reviewer', 'admin'],
+  reviewer: ['admin'],
+  leader_in_charge: ['principal_leader', 'any_leader', 'admin'],
+  principal_leader: ['leader_in_charge', 'any_leader', 'admin'],
+};
+
+async function usersFor(db: Db, who: Who, leadDepartmentId: number): Promise<Recipient[]> {
+  let q = db.selectFrom('users').select(['id', 'display_name', 'email']).where('disabled', '=', false);
+  switch (who) {
+    case 'handlers':
+      q = q.where('role', '=', 'handler').where('department_id', '=', leadDepartmentId);
+      break;
+    case 'department_head':
+      q = q.where('is_department_head', '=', true).where('department_id', '=', leadDepartmentId);
+      break;
+    case 'reviewer':
+      q = q.where('role', '=', 'reviewer');
+      break;
+    case 'leader_in_charge':
+      q = q.where('role', '=', 'leader').where('leader_rank', '=', 'in_charge');
+      break;
+    case 'principal_leader':
+      q = q.where('role', '=', 'leader').where('leader_rank', '=', 'principal');
+      break;
+    case 'any_leader':
+      q = q.where('role', '=', 'leader');
+      break;
+    case 'admin':
+      q = q.where('role', '=', 'admin');
+      break;
+  }
+  const rows = await q.orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+}
+
+/** The users a target means for a case of this lead department, with the fallback used if any. */
+export async function resolveTarget(db: Db, target: EscalationTarget, leadDepartmentId: number): Promise<ResolvedTarget> {
+  const direct = await usersFor(db, target, leadDepartmentId);
+  if (direct.length > 0) return { recipients: direct, fallback: null };
+  for (const who of FALLBACKS[target]) {
+    const users = await usersFor(db, who, leadDepartmentId);
+    if (users.length > 0) return { recipients: users, fallback: who };
+  }
+  return { recipients: [], fallback: 'none' };
+}
+
+/** Handlers of the case's co-departments (recipients of a coordination note). */
+export async function coDepartmentHandlers(db: Db, caseId: string): Promise<Recipient[]> {
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('case_departments as cd', 'cd.department_id', 'users.department_id')
+    .select(['users.id', 'users.display_name', 'users.email'])
+    .where('cd.case_id', '=', caseId)
+    .where('cd.role', '=', 'co')
+    .where('users.role', '=', 'handler')
+    .where('users.disabled', '=', false)
+    .orderBy('users.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+}
+
+// ── Typed escalation records ──────────────────────────────────────────────────────────────────
+
+export async function insertReportUp(trx: Db, r: { caseId: string; by: number | null; at: Date; recipient: string; content: string }) {
+  return trx
+    .insertInto('reports_up')
+    .values({ case_id: r.caseId, reported_by: r.by, reported_at: r.at, recipient: r.recipient, content: r.content })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertReferral(
+  trx: Db,
+  r: { caseId: string; target: ReferralTarget; by: number | null; at: Date; recipient: string; content: string },
+) {
+  return trx
+    .insertInto('referrals')
+    .values({ case_id: r.caseId, target: r.target, referred_by: r.by, referred_at: r.at, recipient: r.recipient, content: r.content })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertCoordination(trx: Db, r: { caseId: string; fromDepartmentId: number | null; by: number | null; at: Date; content: string }) {
+  return trx
+    .insertInto('coordinations')
+    .values({ case_id: r.caseId, from_department_id: r.fromDepartmentId, author_id: r.by, created_at: r.at, content: r.content })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The lead department of a case. */
+export async function leadDepartmentOf(db: Db, caseId: string): Promise<number | undefined> {
+  const r = await db.selectFrom('cases').select('lead_department_id').where('id', '=', caseId).executeTakeFirst();
+  return r?.lead_department_id;
+}

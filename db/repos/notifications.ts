@@ -1,0 +1,261 @@
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { Db } from '../client.js';
+import type { NotificationChannelsTable } from '../schema-workflow.js';
+
+// Notifications per user (in-app, pushed over SSE), notification channels (e-mail, webhook) and
+// one delivery row per notification × enabled channel, sent by the notifications.deliver job.
+
+export interface NewNotification {
+  userId: number;
+  caseId: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  urgent: boolean;
+}
+
+export interface DeliveryPayload {
+  title: string;
+  body: string;
+  caseId: string | null;
+  urgent: boolean;
+  at: string;
+  recipient: string;
+}
+
+/**
+ * Inserts one notification and, per enabled channel, its delivery row (inside the caller's
+ * transaction). E-mail to a user without an address is recorded as failed ("skipped"), never dropped
+ * silently. `deliverAfter`: the first attempt (quiet hours defer non-urgent notices; the in-app
+ * notification itself shows at once).
+ */
+export async function insertNotification(
+  trx: Db,
+  n: NewNotification,
+  now: Date,
+  deliverAfter: Date,
+  known?: { channels: Channel[]; user: { email: string | null; display_name: string } },
+): Promise<string> {
+  const row = await trx
+    .insertInto('notifications')
+    .values({ user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, urgent: n.urgent, created_at: now })
+    .returning(sql<string>`id::text`.as('id'))
+    .executeTakeFirstOrThrow();
+  const channels = known?.channels ?? (await enabledChannels(trx));
+  if (channels.length === 0) return row.id;
+  const user = known?.user ?? (await trx.selectFrom('users').select(['email', 'display_name']).where('id', '=', n.userId).executeTakeFirst());
+  const payload: DeliveryPayload = {
+    title: n.title,
+    body: n.body,
+    caseId: n.caseId,
+    urgent: n.urgent,
+    at: now.toISOString(),
+    recipient: user?.display_name ?? '',
+  };
+  await trx
+    .insertInto('notification_deliveries')
+    .values(
+      channels.map((ch) => {
+        const email = ch.kind === 'email' ? (user?.email ?? '').trim() : '';
+        const skipped = ch.kind === 'email' && email === '';
+        return {
+          notification_id: row.id,
+          channel_id: ch.id,
+          target: ch.kind === 'email' ? email : String((ch.config as { url?: unknown }).url ?? ''),
+          payload: JSON.stringify(payload),
+          status: skipped ? ('failed' as const) : ('pending' as const),
+          last_error: skipped ? '用户未设置邮箱，已跳过 / skipped: the user has no e-mail address' : '',
+          next_attempt_at: deliverAfter,
+          created_at: now,
+        };
+      }),
+    )
+    .execute();
+  return row.id;
+}
+
+// ── In-app notifications ──────────────────────────────────────────────────────────────────────
+
+export async function listNotifications(db: Db, userId: number, limit: number, after?: { at: string; id: string }, unreadOnly = false) {
+  let q = db
+    .selectFrom('notifications')
+    .select([
+      sql<string>`id::text`.as('id'),
+      sql<string | null>`case_id::text`.as('case_id'),
+      'kind',
+      'title',
+      'body',
+      'urgent',
+      'created_at',
+      'read_at',
+      sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('key_at'),
+    ])
+    .where('user_id', '=', userId);
+  if (unreadOnly) q = q.where('read_at', 'is', null);
+  if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.at}::timestamptz, ${after.id}::bigint)`);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const r = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Marks one of the user's notifications read; false when it is not theirs (or does not exist). */
+export async function markRead(db: Db, userId: number, id: string, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('notifications')
+    .set({ read_at: sql`coalesce(read_at, ${now}::timestamptz)` as never })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function markAllRead(db: Db, userId: number, now: Date): Promise<number> {
+  const r = await db.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+// ── Channels ──────────────────────────────────────────────────────────────────────────────────
+
+export type Channel = Selectable<NotificationChannelsTable>;
+
+export async function enabledChannels(db: Db): Promise<Channel[]> {
+  return db.selectFrom('notification_channels').selectAll().where('enabled', '=', true).orderBy('id').execute();
+}
+
+export async function listChannels(db: Db) {
+  return db.selectFrom('notification_channels').selectAll().orderBy('id').execute();
+}
+
+export async function findChannel(db: Db, id: number) {
+  return db.selectFrom('notification_channels').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertChannel(trx: Db, c: { kind: 'email' | 'webhook'; name: string; config: Record<string, unknown>; enabled: boolean }) {
+  return trx
+    .insertInto('notification_channels')
+    .values({ kind: c.kind, name: c.name, config: JSON.stringify(c.config), enabled: c.enabled })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateChannel(trx: Db, id: number, c: { name?: string; config?: Record<string, unknown>; enabled?: boolean }) {
+  return trx
+    .updateTable('notification_channels')
+    .set({
+      ...(c.name !== undefined ? { name: c.name } : {}),
+      ...(c.config !== undefined ? { config: JSON.stringify(c.config) } : {}),
+      ...(c.enabled !== undefined ? { enabled: c.enabled } : {}),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteChannel(trx: Db, id: number): Promise<boolean> {
+  const r = await trx.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
+  return r.numDeletedRows > 0n;
+}
+
+/** Recent failed deliveries per channel (newest first), for the admin page. */
+export async function recentFailures(db: Db, channelIds: readonly number[], perChannel: number) {
+  if (channelIds.length === 0) return [];
+  const rows = await sql<{
+    id: string;
+    channel_id: number;
+    notification_id: string | null;
+    target: string;
+    attempts: number;
+    last_error: string;
+    created_at: Date;
+  }>`
+    select id::text, channel_id, notification_id::text, target, attempts, last_error, created_at from (
+      select d.*, row_number() over (partition by channel_id order by created_at desc, id desc) as rn
+      from notification_deliveries d
+      where d.status = 'failed' and d.channel_id = any(${channelIds as number[]}::int[])
+    ) x where rn <= ${perChannel}
+    order by channel_id, created_at desc, id desc`.execute(db);
+  return rows.rows;
+}
+
+export async function deliveryCounts(db: Db) {
+  const rows = await db
+    .selectFrom('notification_deliveries')
+    .select(['channel_id', 'status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(['channel_id', 'status'])
+    .execute();
+  return rows;
+}
+
+// ── Delivery claims ───────────────────────────────────────────────────────────────────────────
+
+export interface ClaimedDelivery {
+  id: string;
+  channelId: number;
+  kind: 'email' | 'webhook';
+  config: Record<string, unknown>;
+  target: string;
+  payload: DeliveryPayload;
+  /** Attempts including this one. */
+  attempts: number;
+}
+
+/**
+ * Claims up to `limit` due pending deliveries: each row's next attempt is pushed `leaseMs` ahead
+ * and its attempt counted, under `for update skip locked`, so concurrent workers never send the same
+ * row at once and a worker that dies mid-send leaves the row to be retried when the lease ends.
+ */
+export async function claimDueDeliveries(db: Db, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const rows = await sql<{
+    id: string;
+    channel_id: number;
+    kind: 'email' | 'webhook';
+    config: Record<string, unknown>;
+    target: string;
+    payload: DeliveryPayload;
+    attempts: number;
+  }>`
+    with due as (
+      select d.id from notification_deliveries d
+      join notification_channels c on c.id = d.channel_id and c.enabled -- a disabled channel pauses its deliveries
+      where d.status = 'pending' and d.next_attempt_at <= ${now}
+      order by d.next_attempt_at, d.id
+      limit ${limit}
+      for update of d skip locked
+    )
+    update notification_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${leaseUntil}
+    from due, notification_channels ch
+    where d.id = due.id and ch.id = d.channel_id
+    returning d.id::text, d.channel_id, ch.kind, ch.config, d.target, d.payload, d.attempts`.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    channelId: r.channel_id,
+    kind: r.kind,
+    config: r.config,
+    target: r.target,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
+}
+
+export async function markDeliverySent(db: Db, id: string, now: Date): Promise<void> {
+  await db.updateTable('notification_deliveries').set({ status: 'sent', sent_at: now, last_error: '' }).where('id', '=', id).execute();
+}
+
+/** A failed attempt: retried at `retryAt`, or failed for good when `retryAt` is null. */
+export async function markDeliveryFailed(db: Db, id: string, error: string, retryAt: Date | null): Promise<void> {
+  await db
+    .updateTable('notification_deliveries')
+    .set(retryAt ? { last_error: error.slice(0, 2000), next_attempt_at: retryAt } : { last_error: error.slice(0, 2000), status: 'failed' })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSession } from '../../server/modules/auth/session.js';
+import type { AppEvent } from '../../worker/queues.js';
+import { createApiFixture, type ApiFixture } from '../api/helpers.js';
+import { makeUser } from './fixtures.js';
+
+// /api/events: a notification event reaches only its own user's stream; case events reach everyone.
+
+let f: ApiFixture;
+
+beforeAll(async () => {
+  f = await createApiFixture('escsse');
+});
+afterAll(async () => {
+  await f?.tdb.drop();
+});
+
+async function openStream(userId: number) {
+  const s = await startSession(f.db, { SESSION_MAX_HOURS: 12 }, userId, { now: new Date() });
+  const res = await f.requestAs(null, 'GET', '/api/events', undefined, { cookie: `od_session=${s.token}` });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const events: AppEvent[] = [];
+  let text = '';
+  const decoder = new TextDecoder();
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        let cut: number;
+        while ((cut = text.indexOf('\n\n')) >= 0) {
+          const block = text.slice(0, cut);
+          text = text.slice(cut + 2);
+          for (const line of block.split('\n')) if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)) as AppEvent);
+        }
+      }
+    } catch {
+      // cancelled
+    }
+  })();
+  return {
+    events,
+    async close() {
+      await reader.cancel().catch(() => {});
+      await pump;
+    },
+  };
+}
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('SSE scoping of notification events', () => {
+  it('delivers a notification event only to its user; case events to both', async () => {
+    const a = await makeUser(f.db, { role: 'reviewer' });
+    const b = await makeUser(f.db, { role: 'duty' });
+    const sa = await openStream(a);
+    const sb = await openStream(b);
+    try {
+      await until(() => f.events.size >= 2);
+      f.events.publish({ type: 'notification.created', userId: a, notificationId: '11' });
+      f.events.publish({ type: 'notification.created', userId: b, notificationId: '12' });
+      f.events.publish({ type: 'case.updated', caseId: '5' });
+      await until(() => sa.events.length >= 2 && sb.events.length >= 2);
+      expect(sa.events).toEqual([
+        { type: 'notification.created', userId: a, notificationId: '11' },
+        { type: 'case.updated', caseId: '5' },
+      ]);
+      expect(sb.events).toEqual([
+        { type: 'notification.created', userId: b, notificationId: '12' },
+        { type: 'case.updated', caseId: '5' },
+      ]);
+    } finally {
+      await sa.close();
+      await sb.close();
+    }
+  });
+});

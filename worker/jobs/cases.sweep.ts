@@ -1,0 +1,246 @@
+import type { Db } from '../../db/client.js';
+import { writeAudit } from '../../db/repos/audit.js';
+import { firedSteps, insertFire, lockSweepCandidates, resolveTarget, type ResolvedTarget, type StepShape, type SweepCandidate } from '../../db/repos/escalations.js';
+import { enabledChannels, insertNotification, type Channel } from '../../db/repos/notifications.js';
+import { loadPolicies } from '../../db/repos/policies.js';
+import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } from '../../core/workflow/index.js';
+import type { EscalationStep, ObligationSpec, PolicyRule, QuietHours } from '../../core/workflow/types.js';
+import { CATEGORIES, ESCALATION_TARGET_LABELS, LEVELS, OBLIGATION_KIND_LABELS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
+import type { AppEvent } from '../queues.js';
+
+// cases.sweep: fires every escalation step that is due. All state is in Postgres: the obligations
+// (due times) and escalation_fires (unique per obligation × step). A sweep may run in any number of
+// processes at once, after Redis lost everything, or after a crash: candidates are locked with
+// `for update skip locked`, and a step's notices are written only by the transaction whose insert
+// into escalation_fires succeeded — in the same transaction, so a crash rolls both back together.
+
+export const SWEEP_BATCH = 1000;
+
+export interface SweepOptions {
+  /** Quiet hours for non-urgent notices (null: none). */
+  quiet: QuietHours | null;
+  /** The policy rules; default: the policies table (seeded with DEFAULT_POLICY). */
+  policies?: readonly PolicyRule[];
+  batchSize?: number;
+  /** Published after each batch commits. */
+  publish?: (ev: AppEvent) => Promise<void>;
+  /** Test hook: runs inside the transaction right after a step's fire record was inserted. */
+  afterFireInsert?: (info: { obligationId: string; stepId: string }) => Promise<void> | void;
+}
+
+export interface SweepResult {
+  fired: number;
+  notifications: number;
+}
+
+/** "22-7" → 22:00–07:00 Asia/Shanghai; "off" → none. */
+export function parseQuietHours(text: string): QuietHours | null {
+  const m = /^(\d{1,2})-(\d{1,2})$/.exec(text.trim());
+  if (!m) return null;
+  const startHour = Number(m[1]);
+  const endHour = Number(m[2]);
+  return startHour === endHour ? null : { startHour, endHour };
+}
+
+/** The steps applying to each level × category (policyFor's choice), as the candidate query's filter. */
+export function stepShapes(rules: readonly PolicyRule[]): StepShape[] {
+  const out: StepShape[] = [];
+  for (const level of LEVELS) {
+    for (const category of CATEGORIES) {
+      let steps: readonly EscalationStep[];
+      try {
+        steps = policyFor(rules, level, category).escalationSteps;
+      } catch {
+        continue; // no rule for this level: nothing can fire
+      }
+      for (const s of steps) {
+        const t = s.trigger;
+        out.push({
+          level,
+          category,
+          id: s.id,
+          kinds: s.kinds && s.kinds.length > 0 ? [...s.kinds] : null,
+          type: t.type,
+          value: t.type === 'fraction' ? t.fraction : t.hours,
+          onlyWithoutDraft: s.onlyWithoutDraft === true,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Longest calendar span a window can take: natural hours, or working days across weekends and the longest holidays. */
+function spanBoundHours(spec: ObligationSpec): number {
+  const hours = Math.max(spec.window.hours, spec.repeatEveryHours ?? 0);
+  return spec.window.unit === 'natural' ? hours : hours * 1.4 + 14 * 24;
+}
+
+/**
+ * How long before its due time an obligation's earliest step can be due (the candidate range is
+ * due_at ≤ now + this). A fraction step f of a window W is due (1 − f)·W before due; W is bounded by
+ * the rule's obligation windows. An obligation whose window is longer than every policy window
+ * (edited by hand) still has its steps fired, at the latest this long before due.
+ */
+export function maxLeadHours(rules: readonly PolicyRule[]): number {
+  let lead = 0;
+  for (const rule of rules) {
+    for (const s of rule.escalationSteps) {
+      const t = s.trigger;
+      if (t.type === 'before_due') lead = Math.max(lead, t.hours);
+      if (t.type !== 'fraction') continue;
+      for (const spec of rule.obligations) {
+        if (s.kinds && s.kinds.length > 0 && !s.kinds.includes(spec.kind)) continue;
+        lead = Math.max(lead, (1 - t.fraction) * spanBoundHours(spec));
+      }
+    }
+  }
+  return lead;
+}
+
+async function currentPolicies(db: Db, given?: readonly PolicyRule[]): Promise<readonly PolicyRule[]> {
+  if (given) return given;
+  const rules = await loadPolicies(db);
+  return rules.length > 0 ? rules : DEFAULT_POLICY;
+}
+
+/** One sweep: every due step fired exactly once, in batches, until nothing due is left unlocked. */
+export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Promise<SweepResult> {
+  const rules = await currentPolicies(db, opts.policies);
+  const shapes = stepShapes(rules);
+  const lead = maxLeadHours(rules);
+  const batchSize = opts.batchSize ?? SWEEP_BATCH;
+  const total: SweepResult = { fired: 0, notifications: 0 };
+  for (;;) {
+    const events: AppEvent[] = [];
+    const { candidates, fired, notifications } = await db.transaction().execute(async (trx) => {
+      const candidates = await lockSweepCandidates(trx, now, lead, shapes, batchSize);
+      const fired = await firedSteps(trx, candidates.map((c) => c.obligationId));
+      const batch: BatchCache = { channels: await enabledChannels(trx), targets: new Map() };
+      let nFired = 0;
+      let nNotes = 0;
+      for (const c of candidates) {
+        const steps = stepsOf(rules, c.level, c.category);
+        const ob = { startedAt: c.startedAt, dueAt: c.dueAt, kind: c.kind, metAt: null };
+        for (const step of dueSteps(ob, steps, fired.get(c.obligationId) ?? new Set(), now, { hasDraft: c.hasDraft })) {
+          const n = await fireStep(trx, batch, c, step, stepFireAt(ob, step), now, opts, events);
+          if (n !== null) {
+            nFired += 1;
+            nNotes += n;
+          }
+        }
+      }
+      return { candidates: candidates.length, fired: nFired, notifications: nNotes };
+    });
+    total.fired += fired;
+    total.notifications += notifications;
+    if (opts.publish) for (const ev of events) await opts.publish(ev).catch(() => {});
+    // A full batch in which nothing fired would come back unchanged: stop rather than spin.
+    if (candidates < batchSize || fired === 0) return total;
+  }
+}
+
+/** Looked up once per batch. */
+interface BatchCache {
+  channels: Channel[];
+  targets: Map<string, ResolvedTarget>;
+}
+
+function stepsOf(rules: readonly PolicyRule[], level: Level, category: Category): readonly EscalationStep[] {
+  try {
+    return policyFor(rules, level, category).escalationSteps;
+  } catch {
+    return [];
+  }
+}
+
+/** Fires one step; null when another transaction already fired it. Returns the notices written. */
+async function fireStep(
+  trx: Db,
+  batch: BatchCache,
+  c: SweepCandidate,
+  step: EscalationStep,
+  dueAt: Date,
+  now: Date,
+  opts: SweepOptions,
+  events: AppEvent[],
+): Promise<number | null> {
+  const fireId = await insertFire(trx, { caseId: c.caseId, obligationId: c.obligationId, stepId: step.id, target: step.target, dueAt, firedAt: now });
+  if (fireId === undefined) return null;
+  await opts.afterFireInsert?.({ obligationId: c.obligationId, stepId: step.id });
+  const urgent = step.urgent || step.breach === true || c.level === 'major' || c.level === 'especially_major';
+  const deliverAfter = deferForQuietHours(now, opts.quiet, urgent);
+  const key = `${step.target}:${c.leadDepartmentId}`;
+  let target = batch.targets.get(key);
+  if (!target) batch.targets.set(key, (target = await resolveTarget(trx, step.target, c.leadDepartmentId)));
+  const { recipients, fallback } = target;
+  const text = stepText(c, step);
+  const ids: string[] = [];
+  for (const r of recipients) {
+    const id = await insertNotification(
+      trx,
+      { userId: r.id, caseId: c.caseId, kind: step.breach ? 'breach' : 'escalation', title: text.title, body: text.body, urgent },
+      now,
+      deliverAfter,
+      { channels: batch.channels, user: { email: r.email, display_name: r.displayName } },
+    );
+    ids.push(id);
+    events.push({ type: 'notification.created', userId: r.id, notificationId: id });
+  }
+  await writeAudit(trx, {
+    actor: null,
+    entity: 'obligation',
+    entityId: c.obligationId,
+    caseId: c.caseId,
+    action: 'escalation.fire',
+    after: {
+      fireId,
+      stepId: step.id,
+      target: step.target,
+      breach: step.breach === true,
+      urgent,
+      stepDueAt: dueAt.toISOString(),
+      deliverAfter: deliverAfter.toISOString(),
+      recipients: recipients.map((r) => r.id),
+      fallback,
+      notifications: ids,
+    },
+  });
+  if (step.breach) events.push({ type: 'case.updated', caseId: c.caseId });
+  return ids.length;
+}
+
+const shanghai = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+function stepText(c: SweepCandidate, step: EscalationStep): { title: string; body: string } {
+  const t = step.trigger;
+  const kindZh = OBLIGATION_KIND_LABELS[c.kind as ObligationKind];
+  const due = `${shanghai.format(c.dueAt)}（北京时间）`;
+  let tagZh: string;
+  let en: string;
+  if (step.breach || (t.type === 'after_due' && t.hours === 0)) {
+    tagZh = '已超时';
+    en = `Overdue: the ${c.kind} obligation of case ${c.caseNumber} was due at ${c.dueAt.toISOString()}.`;
+  } else if (t.type === 'after_due') {
+    tagZh = `超时${t.hours}小时`;
+    en = `Overdue by ${t.hours} h: the ${c.kind} obligation of case ${c.caseNumber} was due at ${c.dueAt.toISOString()}.`;
+  } else if (t.type === 'before_due') {
+    tagZh = `${t.hours}小时后到期`;
+    en = `Due in ${t.hours} h: the ${c.kind} obligation of case ${c.caseNumber} is due at ${c.dueAt.toISOString()}.`;
+  } else {
+    tagZh = `时限已过${Math.round(t.fraction * 100)}%`;
+    en = `${Math.round(t.fraction * 100)} % of the window has passed: the ${c.kind} obligation of case ${c.caseNumber} is due at ${c.dueAt.toISOString()}.`;
+  }
+  return {
+    title: `【${tagZh}】${c.caseNumber} ${kindZh}：${c.caseTitle}`,
+    body: `${c.caseNumber}「${c.caseTitle}」的${kindZh}时限为 ${due}（${tagZh}，通知：${ESCALATION_TARGET_LABELS[step.target]}）。\n${en}`,
+  };
+}
