@@ -6,6 +6,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   simhash: () => import('./simhash.js'),
   ingest: () => import('./ingest.js'),
   scheduling: () => import('./scheduling.js'),
+  ledger: () => import('./ledger.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
