@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
-import { handleError, notFoundResponse } from './errors.js';
+import { handleError, notFoundResponse, payloadTooLarge } from './errors.js';
 import { csrfProtection } from './middleware/auth.js';
 import { createEmitter, type EventHub } from './events.js';
 import type { Logger } from './logger.js';
@@ -49,11 +50,15 @@ export interface AppDeps {
   webDir?: string | null;
 }
 
+/** Largest request body the API reads (JSON bodies here are a few KB; the biggest free text is 50,000 characters). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Request id (x-request-id in and out) and one log line per request. */
-function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
+function requestContext(logger: Logger, trustProxy: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    c.set('trustProxy', trustProxy);
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
@@ -86,9 +91,11 @@ export function createApp(deps: AppDeps) {
     emit: createEmitter(deps.events, redis, deps.config.QUEUE_PREFIX, deps.logger),
   };
   const app = createRouter();
-  app.use('*', requestContext(deps.logger));
+  app.use('*', requestContext(deps.logger, deps.config.TRUST_PROXY));
   // Who is calling (session cookie → user), then CSRF for state-changing requests; each route's
   // requireRole(...) decides who may call it (see server/middleware/auth.ts).
+  // Bodies over the limit are refused (413, the usual error shape) before anything reads them.
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_BODY_BYTES), c) }));
   app.use('/api/*', sessionMiddleware(m));
   app.use('/api/*', csrfProtection());
   app.onError(handleError);

@@ -23,6 +23,8 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: positiveInt.default(8 * 60),
   /** A session ends this long after sign-in, however active. */
   SESSION_MAX_HOURS: positiveInt.default(7 * 24),
+  /** Behind a reverse proxy: read the client address from X-Forwarded-For (else it can be forged). */
+  TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('od'),

@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 
-export const ERROR_CODES = ['NOT_FOUND', 'VALIDATION', 'FORBIDDEN', 'CONFLICT', 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL'] as const;
+export const ERROR_CODES = ['NOT_FOUND', 'VALIDATION', 'FORBIDDEN', 'CONFLICT', 'UNAUTHORIZED', 'RATE_LIMITED', 'PAYLOAD_TOO_LARGE', 'INTERNAL'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const DEFAULT_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -16,6 +16,7 @@ const DEFAULT_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   CONFLICT: 409,
   UNAUTHORIZED: 401,
   RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 
@@ -182,6 +183,7 @@ function fromHttpException(err: HTTPException): AppError {
       messageZh: '不支持的请求内容类型，请使用 application/json',
     });
   }
+  if (err.status === 413) return payloadTooLarge();
   if (err.status === 404) return new AppError({ code: 'NOT_FOUND', message: 'Not found', messageZh: '请求的资源不存在' });
   if (err.status < 500) {
     return new AppError({
@@ -192,6 +194,16 @@ function fromHttpException(err: HTTPException): AppError {
     });
   }
   return internalError();
+}
+
+/** 413: a request body over the app's limit (server/app.ts MAX_BODY_BYTES). */
+export function payloadTooLarge(maxBytes?: number): AppError {
+  return new AppError({
+    code: 'PAYLOAD_TOO_LARGE',
+    message: maxBytes === undefined ? 'Request body too large' : `Request body too large (at most ${maxBytes} bytes)`,
+    messageZh: maxBytes === undefined ? '请求内容过大' : `请求内容过大（不能超过 ${Math.floor(maxBytes / 1024)} KB）`,
+    details: maxBytes === undefined ? undefined : { maxBytes },
+  });
 }
 
 function internalError(): AppError {

@@ -15,6 +15,8 @@ import type { SessionUser } from './middleware/auth.js';
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** TRUST_PROXY: the client address comes from X-Forwarded-For. */
+    trustProxy?: boolean;
     /** An unexpected error, kept for the request log line. */
     error?: unknown;
     /** Set by the session middleware when the request carries a valid session cookie. */

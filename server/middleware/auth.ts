@@ -47,8 +47,12 @@ export function currentUser(c: Context): SessionUser {
 
 /** The client's address: the first hop of X-Forwarded-For, else the socket's peer address. */
 export function clientIp(c: Context): string {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded.slice(0, 100);
+  // X-Forwarded-For is only believed behind a proxy the admin declared (TRUST_PROXY): anyone
+  // talking to the server directly could otherwise forge it and dodge the per-address throttle.
+  if (c.get('trustProxy') === true) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 100);
+  }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? '';
 }

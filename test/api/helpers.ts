@@ -29,7 +29,8 @@ export interface ApiFixture {
 export async function createApiFixture(label: string, extra: Partial<AppDeps> = {}): Promise<ApiFixture> {
   const tdb = await createTestDb(label);
   const events = new EventHub();
-  const config = loadConfig({ QUEUE_PREFIX: testPrefix(label) });
+  // The tests stand in for a reverse proxy, setting X-Forwarded-For to vary client addresses.
+  const config = loadConfig({ QUEUE_PREFIX: testPrefix(label), TRUST_PROXY: '1' });
   const app = createApp({ db: tdb.db, config, logger: createLogger('silent', 'test'), redis: null, events, ...extra });
   const admin = await createUser(tdb.db, { role: 'admin', username: 'fixture_admin' });
   const adminSession = await sessionFor(tdb.db, admin, extra.now?.());

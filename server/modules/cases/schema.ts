@@ -13,7 +13,15 @@ export const ManualOpinion = z
   .object({
     origin: z.enum(MANUAL_ORIGINS),
     originNote: z.string().trim().max(500).default('').openapi({ description: '来源说明（转办单位、来电人、信件编号等）' }),
-    url: z.string().trim().max(2000).default(''),
+    url: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((s) => s === '' || (/^https?:\/\//i.test(s) && URL.canParse(s)), {
+        message: 'must be an http(s) URL or empty',
+        params: { messageZh: '必须是 http(s) 网址或留空' },
+      })
+      .default(''),
     title: z.string().trim().min(1).max(300),
     text: z.string().max(50_000).default(''),
     receivedAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).openapi({ type: 'string', format: 'date-time' }),

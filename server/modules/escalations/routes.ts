@@ -22,6 +22,7 @@ const ReportUpInput = z
     content: z.string().trim().min(1).max(20_000),
     reportedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: '实际报告时间（默认：现在；不能晚于现在）' }),
   })
+  .strict()
   .openapi('ReportUpInput');
 const ReferralInput = z
   .object({
@@ -29,8 +30,9 @@ const ReferralInput = z
     recipient: z.string().trim().min(1).max(200),
     content: z.string().trim().min(1).max(20_000),
   })
+  .strict()
   .openapi('ReferralInput');
-const CoordinationInput = z.object({ content: z.string().trim().min(1).max(20_000) }).openapi('CoordinationInput');
+const CoordinationInput = z.object({ content: z.string().trim().min(1).max(20_000) }).strict().openapi('CoordinationInput');
 const Met = z.array(z.object({ id: z.string(), kind: z.string(), onTime: z.boolean() }));
 const ReportUpView = z
   .object({ id: z.string(), caseId: z.string(), reportedBy: z.number().int().nullable(), reportedAt: DateTime, recipient: z.string(), content: z.string(), met: Met.optional() })

@@ -30,7 +30,9 @@ export async function recordReportUp(deps: ModuleDeps, c: Context, kase: Case, i
   if (at.getTime() < kase.clock_started_at.getTime()) throw fieldError('reportedAt', 'is before the case was first seen', '早于事件发现时间');
   const actor = actorOf(c);
   const out = await deps.db.transaction().execute(async (trx) => {
-    if (!(await lockCase(trx, kase.id))) throw notFound('Case', '舆情事件');
+    const locked = await lockCase(trx, kase.id);
+    if (!locked) throw notFound('Case', '舆情事件');
+    refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
     const row = await insertReportUp(trx, { caseId: kase.id, by: actor.id, at, recipient: input.recipient, content: input.content });
     const met = await meetObligations(trx, kase.id, ['report'], at, `report_up:${row.id}`);
     await writeAudit(trx, { actor, entity: 'report_up', entityId: row.id, caseId: kase.id, action: 'case.report_up', after: { ...row, met } });
@@ -46,7 +48,9 @@ export async function recordReferral(deps: ModuleDeps, c: Context, kase: Case, i
   const at = deps.now();
   const actor = actorOf(c);
   const out = await deps.db.transaction().execute(async (trx) => {
-    if (!(await lockCase(trx, kase.id))) throw notFound('Case', '舆情事件');
+    const locked = await lockCase(trx, kase.id);
+    if (!locked) throw notFound('Case', '舆情事件');
+    refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
     const row = await insertReferral(trx, { caseId: kase.id, target: input.target, by: actor.id, at, recipient: input.recipient, content: input.content });
     const met = await meetObligations(trx, kase.id, ['referral'], at, `referral:${row.id}`);
     await writeAudit(trx, {
@@ -83,7 +87,9 @@ export async function recordCoordination(deps: ModuleDeps, c: Context, user: Ses
   const actor = actorOf(c);
   const events: AppEvent[] = [{ type: 'case.updated', caseId: kase.id }];
   const out = await deps.db.transaction().execute(async (trx) => {
-    if (!(await lockCase(trx, kase.id))) throw notFound('Case', '舆情事件');
+    const locked = await lockCase(trx, kase.id);
+    if (!locked) throw notFound('Case', '舆情事件');
+    refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
     const row = await insertCoordination(trx, { caseId: kase.id, fromDepartmentId: kase.lead_department_id, by: actor.id, at: now, content });
     const recipients = (await coDepartmentHandlers(trx, kase.id)).filter((r) => r.id !== user.id);
     const channels = await enabledChannels(trx);

@@ -3,6 +3,7 @@ import { caseTransition } from '../../../core/workflow/index.js';
 import { CASE_STATUS_LABELS, EFFECT_RATING_LABELS, type EffectRating } from '../../../core/vocabulary.js';
 import { writeAudit } from '../../../db/repos/audit.js';
 import { lockCase } from '../../../db/repos/case-access.js';
+import { rearmObligations } from '../../../db/repos/escalations.js';
 import * as repo from '../../../db/repos/followup.js';
 import type { Case } from '../../../db/schema-workflow.js';
 import { AppError, notFound } from '../../errors.js';
@@ -86,6 +87,10 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, c.id);
     if (!locked) throw caseNotFound();
+    // Re-checked under the lock: the case may have been reassigned (转办) since it was read.
+    if (!mayClose(who, locked)) {
+      throw new AppError({ code: 'FORBIDDEN', message: 'Only the lead department, a reviewer or an admin closes a case', messageZh: '只有牵头单位经办人、审核人或管理员可以办结' });
+    }
     const status = decide(() => caseTransition(locked.status, 'close'));
     await repo.closeCase(trx, c.id, { status, by: who.user.id, at: now, rating: input.effectRating, conclusion: input.conclusion });
     await writeAudit(trx, {
@@ -122,6 +127,7 @@ export async function reopenCase(deps: ModuleDeps, who: Who, caseId: string, rea
     if (!locked) throw caseNotFound();
     const status = decide(() => caseTransition(locked.status, 'reopen'));
     await repo.reopenCase(trx, c.id, { status, at: now });
+    await rearmObligations(trx, now, c.id); // the sweep parked them while the case was closed
     await writeAudit(trx, {
       actor: who.actor,
       entity: 'case',

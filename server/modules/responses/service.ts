@@ -110,6 +110,10 @@ export async function publishResponse(
   if (publishedAt.getTime() > now.getTime()) {
     throw fieldError('publishedAt', 'must not be in the future', '不能晚于当前时间');
   }
+  // A back-dated publication may not predate the opinion itself (it would meet every deadline "on time").
+  if (publishedAt.getTime() < c.clock_started_at.getTime()) {
+    throw fieldError('publishedAt', 'is before the case was first seen', '早于事件发现时间');
+  }
   const out = await deps.db.transaction().execute((trx) =>
     publishInTransaction(trx, { caseId: c.id, rid, who, channel: input.channel, url: input.url ?? '', publishedAt, now }),
   );
