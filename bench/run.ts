@@ -7,6 +7,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   ingest: () => import('./ingest.js'),
   scheduling: () => import('./scheduling.js'),
   ledger: () => import('./ledger.js'),
+  sweep: () => import('./sweep.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -105,6 +105,8 @@ export interface ObligationsTable {
   note: Defaulted<string>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** When the next unfired escalation step is due; null: no more steps (migration 0004). */
+  next_step_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface EscalationFiresTable {

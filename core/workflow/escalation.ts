@@ -75,6 +75,30 @@ export function dueSteps(
 }
 
 /**
+ * When the obligation's next step is due: the earliest fire time over the steps applicable to its
+ * kind and not in `fired` (with a draft, onlyWithoutDraft steps are skipped for good: drafts are
+ * never deleted); null when no step is left or the obligation is met. Stored as
+ * obligations.next_step_at, the sweep's index.
+ */
+export function nextStepAt(
+  ob: StepObligation,
+  steps: readonly EscalationStep[],
+  fired: ReadonlySet<string>,
+  ctx: { hasDraft: boolean } = { hasDraft: false },
+): Date | null {
+  if (ob.metAt !== null) return null;
+  let next: number | null = null;
+  for (const step of steps) {
+    if (step.kinds && !step.kinds.includes(ob.kind)) continue;
+    if (fired.has(step.id)) continue;
+    if (step.onlyWithoutDraft && ctx.hasDraft) continue;
+    const at = stepFireAt(ob, step).getTime();
+    if (next === null || at < next) next = at;
+  }
+  return next === null ? null : new Date(next);
+}
+
+/**
  * A non-urgent notification at `at` inside quiet hours (Asia/Shanghai) moves to their end.
  * Quiet hours are [startHour, endHour) and wrap midnight when startHour > endHour (22 → 7 covers
  * 22:00–06:59:59); startHour = endHour means none. Urgent notifications are never deferred.

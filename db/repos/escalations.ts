@@ -2,26 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { Category, EscalationTarget, Level, ObligationKind, ReferralTarget } from '../../core/vocabulary.js';
 
-// Escalation state: which open obligations may have a due step, the fired-step records (unique per
-// obligation × step: the guarantee that each step fires exactly once), who a target means, and the
-// typed escalation records (上报 / 移交 / 协调).
-
-/**
- * One step of the policy that applies to cases of this level and category, as the candidate query
- * needs it. Fire time (mirrors core stepFireAt): fraction → started + f × window; before_due →
- * max(due − h, midpoint); after_due → due + h.
- */
-export interface StepShape {
-  level: Level;
-  category: Category;
-  id: string;
-  /** Obligation kinds it applies to; null = all. */
-  kinds: ObligationKind[] | null;
-  type: 'fraction' | 'before_due' | 'after_due';
-  /** The fraction, or the hours. */
-  value: number;
-  onlyWithoutDraft: boolean;
-}
+// Escalation state: which open obligations have a due step (obligations.next_step_at), the
+// fired-step records (unique per obligation × step: the guarantee that each step fires exactly
+// once), who a target means, and the typed escalation records (上报 / 移交 / 协调).
 
 export interface SweepCandidate {
   obligationId: string;
@@ -34,26 +17,20 @@ export interface SweepCandidate {
   level: Level;
   category: Category;
   leadDepartmentId: number;
+  /** The case is open or responded (a closed case's obligations escalate no further). */
+  caseActive: boolean;
   hasDraft: boolean;
 }
 
 /**
- * Open obligations of open/responded cases that may have a due, unfired step, locked
- * (`for update of o skip locked`: concurrent sweepers split the work instead of waiting).
- * The range `status = 'open' and due_at <= now + maxLeadHours` runs on the partial index
- * obligations_open_due, so met and cancelled history never enters; the exists(...) filter drops
- * obligations whose every step has fired (or cannot fire yet) so they are not re-read each tick.
- * Call inside a transaction: the locks last until it ends.
+ * Open obligations whose next step is due (`next_step_at <= now`, on the partial index
+ * obligations_open_next_step: met, cancelled and fully fired obligations never enter), earliest
+ * first, locked (`for update of o skip locked`: concurrent sweepers split the work instead of
+ * waiting). The caller fires what is due and moves next_step_at on (setNextStepAt) in the same
+ * transaction. Call inside a transaction: the locks last until it ends.
  */
-export async function lockSweepCandidates(
-  trx: Db,
-  now: Date,
-  maxLeadHours: number,
-  steps: readonly StepShape[],
-  limit: number,
-): Promise<SweepCandidate[]> {
-  if (steps.length === 0) return [];
-  const rows = await sweepCandidatesQuery(now, maxLeadHours, steps, limit).execute(trx);
+export async function lockSweepCandidates(trx: Db, now: Date, limit: number): Promise<SweepCandidate[]> {
+  const rows = await sweepCandidatesQuery(now, limit).execute(trx);
   return rows.rows.map((r) => ({
     obligationId: r.id,
     caseId: r.case_id,
@@ -65,19 +42,13 @@ export async function lockSweepCandidates(
     level: r.level,
     category: r.category,
     leadDepartmentId: r.lead_department_id,
+    caseActive: r.case_active,
     hasDraft: r.has_draft,
   }));
 }
 
 /** The candidate query itself (exported for EXPLAIN in tests and benchmarks). */
-export function sweepCandidatesQuery(now: Date, maxLeadHours: number, steps: readonly StepShape[], limit: number) {
-  const horizon = new Date(now.getTime() + Math.max(0, maxLeadHours) * 3_600_000);
-  const values = sql.join(
-    steps.map(
-      (s) =>
-        sql`(${s.level}::text, ${s.category}::text, ${s.id}::text, ${s.kinds === null ? null : `{${s.kinds.join(',')}}`}::text[], ${s.type}::text, ${s.value}::float8, ${s.onlyWithoutDraft}::boolean)`,
-    ),
-  );
+export function sweepCandidatesQuery(now: Date, limit: number) {
   return sql<{
     id: string;
     case_id: string;
@@ -89,29 +60,41 @@ export function sweepCandidatesQuery(now: Date, maxLeadHours: number, steps: rea
     level: Level;
     category: Category;
     lead_department_id: number;
+    case_active: boolean;
     has_draft: boolean;
   }>`
     select o.id::text, o.case_id::text, o.kind, o.started_at, o.due_at,
            c.number, c.title, c.level, c.category, c.lead_department_id,
+           c.status in ('open', 'responded') as case_active,
            exists (select 1 from responses r where r.case_id = o.case_id) as has_draft
     from obligations o
-    join cases c on c.id = o.case_id and c.status in ('open', 'responded')
-    where o.status = 'open' and o.due_at <= ${horizon}
-      and exists (
-        select 1 from (values ${values}) s(level, category, id, kinds, type, value, only_without_draft)
-        where s.level = c.level and s.category = c.category
-          and (s.kinds is null or o.kind = any(s.kinds))
-          and (case s.type
-                 when 'fraction' then o.started_at + s.value * (o.due_at - o.started_at)
-                 when 'before_due' then greatest(o.due_at - s.value * interval '1 hour', o.started_at + 0.5 * (o.due_at - o.started_at))
-                 else o.due_at + s.value * interval '1 hour'
-               end) <= ${now}
-          and not exists (select 1 from escalation_fires f where f.obligation_id = o.id and f.step_id = s.id)
-          and (not s.only_without_draft or not exists (select 1 from responses r where r.case_id = o.case_id))
-      )
-    order by o.due_at, o.id
+    join cases c on c.id = o.case_id
+    where o.status = 'open' and o.next_step_at is not null and o.next_step_at <= ${now}
+    order by o.next_step_at, o.id
     limit ${limit}
     for update of o skip locked`;
+}
+
+/** Moves each obligation's next_step_at on (null: no step left), one statement for a batch. */
+export async function setNextStepAt(trx: Db, next: readonly { obligationId: string; at: Date | null }[]): Promise<void> {
+  if (next.length === 0) return;
+  const ids = next.map((n) => n.obligationId);
+  const ats = next.map((n) => (n.at === null ? null : n.at.toISOString()));
+  await sql`
+    update obligations o set next_step_at = v.at
+    from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
+    where o.id = v.id`.execute(trx);
+}
+
+/** Re-arms a case's open obligations (reopened case, changed policy): the next sweep recomputes them. */
+export async function rearmObligations(trx: Db, at: Date, caseId?: string): Promise<void> {
+  let q = trx
+    .updateTable('obligations')
+    .set({ next_step_at: at })
+    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('next_step_at', 'is', null), eb('next_step_at', '>', at)]));
+  if (caseId !== undefined) q = q.where('case_id', '=', caseId);
+  await q.execute();
 }
 
 /** Fired step ids per obligation. */

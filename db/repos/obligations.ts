@@ -12,6 +12,8 @@ export interface NewObligation {
   window: Window;
   startedAt: Date;
   dueAt: Date;
+  /** When its first escalation step is due (core nextStepAt); null: none. */
+  nextStepAt: Date | null;
   note?: string;
 }
 
@@ -28,6 +30,7 @@ export async function insertObligations(trx: Db, caseId: string, obs: readonly N
         window_unit: o.window.unit,
         started_at: o.startedAt,
         due_at: o.dueAt,
+        next_step_at: o.nextStepAt,
         note: o.note ?? '',
         created_at: now,
         updated_at: now,
@@ -41,10 +44,16 @@ export async function caseObligations(db: Db, caseId: string): Promise<Obligatio
   return db.selectFrom('obligations').selectAll().where('case_id', '=', caseId).orderBy('due_at').orderBy('id').execute();
 }
 
-export async function rescheduleObligation(trx: Db, id: string, window: Window, dueAt: Date, note: string, now: Date): Promise<Obligation> {
+export async function rescheduleObligation(
+  trx: Db,
+  id: string,
+  v: { window: Window; dueAt: Date; nextStepAt: Date | null },
+  note: string,
+  now: Date,
+): Promise<Obligation> {
   return trx
     .updateTable('obligations')
-    .set({ window_hours: window.hours, window_unit: window.unit, due_at: dueAt, note, updated_at: now })
+    .set({ window_hours: v.window.hours, window_unit: v.window.unit, due_at: v.dueAt, next_step_at: v.nextStepAt, note, updated_at: now })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -106,7 +106,7 @@ export async function lastSeq(trx: Db, caseId: string, kind: 'update'): Promise<
 /** Inserts a recurring obligation (idempotent on case × kind × seq); returns its id, or null if it existed. */
 export async function insertObligation(
   trx: Db,
-  v: { caseId: string; kind: 'update'; seq: number; window: Window; startedAt: Date; dueAt: Date; note: string; now: Date },
+  v: { caseId: string; kind: 'update'; seq: number; window: Window; startedAt: Date; dueAt: Date; nextStepAt: Date | null; note: string; now: Date },
 ): Promise<string | null> {
   const r = await trx
     .insertInto('obligations')
@@ -118,6 +118,7 @@ export async function insertObligation(
       window_unit: v.window.unit,
       started_at: v.startedAt,
       due_at: v.dueAt,
+      next_step_at: v.nextStepAt,
       note: v.note,
       created_at: v.now,
       updated_at: v.now,

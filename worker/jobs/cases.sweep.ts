@@ -1,15 +1,18 @@
 import type { Db } from '../../db/client.js';
 import { writeAudit } from '../../db/repos/audit.js';
-import { firedSteps, insertFire, lockSweepCandidates, resolveTarget, type ResolvedTarget, type StepShape, type SweepCandidate } from '../../db/repos/escalations.js';
+import { firedSteps, insertFire, lockSweepCandidates, resolveTarget, setNextStepAt, type ResolvedTarget, type SweepCandidate } from '../../db/repos/escalations.js';
 import { enabledChannels, insertNotification, type Channel } from '../../db/repos/notifications.js';
 import { loadPolicies } from '../../db/repos/policies.js';
 import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } from '../../core/workflow/index.js';
+import { nextStepAt } from '../../core/workflow/escalation.js';
 import type { EscalationStep, ObligationSpec, PolicyRule, QuietHours } from '../../core/workflow/types.js';
-import { CATEGORIES, ESCALATION_TARGET_LABELS, LEVELS, OBLIGATION_KIND_LABELS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
+import { ESCALATION_TARGET_LABELS, OBLIGATION_KIND_LABELS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
 import type { AppEvent } from '../queues.js';
 
 // cases.sweep: fires every escalation step that is due. All state is in Postgres: the obligations
-// (due times) and escalation_fires (unique per obligation × step). A sweep may run in any number of
+// (due times, and next_step_at: when the next unfired step is due) and escalation_fires (unique per
+// obligation × step). A tick reads only obligations whose next_step_at has come, fires their due
+// steps and moves next_step_at to the next unfired step (or null) in the same transaction. A sweep may run in any number of
 // processes at once, after Redis lost everything, or after a crash: candidates are locked with
 // `for update skip locked`, and a step's notices are written only by the transaction whose insert
 // into escalation_fires succeeded — in the same transaction, so a crash rolls both back together.
@@ -42,34 +45,6 @@ export function parseQuietHours(text: string): QuietHours | null {
   return startHour === endHour ? null : { startHour, endHour };
 }
 
-/** The steps applying to each level × category (policyFor's choice), as the candidate query's filter. */
-export function stepShapes(rules: readonly PolicyRule[]): StepShape[] {
-  const out: StepShape[] = [];
-  for (const level of LEVELS) {
-    for (const category of CATEGORIES) {
-      let steps: readonly EscalationStep[];
-      try {
-        steps = policyFor(rules, level, category).escalationSteps;
-      } catch {
-        continue; // no rule for this level: nothing can fire
-      }
-      for (const s of steps) {
-        const t = s.trigger;
-        out.push({
-          level,
-          category,
-          id: s.id,
-          kinds: s.kinds && s.kinds.length > 0 ? [...s.kinds] : null,
-          type: t.type,
-          value: t.type === 'fraction' ? t.fraction : t.hours,
-          onlyWithoutDraft: s.onlyWithoutDraft === true,
-        });
-      }
-    }
-  }
-  return out;
-}
-
 /** Longest calendar span a window can take: natural hours, or working days across weekends and the longest holidays. */
 function spanBoundHours(spec: ObligationSpec): number {
   const hours = Math.max(spec.window.hours, spec.repeatEveryHours ?? 0);
@@ -77,8 +52,8 @@ function spanBoundHours(spec: ObligationSpec): number {
 }
 
 /**
- * How long before its due time an obligation's earliest step can be due (the candidate range is
- * due_at ≤ now + this). A fraction step f of a window W is due (1 − f)·W before due; W is bounded by
+ * How long before its due time an obligation's earliest step can be due (the bound behind the
+ * conservative next_step_at backfill of migration 0004). A fraction step f of a window W is due (1 − f)·W before due; W is bounded by
  * the rule's obligation windows. An obligation whose window is longer than every policy window
  * (edited by hand) still has its steps fired, at the latest this long before due.
  */
@@ -107,36 +82,42 @@ async function currentPolicies(db: Db, given?: readonly PolicyRule[]): Promise<r
 /** One sweep: every due step fired exactly once, in batches, until nothing due is left unlocked. */
 export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Promise<SweepResult> {
   const rules = await currentPolicies(db, opts.policies);
-  const shapes = stepShapes(rules);
-  const lead = maxLeadHours(rules);
   const batchSize = opts.batchSize ?? SWEEP_BATCH;
   const total: SweepResult = { fired: 0, notifications: 0 };
   for (;;) {
     const events: AppEvent[] = [];
-    const { candidates, fired, notifications } = await db.transaction().execute(async (trx) => {
-      const candidates = await lockSweepCandidates(trx, now, lead, shapes, batchSize);
+    const { candidates, moved, fired, notifications } = await db.transaction().execute(async (trx) => {
+      const candidates = await lockSweepCandidates(trx, now, batchSize);
       const fired = await firedSteps(trx, candidates.map((c) => c.obligationId));
-      const batch: BatchCache = { channels: await enabledChannels(trx), targets: new Map() };
+      const batch: BatchCache = { channels: candidates.length > 0 ? await enabledChannels(trx) : [], targets: new Map() };
+      const next: { obligationId: string; at: Date | null }[] = [];
       let nFired = 0;
       let nNotes = 0;
       for (const c of candidates) {
-        const steps = stepsOf(rules, c.level, c.category);
+        const done = fired.get(c.obligationId) ?? new Set<string>();
+        // A closed case escalates no further; reopening re-arms its obligations.
+        const steps = c.caseActive ? stepsOf(rules, c.level, c.category) : [];
         const ob = { startedAt: c.startedAt, dueAt: c.dueAt, kind: c.kind, metAt: null };
-        for (const step of dueSteps(ob, steps, fired.get(c.obligationId) ?? new Set(), now, { hasDraft: c.hasDraft })) {
+        for (const step of dueSteps(ob, steps, done, now, { hasDraft: c.hasDraft })) {
           const n = await fireStep(trx, batch, c, step, stepFireAt(ob, step), now, opts, events);
+          done.add(step.id); // fired now, or already by another transaction: either way not again
           if (n !== null) {
             nFired += 1;
             nNotes += n;
           }
         }
+        next.push({ obligationId: c.obligationId, at: nextStepAt(ob, steps, done, { hasDraft: c.hasDraft }) });
       }
-      return { candidates: candidates.length, fired: nFired, notifications: nNotes };
+      await setNextStepAt(trx, next);
+      const moved = next.filter((n) => n.at === null || n.at.getTime() > now.getTime()).length;
+      return { candidates: candidates.length, moved, fired: nFired, notifications: nNotes };
     });
     total.fired += fired;
     total.notifications += notifications;
     if (opts.publish) for (const ev of events) await opts.publish(ev).catch(() => {});
-    // A full batch in which nothing fired would come back unchanged: stop rather than spin.
-    if (candidates < batchSize || fired === 0) return total;
+    // A full batch that left nothing behind may have more after it; one that moved nothing would
+    // come back unchanged: stop rather than spin.
+    if (candidates < batchSize || moved === 0) return total;
   }
 }
 

@@ -1,7 +1,8 @@
 import { BUSINESS_UTC_OFFSET_MINUTES, CASE_ORIGIN_LABELS } from '../../../core/vocabulary.js';
 import { computeDueAt } from '../../../core/workflow/deadlines.js';
 import { nextCaseNumber } from '../../../core/workflow/numbers.js';
-import { obligationsFor } from '../../../core/workflow/policy.js';
+import { nextStepAt } from '../../../core/workflow/escalation.js';
+import { obligationsFor, policyFor } from '../../../core/workflow/policy.js';
 import { writeAudit } from '../../../db/repos/audit.js';
 import { lockCase } from '../../../db/repos/case-access.js';
 import * as repo from '../../../db/repos/cases.js';
@@ -67,6 +68,7 @@ export async function openCase(deps: ModuleDeps, input: OpenCaseInput, actor: Ac
   await assertDepartments(deps.db, 'coDepartmentIds', co);
   const [rules, ctx] = await Promise.all([loadPolicies(deps.db), deadlineContext(deps.db)]);
   const specs = obligationsFor(rules, input.level, input.category);
+  const steps = policyFor(rules, input.level, input.category).escalationSteps;
 
   const result = await deps.db.transaction().execute(async (trx) => {
     const manual = input.manual;
@@ -105,7 +107,11 @@ export async function openCase(deps: ModuleDeps, input: OpenCaseInput, actor: Ac
     const obligations = await insertObligations(
       trx,
       c.id,
-      specs.map((s) => ({ kind: s.kind, seq: 1, window: s.window, startedAt: clockStart, dueAt: computeDueAt(clockStart, s.window, ctx) })),
+      specs.map((s) => {
+        const dueAt = computeDueAt(clockStart, s.window, ctx);
+        const first = nextStepAt({ startedAt: clockStart, dueAt, kind: s.kind, metAt: null }, steps, new Set());
+        return { kind: s.kind, seq: 1, window: s.window, startedAt: clockStart, dueAt, nextStepAt: first };
+      }),
       now,
     );
 

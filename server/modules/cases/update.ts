@@ -1,11 +1,13 @@
 import type { Category, Level, ObligationKind } from '../../../core/vocabulary.js';
 import { computeDueAt } from '../../../core/workflow/deadlines.js';
-import { obligationsFor } from '../../../core/workflow/policy.js';
+import { nextStepAt } from '../../../core/workflow/escalation.js';
+import { obligationsFor, policyFor } from '../../../core/workflow/policy.js';
 import { caseTransition, CaseTransitionError, type CaseAction } from '../../../core/workflow/state.js';
 import type { CaseStatus } from '../../../core/vocabulary.js';
 import type { ObligationSpec } from '../../../core/workflow/types.js';
 import type { Db } from '../../../db/client.js';
 import { writeAudit } from '../../../db/repos/audit.js';
+import { firedSteps } from '../../../db/repos/escalations.js';
 import { lockCase } from '../../../db/repos/case-access.js';
 import * as repo from '../../../db/repos/cases.js';
 import { cancelObligation, caseObligations, insertObligations, obligationAudit, rescheduleObligation } from '../../../db/repos/obligations.js';
@@ -108,13 +110,19 @@ async function recomputeObligations(
   now: Date,
 ): Promise<void> {
   const specs = new Map<ObligationKind, ObligationSpec>(obligationsFor(rules, level, category).map((s) => [s.kind, s]));
+  const steps = policyFor(rules, level, category).escalationSteps;
   const existing = await caseObligations(trx, c.id);
+  const fired = await firedSteps(trx, existing.filter((x) => x.status === 'open').map((x) => x.id));
+  // Steps already fired stay fired; a draft is not looked up (early is safe: the sweep corrects it).
+  const next = (startedAt: Date, dueAt: Date, kind: ObligationKind, id?: string) =>
+    nextStepAt({ startedAt, dueAt, kind, metAt: null }, steps, (id && fired.get(id)) || new Set());
   const audit = (entityId: string, action: string, b: unknown, a: unknown) =>
     writeAudit(trx, { actor, entity: 'obligation', entityId, caseId: c.id, action, before: b, after: a });
   for (const o of existing.filter((x) => x.status === 'open')) {
     const spec = specs.get(o.kind);
+    const dueAt = spec ? computeDueAt(o.started_at, spec.window, ctx) : o.due_at;
     const updated = spec
-      ? await rescheduleObligation(trx, o.id, spec.window, computeDueAt(o.started_at, spec.window, ctx), reason, now)
+      ? await rescheduleObligation(trx, o.id, { window: spec.window, dueAt, nextStepAt: next(o.started_at, dueAt, o.kind, o.id) }, reason, now)
       : await cancelObligation(trx, o.id, reason, now);
     await audit(o.id, spec ? 'obligation.recompute' : 'obligation.cancel', obligationAudit(o), { ...obligationAudit(updated), reason });
   }
@@ -123,14 +131,18 @@ async function recomputeObligations(
   const created = await insertObligations(
     trx,
     c.id,
-    fresh.map((s) => ({
-      kind: s.kind,
-      seq: Math.max(0, ...existing.filter((x) => x.kind === s.kind).map((x) => x.seq)) + 1,
-      window: s.window,
-      startedAt: c.clock_started_at,
-      dueAt: computeDueAt(c.clock_started_at, s.window, ctx),
-      note: reason,
-    })),
+    fresh.map((s) => {
+      const dueAt = computeDueAt(c.clock_started_at, s.window, ctx);
+      return {
+        kind: s.kind,
+        seq: Math.max(0, ...existing.filter((x) => x.kind === s.kind).map((x) => x.seq)) + 1,
+        window: s.window,
+        startedAt: c.clock_started_at,
+        dueAt,
+        nextStepAt: next(c.clock_started_at, dueAt, s.kind),
+        note: reason,
+      };
+    }),
     now,
   );
   for (const o of created) await audit(o.id, 'obligation.create', undefined, { ...obligationAudit(o), reason });

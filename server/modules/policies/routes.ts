@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { PolicyRule } from '../../../core/workflow/types.js';
 import { writeAudit } from '../../../db/repos/audit.js';
+import { rearmObligations } from '../../../db/repos/escalations.js';
 import { loadPolicies, replacePolicies } from '../../../db/repos/policies.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json, jsonBody } from '../../openapi.js';
@@ -35,6 +36,8 @@ export async function savePolicy(deps: ModuleDeps, rules: PolicyRule[], actor: R
   const before = await loadPolicies(deps.db);
   await deps.db.transaction().execute(async (trx) => {
     await replacePolicies(trx, rules, actor.id, deps.now());
+    // Due times stay; the steps may have changed: the next sweep recomputes every open obligation.
+    await rearmObligations(trx, deps.now());
     await writeAudit(trx, { actor, entity: 'policy', entityId: 'policy', action: 'policy.update', before, after: rules });
   });
   return loadPolicies(deps.db);

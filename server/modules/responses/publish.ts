@@ -1,4 +1,5 @@
 import { caseTransition, nextRecurrence, obligationsFor, policyFor, responseTransition } from '../../../core/workflow/index.js';
+import { nextStepAt } from '../../../core/workflow/escalation.js';
 import type { Channel, ObligationKind } from '../../../core/vocabulary.js';
 import type { Db } from '../../../db/client.js';
 import { writeAudit } from '../../../db/repos/audit.js';
@@ -107,6 +108,8 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omi
       window: next.window,
       startedAt: next.startedAt,
       dueAt: next.dueAt,
+      // A response was just published, so the case has a draft: onlyWithoutDraft steps never come.
+      nextStepAt: nextStepAt({ ...next, kind: 'update', metAt: null }, policyFor(rules, c.level, c.category).escalationSteps, new Set(), { hasDraft: true }),
       note: `持续发布进展（第 ${seq} 次）`,
       now: a.now,
     });
