@@ -30,9 +30,21 @@ export async function visibleCase(db: Db, caseId: string, viewer: Viewer): Promi
   return q.executeTakeFirst();
 }
 
-/** Locks the case row for the rest of the transaction (serialises changes to one case). */
-export async function lockCase(trx: Db, caseId: string): Promise<Case | undefined> {
-  return trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+/**
+ * Locks the case row for the rest of the transaction (serialises changes to one case). With a
+ * viewer, a handler must (still) belong to a lead or co-department once the lock is held: a
+ * reassignment committed while the request was on its way is seen here.
+ */
+export async function lockCase(trx: Db, caseId: string, viewer?: Viewer): Promise<Case | undefined> {
+  const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+  if (!c || !viewer || viewer.role !== 'handler') return c;
+  const member = await trx
+    .selectFrom('case_departments')
+    .select('department_id')
+    .where('case_id', '=', caseId)
+    .where('department_id', '=', viewer.departmentId ?? -1)
+    .executeTakeFirst();
+  return member ? c : undefined;
 }
 
 /**

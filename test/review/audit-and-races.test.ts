@@ -123,4 +123,25 @@ describe('checks repeated under the case lock', () => {
     const c = await f.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(c.status).toBe('responded');
   });
+
+  it.each([
+    ['drafting a response', (caseId: string) => ['POST', `/api/cases/${caseId}/responses`, { body: '回应草稿' }] as const],
+    ['adding feedback', (caseId: string) => ['POST', `/api/cases/${caseId}/feedback`, { kind: 'reaction', body: '反应平稳' }] as const],
+  ])('%s by a co-department handler removed from the case meanwhile is refused (404) and writes nothing', async (_label, request) => {
+    const caseId = await makeCase(f, { lead, co: [co], clockStartedAt: new Date(NOW.getTime() - H) });
+    const auditBefore = (await auditRows(caseId)).length;
+    let res!: Response;
+    const [method, path, body] = request(caseId);
+    await withCaseLocked(
+      caseId,
+      async () => {
+        res = await f.requestAs(users.coHandler.s, method, path, body);
+      },
+      (trx) => trx.deleteFrom('case_departments').where('case_id', '=', caseId).where('department_id', '=', co).execute(),
+    );
+    expect(res.status).toBe(404);
+    expect(await f.db.selectFrom('responses').select('id').where('case_id', '=', caseId).execute()).toEqual([]);
+    expect(await f.db.selectFrom('feedback').select('id').where('case_id', '=', caseId).execute()).toEqual([]);
+    expect((await auditRows(caseId)).length).toBe(auditBefore);
+  });
 });

@@ -87,7 +87,7 @@ export async function recordCoordination(deps: ModuleDeps, c: Context, user: Ses
   const actor = actorOf(c);
   const events: AppEvent[] = [{ type: 'case.updated', caseId: kase.id }];
   const out = await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockCase(trx, kase.id);
+    const locked = await lockCase(trx, kase.id, { id: user.id, role: user.role, departmentId: user.departmentId });
     if (!locked) throw notFound('Case', '舆情事件');
     refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
     const row = await insertCoordination(trx, { caseId: kase.id, fromDepartmentId: kase.lead_department_id, by: actor.id, at: now, content });

@@ -56,7 +56,7 @@ export async function addFeedback(deps: ModuleDeps, who: Who, caseId: string, in
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
   const id = await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockCase(trx, c.id);
+    const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     decide(() => caseTransition(locked.status, 'add_feedback'));
     const fid = await repo.insertFeedback(trx, { caseId: c.id, authorId: who.user.id, kind: input.kind, body: input.body, at: now });
@@ -85,7 +85,7 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
   }
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockCase(trx, c.id);
+    const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     // Re-checked under the lock: the case may have been reassigned (转办) since it was read.
     if (!mayClose(who, locked)) {
@@ -123,7 +123,7 @@ export async function reopenCase(deps: ModuleDeps, who: Who, caseId: string, rea
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockCase(trx, c.id);
+    const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     const status = decide(() => caseTransition(locked.status, 'reopen'));
     await repo.reopenCase(trx, c.id, { status, at: now });

@@ -41,7 +41,7 @@ export function kindsMetBy(level: string, channel: Channel): ObligationKind[] {
  * Returns undefined when the response does not belong to the case.
  */
 export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omit<PublishResult, 'response'> | undefined> {
-  const c = await lockCase(trx, a.caseId);
+  const c = await lockCase(trx, a.caseId, a.who.user);
   if (!c) throw caseNotFound();
   const r = await repo.lockResponse(trx, c.id, a.rid);
   if (!r) return undefined;

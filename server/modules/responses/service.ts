@@ -34,7 +34,7 @@ export async function createResponse(deps: ModuleDeps, who: Who, caseId: string,
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
   const row = await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockCase(trx, c.id);
+    const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     if (locked.status === 'closed') throw conflict('The case is closed; reopen it before drafting a response', '该事件已办结，如需再次回应请先重新打开');
     const r = await repo.insertResponse(trx, { caseId: c.id, body, by: who.user.id, at: now });
@@ -57,7 +57,7 @@ async function step(
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockCase(trx, c.id);
+    const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     const r = await repo.lockResponse(trx, c.id, rid);
     if (!r) throw responseNotFound();
