@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { alertChangeKey, alertChangesAfter } from '../../../db/repos/alerts.js';
 import { eventVisibleTo, type AppEvent } from '../../../worker/queues.js';
-import { ANY_ROLE, currentUser, requireRole } from '../../middleware/auth.js';
+import { ANY_ROLE, currentUser, requireRole, type SessionUser } from '../../middleware/auth.js';
+import { visibleCase } from '../../../db/repos/case-access.js';
 import { createRouter } from '../../openapi.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { formatEventId, maxKey, parseEventId, type EventKey } from './event-id.js';
@@ -69,7 +70,21 @@ export function eventsRoutes(deps: ModuleDeps) {
     }
   }
 
-  async function run(stream: SSEStreamingApi, signal: AbortSignal, lastEventId: string | undefined, userId: number | null): Promise<void> {
+  async function run(stream: SSEStreamingApi, signal: AbortSignal, lastEventId: string | undefined, user: SessionUser | null): Promise<void> {
+    const userId = user?.id ?? null;
+    // Handlers neither triage alerts nor see other departments' cases: their stream carries only
+    // their notifications and the cases of their departments (checked, then cached briefly).
+    const seesAlerts = user !== null && user.role !== 'handler';
+    const caseVisible = new Map<string, { ok: boolean; at: number }>();
+    const mayReceive = async (ev: AppEvent): Promise<boolean> => {
+      if (ev.type === 'alert.created' || ev.type === 'alert.updated') return seesAlerts;
+      if (ev.type !== 'case.updated' || !user || user.role !== 'handler') return true;
+      const hit = caseVisible.get(ev.caseId);
+      if (hit && Date.now() - hit.at < CASE_VISIBILITY_TTL_MS) return hit.ok;
+      const ok = (await visibleCase(deps.db, ev.caseId, { id: user.id, role: user.role, departmentId: user.departmentId })) !== undefined;
+      caseVisible.set(ev.caseId, { ok, at: Date.now() });
+      return ok;
+    };
     const queue = new AsyncQueue<AppEvent>();
     const unsubscribe = deps.events.subscribe(
       // A notification event reaches only its own user's streams.
@@ -87,12 +102,12 @@ export function eventsRoutes(deps: ModuleDeps) {
     try {
       await stream.write(': connected\nretry: 3000\n\n');
       const after = parseEventId(lastEventId);
-      if (after) await replay(after, send);
+      if (after && seesAlerts) await replay(after, send);
       for (;;) {
         const next = await queue.next(HEARTBEAT_MS);
         if (next.kind === 'closed' || stream.aborted) break;
         if (next.kind === 'timeout') await stream.write(': ping\n\n');
-        else await send({ ev: next.value, key: await keyFor(next.value) });
+        else if (await mayReceive(next.value)) await send({ ev: next.value, key: await keyFor(next.value) });
       }
     } finally {
       unsubscribe();
@@ -102,10 +117,10 @@ export function eventsRoutes(deps: ModuleDeps) {
 
   return createRouter().openapi(route, (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
-    const userId = signedInUserId(c);
+    const user = signedInUser(c);
     return streamSSE(
       c,
-      (stream) => run(stream, c.req.raw.signal, lastEventId, userId),
+      (stream) => run(stream, c.req.raw.signal, lastEventId, user),
       async (err) => {
         deps.logger.warn({ err, request_id: c.get('requestId') }, 'Event stream failed');
       },
@@ -113,11 +128,13 @@ export function eventsRoutes(deps: ModuleDeps) {
   });
 }
 
-/** The signed-in user's id, or null (then no notification events are relayed). */
-function signedInUserId(c: Parameters<typeof currentUser>[0]): number | null {
+/** The signed-in user, or null (then no notification events are relayed). */
+function signedInUser(c: Parameters<typeof currentUser>[0]): SessionUser | null {
   try {
-    return currentUser(c).id;
+    return currentUser(c);
   } catch {
     return null;
   }
 }
+
+const CASE_VISIBILITY_TTL_MS = 30_000;
