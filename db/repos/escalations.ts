@@ -80,10 +80,12 @@ export async function setNextStepAt(trx: Db, next: readonly { obligationId: stri
   if (next.length === 0) return;
   const ids = next.map((n) => n.obligationId);
   const ats = next.map((n) => (n.at === null ? null : n.at.toISOString()));
+  // The `= any(ids)` lets the planner look the rows up by primary key instead of hash-joining
+  // the unnest with a scan of every obligation (the cost would grow with history).
   await sql`
     update obligations o set next_step_at = v.at
     from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
-    where o.id = v.id`.execute(trx);
+    where o.id = v.id and o.id = any(${ids}::bigint[])`.execute(trx);
 }
 
 /** Re-arms a case's open obligations (reopened case, changed policy): the next sweep recomputes them. */
@@ -104,7 +106,7 @@ export async function firedSteps(db: Db, obligationIds: readonly string[]): Prom
   const rows = await db
     .selectFrom('escalation_fires')
     .select([sql<string>`obligation_id::text`.as('obligation_id'), 'step_id'])
-    .where('obligation_id', 'in', obligationIds as string[])
+    .where(sql<boolean>`obligation_id = any(${obligationIds as string[]}::bigint[])`)
     .execute();
   for (const r of rows) {
     let set = out.get(r.obligation_id);
@@ -129,6 +131,44 @@ export async function insertFire(
     .returning(sql<string>`id::text`.as('id'))
     .executeTakeFirst();
   return r?.id;
+}
+
+/** One fire to record (insertFires). */
+export interface NewFire {
+  caseId: string;
+  obligationId: string;
+  stepId: string;
+  target: string;
+  dueAt: Date;
+  firedAt: Date;
+}
+
+/** Key of a fire in the map insertFires returns. */
+export const fireKey = (obligationId: string, stepId: string): string => `${obligationId}:${stepId}`;
+
+/**
+ * Records a batch of steps as fired, one statement. Returns the fire id of each row actually
+ * inserted, keyed by fireKey(obligationId, stepId); a step already recorded (by another sweeper, or
+ * an earlier run) is absent: only the inserting transaction goes on to notify.
+ */
+export async function insertFires(trx: Db, fires: readonly NewFire[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (fires.length === 0) return out;
+  const rows = await sql<{ id: string; obligation_id: string; step_id: string }>`
+    insert into escalation_fires (case_id, obligation_id, step_id, target, due_at, fired_at)
+    select v.case_id, v.obligation_id, v.step_id, v.target, v.due_at, v.fired_at
+    from unnest(
+      ${fires.map((f) => f.caseId)}::bigint[],
+      ${fires.map((f) => f.obligationId)}::bigint[],
+      ${fires.map((f) => f.stepId)}::text[],
+      ${fires.map((f) => f.target)}::text[],
+      ${fires.map((f) => f.dueAt.toISOString())}::timestamptz[],
+      ${fires.map((f) => f.firedAt.toISOString())}::timestamptz[]
+    ) as v(case_id, obligation_id, step_id, target, due_at, fired_at)
+    on conflict (obligation_id, step_id) do nothing
+    returning id::text, obligation_id::text, step_id`.execute(trx);
+  for (const r of rows.rows) out.set(fireKey(r.obligation_id, r.step_id), r.id);
+  return out;
 }
 
 export interface Recipient {
@@ -192,6 +232,79 @@ export async function resolveTarget(db: Db, target: EscalationTarget, leadDepart
     if (users.length > 0) return { recipients: users, fallback: who };
   }
   return { recipients: [], fallback: 'none' };
+}
+
+/** Key of a target in the map resolveTargets returns. */
+export const targetKey = (target: EscalationTarget, leadDepartmentId: number): string => `${target}:${leadDepartmentId}`;
+
+interface UserRow {
+  id: number;
+  display_name: string;
+  email: string | null;
+  role: string;
+  department_id: number | null;
+  is_department_head: boolean;
+  leader_rank: string | null;
+}
+
+/** The same selection as usersFor, over rows already loaded (ordered by id). */
+function matches(u: UserRow, who: Who, leadDepartmentId: number): boolean {
+  switch (who) {
+    case 'handlers':
+      return u.role === 'handler' && u.department_id === leadDepartmentId;
+    case 'department_head':
+      return u.is_department_head && u.department_id === leadDepartmentId;
+    case 'reviewer':
+      return u.role === 'reviewer';
+    case 'leader_in_charge':
+      return u.role === 'leader' && u.leader_rank === 'in_charge';
+    case 'principal_leader':
+      return u.role === 'leader' && u.leader_rank === 'principal';
+    case 'any_leader':
+      return u.role === 'leader';
+    case 'admin':
+      return u.role === 'admin';
+  }
+}
+
+/**
+ * resolveTarget for many (target, lead department) pairs with one query: every enabled user who
+ * could match any of them (the lead departments' users, reviewers, leaders, admins) is read once and
+ * the targets and their fallbacks are resolved in memory. Keyed by targetKey.
+ */
+export async function resolveTargets(
+  db: Db,
+  pairs: readonly { target: EscalationTarget; leadDepartmentId: number }[],
+): Promise<Map<string, ResolvedTarget>> {
+  const out = new Map<string, ResolvedTarget>();
+  if (pairs.length === 0) return out;
+  const departments = [...new Set(pairs.map((p) => p.leadDepartmentId))];
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email', 'role', 'department_id', 'is_department_head', 'leader_rank'])
+    .where('disabled', '=', false)
+    .where((eb) => eb.or([eb('role', 'in', ['reviewer', 'leader', 'admin']), eb('department_id', 'in', departments)]))
+    .orderBy('id')
+    .execute();
+  const pick = (who: Who, dept: number): Recipient[] =>
+    (users as UserRow[]).filter((u) => matches(u, who, dept)).map((u) => ({ id: u.id, displayName: u.display_name, email: u.email }));
+  for (const { target, leadDepartmentId } of pairs) {
+    const key = targetKey(target, leadDepartmentId);
+    if (out.has(key)) continue;
+    let resolved: ResolvedTarget = { recipients: [], fallback: 'none' };
+    const direct = pick(target, leadDepartmentId);
+    if (direct.length > 0) resolved = { recipients: direct, fallback: null };
+    else
+      for (const who of FALLBACKS[target]) {
+        const found = pick(who, leadDepartmentId);
+        if (found.length > 0) {
+          resolved = { recipients: found, fallback: who };
+          break;
+        }
+      }
+    out.set(key, resolved);
+  }
+  return out;
 }
 
 /** Handlers of the case's co-departments (recipients of a coordination note). */

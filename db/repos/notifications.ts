@@ -75,6 +75,79 @@ export async function insertNotification(
   return row.id;
 }
 
+/** One notification of a batch (insertNotifications), with its recipient and first delivery attempt. */
+export interface NewNotificationOf extends NewNotification {
+  deliverAfter: Date;
+  user: { email: string | null; display_name: string };
+}
+
+/**
+ * insertNotification for many notifications at once, inside the caller's transaction: one
+ * statement for the notifications (ids drawn from the sequence in input order, so each row's id is
+ * known) and one for all their delivery rows (one per notification × enabled channel). Returns the
+ * ids in the order of `rows`.
+ */
+export async function insertNotifications(trx: Db, rows: readonly NewNotificationOf[], now: Date, channels: readonly Channel[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  // A CTE with a volatile function (nextval) is evaluated once: the ids it returns are the ids
+  // inserted. The sequence is the one behind notifications.id (bigserial); naming it as a regclass
+  // constant resolves it once, not per row.
+  const inserted = await sql<{ id: string }>`
+    with v as (
+      select nextval('notifications_id_seq'::regclass) as id, u.*
+      from unnest(
+        ${rows.map((n) => n.userId)}::int[],
+        ${rows.map((n) => n.caseId)}::bigint[],
+        ${rows.map((n) => n.kind)}::text[],
+        ${rows.map((n) => n.title)}::text[],
+        ${rows.map((n) => n.body)}::text[],
+        ${rows.map((n) => n.urgent)}::boolean[]
+      ) with ordinality as u(user_id, case_id, kind, title, body, urgent, ord)
+    ), ins as (
+      insert into notifications (id, user_id, case_id, kind, title, body, urgent, created_at)
+      select id, user_id, case_id, kind, title, body, urgent, ${now}::timestamptz from v
+    )
+    select id::text from v order by ord`.execute(trx);
+  const ids = inserted.rows.map((r) => r.id);
+  if (channels.length === 0) return ids;
+  const d = { notificationId: [] as string[], channelId: [] as number[], target: [] as string[], payload: [] as string[], status: [] as string[], lastError: [] as string[], next: [] as string[] };
+  rows.forEach((n, i) => {
+    const payload: DeliveryPayload = {
+      title: n.title,
+      body: n.body,
+      caseId: n.caseId,
+      urgent: n.urgent,
+      at: now.toISOString(),
+      recipient: n.user.display_name ?? '',
+    };
+    const text = JSON.stringify(payload);
+    for (const ch of channels) {
+      const email = ch.kind === 'email' ? (n.user.email ?? '').trim() : '';
+      const skipped = ch.kind === 'email' && email === '';
+      d.notificationId.push(ids[i]);
+      d.channelId.push(ch.id);
+      d.target.push(ch.kind === 'email' ? email : String((ch.config as { url?: unknown }).url ?? ''));
+      d.payload.push(text);
+      d.status.push(skipped ? 'failed' : 'pending');
+      d.lastError.push(skipped ? '用户未设置邮箱，已跳过 / skipped: the user has no e-mail address' : '');
+      d.next.push(n.deliverAfter.toISOString());
+    }
+  });
+  await sql`
+    insert into notification_deliveries (notification_id, channel_id, target, payload, status, last_error, next_attempt_at, created_at)
+    select notification_id, channel_id, target, payload::jsonb, status, last_error, next_attempt_at, ${now}::timestamptz
+    from unnest(
+      ${d.notificationId}::bigint[],
+      ${d.channelId}::int[],
+      ${d.target}::text[],
+      ${d.payload}::text[],
+      ${d.status}::text[],
+      ${d.lastError}::text[],
+      ${d.next}::timestamptz[]
+    ) as v(notification_id, channel_id, target, payload, status, last_error, next_attempt_at)`.execute(trx);
+  return ids;
+}
+
 // ── In-app notifications ──────────────────────────────────────────────────────────────────────
 
 export async function listNotifications(db: Db, userId: number, limit: number, after?: { at: string; id: string }, unreadOnly = false) {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
-import { writeAudit } from '../../db/repos/audit.js';
-import { firedSteps, insertFire, lockSweepCandidates, resolveTarget, setNextStepAt, type ResolvedTarget, type SweepCandidate } from '../../db/repos/escalations.js';
-import { enabledChannels, insertNotification, type Channel } from '../../db/repos/notifications.js';
+import { writeAuditMany, type AuditEntry } from '../../db/repos/audit.js';
+import { fireKey, firedSteps, insertFires, lockSweepCandidates, resolveTargets, setNextStepAt, targetKey, type SweepCandidate } from '../../db/repos/escalations.js';
+import { enabledChannels, insertNotifications, type NewNotificationOf } from '../../db/repos/notifications.js';
 import { loadPolicies } from '../../db/repos/policies.js';
 import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } from '../../core/workflow/index.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
@@ -27,7 +27,7 @@ export interface SweepOptions {
   batchSize?: number;
   /** Published after each batch commits. */
   publish?: (ev: AppEvent) => Promise<void>;
-  /** Test hook: runs inside the transaction right after a step's fire record was inserted. */
+  /** Test hook: runs inside the transaction once per inserted fire record, right after the batch's fire insert (before its notices). */
   afterFireInsert?: (info: { obligationId: string; stepId: string }) => Promise<void> | void;
 }
 
@@ -89,25 +89,20 @@ export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Prom
     const { candidates, moved, fired, notifications } = await db.transaction().execute(async (trx) => {
       const candidates = await lockSweepCandidates(trx, now, batchSize);
       const fired = await firedSteps(trx, candidates.map((c) => c.obligationId));
-      const batch: BatchCache = { channels: candidates.length > 0 ? await enabledChannels(trx) : [], targets: new Map() };
+      const due: DueStep[] = [];
       const next: { obligationId: string; at: Date | null }[] = [];
-      let nFired = 0;
-      let nNotes = 0;
       for (const c of candidates) {
         const done = fired.get(c.obligationId) ?? new Set<string>();
         // A closed case escalates no further; reopening re-arms its obligations.
         const steps = c.caseActive ? stepsOf(rules, c.level, c.category) : [];
         const ob = { startedAt: c.startedAt, dueAt: c.dueAt, kind: c.kind, metAt: null };
         for (const step of dueSteps(ob, steps, done, now, { hasDraft: c.hasDraft })) {
-          const n = await fireStep(trx, batch, c, step, stepFireAt(ob, step), now, opts, events);
+          due.push({ c, step, dueAt: stepFireAt(ob, step) });
           done.add(step.id); // fired now, or already by another transaction: either way not again
-          if (n !== null) {
-            nFired += 1;
-            nNotes += n;
-          }
         }
         next.push({ obligationId: c.obligationId, at: nextStepAt(ob, steps, done, { hasDraft: c.hasDraft }) });
       }
+      const { fired: nFired, notifications: nNotes } = await fireSteps(trx, due, now, opts, events);
       await setNextStepAt(trx, next);
       const moved = next.filter((n) => n.at === null || n.at.getTime() > now.getTime()).length;
       return { candidates: candidates.length, moved, fired: nFired, notifications: nNotes };
@@ -121,10 +116,11 @@ export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Prom
   }
 }
 
-/** Looked up once per batch. */
-interface BatchCache {
-  channels: Channel[];
-  targets: Map<string, ResolvedTarget>;
+/** A step due in this batch (its fire record not yet attempted). */
+interface DueStep {
+  c: SweepCandidate;
+  step: EscalationStep;
+  dueAt: Date;
 }
 
 function stepsOf(rules: readonly PolicyRule[], level: Level, category: Category): readonly EscalationStep[] {
@@ -135,60 +131,87 @@ function stepsOf(rules: readonly PolicyRule[], level: Level, category: Category)
   }
 }
 
-/** Fires one step; null when another transaction already fired it. Returns the notices written. */
-async function fireStep(
+/**
+ * Fires a batch's due steps with a fixed number of statements: one insert of all fire records (a
+ * step another transaction already fired conflicts and is skipped), then, for the fires actually
+ * inserted only, one insert of their notifications, one of the delivery rows and one of the audit
+ * rows. Events are collected for publishing after commit.
+ */
+async function fireSteps(
   trx: Db,
-  batch: BatchCache,
-  c: SweepCandidate,
-  step: EscalationStep,
-  dueAt: Date,
+  due: readonly DueStep[],
   now: Date,
   opts: SweepOptions,
   events: AppEvent[],
-): Promise<number | null> {
-  const fireId = await insertFire(trx, { caseId: c.caseId, obligationId: c.obligationId, stepId: step.id, target: step.target, dueAt, firedAt: now });
-  if (fireId === undefined) return null;
-  await opts.afterFireInsert?.({ obligationId: c.obligationId, stepId: step.id });
-  const urgent = step.urgent || step.breach === true || c.level === 'major' || c.level === 'especially_major';
-  const deliverAfter = deferForQuietHours(now, opts.quiet, urgent);
-  const key = `${step.target}:${c.leadDepartmentId}`;
-  let target = batch.targets.get(key);
-  if (!target) batch.targets.set(key, (target = await resolveTarget(trx, step.target, c.leadDepartmentId)));
-  const { recipients, fallback } = target;
-  const text = stepText(c, step);
-  const ids: string[] = [];
-  for (const r of recipients) {
-    const id = await insertNotification(
-      trx,
-      { userId: r.id, caseId: c.caseId, kind: step.breach ? 'breach' : 'escalation', title: text.title, body: text.body, urgent },
-      now,
-      deliverAfter,
-      { channels: batch.channels, user: { email: r.email, display_name: r.displayName } },
-    );
-    ids.push(id);
-    events.push({ type: 'notification.created', userId: r.id, notificationId: id });
-  }
-  await writeAudit(trx, {
-    actor: null,
-    entity: 'obligation',
-    entityId: c.obligationId,
-    caseId: c.caseId,
-    action: 'escalation.fire',
-    after: {
-      fireId,
-      stepId: step.id,
-      target: step.target,
-      breach: step.breach === true,
-      urgent,
-      stepDueAt: dueAt.toISOString(),
-      deliverAfter: deliverAfter.toISOString(),
-      recipients: recipients.map((r) => r.id),
-      fallback,
-      notifications: ids,
-    },
+): Promise<SweepResult> {
+  if (due.length === 0) return { fired: 0, notifications: 0 };
+  const fireIds = await insertFires(
+    trx,
+    due.map(({ c, step, dueAt }) => ({ caseId: c.caseId, obligationId: c.obligationId, stepId: step.id, target: step.target, dueAt, firedAt: now })),
+  );
+  const inserted = due.flatMap((d) => {
+    const fireId = fireIds.get(fireKey(d.c.obligationId, d.step.id));
+    return fireId === undefined ? [] : [{ ...d, fireId }];
   });
-  if (step.breach) events.push({ type: 'case.updated', caseId: c.caseId });
-  return ids.length;
+  if (inserted.length === 0) return { fired: 0, notifications: 0 };
+  if (opts.afterFireInsert) for (const d of inserted) await opts.afterFireInsert({ obligationId: d.c.obligationId, stepId: d.step.id });
+
+  const channels = await enabledChannels(trx);
+  const targets = await resolveTargets(
+    trx,
+    inserted.map((d) => ({ target: d.step.target, leadDepartmentId: d.c.leadDepartmentId })),
+  );
+  const plans = inserted.map((d) => {
+    const { c, step } = d;
+    const urgent = step.urgent || step.breach === true || c.level === 'major' || c.level === 'especially_major';
+    const deliverAfter = deferForQuietHours(now, opts.quiet, urgent);
+    const target = targets.get(targetKey(step.target, c.leadDepartmentId)) ?? { recipients: [], fallback: 'none' };
+    return { ...d, urgent, deliverAfter, target, text: stepText(c, step) };
+  });
+  const rows: NewNotificationOf[] = plans.flatMap((p) =>
+    p.target.recipients.map((r) => ({
+      userId: r.id,
+      caseId: p.c.caseId,
+      kind: p.step.breach ? 'breach' : 'escalation',
+      title: p.text.title,
+      body: p.text.body,
+      urgent: p.urgent,
+      deliverAfter: p.deliverAfter,
+      user: { email: r.email, display_name: r.displayName },
+    })),
+  );
+  const ids = await insertNotifications(trx, rows, now, channels);
+  const audit: AuditEntry[] = [];
+  let at = 0;
+  for (const p of plans) {
+    const { c, step, urgent, deliverAfter } = p;
+    const { recipients, fallback } = p.target;
+    const mine = ids.slice(at, at + recipients.length);
+    at += recipients.length;
+    recipients.forEach((r, i) => events.push({ type: 'notification.created', userId: r.id, notificationId: mine[i] }));
+    audit.push({
+      actor: null,
+      entity: 'obligation',
+      entityId: c.obligationId,
+      caseId: c.caseId,
+      action: 'escalation.fire',
+      after: {
+        fireId: p.fireId,
+        stepId: step.id,
+        target: step.target,
+        breach: step.breach === true,
+        urgent,
+        stepDueAt: p.dueAt.toISOString(),
+        deliverAfter: deliverAfter.toISOString(),
+        recipients: recipients.map((r) => r.id),
+        fallback,
+        notifications: mine,
+      },
+    });
+    if (step.breach) events.push({ type: 'case.updated', caseId: c.caseId });
+  }
+  await writeAuditMany(trx, audit);
+  return { fired: inserted.length, notifications: ids.length };
 }
 
 const shanghai = new Intl.DateTimeFormat('zh-CN', {
