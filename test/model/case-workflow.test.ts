@@ -395,7 +395,20 @@ async function step(caseId: string, m: Model, cmd: Concrete, trace: string): Pro
       who = 'duty';
       path = `/api/cases/${caseId}/reopen`;
       body = { reason: '舆情反弹' };
-      ex = m.status !== 'closed' ? { status: 409 } : { status: 200, apply: () => void (m.status = 'open') };
+      ex =
+        m.status !== 'closed'
+          ? { status: 409 }
+          : {
+              status: 200,
+              apply: () => {
+                m.status = 'open';
+                // A reopened major case owes updates again: closing cancelled the open one.
+                if (MAJOR.has(m.level) && !m.obligations.some((o) => o.kind === 'update' && o.status === 'open')) {
+                  const seq = Math.max(0, ...m.obligations.filter((o) => o.kind === 'update').map((o) => o.seq)) + 1;
+                  m.obligations.push({ kind: 'update', seq, status: 'open', metAt: null, metBy: null });
+                }
+              },
+            };
       break;
   }
 

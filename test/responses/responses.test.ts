@@ -234,5 +234,13 @@ describe('the review flow (发布审核)', () => {
       [3, 'cancelled'],
     ]);
     expect((await auditActions(f, caseId)).slice(-2)).toEqual(['case.close', 'obligation.cancel']);
+
+    // Reopened, the major case owes updates again: update #4, due 24 h after the reopening.
+    const reopen = await f.as(duty, 'POST', `/api/cases/${caseId}/reopen`, { reason: '舆情反弹' });
+    expect(reopen.status).toBe(200);
+    const reopened = await obligationsOf(f, caseId);
+    const open = reopened.filter((o) => o.kind === 'update' && o.status === 'open');
+    expect(open.map((o) => o.seq)).toEqual([4]);
+    expect((await auditActions(f, caseId)).slice(-2)).toEqual(['case.reopen', 'obligation.create']);
   });
 });

@@ -3,6 +3,7 @@ import { caseTransition } from '../../../core/workflow/index.js';
 import { CASE_STATUS_LABELS, EFFECT_RATING_LABELS, type EffectRating } from '../../../core/vocabulary.js';
 import { writeAudit } from '../../../db/repos/audit.js';
 import { lockCase } from '../../../db/repos/case-access.js';
+import { scheduleNextUpdate } from '../responses/publish.js';
 import { rearmObligations } from '../../../db/repos/escalations.js';
 import * as repo from '../../../db/repos/followup.js';
 import type { Case } from '../../../db/schema-workflow.js';
@@ -137,6 +138,8 @@ export async function reopenCase(deps: ModuleDeps, who: Who, caseId: string, rea
       before: { status: locked.status, closedAt: iso(locked.closed_at), closedBy: locked.closed_by, effectRating: locked.effect_rating },
       after: { status, reason },
     });
+    // A reopened major case owes updates again (closing cancelled the open one).
+    await scheduleNextUpdate(trx, locked, now, who, now, 'case.reopen');
   });
   await deps.emit({ type: 'case.updated', caseId: c.id });
   return state(deps, c.id);

@@ -2,6 +2,7 @@ import { caseTransition, nextRecurrence, obligationsFor, policyFor, responseTran
 import { nextStepAt } from '../../../core/workflow/escalation.js';
 import type { Channel, ObligationKind } from '../../../core/vocabulary.js';
 import type { Db } from '../../../db/client.js';
+import type { Case } from '../../../db/schema-workflow.js';
 import { writeAudit } from '../../../db/repos/audit.js';
 import { lockCase, meetObligations } from '../../../db/repos/case-access.js';
 import { deadlineContext, loadPolicies } from '../../../db/repos/policies.js';
@@ -96,35 +97,7 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omi
     });
   }
 
-  let nextUpdate: PublishResult['nextUpdate'] = null;
-  const updateSpec = MAJOR_LEVELS.has(c.level) ? obligationsFor(rules, c.level, c.category).find((s) => s.kind === 'update') : undefined;
-  const next = updateSpec && caseStatus !== 'closed' ? nextRecurrence(updateSpec, a.publishedAt, await deadlineContext(trx)) : null;
-  if (next) {
-    const seq = (await repo.lastSeq(trx, c.id, 'update')) + 1;
-    const id = await repo.insertObligation(trx, {
-      caseId: c.id,
-      kind: 'update',
-      seq,
-      window: next.window,
-      startedAt: next.startedAt,
-      dueAt: next.dueAt,
-      // A response was just published, so the case has a draft: onlyWithoutDraft steps never come.
-      nextStepAt: nextStepAt({ ...next, kind: 'update', metAt: null }, policyFor(rules, c.level, c.category).escalationSteps, new Set(), { hasDraft: true }),
-      note: `持续发布进展（第 ${seq} 次）`,
-      now: a.now,
-    });
-    if (id !== null) {
-      nextUpdate = { id, seq, dueAt: next.dueAt.toISOString() };
-      await writeAudit(trx, {
-        actor: a.who.actor,
-        entity: 'obligation',
-        entityId: id,
-        caseId: c.id,
-        action: 'obligation.create',
-        after: { kind: 'update', seq, startedAt: next.startedAt.toISOString(), dueAt: next.dueAt.toISOString(), after: `response:${r.id}` },
-      });
-    }
-  }
+  const nextUpdate = caseStatus === 'closed' ? null : await scheduleNextUpdate(trx, c, a.publishedAt, a.who, a.now, `response:${r.id}`);
 
   return {
     case: {
@@ -136,4 +109,50 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omi
     obligationsMet: met.map((m) => ({ id: m.id, kind: m.kind as ObligationKind, onTime: m.onTime })),
     nextUpdate,
   };
+}
+
+/**
+ * Major cases owe an update at least every 24 h until closed: the next recurring 'update'
+ * obligation, counted from `from` (a publication, or a reopening), with its audit row. Nothing for
+ * other levels, or when an update is already open.
+ */
+export async function scheduleNextUpdate(
+  trx: Db,
+  c: Case,
+  from: Date,
+  who: Who,
+  now: Date,
+  cause: string,
+): Promise<PublishResult['nextUpdate']> {
+  if (!MAJOR_LEVELS.has(c.level)) return null;
+  const rules = await loadPolicies(trx);
+  const updateSpec = obligationsFor(rules, c.level, c.category).find((s) => s.kind === 'update');
+  if (!updateSpec) return null;
+  const open = await trx.selectFrom('obligations').select('id').where('case_id', '=', c.id).where('kind', '=', 'update').where('status', '=', 'open').executeTakeFirst();
+  if (open) return null;
+  const next = nextRecurrence(updateSpec, from, await deadlineContext(trx));
+  if (!next) return null;
+  const seq = (await repo.lastSeq(trx, c.id, 'update')) + 1;
+  const id = await repo.insertObligation(trx, {
+    caseId: c.id,
+    kind: 'update',
+    seq,
+    window: next.window,
+    startedAt: next.startedAt,
+    dueAt: next.dueAt,
+    // Responses exist by now, so the "no draft yet" reminder never applies to an update.
+    nextStepAt: nextStepAt({ ...next, kind: 'update', metAt: null }, policyFor(rules, c.level, c.category).escalationSteps, new Set(), { hasDraft: true }),
+    note: `持续发布进展（第 ${seq} 次）`,
+    now,
+  });
+  if (id === null) return null;
+  await writeAudit(trx, {
+    actor: who.actor,
+    entity: 'obligation',
+    entityId: id,
+    caseId: c.id,
+    action: 'obligation.create',
+    after: { kind: 'update', seq, startedAt: next.startedAt.toISOString(), dueAt: next.dueAt.toISOString(), after: cause },
+  });
+  return { id, seq, dueAt: next.dueAt.toISOString() };
 }
