@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import type { DB } from '../../../db/schema.js';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
 import { writeAudit } from '../../../db/repos/audit.js';
@@ -39,8 +41,7 @@ export async function recordReportUp(deps: ModuleDeps, c: Context, kase: Case, i
     return { row, met };
   });
   await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }]);
-  const r = out.row;
-  return { id: r.id, caseId: r.case_id, reportedBy: r.reported_by, reportedAt: r.reported_at.toISOString(), recipient: r.recipient, content: r.content, met: out.met };
+  return { ...presentReportUp(out.row), met: out.met };
 }
 
 export async function recordReferral(deps: ModuleDeps, c: Context, kase: Case, input: { target: ReferralTarget; recipient: string; content: string }) {
@@ -64,17 +65,7 @@ export async function recordReferral(deps: ModuleDeps, c: Context, kase: Case, i
     return { row, met };
   });
   await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }]);
-  const r = out.row;
-  return {
-    id: r.id,
-    caseId: r.case_id,
-    target: r.target,
-    referredBy: r.referred_by,
-    referredAt: r.referred_at.toISOString(),
-    recipient: r.recipient,
-    content: r.content,
-    met: out.met,
-  };
+  return { ...presentReferral(out.row), met: out.met };
 }
 
 export async function recordCoordination(deps: ModuleDeps, c: Context, user: SessionUser, kase: Case, content: string) {
@@ -114,16 +105,7 @@ export async function recordCoordination(deps: ModuleDeps, c: Context, user: Ses
     return { row, notified: recipients.map((r) => r.id) };
   });
   await emitAll(deps, events);
-  const r = out.row;
-  return {
-    id: r.id,
-    caseId: r.case_id,
-    fromDepartmentId: r.from_department_id,
-    authorId: r.author_id,
-    createdAt: r.created_at.toISOString(),
-    content: r.content,
-    notified: out.notified,
-  };
+  return { ...presentCoordination(out.row), notified: out.notified };
 }
 
 export async function listEscalations(deps: ModuleDeps, caseId: string) {
@@ -140,24 +122,39 @@ export async function listEscalations(deps: ModuleDeps, caseId: string) {
       .execute(),
   ]);
   return {
-    reportsUp: reports.map((r) => ({ id: r.id, caseId: r.case_id, reportedBy: r.reported_by, reportedAt: r.reported_at.toISOString(), recipient: r.recipient, content: r.content })),
-    referrals: referrals.map((r) => ({
-      id: r.id,
-      caseId: r.case_id,
-      target: r.target,
-      referredBy: r.referred_by,
-      referredAt: r.referred_at.toISOString(),
-      recipient: r.recipient,
-      content: r.content,
-    })),
-    coordinations: coordinations.map((r) => ({
-      id: r.id,
-      caseId: r.case_id,
-      fromDepartmentId: r.from_department_id,
-      authorId: r.author_id,
-      createdAt: r.created_at.toISOString(),
-      content: r.content,
-    })),
+    reportsUp: reports.map(presentReportUp),
+    referrals: referrals.map(presentReferral),
+    coordinations: coordinations.map(presentCoordination),
     fires: fires.map((f) => ({ obligationId: f.obligation_id, stepId: f.step_id, target: f.target, dueAt: f.due_at.toISOString(), firedAt: f.fired_at.toISOString() })),
+  };
+}
+
+// One camelCase shape per record, for the write answers and the case's list alike.
+type Row<T extends keyof DB> = Selectable<DB[T]>;
+
+function presentReportUp(r: Row<'reports_up'>) {
+  return { id: r.id, caseId: r.case_id, reportedBy: r.reported_by, reportedAt: r.reported_at.toISOString(), recipient: r.recipient, content: r.content };
+}
+
+function presentReferral(r: Row<'referrals'>) {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    target: r.target,
+    referredBy: r.referred_by,
+    referredAt: r.referred_at.toISOString(),
+    recipient: r.recipient,
+    content: r.content,
+  };
+}
+
+function presentCoordination(r: Row<'coordinations'>) {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    fromDepartmentId: r.from_department_id,
+    authorId: r.author_id,
+    createdAt: r.created_at.toISOString(),
+    content: r.content,
   };
 }

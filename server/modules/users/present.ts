@@ -1,16 +1,11 @@
 import type { User } from '../../../db/schema-auth.js';
 import { iso } from '../shared/present.js';
+import { toSessionUser } from '../auth/service.js';
 
 /** The admin view of a user (never the password hash). */
 export function presentUser(u: User) {
   return {
-    id: u.id,
-    username: u.username,
-    displayName: u.display_name,
-    role: u.role,
-    departmentId: u.department_id,
-    isDepartmentHead: u.is_department_head,
-    leaderRank: u.leader_rank,
+    ...toSessionUser(u),
     email: u.email,
     disabled: u.disabled,
     lockedUntil: iso(u.locked_until),
