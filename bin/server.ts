@@ -16,7 +16,7 @@ try {
   await migrateToLatest(db);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
-  const server = await startServer({ config, db, redis, logger, webDir: webDir() });
+  const server = await startServer({ config, db, redis, logger, webDir: webDir(config.WEB_DIR) });
   logger.info({ port: server.port }, 'Server listening');
   onShutdown(logger, async () => {
     await server.close();

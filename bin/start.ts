@@ -7,6 +7,7 @@ import { startFixtureSite } from '../worker/demo/site.js';
 import { DEMO_USERS, seedDemo, seedDemoUsers } from '../worker/demo/seed.js';
 import { ensureLocalRedis, startEmbeddedPostgres } from './local-services.js';
 import { boot, fail, onShutdown } from './boot.js';
+import { ensureWebBuilt } from './web-build.js';
 import { webDir } from './web-dir.js';
 
 // `npm start`: the whole system on one machine — database, Redis, migrations, HTTP server,
@@ -50,10 +51,15 @@ try {
     logger.info({ url: site.url }, 'Demo fixture site running');
   }
 
+  try {
+    if (!config.WEB_DIR) await ensureWebBuilt((msg) => logger.info(msg));
+  } catch (err) {
+    logger.error({ err: String(err) }, '前端控制台构建失败，仅提供接口 / dashboard build failed; serving the API only');
+  }
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
   stops.push(async () => redis.disconnect());
-  const server = await startServer({ config, db, redis, logger, webDir: webDir() });
+  const server = await startServer({ config, db, redis, logger, webDir: webDir(config.WEB_DIR) });
   stops.push(() => server.close());
   const worker = await startWorker({ config, db, redisUrl, logger });
   stops.push(() => worker.close());
@@ -63,6 +69,7 @@ try {
     [
       '',
       '舆情回应台已启动 / Opinion Desk is running',
+      `  控制台 dashboard     ${base}/   （用浏览器打开 / open in a browser）`,
       `  接口 API            ${base}/api/health`,
       `  实时预警 live alerts ${base}/api/events`,
       `  接口文档 OpenAPI     ${base}/api/openapi.json`,

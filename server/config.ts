@@ -26,6 +26,8 @@ const schema = z.object({
   /** Behind a reverse proxy: read the client address from X-Forwarded-For (else it can be forged). */
   TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** A built dashboard to serve instead of dist/web (npm start then skips its own build). */
+  WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('od'),
   CRAWL_CONCURRENCY: positiveInt.default(8),

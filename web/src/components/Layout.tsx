@@ -1,0 +1,105 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { Link, useLocation } from 'wouter';
+import type { Role } from '../../../core/vocabulary.js';
+import { common } from '../i18n/common.js';
+import { useLang, useT } from '../i18n/index.js';
+import { useLabel } from '../i18n/labels.js';
+import { api, call } from '../lib/api.js';
+import { closeEvents, useAppEvents, useLiveStatus } from '../lib/events.js';
+import { useSession, useUser } from '../lib/session.js';
+
+// The frame around every signed-in screen: product name, the screens this role may use, the
+// unread-notification count (live), the language switch and sign-out.
+
+export const NAV: { path: string; key: 'navDesk' | 'navLedger' | 'navStats' | 'navAdmin'; roles: Role[] }[] = [
+  { path: '/desk', key: 'navDesk', roles: ['duty', 'admin', 'reviewer'] },
+  { path: '/ledger', key: 'navLedger', roles: ['duty', 'handler', 'reviewer', 'leader', 'admin'] },
+  { path: '/stats', key: 'navStats', roles: ['leader', 'reviewer', 'admin', 'duty'] },
+  { path: '/admin', key: 'navAdmin', roles: ['admin'] },
+];
+
+/** Where each role starts after signing in. */
+export function homeFor(role: Role): string {
+  if (role === 'leader') return '/stats';
+  if (role === 'handler' || role === 'reviewer') return '/ledger';
+  return '/desk';
+}
+
+export const UNREAD_KEY = ['notifications', 'unread'] as const;
+
+function useUnreadCount(): number {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: UNREAD_KEY,
+    queryFn: async () => (await call(api.notifications.$get({ query: { limit: '1', unread: '1' } }))).unreadCount,
+    refetchInterval: 60_000,
+  });
+  useAppEvents((ev) => {
+    if (ev.type === 'notification.created') void qc.invalidateQueries({ queryKey: ['notifications'] });
+  });
+  return q.data ?? 0;
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const t = useT(common);
+  const label = useLabel();
+  const { lang, setLang } = useLang();
+  const { signOut } = useSession();
+  const user = useUser();
+  const [location] = useLocation();
+  const unread = useUnreadCount();
+  const live = useLiveStatus();
+  useEffect(() => {
+    const base = t('appName');
+    document.title = unread > 0 ? `(${unread}) ${base}` : base;
+  }, [unread, t]);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link href={homeFor(user.role)} className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            舆
+          </span>
+          {t('appName')}
+        </Link>
+        <nav className="nav" aria-label="main">
+          {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
+            <Link key={n.path} href={n.path} className={location.startsWith(n.path) ? 'nav-link active' : 'nav-link'}>
+              {t(n.key)}
+            </Link>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <span className={live ? 'live-dot on' : 'live-dot'} title={live ? t('live') : t('offline')} aria-label={live ? t('live') : t('offline')} />
+          <Link href="/notifications" className="bell" aria-label={t('unreadCount', { n: unread })} title={t('unreadCount', { n: unread })}>
+            {t('navNotifications')}
+            {unread > 0 ? (
+              <span className="badge" data-testid="unread-count">
+                {unread > 99 ? '99+' : unread}
+              </span>
+            ) : null}
+          </Link>
+          <span className="who" title={label('role', user.role)}>
+            {user.displayName}
+            <span className="muted small"> · {label('role', user.role)}</span>
+          </span>
+          <button type="button" className="btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            {t('switchLang')}
+          </button>
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => {
+              closeEvents();
+              void signOut();
+            }}
+          >
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

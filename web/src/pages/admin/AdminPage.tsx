@@ -1,0 +1,5 @@
+import { Empty } from '../../components/states.js';
+
+export default function AdminPage() {
+  return <Empty title="AdminPage" />;
+}
