@@ -280,6 +280,8 @@ async function step(caseId: string, m: Model, cmd: Concrete, trace: string): Pro
   const responseStep = (from: ResponseStatus[], to: ResponseStatus, handlerStep: boolean): Expect => {
     if (handlerStep && !visible) return { status: 404 };
     if (!r) return { status: 404 };
+    // A closed case's responses are history until it is reopened.
+    if (m.status === 'closed') return { status: 409 };
     if (!from.includes(r.status)) return { status: 409 };
     return { status: 200, apply: () => void (r.status = to) };
   };

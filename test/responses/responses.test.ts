@@ -165,6 +165,33 @@ describe('the review flow (发布审核)', () => {
     expect((await auditActions(f, caseId)).filter((a) => a === 'response.publish')).toHaveLength(1);
   });
 
+  it('a closed case: its other responses cannot be edited, submitted, reviewed or published until it is reopened', async () => {
+    const caseId = await makeCase(f, { lead: water, clockStartedAt: new Date(NOW.getTime() - 2 * H) });
+    const published = await approved(caseId);
+    expect((await f.as(handler, 'POST', `${base(caseId)}/${published}/publish`, { channel: 'website' })).status).toBe(200);
+    // A second draft, submitted for review, is left pending when the case closes.
+    const second = (await (await f.as(handler, 'POST', base(caseId), { body: '补充说明' })).json()).id as string;
+    const url = `${base(caseId)}/${second}`;
+    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(reviewer, 'POST', `/api/cases/${caseId}/close`, { effectRating: 'good', conclusion: '已办结' })).status).toBe(200);
+    const before = await auditActions(f, caseId);
+    for (const [who, method, path, body] of [
+      [reviewer, 'POST', `${url}/approve`, undefined],
+      [reviewer, 'POST', `${url}/return`, { comment: '再改' }],
+      [handler, 'PATCH', url, { body: '改' }],
+    ] as const) {
+      const r = await f.as(who, method, path, body);
+      expect(r.status).toBe(409);
+      expect((await errorOf(r)).messageZh).toContain('已办结');
+    }
+    expect(await auditActions(f, caseId)).toEqual(before);
+    const row = await f.db.selectFrom('responses').select('status').where('id', '=', second).executeTakeFirstOrThrow();
+    expect(row.status).toBe('submitted');
+    // Reopened, the review goes on.
+    expect((await f.as(reviewer, 'POST', `/api/cases/${caseId}/reopen`, { reason: '网民继续反映' })).status).toBe(200);
+    expect((await f.as(reviewer, 'POST', `${url}/approve`)).status).toBe(200);
+  });
+
   it('a handler of another department gets 404; a co-department handler may draft; duty and leader may not', async () => {
     const caseId = await makeCase(f, { lead: water, co: [housing], clockStartedAt: NOW });
     const rid = (await (await f.as(handler, 'POST', base(caseId), { body: '稿' })).json()).id;

@@ -16,6 +16,7 @@ import type { PublishResult, ResponseView } from './schema.js';
 // transaction: lock the case, lock the response, ask the state machine, write, audit.
 
 const responseNotFound = () => notFound('Response', '回应');
+const caseClosed = () => conflict('The case is closed; reopen it before working on its responses', '该事件已办结，如需再次回应请先重新打开');
 
 async function view(deps: ModuleDeps, c: Case, rid: string): Promise<ResponseView> {
   const row = await repo.findResponse(deps.db, c.id, rid);
@@ -36,7 +37,7 @@ export async function createResponse(deps: ModuleDeps, who: Who, caseId: string,
   const row = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
-    if (locked.status === 'closed') throw conflict('The case is closed; reopen it before drafting a response', '该事件已办结，如需再次回应请先重新打开');
+    if (locked.status === 'closed') throw caseClosed();
     const r = await repo.insertResponse(trx, { caseId: c.id, body, by: who.user.id, at: now });
     await writeAudit(trx, { actor: who.actor, entity: 'response', entityId: r.id, caseId: c.id, action: 'response.draft', after: { status: r.status, body } });
     return r;
@@ -59,6 +60,8 @@ async function step(
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
+    // A closed case's responses are history: no edits or review steps until it is reopened.
+    if (locked.status === 'closed') throw caseClosed();
     const r = await repo.lockResponse(trx, c.id, rid);
     if (!r) throw responseNotFound();
     const next = decide(() => responseTransition(r.status, action, who.user.role));
