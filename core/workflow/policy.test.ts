@@ -13,6 +13,9 @@ describe('DEFAULT_POLICY', () => {
     ['general', 'rumour', ['response:48h', 'referral:24h']],
     ['significant', 'rumour', ['response:48h', 'referral:24h']],
     ['major', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
+    // 突发事件 → major track, whatever level the duty officer gave it.
+    ['general', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
+    ['significant', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
     ['especially_major', 'other', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
     ['major', 'rumour', ['report:1h', 'info:5h', 'press:24h', 'update:24h', 'referral:24h']],
     ['especially_major', 'rumour', ['report:1h', 'info:5h', 'press:24h', 'update:24h', 'referral:24h']],
@@ -43,6 +46,8 @@ describe('DEFAULT_POLICY', () => {
     expect(urgency('significant')).toEqual({ 'remind-50': false, 'warn-12h': false, breach: true, 'breach-24h': true });
     expect(urgency('major')).toEqual({ 'remind-50': true, 'warn-12h': true, breach: true, 'breach-24h': true });
     expect(urgency('especially_major')).toEqual({ 'remind-50': true, 'warn-12h': true, breach: true, 'breach-24h': true });
+    const emergency = Object.fromEntries(policyFor(DEFAULT_POLICY, 'general', 'emergency').escalationSteps.map((s) => [s.id, s.urgent]));
+    expect(emergency).toEqual({ 'remind-50': true, 'warn-12h': true, breach: true, 'breach-24h': true });
   });
 
   it('the ladder: 50 % handlers without draft, 12 h before due reviewer, breach leader in charge, +24 h principal leader', () => {

@@ -45,18 +45,20 @@ const MAJOR: ObligationSpec[] = [
 /** 谣言: clarify (the level's obligations) AND refer the clues to public security and the cyberspace office. */
 const REFERRAL: ObligationSpec = { kind: 'referral', window: natural(24) };
 
-function rule(level: Level, category: Category | null, obligations: ObligationSpec[]): PolicyRule {
-  const major = level === 'major' || level === 'especially_major';
+function rule(level: Level, category: Category | null, obligations: ObligationSpec[], urgent = level === 'major' || level === 'especially_major'): PolicyRule {
   return {
     level,
     category,
     obligations: obligations.map((o) => ({ ...o, window: { ...o.window } })),
-    escalationSteps: defaultEscalationSteps(major),
+    escalationSteps: defaultEscalationSteps(urgent),
     followUpHours: DEFAULT_FOLLOW_UP_HOURS,
   };
 }
 
-/** The defaults of DESIGN.md / the issue: 48 h response; major: report 1 h, info 5 h, press 24 h, updates every 24 h; rumour adds a referral. */
+/**
+ * The defaults of DESIGN.md / the issue: 48 h response; major: report 1 h, info 5 h, press 24 h,
+ * updates every 24 h; rumour adds a referral; 突发事件 (emergency) takes the major track at any level.
+ */
 export const DEFAULT_POLICY: PolicyRule[] = [
   rule('general', null, ORDINARY),
   rule('significant', null, ORDINARY),
@@ -66,6 +68,8 @@ export const DEFAULT_POLICY: PolicyRule[] = [
   rule('significant', 'rumour', [...ORDINARY, REFERRAL]),
   rule('major', 'rumour', [...MAJOR, REFERRAL]),
   rule('especially_major', 'rumour', [...MAJOR, REFERRAL]),
+  rule('general', 'emergency', MAJOR, true),
+  rule('significant', 'emergency', MAJOR, true),
 ];
 
 function find(rules: readonly PolicyRule[], level: Level, category: Category | null): PolicyRule | undefined {
