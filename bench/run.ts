@@ -8,6 +8,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   scheduling: () => import('./scheduling.js'),
   ledger: () => import('./ledger.js'),
   sweep: () => import('./sweep.js'),
+  dashboard: () => import('./dashboard.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
