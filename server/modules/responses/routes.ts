@@ -9,7 +9,7 @@ import * as service from './service.js';
 
 const tags = ['responses'];
 
-const stepRoute = (action: string, summary: string, roles: Parameters<typeof requireRole>) =>
+const stepRoute = <A extends string>(action: A, summary: string, roles: Parameters<typeof requireRole>) =>
   createRoute({
     method: 'post',
     path: `/api/cases/{id}/responses/{rid}/${action}`,
