@@ -217,3 +217,20 @@ export async function departmentFigures(db: Db, r: Range): Promise<DepartmentRow
     order by d.id`.execute(db);
   return res.rows;
 }
+
+/** Edges (hours) of the response-time histogram: [0,4) [4,8) … [72, ∞). */
+export const RESPONSE_HISTOGRAM_EDGES = [4, 8, 12, 24, 48, 72] as const;
+
+/**
+ * The response times of `responseTimes` (cases first responded in the range) counted per bucket of
+ * RESPONSE_HISTOGRAM_EDGES; every bucket is present, empty ones with 0.
+ */
+export async function responseHistogram(db: Db, r: Range): Promise<{ fromHours: number; toHours: number | null; count: number }[]> {
+  const edges = [...RESPONSE_HISTOGRAM_EDGES];
+  const res = await sql<{ bucket: number; count: number }>`
+    with f as (${firstResponses(r)})
+    select width_bucket(greatest(hours, 0), ${edges}::float8[])::int as bucket, count(*)::int as count
+    from f group by 1`.execute(db);
+  const counts = new Map(res.rows.map((x) => [x.bucket, x.count]));
+  return [0, ...edges].map((from, i) => ({ fromHours: from, toHours: i < edges.length ? edges[i] : null, count: counts.get(i) ?? 0 }));
+}

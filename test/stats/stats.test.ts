@@ -142,6 +142,16 @@ describe('GET /api/stats against a hand count', () => {
     const s = await getStats('from=2026-11-16&to=2026-11-22');
     expect(s.onTime).toEqual({ judged: 9, onTime: 5, late: 3, openOverdue: 1, rate: 0.5556 });
     expect(s.responseTime).toEqual({ count: 9, medianHours: 30, p90Hours: 77.2, averageHours: 41.6 });
+    // 5 6 | 10 | 20 | 30 47 | 50 60 | 146
+    expect(s.responseHistogram).toEqual([
+      { fromHours: 0, toHours: 4, count: 0 },
+      { fromHours: 4, toHours: 8, count: 2 },
+      { fromHours: 8, toHours: 12, count: 1 },
+      { fromHours: 12, toHours: 24, count: 1 },
+      { fromHours: 24, toHours: 48, count: 2 },
+      { fromHours: 48, toHours: 72, count: 2 },
+      { fromHours: 72, toHours: null, count: 1 },
+    ]);
     expect(s.overdue.map((o: { caseId: string; kind: string; status: string; hoursLate: number }) => [o.caseId, o.kind, o.status, o.hoursLate])).toEqual([
       [ids[4], 'response', 'open', 104],
       [ids[11], 'response', 'met', 98],

@@ -37,6 +37,9 @@ export const StatsView = z
       p90Hours: z.number().nullable(),
       averageHours: z.number().nullable(),
     }),
+    responseHistogram: z
+      .array(z.object({ fromHours: z.number(), toHours: z.number().nullable(), count: z.number().int() }))
+      .openapi({ description: '回应用时分布：各区间 [fromHours, toHours) 内首次回应的事件数（toHours 为 null 表示以上）' }),
     overdue: z.array(
       z.object({
         obligationId: z.string(),

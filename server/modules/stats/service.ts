@@ -14,6 +14,7 @@ import type { StatsView } from './schema.js';
 //   nothing was judged. Rounded to 4 decimals (0.8333).
 // - responseTime: hours from the case's clock start to its FIRST published response, over cases
 //   whose first publication is in the range; median and p90 by percentile_cont (interpolated).
+// - responseHistogram: the same response times counted per bucket (db/repos/stats.ts RESPONSE_HISTOGRAM_EDGES).
 // - overdue: obligations of every kind judged late in the range (open past due, or met late),
 //   most hours late first, at most OVERDUE_LIMIT.
 // - daily: per Asia/Shanghai day, cases opened and cases first responded.
@@ -28,7 +29,7 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
   if ('error' in range) throw rangeError(range.error);
   const r: repo.Range = { ...range, now };
   const db = deps.db;
-  const [total, level, category, status, departments, sources, onTime, times, overdue, daily, figures] = await Promise.all([
+  const [total, level, category, status, departments, sources, onTime, times, histogram, overdue, daily, figures] = await Promise.all([
     repo.countCases(db, r),
     repo.countCasesBy(db, r, 'level'),
     repo.countCasesBy(db, r, 'category'),
@@ -37,6 +38,7 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
     repo.countCasesBySource(db, r),
     repo.onTimeCounts(db, r),
     repo.responseTimes(db, r),
+    repo.responseHistogram(db, r),
     repo.overdueList(db, r, OVERDUE_LIMIT),
     repo.dailyTrend(db, r),
     repo.departmentFigures(db, r),
@@ -61,6 +63,7 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
       p90Hours: round(times.p90Hours, 1),
       averageHours: round(times.averageHours, 1),
     },
+    responseHistogram: histogram,
     overdue: overdue.map(({ departmentId, departmentName, ...o }) => ({
       ...o,
       kind: o.kind as ObligationKind,
