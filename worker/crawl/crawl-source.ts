@@ -64,7 +64,8 @@ export interface CrawlOutcome {
   itemsNew: number;
 }
 
-class CrawlFailure extends Error {
+/** A fetch or parse failure: recorded on the source (or shown in a preview), never thrown out of a crawl. */
+export class CrawlFailure extends Error {
   constructor(
     public readonly status: FetchStatus,
     message: string,
@@ -113,13 +114,9 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
       await finish(deps, source, jobId, { startedAt, t0, status, httpStatus, message, itemsSeen, itemsNew, validators });
       return;
     }
-    const { text } = decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: source.charset });
-    const entries = await parseEntries(source, text, fetched.finalUrl);
+    const entries = await entriesOf(source, fetched);
     itemsSeen = entries.length;
-    const selectorMisses = source.kind === 'site' ? (entries.length === 0 ? source.selector_misses + 1 : 0) : undefined;
-    if (source.kind === 'site' && entries.length === 0) {
-      throw new CrawlFailure('selector_empty', 'The list selector matched no entries', httpStatus);
-    }
+    const selectorMisses = source.kind === 'site' ? 0 : undefined;
     const stored = await storeEntries(deps, source, entries, fetched.finalUrl, allow, async (trx, result, now) => {
       const typicalGapS = result.inserted > 0 ? updateTypicalGap(source.typical_gap_s, source.last_new_item_at, now) : undefined;
       await finish({ ...deps, db: trx }, source, jobId, {
@@ -238,6 +235,26 @@ export async function storeEntries(
   });
 }
 
+/** The guarded-fetch options of a crawl: the crawl settings, the admin allow-list, conditional validators. */
+export function crawlFetchOptions(
+  settings: Pick<CrawlSettings, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent'>,
+  allow: Set<string>,
+  extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'resolve' | 'signal'> = {},
+): FetchOptions {
+  return {
+    timeoutMs: settings.timeoutMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    maxBytes: settings.maxBytes,
+    maxRedirects: settings.maxRedirects,
+    userAgent: settings.userAgent,
+    etag: extra.etag ?? null,
+    lastModified: extra.lastModified ?? null,
+    isAllowed: (hostPort) => allow.has(hostPort.toLowerCase()),
+    resolve: extra.resolve,
+    signal: extra.signal,
+  };
+}
+
 function fetchWith(deps: CrawlDeps, source: Source, url: string, allow: Set<string>, conditional: boolean): Promise<FetchResult> {
   let host = '';
   try {
@@ -245,27 +262,44 @@ function fetchWith(deps: CrawlDeps, source: Source, url: string, allow: Set<stri
   } catch {
     host = url;
   }
-  const s = deps.settings;
   return deps.limiter.run(host, () =>
-    guardedFetch(url, {
-      timeoutMs: s.timeoutMs,
-      connectTimeoutMs: s.connectTimeoutMs,
-      maxBytes: s.maxBytes,
-      maxRedirects: s.maxRedirects,
-      userAgent: s.userAgent,
-      etag: conditional ? source.etag : null,
-      lastModified: conditional ? source.last_modified : null,
-      isAllowed: (hostPort) => allow.has(hostPort.toLowerCase()),
-      resolve: deps.resolve,
-      signal: deps.signal,
-    }).then((r) => {
+    guardedFetch(
+      url,
+      crawlFetchOptions(deps.settings, allow, {
+        etag: conditional ? source.etag : null,
+        lastModified: conditional ? source.last_modified : null,
+        resolve: deps.resolve,
+        signal: deps.signal,
+      }),
+    ).then((r) => {
       if (deps.signal?.aborted) throw new CrawlInterrupted();
       return r;
     }),
   );
 }
 
-async function parseEntries(source: Source, text: string, baseUrl: string): Promise<ParsedEntry[]> {
+/** What parsing needs to know of a source (a stored row, or unsaved form values in a preview). */
+export interface ParseSpec {
+  kind: Source['kind'];
+  charset: string | null;
+  selectors: Source['selectors'];
+}
+
+/**
+ * Charset decode + parse of one fetched body, as a crawl does it. Throws CrawlFailure: parse_error
+ * when the body is not what the source's kind expects, selector_empty when a site's list selector
+ * matches nothing.
+ */
+export async function entriesOf(source: ParseSpec, fetched: Extract<FetchResult, { kind: 'body' }>): Promise<ParsedEntry[]> {
+  const { text } = decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: source.charset });
+  const entries = await parseEntries(source, text, fetched.finalUrl);
+  if (source.kind === 'site' && entries.length === 0) {
+    throw new CrawlFailure('selector_empty', 'The list selector matched no entries', fetched.httpStatus);
+  }
+  return entries;
+}
+
+async function parseEntries(source: ParseSpec, text: string, baseUrl: string): Promise<ParsedEntry[]> {
   try {
     if (source.kind === 'feed') return await parseFeed(text);
     if (!source.selectors) throw new Error('Site source has no selectors');
@@ -273,6 +307,14 @@ async function parseEntries(source: Source, text: string, baseUrl: string): Prom
   } catch (err) {
     throw new CrawlFailure('parse_error', `Parse error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500));
   }
+}
+
+/** An entry's title, plain text and date as stored on an item. */
+export function entryFields(entry: ParsedEntry, content: string, now: Date) {
+  const title = htmlToText(entry.title).slice(0, 500) || '（无标题）';
+  const text = htmlToText(content).slice(0, 100_000);
+  const date = parseItemDate(entry.published, now);
+  return { title, text, date };
 }
 
 interface KeyedEntry {
@@ -314,9 +356,7 @@ async function buildItems(deps: CrawlDeps, source: Source, fresh: KeyedEntry[], 
         content = extractDetail(text, detailSelector) || content;
       }
     }
-    const title = htmlToText(k.entry.title).slice(0, 500) || '（无标题）';
-    const text = htmlToText(content).slice(0, 100_000);
-    const date = parseItemDate(k.entry.published, now);
+    const { title, text, date } = entryFields(k.entry, content, now);
     const neg = negativity(`${title}\n${text}`);
     const fingerprintText = storyText(title, text);
     items.push({

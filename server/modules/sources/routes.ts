@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../shared/deps.js';
-import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourceView } from './schema.js';
+import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourcePreviewInput, SourcePreviewResult, SourceView } from './schema.js';
 import * as service from './service.js';
 import { requireRole } from '../../middleware/auth.js';
 
@@ -19,6 +19,15 @@ const create = createRoute({
   summary: '新建监测源',
   request: { body: jsonBody(SourceCreate) },
   responses: { 201: json(SourceView, 'Created'), 400: errors[400], 409: errors[409] },
+});
+const preview = createRoute({
+  method: 'post',
+  path: '/api/sources/preview',
+  tags,
+  middleware: [write],
+  summary: '试抓取：按表单内容抓取并解析一次，返回前 20 条（不写入任何数据）',
+  request: { body: jsonBody(SourcePreviewInput) },
+  responses: { 200: json(SourcePreviewResult, 'What the source yields now'), 400: errors[400] },
 });
 const get = createRoute({
   method: 'get',
@@ -68,6 +77,7 @@ export function sourcesRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(list, async (c) => c.json({ sources: await service.listSources(deps) }, 200))
     .openapi(create, async (c) => c.json(await service.createSource(deps, c.req.valid('json')), 201))
+    .openapi(preview, async (c) => c.json(await service.previewSourceFetch(deps, c.req.valid('json')), 200))
     .openapi(get, async (c) => c.json(await service.getSource(deps, c.req.valid('param').id), 200))
     .openapi(patch, async (c) => c.json(await service.updateSource(deps, c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(remove, async (c) => {

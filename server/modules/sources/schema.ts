@@ -88,6 +88,56 @@ export const SourceCreate = z
   .openapi('SourceCreate');
 export type SourceCreate = z.infer<typeof SourceCreate>;
 
+/**
+ * A test fetch (试抓取) of a source as the creation form holds it, saved or not: the same fields as
+ * SourceCreate, with the name optional (nothing is stored).
+ */
+export const SourcePreviewInput = z
+  .object({
+    ...fields,
+    name: fields.name.optional(),
+    mediaType: fields.mediaType.optional(),
+    region: fields.region.optional(),
+    charset: fields.charset.default(null),
+    pollIntervalS: fields.pollIntervalS.optional(),
+    enabled: fields.enabled.optional(),
+    selectors: fields.selectors.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.kind === 'site' && !v.selectors) {
+      ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
+    }
+  })
+  .openapi('SourcePreviewInput');
+export type SourcePreviewInput = z.infer<typeof SourcePreviewInput>;
+
+export const SourcePreviewEntry = z
+  .object({
+    title: z.string(),
+    url: z.string().nullable(),
+    publishedAt: DateTime,
+    publishedAtEstimated: z.boolean().openapi({ description: '条目没有可读的发布时间，用抓取时间代替' }),
+    excerpt: z.string().openapi({ description: '正文摘录（纯文本）' }),
+  })
+  .openapi('SourcePreviewEntry');
+
+export const SourcePreviewResult = z
+  .object({
+    status: z.enum(FETCH_STATUSES),
+    statusLabel: z.string(),
+    ok: z.boolean(),
+    httpStatus: z.number().int().nullable(),
+    message: z.string().openapi({ description: 'English reason' }),
+    messageZh: z.string(),
+    finalUrl: z.string().nullable(),
+    total: z.number().int().openapi({ description: '解析出的条目总数（entries 只含前 20 条）' }),
+    entries: z.array(SourcePreviewEntry),
+    durationMs: z.number().int(),
+  })
+  .openapi('SourcePreviewResult');
+export type SourcePreviewResult = z.infer<typeof SourcePreviewResult>;
+
 export const SourcePatch = z
   .object({
     name: fields.name.optional(),

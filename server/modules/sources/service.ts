@@ -3,7 +3,10 @@ import type { SourceUpdate } from '../../../db/schema.js';
 import { conflict, fieldError, notFound } from '../../errors.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { presentFetch, presentSource } from './present.js';
-import { SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourceView } from './schema.js';
+import { SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
+import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus } from '../../../core/vocabulary.js';
+import { loadAllowlist } from '../../../db/repos/crawl-state.js';
+import { previewSource } from '../../../worker/crawl/preview.js';
 import { validateSourceUrl } from './url-check.js';
 
 const sourceNotFound = () => notFound('Source', '监测源');
@@ -99,4 +102,72 @@ export async function fetchNow(deps: ModuleDeps, id: number): Promise<SourceView
 export async function listFetches(deps: ModuleDeps, id: number, limit: number) {
   if (!(await repo.findSource(deps.db, id))) throw sourceNotFound();
   return (await repo.listFetches(deps.db, id, limit)).map(presentFetch);
+}
+
+/** Why a test fetch failed, in plain Chinese, with what to do about it. */
+function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: 'feed' | 'site', total: number): string {
+  const http = httpStatus ? `（HTTP ${httpStatus}）` : '';
+  switch (status) {
+    case 'ok':
+      return total > 0 ? `抓取成功，解析出 ${total} 条` : '抓取成功，但没有解析出条目';
+    case 'not_modified':
+      return '网站返回“未修改”（304），没有内容可显示';
+    case 'ssrf_refused':
+      return '网址指向内网、本机或保留地址，被安全策略拒绝；如确需抓取，请先在“内网抓取白名单”中加入该 主机:端口';
+    case 'dns_error':
+      return '域名无法解析，请检查网址是否正确';
+    case 'connect_error':
+      return '无法连接到该网站，请检查网址和端口，或网站是否在线';
+    case 'timeout':
+      return '网站在规定时间内没有响应';
+    case 'tls_error':
+      return '证书或加密连接有误（https）';
+    case 'http_4xx':
+      return `网站拒绝了请求${http}，请检查网址是否正确`;
+    case 'http_5xx':
+      return `网站服务器出错${http}，可稍后再试`;
+    case 'rate_limited':
+      return '网站提示请求过于频繁（429），请稍后再试或加大抓取间隔';
+    case 'blocked_challenge':
+      return `网站返回反爬验证页面${http}，无法直接抓取`;
+    case 'too_many_redirects':
+      return '重定向次数过多或出现循环重定向';
+    case 'too_large':
+      return '内容超过大小上限';
+    case 'parse_error':
+      return kind === 'feed' ? '返回的内容不是可识别的 RSS / Atom 订阅源（或 XML 格式错误）' : '页面无法解析';
+    case 'selector_empty':
+      return '列表选择器（selectors.item）没有匹配到任何条目，请检查选择器';
+    case 'network_error':
+      return `网络错误${http}`;
+    default:
+      return FETCH_STATUS_LABELS[status] ?? status;
+  }
+}
+
+/** 试抓取: fetch, decode and parse as a crawl would, storing nothing. */
+export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewInput): Promise<SourcePreviewResult> {
+  const c = deps.config;
+  const r = await previewSource(
+    {
+      settings: {
+        timeoutMs: c.CRAWL_TIMEOUT_MS,
+        connectTimeoutMs: c.CRAWL_CONNECT_TIMEOUT_MS,
+        maxBytes: c.CRAWL_MAX_BYTES,
+        maxRedirects: c.CRAWL_MAX_REDIRECTS,
+        userAgent: c.USER_AGENT,
+      },
+      allowlist: () => loadAllowlist(deps.db),
+      now: deps.now,
+    },
+    { url: input.url, kind: input.kind, charset: input.charset, selectors: input.kind === 'site' ? (input.selectors ?? null) : null },
+  );
+  const ok = isFetchSuccess(r.status);
+  return {
+    ...r,
+    ok,
+    statusLabel: FETCH_STATUS_LABELS[r.status] ?? r.status,
+    message: ok ? (r.status === 'ok' ? `${r.total} entries` : r.message) : r.message,
+    messageZh: previewReasonZh(r.status, r.httpStatus, input.kind, r.total),
+  };
 }

@@ -1,5 +1,58 @@
-import { Empty } from '../../components/states.js';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import NotFound from '../NotFound.js';
+import { useT } from '../../i18n/index.js';
+import { CalendarSection } from './CalendarSection.js';
+import { ChannelsSection } from './ChannelsSection.js';
+import { mAdmin } from './messages.js';
+import { OrgSection } from './OrgSection.js';
+import { PeriodsSection } from './PeriodsSection.js';
+import { PolicySection } from './PolicySection.js';
+import { RulesSection } from './RulesSection.js';
+import { SourcesSection } from './SourcesSection.js';
+import './admin.css';
+
+// 管理: the administrator's screens behind one left-hand navigation. App mounts this page at
+// "/admin" with `nest`, so the paths here are relative ("/sources" is /admin/sources).
+
+const SECTIONS = [
+  { path: '/sources', key: 'sources', Component: SourcesSection },
+  { path: '/rules', key: 'rules', Component: RulesSection },
+  { path: '/org', key: 'org', Component: OrgSection },
+  { path: '/policy', key: 'policy', Component: PolicySection },
+  { path: '/periods', key: 'periods', Component: PeriodsSection },
+  { path: '/channels', key: 'channels', Component: ChannelsSection },
+  { path: '/calendar', key: 'calendar', Component: CalendarSection },
+] as const;
 
 export default function AdminPage() {
-  return <Empty title="AdminPage" />;
+  const t = useT(mAdmin);
+  const [location] = useLocation();
+  const current = location === '/' || location === '' ? '/sources' : location;
+  return (
+    <div className="admin">
+      <nav className="admin-nav panel" aria-label={t('title')} data-testid="admin-nav">
+        <div className="admin-nav-title">{t('title')}</div>
+        {SECTIONS.map((s) => (
+          <Link key={s.path} href={s.path} className={current.startsWith(s.path) ? 'admin-nav-link active' : 'admin-nav-link'} aria-current={current.startsWith(s.path) ? 'page' : undefined}>
+            {t(s.key)}
+          </Link>
+        ))}
+      </nav>
+      <section className="admin-main">
+        <Switch>
+          <Route path="/">
+            <SourcesSection />
+          </Route>
+          {SECTIONS.map(({ path, Component }) => (
+            <Route key={path} path={path}>
+              <Component />
+            </Route>
+          ))}
+          <Route>
+            <NotFound />
+          </Route>
+        </Switch>
+      </section>
+    </div>
+  );
 }

@@ -1,0 +1,172 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Modal } from '../../components/Modal.js';
+import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Tag } from '../../components/Tag.js';
+import { toast } from '../../components/toast.js';
+import { common } from '../../i18n/common.js';
+import { useT } from '../../i18n/index.js';
+import { api, call, type Ok } from '../../lib/api.js';
+import { fmtDateTime } from '../../lib/time.js';
+import { Confirm } from './Confirm.js';
+import { Field, GeneralError, useFieldErrors } from './form.js';
+import { mAdmin, mPeriods } from './messages.js';
+
+type Period = Ok<Awaited<ReturnType<typeof api.periods.$get>>>['periods'][number];
+const KEY = ['admin', 'periods'] as const;
+
+/** ISO instant → "YYYY-MM-DDTHH:mm" in Asia/Shanghai, for datetime-local inputs. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return fmtDateTime(iso).replace(' ', 'T');
+}
+/** "YYYY-MM-DDTHH:mm" (Asia/Shanghai) → ISO with offset; '' stays '' (the server names the field). */
+export function fromLocalInput(v: string): string {
+  return v ? `${v.length === 16 ? `${v}:00` : v}+08:00` : '';
+}
+
+export function PeriodsSection() {
+  const t = useT(mPeriods);
+  const ta = useT(mAdmin);
+  const tc = useT(common);
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: KEY, queryFn: async () => (await call(api.periods.$get())).periods });
+  const [editing, setEditing] = useState<Period | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Period | null>(null);
+  const now = Date.now();
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>{t('heading')}</h1>
+        <span className="spacer" />
+        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')} data-testid="period-add">
+          {t('add')}
+        </button>
+      </div>
+      <p className="muted small intro">{t('intro')}</p>
+      <div className="panel">
+        {q.isPending ? (
+          <Loading />
+        ) : q.isError ? (
+          <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
+        ) : q.data.length === 0 ? (
+          <Empty title={t('emptyTitle')} hint={t('emptyHint')} />
+        ) : (
+          <table className="table admin-table" data-testid="periods-table">
+            <thead>
+              <tr>
+                <th>{t('name')}</th>
+                <th>{t('startsAt')}</th>
+                <th>{t('endsAt')}</th>
+                <th className="num">{t('factor')}</th>
+                <th />
+                <th>{tc('actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.map((p) => {
+                const s = Date.parse(p.startsAt);
+                const e = Date.parse(p.endsAt);
+                return (
+                  <tr key={p.id}>
+                    <td>{p.name}</td>
+                    <td className="nowrap">{fmtDateTime(p.startsAt)}</td>
+                    <td className="nowrap">{fmtDateTime(p.endsAt)}</td>
+                    <td className="num">× {p.factor}</td>
+                    <td>{now < s ? <Tag tone="blue">{t('upcoming')}</Tag> : now > e ? <Tag>{t('past')}</Tag> : <Tag tone="red">{t('current')}</Tag>}</td>
+                    <td className="nowrap">
+                      <div className="row-actions">
+                        <button type="button" className="btn btn-sm" onClick={() => setEditing(p)}>
+                          {tc('edit')}
+                        </button>
+                        <button type="button" className="btn btn-sm btn-danger" onClick={() => setDeleting(p)}>
+                          {tc('delete')}
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {editing ? <PeriodForm period={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {deleting ? (
+        <Confirm
+          title={tc('delete')}
+          text={ta('confirmDelete', { name: deleting.name })}
+          onConfirm={async () => {
+            await call(api.periods[':id'].$delete({ param: { id: String(deleting.id) } }));
+            toast(ta('deleted'));
+            await qc.invalidateQueries({ queryKey: KEY });
+          }}
+          onClose={() => setDeleting(null)}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function PeriodForm({ period, onClose }: { period: Period | null; onClose: () => void }) {
+  const t = useT(mPeriods);
+  const tc = useT(common);
+  const ta = useT(mAdmin);
+  const qc = useQueryClient();
+  const [name, setName] = useState(period?.name ?? '');
+  const [startsAt, setStartsAt] = useState(toLocalInput(period?.startsAt));
+  const [endsAt, setEndsAt] = useState(toLocalInput(period?.endsAt));
+  const [factor, setFactor] = useState(String(period?.factor ?? 0.5));
+  const save = useMutation({
+    mutationFn: async () => {
+      const json = { name, startsAt: fromLocalInput(startsAt), endsAt: fromLocalInput(endsAt), factor: factor.trim() === '' ? Number.NaN : Number(factor) };
+      return period ? call(api.periods[':id'].$patch({ param: { id: String(period.id) }, json })) : call(api.periods.$post({ json }));
+    },
+    onSuccess: async () => {
+      toast(period ? tc('saved') : ta('created'));
+      await qc.invalidateQueries({ queryKey: KEY });
+      onClose();
+    },
+  });
+  const errs = useFieldErrors(save.error, ['name', 'startsAt', 'endsAt', 'factor']);
+  return (
+    <Modal
+      title={period ? t('editTitle') : t('createTitle')}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            {tc('cancel')}
+          </button>
+          <button type="submit" form="period-form" className="btn btn-primary" disabled={save.isPending}>
+            {save.isPending ? tc('saving') : tc('save')}
+          </button>
+        </>
+      }
+    >
+      <form noValidate
+        id="period-form"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          save.mutate();
+        }}
+      >
+        <GeneralError text={errs.general} />
+        <Field label={t('name')} error={errs.byField.name}>
+          <input value={name} onChange={(ev) => setName(ev.target.value)} maxLength={100} required placeholder="春节假期" />
+        </Field>
+        <div className="form-grid">
+          <Field label={t('startsAt')} error={errs.byField.startsAt}>
+            <input type="datetime-local" value={startsAt} onChange={(ev) => setStartsAt(ev.target.value)} />
+          </Field>
+          <Field label={t('endsAt')} error={errs.byField.endsAt}>
+            <input type="datetime-local" value={endsAt} onChange={(ev) => setEndsAt(ev.target.value)} />
+          </Field>
+        </div>
+        <Field label={t('factor')} error={errs.byField.factor} hint={t('factorHint')}>
+          <input type="number" min={0.05} max={1} step={0.05} value={factor} onChange={(ev) => setFactor(ev.target.value)} />
+        </Field>
+      </form>
+    </Modal>
+  );
+}
