@@ -39,4 +39,10 @@ export const AlertView = z
   .openapi('Alert');
 export type AlertView = z.infer<typeof AlertView>;
 
-export const AlertPage = z.object({ alerts: z.array(AlertView), nextCursor: z.string().nullable() }).openapi('AlertPage');
+export const AlertPage = z
+  .object({
+    alerts: z.array(AlertView),
+    nextCursor: z.string().nullable(),
+    newCount: z.number().int().openapi({ description: '待研判预警总数（不受筛选和分页影响）' }),
+  })
+  .openapi('AlertPage');

@@ -20,10 +20,19 @@ export async function presentAlerts(deps: ModuleDeps, rows: repo.AlertRow[]): Pr
   return rows.map((r) => presentAlert(r, { rules, departments }));
 }
 
+/** How many alerts await triage (the desk's counter; the alerts_status index answers it). */
+export async function countNewAlerts(deps: ModuleDeps): Promise<number> {
+  const r = await deps.db.selectFrom('alerts').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'new').executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function listAlerts(deps: ModuleDeps, q: { status?: AlertStatus; limit: number; cursor?: string }) {
-  const rows = await repo.listAlerts(deps.db, { status: q.status, after: decodeCursor(q.cursor), limit: q.limit + 1 });
+  const [rows, newCount] = await Promise.all([
+    repo.listAlerts(deps.db, { status: q.status, after: decodeCursor(q.cursor), limit: q.limit + 1 }),
+    countNewAlerts(deps),
+  ]);
   const { page, nextCursor } = paginate(rows, q.limit, (r) => ({ at: r.updated_key, id: r.id }));
-  return { alerts: await presentAlerts(deps, page), nextCursor };
+  return { alerts: await presentAlerts(deps, page), nextCursor, newCount };
 }
 
 export async function getAlert(deps: ModuleDeps, id: string): Promise<AlertView> {

@@ -1,0 +1,206 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
+import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
+
+// 值班台 (duty desk) in a real browser against the system as `npm start` runs it. A post that
+// matches a demo rule goes through the real crawler: a little RSS site of this test's own is added
+// as a source (allow-listed, like the demo site), and the post is published on it after the desk
+// has loaded.
+
+/** A one-feed website whose posts the test publishes. */
+interface TestFeed {
+  url: string;
+  hostPort: string;
+  publish(title: string, text: string): void;
+  close(): Promise<void>;
+}
+
+async function startTestFeed(): Promise<TestFeed> {
+  const posts: { id: number; title: string; text: string; at: Date }[] = [];
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  let base = '';
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const m = /^\/post\/(\d+)\.html$/.exec(path);
+    if (path === '/feed.xml') {
+      const items = posts
+        .map(
+          (p) => `<item><title>${esc(p.title)}</title><link>${base}/post/${p.id}.html</link><guid isPermaLink="true">${base}/post/${p.id}.html</guid><pubDate>${p.at.toUTCString()}</pubDate><description>${esc(p.text)}</description></item>`,
+        )
+        .join('');
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>E2E 测试网</title><link>${base}/</link><description>e2e</description>${items}</channel></rss>`);
+    } else if (m && posts.some((p) => p.id === Number(m[1]))) {
+      const p = posts.find((x) => x.id === Number(m[1]))!;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${esc(p.title)}</title></head><body><h1>${esc(p.title)}</h1><div class="content"><p>${esc(p.text)}</p></div></body></html>`);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+  return {
+    url: `${base}/feed.xml`,
+    hostPort: `127.0.0.1:${port}`,
+    publish(title, text) {
+      posts.push({ id: posts.length + 1, title, text, at: new Date() });
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** An API client signed in as `username` (CSRF token and Origin sent on every request). */
+async function apiAs(baseUrl: string, username: string): Promise<APIRequestContext> {
+  const anon = await request.newContext({ baseURL: baseUrl, extraHTTPHeaders: { origin: baseUrl } });
+  const res = await anon.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
+  expect(res.status(), await res.text()).toBe(200);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const state = await anon.storageState();
+  await anon.dispose();
+  return request.newContext({ baseURL: baseUrl, storageState: state, extraHTTPHeaders: { origin: baseUrl, 'x-csrf-token': csrfToken } });
+}
+
+async function json<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
+  expect(res.ok(), `${res.status()} ${await res.text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+interface AlertJson {
+  id: string;
+  status: string;
+  storyTitle: string;
+  dismissReason: string | null;
+  suggestedLevel: string;
+  suggestedCategory: string;
+  suggestedDepartment: { id: number; name: string | null } | null;
+}
+
+describe('值班台 (duty desk)', () => {
+  let sys: RunningSystem;
+  let browser: Browser;
+  let feed: TestFeed;
+  let admin: APIRequestContext;
+  let duty: APIRequestContext;
+  let sourceId: number;
+
+  beforeAll(async () => {
+    [sys, browser, feed] = await Promise.all([startSystem('e2edesk'), launchBrowser(), startTestFeed()]);
+    admin = await apiAs(sys.baseUrl, 'admin');
+    duty = await apiAs(sys.baseUrl, 'duty');
+    await json(await admin.post('/api/allowlist', { data: { hostPort: feed.hostPort, note: 'e2e' } }));
+    const src = await json<{ id: number }>(
+      await admin.post('/api/sources', { data: { name: 'E2E 测试网', url: feed.url, kind: 'feed', mediaType: 'news', region: '清河市', pollIntervalS: 5 } }),
+    );
+    sourceId = src.id;
+  }, 150_000);
+  afterAll(async () => {
+    await admin?.dispose();
+    await duty?.dispose();
+    await browser?.close();
+    await feed?.close();
+    await sys?.stop();
+  });
+
+  async function deskAs(username: string): Promise<Page> {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signInUi(page, sys.baseUrl, username, DEMO_PASSWORD);
+    await page.goto(`${sys.baseUrl}/desk`);
+    await page.getByRole('heading', { name: '值班台' }).waitFor();
+    return page;
+  }
+
+  let page: Page;
+
+  it('shows a newly crawled post that matches a rule without a reload', async () => {
+    page = await deskAs('duty');
+    await page.locator('[data-testid=new-alert-count]').filter({ hasText: /^\d+\+?$/ }).waitFor();
+    await page.evaluate(() => ((window as unknown as { deskMarker: number }).deskMarker = 42));
+
+    const marker = `E2E${Date.now().toString(36).toUpperCase()}`;
+    const title = `城关镇幸福里小区拆迁补偿款被截留 ${marker}`;
+    feed.publish(title, `幸福里小区的住户反映，旧改拆迁补偿款到账比约定少了三成，问了街道和施工方都说不清楚去向。编号${marker}，请有关部门核查。`);
+    await json(await admin.post(`/api/sources/${sourceId}/fetch-now`));
+
+    const row = page.locator('[data-testid=alert-row]', { hasText: marker });
+    await row.waitFor({ timeout: 45_000 });
+    // Same page (no reload), the matched words highlighted, the rule named.
+    expect(await page.evaluate(() => (window as unknown as { deskMarker?: number }).deskMarker)).toBe(42);
+    expect(await row.locator('mark').allInnerTexts()).toEqual(expect.arrayContaining(['城关', '拆迁']));
+    await expect.poll(() => row.innerText()).toContain('拆迁补偿');
+    const count = Number((await page.locator('[data-testid=new-alert-count]').innerText()).replace('+', ''));
+    expect(count).toBeGreaterThan(0);
+
+    // Its items in the detail pane, with the link to the post.
+    await row.locator('.alert-title').click();
+    const detail = page.locator('[data-testid=alert-detail]');
+    await detail.locator('.detail-item', { hasText: marker }).waitFor();
+    expect(await detail.locator('.detail-item a').first().getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/post\/1\.html$/);
+    await screenshot(page, '10-desk');
+  }, 90_000);
+
+  it('dismisses the selected alert with the keyboard (j, d, 1)', async () => {
+    await page.keyboard.press('j');
+    const selected = page.locator('[data-testid=alert-row][aria-selected=true]');
+    await selected.waitFor();
+    const id = (await selected.getAttribute('data-alert-id'))!;
+    await page.keyboard.press('d');
+    await page.locator('[data-testid=dismiss-menu]').waitFor();
+    await page.keyboard.press('1');
+    await page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`).waitFor({ state: 'detached' });
+    await page.locator('.toast', { hasText: '已排除：无关' }).waitFor();
+    const alert = await json<AlertJson>(await duty.get(`/api/alerts/${id}`));
+    expect(alert.status).toBe('dismissed');
+    expect(alert.dismissReason).toBe('irrelevant');
+  }, 60_000);
+
+  it('opens a case with "o", pre-filled from the rule, and stays on the desk', async () => {
+    const first = page.locator('[data-testid=alert-row]').first();
+    await first.locator('.alert-title').click();
+    const id = (await page.locator('[data-testid=alert-row][aria-selected=true]').getAttribute('data-alert-id'))!;
+    const alert = await json<AlertJson>(await duty.get(`/api/alerts/${id}`));
+    await page.keyboard.press('o');
+    const form = page.locator('[data-testid=open-case-form]');
+    await form.waitFor();
+    expect(await form.locator('input[name=title]').inputValue()).toBe(alert.storyTitle);
+    expect(await form.locator('select[name=level]').inputValue()).toBe(alert.suggestedLevel);
+    expect(await form.locator('select[name=category]').inputValue()).toBe(alert.suggestedCategory);
+    expect(await form.locator('select[name=leadDepartmentId]').inputValue()).toBe(String(alert.suggestedDepartment?.id ?? ''));
+    await screenshot(page, '11-desk-open-case-dialog');
+    await page.getByRole('button', { name: '确认立案' }).click();
+
+    const toast = page.locator('.toast', { hasText: /已立案：YQ-\d{4}-\d{4}/ });
+    await toast.waitFor();
+    const number = /YQ-\d{4}-\d{4}/.exec(await toast.innerText())![0];
+    const ledger = await json<{ cases: { id: string; number: string }[] }>(await duty.get(`/api/cases?q=${number}`));
+    const kase = ledger.cases.find((c) => c.number === number)!;
+    expect(kase).toBeTruthy();
+    await page.locator(`[data-testid=open-case-row][data-case-id="${kase.id}"]`).waitFor();
+    await page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`).waitFor({ state: 'detached' });
+    expect(new URL(page.url()).pathname).toBe('/desk');
+    expect((await json<AlertJson>(await duty.get(`/api/alerts/${id}`))).status).toBe('case');
+    await page.context().close();
+  }, 60_000);
+
+  it('shows a reviewer the queue without triage buttons', async () => {
+    const rp = await deskAs('reviewer');
+    await rp.locator('[data-testid=alert-row]').first().waitFor();
+    const rows = rp.locator('[data-testid=alert-row]');
+    expect(await rows.getByRole('button', { name: '排除' }).count()).toBe(0);
+    expect(await rows.getByRole('button', { name: '立案' }).count()).toBe(0);
+    expect(await rows.getByRole('button', { name: '归并' }).count()).toBe(0);
+    expect(await rp.getByRole('button', { name: '登记转办舆情' }).count()).toBe(0);
+    // The keys do not offer triage either.
+    await rp.keyboard.press('j');
+    await rp.keyboard.press('d');
+    await rp.waitForTimeout(200);
+    expect(await rp.locator('[data-testid=dismiss-menu]').count()).toBe(0);
+    await rp.context().close();
+  }, 60_000);
+});

@@ -1,0 +1,133 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef } from 'react';
+import { Highlight } from '../../components/Highlight.js';
+import { Tag } from '../../components/Tag.js';
+import { useLang, useT } from '../../i18n/index.js';
+import { useLabel } from '../../i18n/labels.js';
+import { fmtDateTime, fmtRelative } from '../../lib/time.js';
+import type { Alert } from './data.js';
+import { m } from './messages.js';
+
+/** core/sentiment.ts NEGATIVE_THRESHOLD: from here on a text reads as negative. */
+const NEGATIVE = 0.3;
+const ROW_HEIGHT = 82;
+
+export type RowAction = 'dismiss' | 'open' | 'attach';
+
+interface RowProps {
+  alert: Alert;
+  selected: boolean;
+  canTriage: boolean;
+  now: Date;
+  onSelect: (id: string) => void;
+  onAction: (action: RowAction, alert: Alert) => void;
+}
+
+const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, onSelect, onAction }: RowProps) {
+  const t = useT(m);
+  const { lang } = useLang();
+  const label = useLabel();
+  const sources = a.sourceNames.slice(0, 2).join('、') + (a.sourceNames.length > 2 ? ` ${t('moreSources', { n: a.sourceNames.length })}` : '');
+  return (
+    <div
+      className={`alert-row${selected ? ' selected' : ''}${a.spike ? ' spike' : ''}`}
+      data-testid="alert-row"
+      data-alert-id={a.id}
+      data-story-id={a.storyId}
+      data-status={a.status}
+      aria-selected={selected}
+      role="option"
+      onClick={() => onSelect(a.id)}
+    >
+      <div className="alert-main">
+        <div className="alert-title" title={a.storyTitle}>
+          <Highlight text={a.storyTitle} words={a.matchedWords} />
+        </div>
+        <div className="alert-meta">
+          {a.spike ? (
+            <Tag tone="red" title={a.spikeAt ? fmtDateTime(a.spikeAt) : undefined}>
+              ▲ {t('spike')}
+            </Tag>
+          ) : null}
+          {a.negativity >= NEGATIVE ? <Tag tone="amber">{t('negative')}</Tag> : null}
+          <span className="heat num" title={t('heat', { items: a.heat.itemCount, sources: a.heat.sourceCount })}>
+            <b>{a.heat.itemCount}</b> {t('heatUnit')} · {t('heatSources', { n: a.heat.sourceCount })}
+          </span>
+          {a.rules.map((r) => (
+            <Tag key={r.id} tone="blue">
+              {r.name ?? `#${r.id}`}
+            </Tag>
+          ))}
+          {a.status === 'dismissed' && a.dismissReason ? <Tag>{t('dismissedAs', { r: label('dismissReason', a.dismissReason) })}</Tag> : null}
+        </div>
+        <div className="alert-sub muted small">
+          <span className="alert-sources" title={a.sourceNames.join('、')}>
+            {sources}
+          </span>
+          <span className="nowrap" title={fmtDateTime(a.heat.firstSeenAt)}>
+            {t('firstSeen')} {fmtRelative(a.heat.firstSeenAt, now, lang)}
+          </span>
+        </div>
+      </div>
+      {canTriage && a.status === 'new' ? (
+        <div className="alert-actions" onClick={(e) => e.stopPropagation()}>
+          <button type="button" className="btn btn-sm" onClick={() => onAction('dismiss', a)} title={t('keyHint', { k: 'D' })}>
+            {t('dismiss')}
+          </button>
+          <button type="button" className="btn btn-sm btn-primary" onClick={() => onAction('open', a)} title={t('keyHint', { k: 'O' })}>
+            {t('openCase')}
+          </button>
+          <button type="button" className="btn btn-sm" onClick={() => onAction('attach', a)} title={t('keyHint', { k: 'A' })}>
+            {t('attach')}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+});
+
+export function AlertQueue({
+  alerts,
+  selectedId,
+  canTriage,
+  now,
+  onSelect,
+  onAction,
+  footer,
+}: {
+  alerts: Alert[];
+  selectedId: string | null;
+  canTriage: boolean;
+  now: Date;
+  onSelect: (id: string) => void;
+  onAction: (action: RowAction, alert: Alert) => void;
+  footer?: React.ReactNode;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({
+    count: alerts.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+    getItemKey: (i) => alerts[i].id,
+  });
+  const selectedIndex = selectedId === null ? -1 : alerts.findIndex((a) => a.id === selectedId);
+  useEffect(() => {
+    if (selectedIndex >= 0) v.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, v]);
+  return (
+    <div className="queue-scroll" ref={scrollRef} role="listbox" aria-label="alerts">
+      <div className="queue-inner" style={{ height: v.getTotalSize() }}>
+        {v.getVirtualItems().map((item) => {
+          const a = alerts[item.index];
+          return (
+            <div key={item.key} className="queue-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+              <AlertRow alert={a} selected={a.id === selectedId} canTriage={canTriage} now={now} onSelect={onSelect} onAction={onAction} />
+            </div>
+          );
+        })}
+      </div>
+      {footer}
+    </div>
+  );
+}
