@@ -15,6 +15,7 @@ import { createLogger } from '../server/logger.js';
 import { startServer } from '../server/main.js';
 import { seedDemoUsers } from '../worker/demo/seed.js';
 import { launchBrowser, newContext } from '../test/e2e/browser.js';
+import { freePort } from '../test/e2e/system.js';
 import { benchDb, benchRedisUrl, chineseText, prng } from './db.js';
 import type { BenchFigure } from './lib.js';
 
@@ -66,7 +67,7 @@ async function seedAlerts(db: Awaited<ReturnType<typeof benchDb>>['db']): Promis
   await sql`
     with s as (
       insert into stories (title, simhash, band0, band1, band2, band3, band4, band5, first_seen_at, last_seen_at, item_count, source_count)
-      select t, g, 0, 0, 0, 0, 0, g, now() - make_interval(mins => g), now() - make_interval(mins => g), 1 + g % 7, 1
+      select t, g, 0, 0, 0, 0, 0, g, now() - make_interval(mins => g::int), now() - make_interval(mins => g::int), 1 + g % 7, 1
       from unnest(${titles}::text[]) with ordinality as u(t, g)
       returning id, title
     ), i as (
@@ -127,7 +128,7 @@ export default async function dashboard(): Promise<BenchFigure[]> {
   const b = await benchDb('dash');
   await seedAlerts(b.db);
   await seedDemoUsers(b.db, PASSWORD);
-  const config = loadConfig({ ...process.env, DATABASE_URL: b.url, REDIS_URL: benchRedisUrl(), PORT: '0', QUEUE_PREFIX: `odbench-dash-${process.pid}`, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ...process.env, DATABASE_URL: b.url, REDIS_URL: benchRedisUrl(), PORT: String(await freePort()), QUEUE_PREFIX: `odbench-dash-${process.pid}`, LOG_LEVEL: 'silent' });
   const redis = new Redis(benchRedisUrl(), { maxRetriesPerRequest: 2 });
   const server = await startServer({ config, db: b.db, redis, logger: createLogger('silent', 'bench'), webDir });
   const base = `http://127.0.0.1:${server.port}`;

@@ -9,6 +9,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   ledger: () => import('./ledger.js'),
   sweep: () => import('./sweep.js'),
   dashboard: () => import('./dashboard.js'),
+  reports: () => import('./reports.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

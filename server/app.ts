@@ -17,6 +17,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { sessionMiddleware } from './modules/auth/session.js';
 import { departmentsRoutes } from './modules/departments/routes.js';
 import { eventsRoutes } from './modules/events/routes.js';
+import { exportsRoutes } from './modules/exports/routes.js';
 import { channelsRoutes } from './modules/channels/routes.js';
 import { escalationsRoutes } from './modules/escalations/routes.js';
 import { notificationsRoutes } from './modules/notifications/routes.js';
@@ -29,6 +30,7 @@ import { responsesRoutes } from './modules/responses/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import type { ModuleDeps } from './modules/shared/deps.js';
 import { statsRoutes } from './modules/stats/routes.js';
+import { reportsRoutes } from './modules/reports/routes.js';
 import { sourcesRoutes } from './modules/sources/routes.js';
 import { storiesRoutes } from './modules/stories/routes.js';
 import { usersRoutes } from './modules/users/routes.js';
@@ -110,10 +112,13 @@ export function createApp(deps: AppDeps) {
     .route('/', itemsRoutes(m))
     .route('/', storiesRoutes(m))
     .route('/', alertsRoutes(m))
+    // Before casesRoutes: GET /api/cases/export must not be read as /api/cases/{id}.
+    .route('/', exportsRoutes(m))
     .route('/', casesRoutes(m))
     .route('/', responsesRoutes(m))
     .route('/', followupRoutes(m))
     .route('/', statsRoutes(m))
+    .route('/', reportsRoutes(m))
     .route('/', policiesRoutes(m))
     .route('/', periodsRoutes(m))
     .route('/', calendarRoutes(m))

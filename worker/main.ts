@@ -12,6 +12,8 @@ import { loadAllowlist } from '../db/repos/crawl-state.js';
 import { scheduleDueSources } from './jobs/sources.schedule.js';
 import { parseQuietHours, sweepDueSteps } from './jobs/cases.sweep.js';
 import { deliverDue } from './jobs/notifications.deliver.js';
+import { runWeeklyReport } from './jobs/reports.weekly.js';
+import { WEEKLY_CRON, WEEKLY_TZ, weeklyPeriodDue } from '../core/reports/period.js';
 import type { FetchOptions } from './crawl/fetch.js';
 
 export interface WorkerOptions {
@@ -77,6 +79,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const deliverQueue = new Queue(QUEUES.deliver, { connection: queueConn, prefix });
   sweepQueue.on('error', (err) => logger.warn({ err: err.message }, 'Sweep queue error'));
   deliverQueue.on('error', (err) => logger.warn({ err: err.message }, 'Deliver queue error'));
+  const reportsQueue = new Queue(QUEUES.reports, { connection: queueConn, prefix });
+  reportsQueue.on('error', (err) => logger.warn({ err: err.message }, 'Reports queue error'));
 
   const settings = { ...crawlSettings(config), ...opts.settings };
   const limiter = new HostLimiter({ perHost: config.CRAWL_PER_HOST_CONCURRENCY, minDelayMs: config.CRAWL_HOST_DELAY_MS });
@@ -128,15 +132,35 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   deliverWorker.on('failed', (_job, err) => logger.warn({ err: err.message }, 'Notification delivery tick failed'));
   deliverWorker.on('error', (err) => logger.warn({ err: err.message }, 'Deliver worker error'));
+  // The weekly notice: once per week in Postgres (unique (kind, period)), whichever worker runs it.
+  const reportsWorker = new Worker(
+    QUEUES.reports,
+    async () => {
+      const r = await runWeeklyReport(db, now());
+      if (r.created) logger.info({ report_id: r.id, period: r.period }, 'Weekly notice generated');
+      return r;
+    },
+    { connection: connection(), prefix, concurrency: 1 },
+  );
+  reportsWorker.on('failed', (job, err) => {
+    const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+    logger[final ? 'error' : 'warn']({ attempt: job?.attemptsMade, err: err.message }, 'Weekly notice failed');
+  });
+  reportsWorker.on('error', (err) => logger.warn({ err: err.message }, 'Reports worker error'));
 
   // Ticks leave nothing behind in Redis: their state is in Postgres.
   const tickJobOpts = { removeOnComplete: true, removeOnFail: 100 };
+  const reportJobOpts = { attempts: 5, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 50, removeOnFail: 50 };
   const assertAll = async () => {
     await ensureSchedulers(scheduleQueue, config.SCHEDULER_TICK_MS);
     await sweepQueue.upsertJobScheduler('cases.sweep', { every: config.SWEEP_INTERVAL_MS }, { name: 'cases.sweep', data: {}, opts: tickJobOpts });
     await deliverQueue.upsertJobScheduler('notifications.deliver', { every: config.DELIVER_INTERVAL_MS }, { name: 'notifications.deliver', data: {}, opts: tickJobOpts });
+    await reportsQueue.upsertJobScheduler('reports.weekly', { pattern: WEEKLY_CRON, tz: WEEKLY_TZ }, { name: 'reports.weekly', data: {}, opts: reportJobOpts });
   };
   await assertAll();
+  // Catch-up: a worker that was down at Monday 08:30 makes the due week's notice when it starts
+  // (a no-op when it exists; the job id dedupes the workers starting together).
+  await reportsQueue.add('reports.weekly', {}, { ...reportJobOpts, jobId: `reports-weekly-catchup-${weeklyPeriodDue(now()).key}` });
   // After a Redis flush the job schedulers themselves are gone: re-assert them periodically.
   const reassert = setInterval(() => {
     assertAll().catch((err) => logger.warn({ err: err.message }, 'Could not assert job scheduler'));
@@ -150,8 +174,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       clearInterval(reassert);
       // In-flight fetches stop now; their jobs return to the queue and run again after restart.
       shutdown.abort();
-      await Promise.all([crawlWorker.close(), scheduleWorker.close(), sweepWorker.close(), deliverWorker.close()]);
-      await Promise.all([crawlQueue.close(), scheduleQueue.close(), sweepQueue.close(), deliverQueue.close()]);
+      await Promise.all([crawlWorker.close(), scheduleWorker.close(), sweepWorker.close(), deliverWorker.close(), reportsWorker.close()]);
+      await Promise.all([crawlQueue.close(), scheduleQueue.close(), sweepQueue.close(), deliverQueue.close(), reportsQueue.close()]);
       for (const c of connections) c.disconnect();
       publisher.disconnect();
     },

@@ -7,6 +7,8 @@ export const QUEUES = {
   /** Periodic escalation sweep (cases.sweep) and notification delivery (notifications.deliver). */
   sweep: 'sweep',
   deliver: 'deliver',
+  /** Scheduled report generation (reports.weekly). */
+  reports: 'reports',
 } as const;
 
 export interface JobPayloads {
@@ -18,6 +20,8 @@ export interface JobPayloads {
   'cases.sweep': Record<string, never>;
   /** Tick: send every notification delivery (e-mail, webhook) whose next attempt is due. */
   'notifications.deliver': Record<string, never>;
+  /** Generate the weekly notice that is due (previous ISO week from Monday 08:30 Asia/Shanghai); once per week in Postgres. */
+  'reports.weekly': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -26,6 +30,7 @@ export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = 
   'sources.schedule': QUEUES.schedule,
   'cases.sweep': QUEUES.sweep,
   'notifications.deliver': QUEUES.deliver,
+  'reports.weekly': QUEUES.reports,
 };
 
 /** BullMQ refuses ':' in custom ids. One id per source and slot dedupes concurrent schedulers. */

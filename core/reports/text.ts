@@ -1,0 +1,60 @@
+import { hoursText, percentText, type ReportFigures } from './figures.js';
+import type { ReportKind } from './period.js';
+
+// The words of a notice (通报), from its figures. Pure: the .docx renderer lays these out; tests
+// read them back out of the document.
+
+export const ISSUING_OFFICE_DEFAULT = '政务舆情回应工作办公室';
+
+export function noticeTitle(periodLabel: string): string {
+  return `关于${periodLabel}政务舆情回应情况的通报`;
+}
+
+/** '周通报_2026-W47.docx' etc. */
+export function noticeFileName(kind: ReportKind, key: string): string {
+  const name = { weekly: '周通报', monthly: '月度通报', quarterly: '季度通报', range: '舆情回应通报' }[kind];
+  return `${name}_${key.replace('..', '至')}.docx`;
+}
+
+/** The overview paragraph: every headline figure of the period. */
+export function overviewText(f: ReportFigures): string {
+  const o = f.overview;
+  const parts = [
+    `${f.period.label}（${f.period.firstDay}至${f.period.lastDay}），共监测到网络信息${o.itemsMonitored}条，产生预警${o.alerts}条`,
+    `研判立案${o.casesOpened}件，其中重大及以上舆情事件${o.majorEvents}件`,
+    `本期公开回应${o.responded}件，平均回应用时${hoursText(o.averageResponseHours)}小时`,
+    `本期应判定回应时限${o.judged}件，按时回应${o.onTime}件，按时回应率${percentText(o.onTimeRate)}`,
+    `超时${o.overdue}件（逾期回应${o.late}件，逾期未回应${o.openOverdue}件）`,
+  ];
+  return `${parts.join('；')}。`;
+}
+
+/** Default of the editable "notable good responses" part (好的做法). */
+export function defaultNotable(f: ReportFigures): string {
+  if (f.goodResponses.length === 0) return '本期暂无需要特别通报表扬的回应案例。';
+  const lines = f.goodResponses.map((g) => {
+    const how = [g.channelLabel ? `通过${g.channelLabel}` : '', `${g.hours}小时内作出回应`, g.effectLabel ? `回应效果“${g.effectLabel}”` : ''].filter(Boolean).join('，');
+    return `${g.departmentName}对“${g.caseTitle}”（${g.caseNumber}）${how}。`;
+  });
+  return lines.join('\n');
+}
+
+/** Default of the editable "requirements for the next period" part (工作要求). */
+export function defaultRequirements(f: ReportFigures): string {
+  const lines: string[] = [];
+  if (f.overdueDepartments.length > 0) {
+    const names = f.overdueDepartments.map((d) => d.name).join('、');
+    lines.push(`${names}要认真查找超时原因，对仍未回应的事项立即作出回应，并于3个工作日内将整改情况书面报送办公室。`);
+  }
+  lines.push('各单位要严格落实“谁主管谁负责”，对一般性政务舆情在48小时内予以公开回应，对重大突发事件做到5小时内发布权威信息、24小时内举行新闻发布会。');
+  lines.push('各单位要做好回应后的跟踪反馈，及时研判网民反应和回应效果，防止舆情反复。');
+  if (f.crawlHealth.unreachable.length + f.crawlHealth.blocked.length > 0) {
+    lines.push('技术保障部门要尽快恢复无法访问或被拦截的监测源，确保监测不留盲区。');
+  }
+  return lines.join('\n');
+}
+
+/** Hours late as the notice says it: '超时 12.5 小时'. */
+export function lateText(hours: number): string {
+  return `超时${hours}小时`;
+}

@@ -1,0 +1,139 @@
+import { PassThrough, Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
+import { LEVEL_LABELS, CASE_STATUS_LABELS, type CaseStatus, type Level } from '../../../core/vocabulary.js';
+import { defuseFormula, excelDate, type Column } from './columns.js';
+
+// The ledger as an .xlsx written with exceljs's streaming WorkbookWriter: rows are committed page by
+// page into the zip as the client reads it (we wait for the response stream to drain before
+// reading the next page), so 100,000 rows never sit in memory. Sheet 回应台账: a frozen bold header,
+// column widths, real dates (shown in Shanghai time), overdue rows in light red. Sheet 汇总: counts
+// of what was exported (it comes second: a streamed sheet cannot be written after a later one).
+
+const DATE_FMT = 'yyyy-mm-dd hh:mm';
+const OVERDUE_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFDE2E1' } };
+// Shared style objects: exceljs caches the style id per object, so a shared object costs one lookup.
+const STYLE = {
+  text: { alignment: { vertical: 'top' as const, wrapText: false } },
+  date: { numFmt: DATE_FMT, alignment: { vertical: 'top' as const } },
+  lateText: { alignment: { vertical: 'top' as const, wrapText: false }, fill: OVERDUE_FILL },
+  lateDate: { numFmt: DATE_FMT, alignment: { vertical: 'top' as const }, fill: OVERDUE_FILL },
+  header: { font: { bold: true }, alignment: { vertical: 'middle' as const, horizontal: 'center' as const }, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } } as ExcelJS.Fill },
+};
+
+export interface XlsxSummary {
+  /** Lines describing the export (when, by whom, which filters). */
+  about: [string, string][];
+}
+
+interface Tally {
+  rows: number;
+  overdue: number;
+  onTime: number;
+  late: number;
+  byLevel: Map<string, number>;
+  byStatus: Map<string, number>;
+  byDepartment: Map<string, number>;
+}
+
+function bump(m: Map<string, number>, k: string) {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+async function drained(out: PassThrough): Promise<void> {
+  if (!out.writableNeedDrain && out.readableLength < out.readableHighWaterMark) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', reject);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', reject);
+    // A PassThrough emits 'drain' only after writes were refused; poll the readable side too.
+    const t = setInterval(() => {
+      if (out.destroyed || out.readableLength < out.readableHighWaterMark) {
+        clearInterval(t);
+        done();
+      }
+    }, 5);
+  });
+}
+
+async function write(out: PassThrough, columns: readonly Column[], pages: AsyncGenerator<LedgerRow[]>, summary: XlsxSummary): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = '舆情回应台';
+  const ws = wb.addWorksheet('回应台账', { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width }));
+  const head = ws.getRow(1);
+  head.height = 20;
+  head.eachCell((cell) => {
+    cell.style = STYLE.header;
+  });
+  head.commit();
+  const tally: Tally = { rows: 0, overdue: 0, onTime: 0, late: 0, byLevel: new Map(), byStatus: new Map(), byDepartment: new Map() };
+  for await (const page of pages) {
+    for (const r of page) {
+      const row = ws.addRow(columns.map((c) => {
+        const v = c.value(r);
+        return v instanceof Date ? excelDate(v) : v === null ? null : defuseFormula(v);
+      }));
+      row.eachCell({ includeEmpty: true }, (cell) => {
+        const isDate = cell.value instanceof Date;
+        cell.style = r.overdue ? (isDate ? STYLE.lateDate : STYLE.lateText) : isDate ? STYLE.date : STYLE.text;
+      });
+      row.commit();
+      tally.rows += 1;
+      if (r.overdue) tally.overdue += 1;
+      if (r.on_time === true) tally.onTime += 1;
+      if (r.on_time === false) tally.late += 1;
+      bump(tally.byLevel, r.level);
+      bump(tally.byStatus, r.status);
+      bump(tally.byDepartment, r.lead_department_name);
+    }
+    if (out.destroyed) break;
+    await drained(out);
+  }
+  ws.commit();
+  writeSummary(wb.addWorksheet('汇总'), tally, summary);
+  await wb.commit();
+}
+
+function writeSummary(ws: ExcelJS.Worksheet, t: Tally, s: XlsxSummary): void {
+  ws.columns = [{ width: 24 }, { width: 40 }];
+  const line = (a: string, b: string | number, bold = false) => {
+    const row = ws.addRow([a, b]);
+    if (bold) row.font = { bold: true };
+    row.commit();
+  };
+  line('回应台账导出汇总', '', true);
+  for (const [k, v] of s.about) line(k, v);
+  line('', '');
+  line('事件总数', t.rows, true);
+  line('超期事件（含逾期完成）', t.overdue);
+  line('按时回应', t.onTime);
+  line('超时回应或逾期未回应', t.late);
+  line('', '');
+  line('按级别', '', true);
+  for (const [k, n] of t.byLevel) line(LEVEL_LABELS[k as Level] ?? k, n);
+  line('按状态', '', true);
+  for (const [k, n] of t.byStatus) line(CASE_STATUS_LABELS[k as CaseStatus] ?? k, n);
+  line('按牵头单位', '', true);
+  for (const [k, n] of [...t.byDepartment].sort((a, b) => b[1] - a[1])) line(k, n);
+  ws.commit();
+}
+
+/** The workbook as a web stream for the response. Errors end the stream (the client sees a broken download). */
+export function xlsxStream(columns: readonly Column[], pages: AsyncGenerator<LedgerRow[]>, summary: XlsxSummary, onError: (err: unknown) => void): ReadableStream<Uint8Array> {
+  const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  write(out, columns, pages, summary).catch((err) => {
+    onError(err);
+    out.destroy(err instanceof Error ? err : new Error(String(err)));
+  });
+  out.on('close', () => {
+    void pages.return(undefined);
+  });
+  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+}
