@@ -23,7 +23,7 @@ const TEXTS = 1000;
 const PATH = '/api/cases?status=open&level=general&sort=openedAt&dir=desc&limit=50';
 
 /** 100k cases with departments, obligations, responses, feedback and evidence, all set-based. */
-async function seed(db: Db, adminId: number): Promise<void> {
+export async function seed(db: Db, adminId: number): Promise<void> {
   const rand = prng(42);
   const titles = Array.from({ length: TEXTS }, () => chineseText(rand, 24));
   const summaries = Array.from({ length: TEXTS }, () => chineseText(rand, 120));
@@ -87,7 +87,10 @@ async function seed(db: Db, adminId: number): Promise<void> {
     select c.id, '帖子 ' || c.id || '-' || k, 'http://news.example/' || c.id || '/' || k, '来源' || ((c.id + k) % 30),
       c.clock_started_at + k * interval '10 minutes', c.clock_started_at + k * interval '10 minutes'
     from cases c, generate_series(1, 2) k where c.id % 2 = 0 or k = 1`.execute(db);
-  await sql`analyze`.execute(db);
+  // As a ledger that grew over months finds it (autovacuum; the sweep benchmark does the same):
+  // vacuumed, so the visibility map lets the totals count from an index alone. A bulk load that
+  // was only analysed would send every count to the heap, which no live database does for long.
+  await sql`vacuum analyze`.execute(db);
 }
 
 interface Run {

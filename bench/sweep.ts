@@ -34,7 +34,7 @@ const SMALL: Shape = { cases: 100_000, open: 20_000, overdue: 10_000 };
  * all four default steps fired, next_step_at null; g ≤ open → open, started 24 h − (g − overdue) s
  * before T0, so its 50 % reminder is due at T0 + (g − overdue) s; else closed with its obligation met.
  */
-async function generate(db: Db, s: Shape): Promise<void> {
+export async function generate(db: Db, s: Shape): Promise<void> {
   await sql`insert into departments (name) select 'bench dept ' || g from generate_series(1, ${DEPARTMENTS}::int) g`.execute(db);
   await sql`
     insert into users (username, display_name, role, department_id, is_department_head, leader_rank, password_hash)
@@ -61,7 +61,7 @@ async function generate(db: Db, s: Shape): Promise<void> {
   // Loaded as the sweep would leave them: the overdue rows' next_step_at is null (all fired), which
   // the insert trigger's conservative default (started_at, for writers that do not know the policy)
   // would otherwise replace.
-  await sql`alter table obligations disable trigger obligations_next_step_default`.execute(db);
+  await sql`alter table obligations disable trigger obligations_next_step_default_insert`.execute(db);
   await sql`
     insert into obligations (case_id, kind, seq, window_hours, window_unit, started_at, due_at, status, met_at, on_time, met_by, next_step_at, created_at, updated_at)
     select c.id, 'response', 1, 48, 'natural', c.clock_started_at, c.clock_started_at + interval '48 hours',
@@ -73,7 +73,7 @@ async function generate(db: Db, s: Shape): Promise<void> {
                 then c.clock_started_at + interval '24 hours' end,
            c.clock_started_at, c.clock_started_at
     from cases c`.execute(db);
-  await sql`alter table obligations enable trigger obligations_next_step_default`.execute(db);
+  await sql`alter table obligations enable trigger obligations_next_step_default_insert`.execute(db);
   await sql`
     insert into escalation_fires (case_id, obligation_id, step_id, target, due_at, fired_at)
     select o.case_id, o.id, st.id, st.target, o.started_at + st.hours * interval '1 hour', o.started_at + st.hours * interval '1 hour'

@@ -20,12 +20,14 @@ export interface SweepCandidate {
   /** The case is open or responded (a closed case's obligations escalate no further). */
   caseActive: boolean;
   hasDraft: boolean;
+  /** Step ids already fired for this obligation (read in the same statement). */
+  fired: string[];
 }
 
 /**
  * Open obligations whose next step is due (`next_step_at <= now`, on the partial index
  * obligations_open_next_step: met, cancelled and fully fired obligations never enter), earliest
- * first, locked (`for update of o skip locked`: concurrent sweepers split the work instead of
+ * first, with the steps already fired for each (no second round trip), locked (`for update of o skip locked`: concurrent sweepers split the work instead of
  * waiting). The caller fires what is due and moves next_step_at on (setNextStepAt) in the same
  * transaction. Call inside a transaction: the locks last until it ends.
  */
@@ -44,6 +46,7 @@ export async function lockSweepCandidates(trx: Db, now: Date, limit: number): Pr
     leadDepartmentId: r.lead_department_id,
     caseActive: r.case_active,
     hasDraft: r.has_draft,
+    fired: r.fired,
   }));
 }
 
@@ -62,11 +65,13 @@ export function sweepCandidatesQuery(now: Date, limit: number) {
     lead_department_id: number;
     case_active: boolean;
     has_draft: boolean;
+    fired: string[];
   }>`
     select o.id::text, o.case_id::text, o.kind, o.started_at, o.due_at,
            c.number, c.title, c.level, c.category, c.lead_department_id,
            c.status in ('open', 'responded') as case_active,
-           exists (select 1 from responses r where r.case_id = o.case_id) as has_draft
+           exists (select 1 from responses r where r.case_id = o.case_id) as has_draft,
+           array(select f.step_id from escalation_fires f where f.obligation_id = o.id) as fired
     from obligations o
     join cases c on c.id = o.case_id
     where o.status = 'open' and o.next_step_at is not null and o.next_step_at <= ${now}
@@ -78,14 +83,21 @@ export function sweepCandidatesQuery(now: Date, limit: number) {
 /** Moves each obligation's next_step_at on (null: no step left), one statement for a batch. */
 export async function setNextStepAt(trx: Db, next: readonly { obligationId: string; at: Date | null }[]): Promise<void> {
   if (next.length === 0) return;
+  await sql`${updateNextStepAt(next)} select 1`.execute(trx);
+}
+
+/**
+ * The update behind setNextStepAt as a CTE (`with next as (…)`). The batch travels as one JSON
+ * parameter. The `= any(ids)` lets the planner look the rows up by primary key instead of
+ * hash-joining the batch with a scan of every obligation (the cost would grow with history).
+ */
+function updateNextStepAt(next: readonly { obligationId: string; at: Date | null }[]) {
   const ids = next.map((n) => n.obligationId);
-  const ats = next.map((n) => (n.at === null ? null : n.at.toISOString()));
-  // The `= any(ids)` lets the planner look the rows up by primary key instead of hash-joining
-  // the unnest with a scan of every obligation (the cost would grow with history).
-  await sql`
-    update obligations o set next_step_at = v.at
-    from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
-    where o.id = v.id and o.id = any(${ids}::bigint[])`.execute(trx);
+  const rows = JSON.stringify(next.map((n) => ({ id: n.obligationId, at: n.at })));
+  return sql`with next as (
+      update obligations o set next_step_at = v.at
+      from json_to_recordset(${rows}::json) as v(id bigint, at timestamptz)
+      where o.id = v.id and o.id = any(${ids}::bigint[]))`;
 }
 
 /** Re-arms a case's open obligations (reopened case, changed policy): the next sweep recomputes them. */
@@ -157,14 +169,8 @@ export async function insertFires(trx: Db, fires: readonly NewFire[]): Promise<M
   const rows = await sql<{ id: string; obligation_id: string; step_id: string }>`
     insert into escalation_fires (case_id, obligation_id, step_id, target, due_at, fired_at)
     select v.case_id, v.obligation_id, v.step_id, v.target, v.due_at, v.fired_at
-    from unnest(
-      ${fires.map((f) => f.caseId)}::bigint[],
-      ${fires.map((f) => f.obligationId)}::bigint[],
-      ${fires.map((f) => f.stepId)}::text[],
-      ${fires.map((f) => f.target)}::text[],
-      ${fires.map((f) => f.dueAt.toISOString())}::timestamptz[],
-      ${fires.map((f) => f.firedAt.toISOString())}::timestamptz[]
-    ) as v(case_id, obligation_id, step_id, target, due_at, fired_at)
+    from json_to_recordset(${JSON.stringify(fires.map((f) => ({ case_id: f.caseId, obligation_id: f.obligationId, step_id: f.stepId, target: f.target, due_at: f.dueAt, fired_at: f.firedAt })))}::json)
+      as v(case_id bigint, obligation_id bigint, step_id text, target text, due_at timestamptz, fired_at timestamptz)
     on conflict (obligation_id, step_id) do nothing
     returning id::text, obligation_id::text, step_id`.execute(trx);
   for (const r of rows.rows) out.set(fireKey(r.obligation_id, r.step_id), r.id);

@@ -81,71 +81,84 @@ export interface NewNotificationOf extends NewNotification {
   user: { email: string | null; display_name: string };
 }
 
-/**
- * insertNotification for many notifications at once, inside the caller's transaction: one
- * statement for the notifications (ids drawn from the sequence in input order, so each row's id is
- * known) and one for all their delivery rows (one per notification × enabled channel). Returns the
- * ids in the order of `rows`.
- */
-export async function insertNotifications(trx: Db, rows: readonly NewNotificationOf[], now: Date, channels: readonly Channel[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  // A CTE with a volatile function (nextval) is evaluated once: the ids it returns are the ids
-  // inserted. The sequence is the one behind notifications.id (bigserial); naming it as a regclass
-  // constant resolves it once, not per row.
-  const inserted = await sql<{ id: string }>`
-    with v as (
-      select nextval('notifications_id_seq'::regclass) as id, u.*
-      from unnest(
-        ${rows.map((n) => n.userId)}::int[],
-        ${rows.map((n) => n.caseId)}::bigint[],
-        ${rows.map((n) => n.kind)}::text[],
-        ${rows.map((n) => n.title)}::text[],
-        ${rows.map((n) => n.body)}::text[],
-        ${rows.map((n) => n.urgent)}::boolean[]
-      ) with ordinality as u(user_id, case_id, kind, title, body, urgent, ord)
-    ), ins as (
-      insert into notifications (id, user_id, case_id, kind, title, body, urgent, created_at)
-      select id, user_id, case_id, kind, title, body, urgent, ${now}::timestamptz from v
-    )
-    select id::text from v order by ord`.execute(trx);
-  const ids = inserted.rows.map((r) => r.id);
-  if (channels.length === 0) return ids;
-  const d = { notificationId: [] as string[], channelId: [] as number[], target: [] as string[], payload: [] as string[], status: [] as string[], lastError: [] as string[], next: [] as string[] };
+/** One delivery row of a batch: notification `note` (its index in the batch) × an enabled channel. */
+export interface NewDeliveryOf {
+  note: number;
+  channel_id: number;
+  target: string;
+  payload: DeliveryPayload;
+  status: 'pending' | 'failed';
+  last_error: string;
+  next_attempt_at: Date;
+}
+
+/** The delivery rows of a batch of notifications (insertNotification's rules, per notification × enabled channel). */
+export function deliveryRowsOf(rows: readonly NewNotificationOf[], now: Date, channels: readonly Channel[]): NewDeliveryOf[] {
+  const out: NewDeliveryOf[] = [];
+  if (channels.length === 0) return out;
+  const at = now.toISOString();
   rows.forEach((n, i) => {
     const payload: DeliveryPayload = {
       title: n.title,
       body: n.body,
       caseId: n.caseId,
       urgent: n.urgent,
-      at: now.toISOString(),
+      at,
       recipient: n.user.display_name ?? '',
     };
-    const text = JSON.stringify(payload);
     for (const ch of channels) {
       const email = ch.kind === 'email' ? (n.user.email ?? '').trim() : '';
       const skipped = ch.kind === 'email' && email === '';
-      d.notificationId.push(ids[i]);
-      d.channelId.push(ch.id);
-      d.target.push(ch.kind === 'email' ? email : String((ch.config as { url?: unknown }).url ?? ''));
-      d.payload.push(text);
-      d.status.push(skipped ? 'failed' : 'pending');
-      d.lastError.push(skipped ? '用户未设置邮箱，已跳过 / skipped: the user has no e-mail address' : '');
-      d.next.push(n.deliverAfter.toISOString());
+      out.push({
+        note: i,
+        channel_id: ch.id,
+        target: ch.kind === 'email' ? email : String((ch.config as { url?: unknown }).url ?? ''),
+        payload,
+        status: skipped ? 'failed' : 'pending',
+        last_error: skipped ? '用户未设置邮箱，已跳过 / skipped: the user has no e-mail address' : '',
+        next_attempt_at: n.deliverAfter,
+      });
     }
   });
-  await sql`
-    insert into notification_deliveries (notification_id, channel_id, target, payload, status, last_error, next_attempt_at, created_at)
-    select notification_id, channel_id, target, payload::jsonb, status, last_error, next_attempt_at, ${now}::timestamptz
-    from unnest(
-      ${d.notificationId}::bigint[],
-      ${d.channelId}::int[],
-      ${d.target}::text[],
-      ${d.payload}::text[],
-      ${d.status}::text[],
-      ${d.lastError}::text[],
-      ${d.next}::timestamptz[]
-    ) as v(notification_id, channel_id, target, payload, status, last_error, next_attempt_at)`.execute(trx);
-  return ids;
+  return out;
+}
+
+/** A batch of notifications as the JSON one statement reads with json_to_recordset (see NOTES_COLUMNS); `ord` is the 0-based index. */
+export function notesJson(rows: readonly NewNotificationOf[]): string {
+  return JSON.stringify(rows.map((n, i) => ({ ord: i, user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, urgent: n.urgent })));
+}
+
+/** The record type of notesJson, and of deliveryRowsOf's JSON. */
+export const NOTES_COLUMNS = sql`ord int, user_id int, case_id bigint, kind text, title text, body text, urgent boolean`;
+export const DELIVERIES_COLUMNS = sql`note bigint, channel_id int, target text, payload jsonb, status text, last_error text, next_attempt_at timestamptz`;
+
+/**
+ * insertNotification for many notifications at once, inside the caller's transaction: one
+ * statement for the notifications (ids drawn from the sequence in input order, so each row's id is
+ * known) and their delivery rows (one per notification × enabled channel). The batch travels as two
+ * JSON parameters (json_to_recordset), not as a dozen arrays serialised element by element. Returns
+ * the ids in the order of `rows`.
+ */
+export async function insertNotifications(trx: Db, rows: readonly NewNotificationOf[], now: Date, channels: readonly Channel[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  // A CTE with a volatile function (nextval) is evaluated once: the ids it returns are the ids
+  // inserted. The sequence is the one behind notifications.id (bigserial); naming it as a regclass
+  // constant resolves it once, not per row. A delivery's `note` is its notification's `ord`.
+  const inserted = await sql<{ id: string }>`
+    with v as (
+      select nextval('notifications_id_seq'::regclass) as id, u.*
+      from json_to_recordset(${notesJson(rows)}::json) as u(${NOTES_COLUMNS})
+    ), ins as (
+      insert into notifications (id, user_id, case_id, kind, title, body, urgent, created_at)
+      select id, user_id, case_id, kind, title, body, urgent, ${now}::timestamptz from v
+    ), del as (
+      insert into notification_deliveries (notification_id, channel_id, target, payload, status, last_error, next_attempt_at, created_at)
+      select v.id, d.channel_id, d.target, d.payload, d.status, d.last_error, d.next_attempt_at, ${now}::timestamptz
+      from json_to_recordset(${JSON.stringify(deliveryRowsOf(rows, now, channels))}::json) as d(${DELIVERIES_COLUMNS})
+      join v on v.ord = d.note
+    )
+    select id::text from v order by ord`.execute(trx);
+  return inserted.rows.map((r) => r.id);
 }
 
 // ── In-app notifications ──────────────────────────────────────────────────────────────────────

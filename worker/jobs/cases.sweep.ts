@@ -1,6 +1,14 @@
 import type { Db } from '../../db/client.js';
+import {
+  fireKey,
+  insertFires,
+  lockSweepCandidates,
+  resolveTargets,
+  setNextStepAt,
+  targetKey,
+  type SweepCandidate,
+} from '../../db/repos/escalations.js';
 import { writeAuditMany, type AuditEntry } from '../../db/repos/audit.js';
-import { fireKey, firedSteps, insertFires, lockSweepCandidates, resolveTargets, setNextStepAt, targetKey, type SweepCandidate } from '../../db/repos/escalations.js';
 import { enabledChannels, insertNotifications, type NewNotificationOf } from '../../db/repos/notifications.js';
 import { loadPolicies } from '../../db/repos/policies.js';
 import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } from '../../core/workflow/index.js';
@@ -88,11 +96,10 @@ export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Prom
     const events: AppEvent[] = [];
     const { candidates, moved, fired, notifications } = await db.transaction().execute(async (trx) => {
       const candidates = await lockSweepCandidates(trx, now, batchSize);
-      const fired = await firedSteps(trx, candidates.map((c) => c.obligationId));
       const due: DueStep[] = [];
       const next: { obligationId: string; at: Date | null }[] = [];
       for (const c of candidates) {
-        const done = fired.get(c.obligationId) ?? new Set<string>();
+        const done = new Set<string>(c.fired);
         // A closed case escalates no further; reopening re-arms its obligations.
         const steps = c.caseActive ? stepsOf(rules, c.level, c.category) : [];
         const ob = { startedAt: c.startedAt, dueAt: c.dueAt, kind: c.kind, metAt: null };
@@ -102,8 +109,7 @@ export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Prom
         }
         next.push({ obligationId: c.obligationId, at: nextStepAt(ob, steps, done, { hasDraft: c.hasDraft }) });
       }
-      const { fired: nFired, notifications: nNotes } = await fireSteps(trx, due, now, opts, events);
-      await setNextStepAt(trx, next);
+      const { fired: nFired, notifications: nNotes } = await fireSteps(trx, due, next, now, opts, events);
       const moved = next.filter((n) => n.at === null || n.at.getTime() > now.getTime()).length;
       return { candidates: candidates.length, moved, fired: nFired, notifications: nNotes };
     });
@@ -132,28 +138,35 @@ function stepsOf(rules: readonly PolicyRule[], level: Level, category: Category)
 }
 
 /**
- * Fires a batch's due steps with a fixed number of statements: one insert of all fire records (a
- * step another transaction already fired conflicts and is skipped), then, for the fires actually
- * inserted only, one insert of their notifications, one of the delivery rows and one of the audit
- * rows. Events are collected for publishing after commit.
+ * Fires a batch's due steps and moves the batch's next_step_at on, with a fixed number of
+ * statements: one insert of all fire records (a step another transaction already fired conflicts
+ * and is skipped), then, for the fires actually inserted only, one statement for their
+ * notifications and delivery rows, one for their audit rows (same transaction), and one update of
+ * next_step_at. Batches travel as JSON parameters. Events are collected for publishing after commit.
  */
 async function fireSteps(
   trx: Db,
   due: readonly DueStep[],
+  next: readonly { obligationId: string; at: Date | null }[],
   now: Date,
   opts: SweepOptions,
   events: AppEvent[],
 ): Promise<SweepResult> {
-  if (due.length === 0) return { fired: 0, notifications: 0 };
-  const fireIds = await insertFires(
-    trx,
-    due.map(({ c, step, dueAt }) => ({ caseId: c.caseId, obligationId: c.obligationId, stepId: step.id, target: step.target, dueAt, firedAt: now })),
-  );
+  const fireIds =
+    due.length === 0
+      ? new Map<string, string>()
+      : await insertFires(
+          trx,
+          due.map(({ c, step, dueAt }) => ({ caseId: c.caseId, obligationId: c.obligationId, stepId: step.id, target: step.target, dueAt, firedAt: now })),
+        );
   const inserted = due.flatMap((d) => {
     const fireId = fireIds.get(fireKey(d.c.obligationId, d.step.id));
     return fireId === undefined ? [] : [{ ...d, fireId }];
   });
-  if (inserted.length === 0) return { fired: 0, notifications: 0 };
+  if (inserted.length === 0) {
+    await setNextStepAt(trx, next);
+    return { fired: 0, notifications: 0 };
+  }
   if (opts.afterFireInsert) for (const d of inserted) await opts.afterFireInsert({ obligationId: d.c.obligationId, stepId: d.step.id });
 
   const channels = await enabledChannels(trx);
@@ -161,14 +174,15 @@ async function fireSteps(
     trx,
     inserted.map((d) => ({ target: d.step.target, leadDepartmentId: d.c.leadDepartmentId })),
   );
+  const dueText = new Map<number, string>();
   const plans = inserted.map((d) => {
     const { c, step } = d;
     const urgent = step.urgent || step.breach === true || c.level === 'major' || c.level === 'especially_major';
     const deliverAfter = deferForQuietHours(now, opts.quiet, urgent);
     const target = targets.get(targetKey(step.target, c.leadDepartmentId)) ?? { recipients: [], fallback: 'none' };
-    return { ...d, urgent, deliverAfter, target, text: stepText(c, step) };
+    return { ...d, urgent, deliverAfter, target, text: stepText(c, step, dueText) };
   });
-  const rows: NewNotificationOf[] = plans.flatMap((p) =>
+  const notes: NewNotificationOf[] = plans.flatMap((p) =>
     p.target.recipients.map((r) => ({
       userId: r.id,
       caseId: p.c.caseId,
@@ -180,37 +194,38 @@ async function fireSteps(
       user: { email: r.email, display_name: r.displayName },
     })),
   );
-  const ids = await insertNotifications(trx, rows, now, channels);
-  const audit: AuditEntry[] = [];
+  const ids = await insertNotifications(trx, notes, now, channels);
   let at = 0;
-  for (const p of plans) {
-    const { c, step, urgent, deliverAfter } = p;
-    const { recipients, fallback } = p.target;
-    const mine = ids.slice(at, at + recipients.length);
-    at += recipients.length;
-    recipients.forEach((r, i) => events.push({ type: 'notification.created', userId: r.id, notificationId: mine[i] }));
-    audit.push({
+  const audit: AuditEntry[] = plans.map((p) => {
+    const mine = ids.slice(at, at + p.target.recipients.length);
+    at += p.target.recipients.length;
+    return {
       actor: null,
       entity: 'obligation',
-      entityId: c.obligationId,
-      caseId: c.caseId,
+      entityId: p.c.obligationId,
+      caseId: p.c.caseId,
       action: 'escalation.fire',
       after: {
         fireId: p.fireId,
-        stepId: step.id,
-        target: step.target,
-        breach: step.breach === true,
-        urgent,
+        stepId: p.step.id,
+        target: p.step.target,
+        breach: p.step.breach === true,
+        urgent: p.urgent,
         stepDueAt: p.dueAt.toISOString(),
-        deliverAfter: deliverAfter.toISOString(),
-        recipients: recipients.map((r) => r.id),
-        fallback,
+        deliverAfter: p.deliverAfter.toISOString(),
+        recipients: p.target.recipients.map((r) => r.id),
+        fallback: p.target.fallback,
         notifications: mine,
       },
-    });
-    if (step.breach) events.push({ type: 'case.updated', caseId: c.caseId });
-  }
+    };
+  });
   await writeAuditMany(trx, audit);
+  await setNextStepAt(trx, next);
+  at = 0;
+  for (const p of plans) {
+    for (const r of p.target.recipients) events.push({ type: 'notification.created', userId: r.id, notificationId: ids[at++] });
+    if (p.step.breach) events.push({ type: 'case.updated', caseId: p.c.caseId });
+  }
   return { fired: inserted.length, notifications: ids.length };
 }
 
@@ -224,10 +239,13 @@ const shanghai = new Intl.DateTimeFormat('zh-CN', {
   hour12: false,
 });
 
-function stepText(c: SweepCandidate, step: EscalationStep): { title: string; body: string } {
+/** `dueText` caches a batch's formatted due times by minute, all the format shows (Intl formatting is the costly part). */
+function stepText(c: SweepCandidate, step: EscalationStep, dueText: Map<number, string>): { title: string; body: string } {
   const t = step.trigger;
   const kindZh = OBLIGATION_KIND_LABELS[c.kind as ObligationKind];
-  const due = `${shanghai.format(c.dueAt)}（北京时间）`;
+  const minute = Math.floor(c.dueAt.getTime() / 60_000);
+  let due = dueText.get(minute);
+  if (due === undefined) dueText.set(minute, (due = `${shanghai.format(c.dueAt)}（北京时间）`));
   let tagZh: string;
   let en: string;
   if (step.breach || (t.type === 'after_due' && t.hours === 0)) {
