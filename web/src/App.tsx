@@ -11,13 +11,36 @@ import LoginPage from './pages/login/LoginPage.js';
 import NotFound from './pages/NotFound.js';
 
 // Screens load on demand (one chunk each; recharts only with the statistics and case screens).
-const DeskPage = lazy(() => import('./pages/desk/DeskPage.js'));
-const CasePage = lazy(() => import('./pages/case/CasePage.js'));
-const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.js'));
-const StatsPage = lazy(() => import('./pages/stats/StatsPage.js'));
-const WallPage = lazy(() => import('./pages/stats/WallPage.js'));
-const AdminPage = lazy(() => import('./pages/admin/AdminPage.js'));
-const NotificationsPage = lazy(() => import('./pages/notifications/NotificationsPage.js'));
+const screens = {
+  desk: () => import('./pages/desk/DeskPage.js'),
+  case: () => import('./pages/case/CasePage.js'),
+  ledger: () => import('./pages/ledger/LedgerPage.js'),
+  stats: () => import('./pages/stats/StatsPage.js'),
+  wall: () => import('./pages/stats/WallPage.js'),
+  admin: () => import('./pages/admin/AdminPage.js'),
+  notifications: () => import('./pages/notifications/NotificationsPage.js'),
+};
+const DeskPage = lazy(screens.desk);
+const CasePage = lazy(screens.case);
+const LedgerPage = lazy(screens.ledger);
+const StatsPage = lazy(screens.stats);
+const WallPage = lazy(screens.wall);
+const AdminPage = lazy(screens.admin);
+const NotificationsPage = lazy(screens.notifications);
+
+// The screen in the address bar starts loading at once, alongside the session check, instead of
+// after it (a module is fetched once; lazy() reuses the same promise).
+const PREFETCH: [string, () => Promise<unknown>][] = [
+  ['/desk', screens.desk],
+  ['/cases/', screens.case],
+  ['/ledger', screens.ledger],
+  ['/stats/wall', screens.wall],
+  ['/stats', screens.stats],
+  ['/admin', screens.admin],
+  ['/notifications', screens.notifications],
+];
+const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
+if (current) void current[1]().catch(() => {});
 
 /** A screen only some roles may open; others see "not found", as the API answers. */
 function Gate({ roles, children }: { roles: Role[]; children: ReactNode }) {
