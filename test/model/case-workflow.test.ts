@@ -14,7 +14,7 @@ import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers
 //   - a successful state change adds at least one audit row (GET /api/audit?caseId= as admin).
 
 type Level = 'general' | 'significant' | 'major' | 'especially_major';
-type Category = 'difficulty' | 'rumour';
+type Category = 'difficulty' | 'rumour' | 'emergency';
 type CaseStatus = 'open' | 'responded' | 'closed';
 type ResponseStatus = 'draft' | 'submitted' | 'returned' | 'approved' | 'published';
 type Kind = 'response' | 'report' | 'info' | 'press' | 'update' | 'referral';
@@ -25,15 +25,17 @@ const BASE = new Date('2026-11-24T08:00:00Z');
 const MAJOR = new Set<Level>(['major', 'especially_major']);
 const NO_RESPONSE = '999999999';
 
-/** The policy of the issue (defaults): 48 h response; major: report, info, press, update; rumour adds a referral. */
+/** Major levels, and an emergency (突发事件) at any level, take the major track. */
+const majorTrack = (level: Level, category: Category) => MAJOR.has(level) || category === 'emergency';
+
+/** The policy of the issue (defaults): 48 h response; major track: report, info, press, update; rumour adds a referral. */
 function required(level: Level, category: Category): Kind[] {
-  const base: Kind[] = MAJOR.has(level) ? ['report', 'info', 'press', 'update'] : ['response'];
+  const base: Kind[] = majorTrack(level, category) ? ['report', 'info', 'press', 'update'] : ['response'];
   return category === 'rumour' ? [...base, 'referral'] : base;
 }
 
-/** What a publication meets (open obligations only). */
-function metByPublication(level: Level, channel: Channel): Kind[] {
-  if (!MAJOR.has(level)) return ['response'];
+/** What a publication meets (of the open obligations the case has). */
+function metByPublication(channel: Channel): Kind[] {
   return ['response', 'info', ...(channel === 'press_conference' ? (['press'] as const) : []), 'update'];
 }
 
@@ -140,7 +142,7 @@ function resolve(m: Model, cmd: Cmd): Concrete {
 }
 const openArb = fc.record({
   level: levelArb,
-  category: fc.constantFrom<Category>('difficulty', 'rumour'),
+  category: fc.constantFrom<Category>('difficulty', 'rumour', 'emergency'),
   hoursAgo: fc.integer({ min: 0, max: 60 }),
 });
 
@@ -350,8 +352,8 @@ async function step(caseId: string, m: Model, cmd: Concrete, trace: string): Pro
           apply: () => {
             r.status = 'published';
             m.status = 'responded';
-            meet(m, metByPublication(m.level, cmd.channel), nowIso, `response:${r.id}`);
-            if (MAJOR.has(m.level)) {
+            meet(m, metByPublication(cmd.channel), nowIso, `response:${r.id}`);
+            if (majorTrack(m.level, m.category)) {
               const seq = Math.max(0, ...m.obligations.filter((o) => o.kind === 'update').map((o) => o.seq)) + 1;
               m.obligations.push({ kind: 'update', seq, status: 'open', metAt: null, metBy: null });
             }
@@ -405,7 +407,7 @@ async function step(caseId: string, m: Model, cmd: Concrete, trace: string): Pro
               apply: () => {
                 m.status = 'open';
                 // A reopened major case owes updates again: closing cancelled the open one.
-                if (MAJOR.has(m.level) && !m.obligations.some((o) => o.kind === 'update' && o.status === 'open')) {
+                if (majorTrack(m.level, m.category) && !m.obligations.some((o) => o.kind === 'update' && o.status === 'open')) {
                   const seq = Math.max(0, ...m.obligations.filter((o) => o.kind === 'update').map((o) => o.seq)) + 1;
                   m.obligations.push({ kind: 'update', seq, status: 'open', metAt: null, metBy: null });
                 }

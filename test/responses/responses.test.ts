@@ -212,6 +212,24 @@ describe('the review flow (发布审核)', () => {
     expect((await errorOf(anon)).code).toBe('UNAUTHORIZED');
   });
 
+  it('an emergency registered as general takes the major track: publication meets info and the update, and the next update is owed', async () => {
+    const opened = await f.as(duty, 'POST', '/api/cases', {
+      manual: { origin: 'hotline', title: '城南化工厂冒出浓烟', text: '网民反映城南化工厂冒出浓烟。', receivedAt: new Date(NOW.getTime() - 2 * H).toISOString() },
+      level: 'general',
+      category: 'emergency',
+      leadDepartmentId: water,
+    });
+    expect(opened.status).toBe(201);
+    const caseId = (await opened.json()).id as string;
+    expect((await obligationsOf(f, caseId)).map((o) => o.kind).sort()).toEqual(['info', 'press', 'report', 'update']);
+    const rid = await approved(caseId);
+    const p = await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/publish`, { channel: 'website' });
+    expect(p.status).toBe(200);
+    const out = await p.json();
+    expect(out.obligationsMet.map((m: { kind: string }) => m.kind).sort()).toEqual(['info', 'update']);
+    expect(out.nextUpdate).toMatchObject({ seq: 2 });
+  });
+
   it('a major case: a press conference meets info, press and the open update, and the next update is owed 24 h later; closing cancels it', async () => {
     const clock = new Date(NOW.getTime() - 4 * H);
     const caseId = await makeCase(f, {

@@ -9,7 +9,7 @@ import { deadlineContext, loadPolicies } from '../../../db/repos/policies.js';
 import * as repo from '../../../db/repos/responses.js';
 import { conflict } from '../../errors.js';
 import { iso } from '../shared/present.js';
-import { caseNotFound, decide, MAJOR_LEVELS } from './guard.js';
+import { caseNotFound, decide } from './guard.js';
 import type { PublishResult } from './schema.js';
 import type { Who } from './guard.js';
 
@@ -30,8 +30,9 @@ export interface PublishArgs {
  * authoritative information (any publication), the press conference (channel press_conference) and
  * the open update.
  */
-export function kindsMetBy(level: string, channel: Channel): ObligationKind[] {
-  if (!MAJOR_LEVELS.has(level)) return ['response'];
+export function kindsMetBy(channel: Channel): ObligationKind[] {
+  // Whatever the level: a case owes only what its policy rule gave it (a general emergency takes
+  // the major track), and meeting a kind the case does not owe changes nothing.
   return ['response', 'info', ...(channel === 'press_conference' ? (['press'] as const) : []), 'update'];
 }
 
@@ -84,7 +85,7 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omi
     });
   }
 
-  const met = await meetObligations(trx, c.id, kindsMetBy(c.level, a.channel), a.publishedAt, `response:${r.id}`);
+  const met = await meetObligations(trx, c.id, kindsMetBy(a.channel), a.publishedAt, `response:${r.id}`);
   for (const m of met) {
     await writeAudit(trx, {
       actor: a.who.actor,
@@ -124,7 +125,6 @@ export async function scheduleNextUpdate(
   now: Date,
   cause: string,
 ): Promise<PublishResult['nextUpdate']> {
-  if (!MAJOR_LEVELS.has(c.level)) return null;
   const rules = await loadPolicies(trx);
   const updateSpec = obligationsFor(rules, c.level, c.category).find((s) => s.kind === 'update');
   if (!updateSpec) return null;
