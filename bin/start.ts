@@ -5,6 +5,7 @@ import { startServer } from '../server/main.js';
 import { startWorker } from '../worker/main.js';
 import { startFixtureSite } from '../worker/demo/site.js';
 import { DEMO_USERS, seedDemo, seedDemoUsers } from '../worker/demo/seed.js';
+import { seedDemoHistory } from '../worker/demo/history.js';
 import { ensureLocalRedis, startEmbeddedPostgres } from './local-services.js';
 import { boot, fail, onShutdown } from './boot.js';
 import { ensureWebBuilt } from './web-build.js';
@@ -48,6 +49,8 @@ try {
     await seedDemo(db, site.url, site.extraUrls[0]);
     const created = await seedDemoUsers(db, config.DEMO_PASSWORD);
     if (created.length) logger.info({ users: created }, 'Demo users created');
+    const cases = await seedDemoHistory(db, new Date());
+    if (cases) logger.info({ cases }, 'Demo case history created');
     logger.info({ url: site.url }, 'Demo fixture site running');
   }
 
