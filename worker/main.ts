@@ -13,7 +13,7 @@ import { scheduleDueSources } from './jobs/sources.schedule.js';
 import { parseQuietHours, sweepDueSteps } from './jobs/cases.sweep.js';
 import { deliverDue } from './jobs/notifications.deliver.js';
 import { runWeeklyReport } from './jobs/reports.weekly.js';
-import { WEEKLY_CRON, WEEKLY_TZ, weeklyPeriodDue } from '../core/reports/period.js';
+import { WEEKLY_CRON, WEEKLY_TZ } from '../core/reports/period.js';
 import type { FetchOptions } from './crawl/fetch.js';
 
 export interface WorkerOptions {
@@ -159,8 +159,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   };
   await assertAll();
   // Catch-up: a worker that was down at Monday 08:30 makes the due week's notice when it starts
-  // (a no-op when it exists; the job id dedupes the workers starting together).
-  await reportsQueue.add('reports.weekly', {}, { ...reportJobOpts, jobId: `reports-weekly-catchup-${weeklyPeriodDue(now()).key}` });
+  // (a no-op when it exists: the notice is unique per period in Postgres). No fixed job id: Redis
+  // may remember a finished catch-up of a database that has since been reset.
+  await reportsQueue.add('reports.weekly', {}, reportJobOpts);
   // After a Redis flush the job schedulers themselves are gone: re-assert them periodically.
   const reassert = setInterval(() => {
     assertAll().catch((err) => logger.warn({ err: err.message }, 'Could not assert job scheduler'));
