@@ -266,7 +266,7 @@ describe('draft → issued', () => {
     const issued = await f.as(leader, 'POST', `/api/reports/${created.id}/issue`);
     expect(issued.status).toBe(200);
     const i = await issued.json();
-    expect(i).toMatchObject({ status: 'issued', statusLabel: '已签发', issuedAt: NOW.toISOString() });
+    expect(i).toMatchObject({ status: 'issued', statusLabel: '已印发', issuedAt: NOW.toISOString() });
     expect(i.figures).toEqual(figures);
     const doc2 = await part(await unzip(await (await f.as(reviewer, 'GET', `/api/reports/${created.id}/file`)).arrayBuffer()), 'word/document.xml');
     expect(paragraphs(doc2)).not.toContain('（草稿）');
@@ -274,7 +274,7 @@ describe('draft → issued', () => {
 
     const again = await f.as(reviewer, 'PATCH', `/api/reports/${created.id}`, { notable: '改' });
     expect(again.status).toBe(409);
-    expect((await errorOf(again)).messageZh).toContain('已签发');
+    expect((await errorOf(again)).messageZh).toContain('已印发');
     expect((await f.as(reviewer, 'POST', `/api/reports/${created.id}/issue`)).status).toBe(409);
 
     const audit = await f.db.selectFrom('audit_log').select(['action', 'actor_id']).where('entity', '=', 'report').where('entity_id', '=', created.id).orderBy('id').execute();

@@ -6,7 +6,9 @@ import { ErrorBox, Loading } from './components/states.js';
 import { Toasts } from './components/toast.js';
 import { common } from './i18n/common.js';
 import { useT } from './i18n/index.js';
+import { startEarly } from './lib/early.js';
 import { useSession } from './lib/session.js';
+import { FIRST_NEW_PAGE_PATH } from './pages/desk/data.js';
 import LoginPage from './pages/login/LoginPage.js';
 import NotFound from './pages/NotFound.js';
 
@@ -19,6 +21,7 @@ const screens = {
   wall: () => import('./pages/stats/WallPage.js'),
   admin: () => import('./pages/admin/AdminPage.js'),
   notifications: () => import('./pages/notifications/NotificationsPage.js'),
+  reports: () => import('./pages/reports/ReportsPage.js'),
 };
 const DeskPage = lazy(screens.desk);
 const CasePage = lazy(screens.case);
@@ -27,6 +30,7 @@ const StatsPage = lazy(screens.stats);
 const WallPage = lazy(screens.wall);
 const AdminPage = lazy(screens.admin);
 const NotificationsPage = lazy(screens.notifications);
+const ReportsPage = lazy(screens.reports);
 
 // The screen in the address bar starts loading at once, alongside the session check, instead of
 // after it (a module is fetched once; lazy() reuses the same promise).
@@ -38,9 +42,12 @@ const PREFETCH: [string, () => Promise<unknown>][] = [
   ['/stats', screens.stats],
   ['/admin', screens.admin],
   ['/notifications', screens.notifications],
+  ['/reports', screens.reports],
 ];
 const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
 if (current) void current[1]().catch(() => {});
+// The duty desk's first page of alerts, too (a GET with the session cookie; dropped if signed out).
+if (current?.[0] === '/desk') startEarly(FIRST_NEW_PAGE_PATH);
 
 /** A screen only some roles may open; others see "not found", as the API answers. */
 function Gate({ roles, children }: { roles: Role[]; children: ReactNode }) {
@@ -115,6 +122,9 @@ export function App() {
               </Route>
               <Route path="/notifications">
                 <Screen page={NotificationsPage} />
+              </Route>
+              <Route path="/reports">
+                <Screen page={ReportsPage} roles={['reviewer', 'leader', 'admin']} />
               </Route>
               <Route>
                 <NotFound />

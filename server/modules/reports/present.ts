@@ -3,7 +3,7 @@ import type { ReportMeta } from '../../../db/repos/reports.js';
 import { iso } from '../shared/present.js';
 import type { ReportSummaryView, ReportView } from './schema.js';
 
-const STATUS_LABELS = { draft: '草稿', issued: '已签发' } as const;
+const STATUS_LABELS = { draft: '草稿', issued: '已印发' } as const;
 
 export interface ReportNames {
   generatedBy: string | null;

@@ -68,7 +68,7 @@ export const ReportView = z
     ...Summary,
     notable: z.string(),
     requirements: z.string(),
-    figures: z.record(z.string(), z.unknown()).openapi({ description: '生成时的统计数字（与 GET /api/stats 同一 SQL），签发后不变' }),
+    figures: z.record(z.string(), z.unknown()).openapi({ description: '生成时的统计数字（与 GET /api/stats 同一 SQL），印发后不变' }),
   })
   .openapi('Report');
 export type ReportView = z.infer<typeof ReportView>;

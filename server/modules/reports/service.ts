@@ -15,7 +15,7 @@ import type { ReportView, WeeklyInput } from './schema.js';
 // never changes (409). Every change writes its audit row in the same transaction.
 
 const reportNotFound = () => notFound('Report', '通报');
-const alreadyIssued = () => conflict('The notice is issued and can no longer be changed', '通报已签发，不能再修改');
+const alreadyIssued = () => conflict('The notice is issued and can no longer be changed', '通报已印发，不能再修改');
 
 export function weeklyPeriod(input: WeeklyInput): Period {
   if (input.week !== undefined) {

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import type { AlertStatus } from '../../../../core/vocabulary.js';
 import { api, call, type Ok } from '../../lib/api.js';
+import { takeEarly } from '../../lib/early.js';
 
 // The desk's data: the alert queue (every page the API gives, newest update first, patched by live
 // events through an overlay), the open cases beside it, and the departments for the forms.
@@ -18,6 +19,9 @@ const PAGE = 200;
 const AUTO_LOAD_CAP = 5000;
 
 export const queueKey = (status: AlertStatus) => ['alerts', 'queue', status] as const;
+
+/** The desk's first request, which App starts at page load when the address is /desk. */
+export const FIRST_NEW_PAGE_PATH = `/api/alerts?status=new&limit=${FIRST_PAGE}`;
 export const storyKey = (id: string) => ['alerts', 'story', id] as const;
 export const OPEN_CASES_KEY = ['cases', 'desk-open'] as const;
 
@@ -32,8 +36,10 @@ export function useAlertQueue(status: AlertStatus, overlay: Overlay, enabled = t
     queryKey: queueKey(status),
     enabled,
     initialPageParam: '',
-    queryFn: ({ pageParam }) =>
-      call(api.alerts.$get({ query: pageParam ? { status, limit: String(PAGE), cursor: pageParam } : { status, limit: String(FIRST_PAGE) } })),
+    queryFn: async ({ pageParam }) => {
+      const early = !pageParam && status === 'new' ? await takeEarly<AlertPage>(FIRST_NEW_PAGE_PATH) : undefined;
+      return early ?? call(api.alerts.$get({ query: pageParam ? { status, limit: String(PAGE), cursor: pageParam } : { status, limit: String(FIRST_PAGE) } }));
+    },
     getNextPageParam: (last: AlertPage) => last.nextCursor ?? undefined,
     staleTime: 30_000,
   });
