@@ -49,7 +49,7 @@ try {
     await seedDemo(db, site.url, site.extraUrls[0]);
     const created = await seedDemoUsers(db, config.DEMO_PASSWORD);
     if (created.length) logger.info({ users: created }, 'Demo users created');
-    const cases = await seedDemoHistory(db, new Date());
+    const cases = config.DEMO_HISTORY ? await seedDemoHistory(db, new Date()) : 0;
     if (cases) logger.info({ cases }, 'Demo case history created');
     logger.info({ url: site.url }, 'Demo fixture site running');
   }

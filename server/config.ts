@@ -17,6 +17,8 @@ const schema = z.object({
   DEMO: bool.default(true),
   DEMO_SITE_PORT: port.default(3100),
   DEMO_PUBLISH_INTERVAL_MS: positiveInt.default(4000),
+  /** With the demo: five weeks of past cases on a database that has none (0 to start empty). */
+  DEMO_HISTORY: bool.default(true),
   /** Password of the demo users (admin, duty, handler, …); only used when DEMO is on. */
   DEMO_PASSWORD: z.string().min(8).default('demo1234'),
   /** A session unused this long ends (sliding). */

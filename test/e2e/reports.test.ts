@@ -17,7 +17,7 @@ describe('通报 (notices)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [sys, browser] = await Promise.all([startSystem('e2ereports'), launchBrowser()]);
+    [sys, browser] = await Promise.all([startSystem('e2ereports', { DEMO_HISTORY: '1' }), launchBrowser()]);
   }, 150_000);
   afterAll(async () => {
     await browser?.close();

@@ -60,6 +60,8 @@ export async function startSystem(label: string, env: Record<string, string> = {
       DEMO_SITE_PORT: String(sitePort),
       DEMO_PASSWORD,
       DEMO_PUBLISH_INTERVAL_MS: '2000',
+      // The tests count what they create; the demo's past cases would be in every figure.
+      DEMO_HISTORY: '0',
       WEB_DIR: webDir,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',

@@ -13,36 +13,62 @@ import LoginPage from './pages/login/LoginPage.js';
 import NotFound from './pages/NotFound.js';
 
 // Screens load on demand (one chunk each; recharts only with the statistics and case screens).
+type ScreenModule = { default: ComponentType };
+
+/**
+ * React.lazy, but a screen whose chunk has already arrived renders at once: React.lazy would
+ * suspend on its first render anyway, and React holds a revealed Suspense boundary back for up to
+ * 300 ms.
+ */
+function screen(load: () => Promise<ScreenModule>): { load: () => Promise<ScreenModule>; Page: ComponentType } {
+  let loaded: ScreenModule | undefined;
+  let pending: Promise<ScreenModule> | undefined;
+  const once = () =>
+    (pending ??= load().then(
+      (m) => (loaded = m),
+      (err: unknown) => {
+        pending = undefined;
+        throw err;
+      },
+    ));
+  const Lazy = lazy(once);
+  const Page = () => {
+    const Ready = loaded?.default;
+    return Ready ? <Ready /> : <Lazy />;
+  };
+  return { load: once, Page };
+}
+
 const screens = {
-  desk: () => import('./pages/desk/DeskPage.js'),
-  case: () => import('./pages/case/CasePage.js'),
-  ledger: () => import('./pages/ledger/LedgerPage.js'),
-  stats: () => import('./pages/stats/StatsPage.js'),
-  wall: () => import('./pages/stats/WallPage.js'),
-  admin: () => import('./pages/admin/AdminPage.js'),
-  notifications: () => import('./pages/notifications/NotificationsPage.js'),
-  reports: () => import('./pages/reports/ReportsPage.js'),
+  desk: screen(() => import('./pages/desk/DeskPage.js')),
+  case: screen(() => import('./pages/case/CasePage.js')),
+  ledger: screen(() => import('./pages/ledger/LedgerPage.js')),
+  stats: screen(() => import('./pages/stats/StatsPage.js')),
+  wall: screen(() => import('./pages/stats/WallPage.js')),
+  admin: screen(() => import('./pages/admin/AdminPage.js')),
+  notifications: screen(() => import('./pages/notifications/NotificationsPage.js')),
+  reports: screen(() => import('./pages/reports/ReportsPage.js')),
 };
-const DeskPage = lazy(screens.desk);
-const CasePage = lazy(screens.case);
-const LedgerPage = lazy(screens.ledger);
-const StatsPage = lazy(screens.stats);
-const WallPage = lazy(screens.wall);
-const AdminPage = lazy(screens.admin);
-const NotificationsPage = lazy(screens.notifications);
-const ReportsPage = lazy(screens.reports);
+const DeskPage = screens.desk.Page;
+const CasePage = screens.case.Page;
+const LedgerPage = screens.ledger.Page;
+const StatsPage = screens.stats.Page;
+const WallPage = screens.wall.Page;
+const AdminPage = screens.admin.Page;
+const NotificationsPage = screens.notifications.Page;
+const ReportsPage = screens.reports.Page;
 
 // The screen in the address bar starts loading at once, alongside the session check, instead of
 // after it (a module is fetched once; lazy() reuses the same promise).
 const PREFETCH: [string, () => Promise<unknown>][] = [
-  ['/desk', screens.desk],
-  ['/cases/', screens.case],
-  ['/ledger', screens.ledger],
-  ['/stats/wall', screens.wall],
-  ['/stats', screens.stats],
-  ['/admin', screens.admin],
-  ['/notifications', screens.notifications],
-  ['/reports', screens.reports],
+  ['/desk', screens.desk.load],
+  ['/cases/', screens.case.load],
+  ['/ledger', screens.ledger.load],
+  ['/stats/wall', screens.wall.load],
+  ['/stats', screens.stats.load],
+  ['/admin', screens.admin.load],
+  ['/notifications', screens.notifications.load],
+  ['/reports', screens.reports.load],
 ];
 const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
 if (current) void current[1]().catch(() => {});
