@@ -62,6 +62,22 @@ async function drained(out: PassThrough): Promise<void> {
   });
 }
 
+/** The most sheet XML let wait for compression before the next page of rows is written. */
+const ZIP_BACKLOG_BYTES = 1 << 20;
+
+/**
+ * exceljs writes a streamed sheet into its zip entry without backpressure, so rows produced faster
+ * than they are deflated would pile up in memory (all 100,000 of them). Wait while the entry's
+ * input holds more than ZIP_BACKLOG_BYTES.
+ */
+async function zipCaughtUp(ws: unknown): Promise<void> {
+  type Backlogged = { destroyed?: boolean; writableLength?: number; _writableState?: { length?: number } };
+  const entry = (ws as { stream?: { pipes?: Backlogged[] } }).stream?.pipes?.[0];
+  if (!entry) return;
+  const backlog = () => entry.writableLength ?? entry._writableState?.length ?? 0;
+  while (!entry.destroyed && backlog() > ZIP_BACKLOG_BYTES) await new Promise((r) => setTimeout(r, 5));
+}
+
 async function write(out: PassThrough, columns: readonly Column[], pages: AsyncGenerator<LedgerRow[]>, summary: XlsxSummary): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = '舆情回应台';
@@ -94,6 +110,7 @@ async function write(out: PassThrough, columns: readonly Column[], pages: AsyncG
       bump(tally.byDepartment, r.lead_department_name);
     }
     if (out.destroyed) break;
+    await zipCaughtUp(ws);
     await drained(out);
   }
   ws.commit();
