@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { charsetFromContentType, decodeBody, normaliseCharset } from './charset.js';
+import { CORPUS_URL } from '../worker/demo/corpus.js';
 
-const CORPUS = new URL('../../shared/corpus/real-feeds/', import.meta.url);
+const CORPUS = CORPUS_URL;
 const corpus = (name: string) => new Uint8Array(readFileSync(new URL(name, CORPUS)));
 const enc = (text: string, charset: string) => new Uint8Array(iconv.encode(text, charset));
 const concat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));

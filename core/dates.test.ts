@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseItemDate } from './dates.js';
+import { CORPUS_URL } from '../worker/demo/corpus.js';
 
 // 2024-05-10 12:00 in Beijing.
 const NOW = new Date('2024-05-10T04:00:00Z');
@@ -148,7 +149,7 @@ describe('parseItemDate', () => {
 });
 
 describe('parseItemDate on the real feed corpus', () => {
-  const dir = new URL('../../shared/corpus/real-feeds/', import.meta.url);
+  const dir = CORPUS_URL;
   const dates: { file: string; raw: string }[] = [];
   for (const file of readdirSync(dir)) {
     const text = readFileSync(new URL(file, dir), 'latin1');

@@ -7,6 +7,7 @@ import { addSource, allowHost, crawlDeps, makeDue } from '../helpers/crawl.js';
 import { crawlSource } from '../../worker/crawl/crawl-source.js';
 import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
 import { FORUM_SELECTORS, MAILBOX_SELECTORS } from '../../worker/demo/seed.js';
+import { CORPUS_URL } from '../../worker/demo/corpus.js';
 
 let t: TestDb;
 let site: FixtureSite;
@@ -155,7 +156,7 @@ describe('sites, charsets, sanitising', () => {
 
   it('crawls the real-world corpus: every item with a link stored once, GB2312 decoded', async () => {
     const { deps } = crawlDeps(t.db);
-    const names = readdirSync(new URL('../../../shared/corpus/real-feeds/', import.meta.url));
+    const names = readdirSync(CORPUS_URL);
     expect(names.length).toBeGreaterThan(20);
     for (const name of names) {
       const id = await addSource(t.db, { url: `${site.url}/real/${name}`, name });

@@ -10,8 +10,9 @@ import { createPostGenerator } from '../demo/content.js';
 import { forumList, forumThread, mailboxList } from '../demo/render.js';
 import { FORUM_SELECTORS, MAILBOX_SELECTORS } from '../demo/seed.js';
 import { extractDetail, parseFeed, ParseError, parseSiteList, type ParsedEntry } from './parse.js';
+import { CORPUS_URL } from '../demo/corpus.js';
 
-const CORPUS = new URL('../../../shared/corpus/real-feeds/', import.meta.url);
+const CORPUS = CORPUS_URL;
 const corpusNames = readdirSync(CORPUS).sort();
 
 /** Decodes a corpus file by its XML declaration, as the fetcher would with no header. */

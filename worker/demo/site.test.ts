@@ -5,8 +5,9 @@ import { parseFeed, ParseError, parseSiteList } from '../crawl/parse.js';
 import { HOSTILE_POST_ID } from './content.js';
 import { FORUM_SELECTORS, MAILBOX_SELECTORS } from './seed.js';
 import { startFixtureSite, type FixtureSite } from './site.js';
+import { CORPUS_URL } from './corpus.js';
 
-const CORPUS = new URL('../../../shared/corpus/real-feeds/', import.meta.url);
+const CORPUS = CORPUS_URL;
 let now = new Date('2026-11-25T06:00:00Z');
 let site: FixtureSite;
 

@@ -9,6 +9,7 @@ import { createPostGenerator, DEFAULT_SEED, HOSTILE_POST_ID, mulberry32, type De
 import { BROKEN_FEED, challengePage, statusPage, wafPage, type Fault } from './faults.js';
 import * as R from './render.js';
 import { conditional, gbk, html, HTML, redirect, reply, send, type Reply } from './reply.js';
+import { CORPUS_DIR } from './corpus.js';
 
 export type { Fault } from './faults.js';
 export type { DemoPost } from './content.js';
@@ -51,7 +52,6 @@ export interface FixtureSite {
 }
 
 
-const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/real-feeds/', import.meta.url));
 const FEED_SIZE = { news: 30, forum: 50, mailbox: 40, gov: 20, rss091: 15 };
 const SEED_SPAN_MS = 48 * 3600_000;
 const MAILBOX_REPLY_AFTER_MS = 30 * 3600_000;

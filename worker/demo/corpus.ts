@@ -1,0 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
+/** Real publishers' feeds (see corpus/README.md), served by the fixture site and used by the tests. */
+export const CORPUS_URL = new URL('./corpus/real-feeds/', import.meta.url);
+export const CORPUS_DIR = fileURLToPath(CORPUS_URL);
