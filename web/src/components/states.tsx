@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { common } from '../i18n/common.js';
 import { useLang, useT } from '../i18n/index.js';
@@ -55,4 +56,22 @@ export function FormError({ error }: { error: unknown }) {
       {errorText(error, lang)}
     </p>
   );
+}
+
+/**
+ * A list query's states in one place: loading, the server's error with a retry, the empty state,
+ * or the list itself.
+ */
+export function ListState<T extends readonly unknown[]>({
+  query,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  empty: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorBox error={query.error} onRetry={() => void query.refetch()} />;
+  return <>{query.data.length === 0 ? empty : children(query.data)}</>;
 }

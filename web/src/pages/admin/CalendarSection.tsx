@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -54,13 +54,11 @@ export function CalendarSection() {
             <h2>{t('year')}</h2>
             <input type="number" className="num-sm" min={2000} max={2100} value={year} onChange={(ev) => setYear(Number(ev.target.value) || year)} aria-label={t('year')} />
           </div>
-          {q.isPending ? (
-            <Loading />
-          ) : q.isError ? (
-            <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-          ) : q.data.length === 0 ? (
-            <Empty title={t('emptyTitle', { y: year })} hint={t('emptyHint')} />
-          ) : (
+          <ListState
+            query={q}
+            empty={<Empty title={t('emptyTitle', { y: year })} hint={t('emptyHint')} />}
+          >
+            {(data) => (
             <table className="table">
               <thead>
                 <tr>
@@ -71,7 +69,7 @@ export function CalendarSection() {
                 </tr>
               </thead>
               <tbody>
-                {q.data.map((o) => (
+                {data.map((o) => (
                   <tr key={o.day}>
                     <td className="code">{o.day}</td>
                     <td>{o.isWorkday ? <Tag tone="blue">{t('isWorkday')}</Tag> : <Tag tone="green">{t('holiday')}</Tag>}</td>
@@ -85,7 +83,8 @@ export function CalendarSection() {
                 ))}
               </tbody>
             </table>
-          )}
+            )}
+          </ListState>
         </div>
         <div className="panel">
           <div className="panel-head">

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Modal } from '../../components/Modal.js';
-import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -35,21 +35,22 @@ export function ChannelsSection() {
         </button>
       </div>
       <p className="muted small intro">{t('intro')}</p>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-      ) : q.data.length === 0 ? (
+      <ListState
+        query={q}
+        empty={
         <div className="panel">
           <Empty title={t('emptyTitle')} hint={t('emptyHint')} />
         </div>
-      ) : (
+        }
+      >
+        {(data) => (
         <div className="channel-list">
-          {q.data.map((ch) => (
+          {data.map((ch) => (
             <ChannelCard key={ch.id} ch={ch} onEdit={() => setEditing(ch)} onDelete={() => setDeleting(ch)} />
           ))}
         </div>
-      )}
+        )}
+      </ListState>
       {editing ? <ChannelForm channel={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {deleting ? (
         <Confirm

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { DEPARTMENT_KINDS, ROLES } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
-import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Empty, ErrorBox, ListState, Loading } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -214,13 +214,11 @@ function UsersPanel() {
           {t('addUser')}
         </button>
       </div>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-      ) : q.data.length === 0 ? (
-        <Empty title={t('usersEmpty')} hint={t('usersEmptyHint')} />
-      ) : (
+      <ListState
+        query={q}
+        empty={<Empty title={t('usersEmpty')} hint={t('usersEmptyHint')} />}
+      >
+        {(data) => (
         <div className="table-wrap">
           <table className="table admin-table" data-testid="users-table">
             <thead>
@@ -233,7 +231,7 @@ function UsersPanel() {
               </tr>
             </thead>
             <tbody>
-              {q.data.map((u) => {
+              {data.map((u) => {
                 const st = userState(u, now);
                 return (
                   <tr key={u.id} data-testid="user-row" className={st === 'disabled' ? 'row-disabled' : undefined}>
@@ -278,7 +276,8 @@ function UsersPanel() {
             </tbody>
           </table>
         </div>
-      )}
+        )}
+      </ListState>
       {editing ? <UserForm user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {resetting ? <ResetPassword user={resetting} onClose={() => setResetting(null)} /> : null}
       {toggling ? (

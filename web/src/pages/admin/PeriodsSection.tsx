@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Modal } from '../../components/Modal.js';
-import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -45,13 +45,11 @@ export function PeriodsSection() {
       </div>
       <p className="muted small intro">{t('intro')}</p>
       <div className="panel">
-        {q.isPending ? (
-          <Loading />
-        ) : q.isError ? (
-          <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-        ) : q.data.length === 0 ? (
-          <Empty title={t('emptyTitle')} hint={t('emptyHint')} />
-        ) : (
+        <ListState
+          query={q}
+          empty={<Empty title={t('emptyTitle')} hint={t('emptyHint')} />}
+        >
+          {(data) => (
           <table className="table admin-table" data-testid="periods-table">
             <thead>
               <tr>
@@ -64,7 +62,7 @@ export function PeriodsSection() {
               </tr>
             </thead>
             <tbody>
-              {q.data.map((p) => {
+              {data.map((p) => {
                 const s = Date.parse(p.startsAt);
                 const e = Date.parse(p.endsAt);
                 return (
@@ -89,7 +87,8 @@ export function PeriodsSection() {
               })}
             </tbody>
           </table>
-        )}
+          )}
+        </ListState>
       </div>
       {editing ? <PeriodForm period={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {deleting ? (

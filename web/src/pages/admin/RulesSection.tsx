@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { CATEGORIES, LEVELS } from '../../../../core/vocabulary.js';
 import { Highlight } from '../../components/Highlight.js';
 import { Modal } from '../../components/Modal.js';
-import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Empty, ListState } from '../../components/states.js';
 import { LevelTag, Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -46,13 +46,11 @@ export function RulesSection() {
       </div>
       <p className="muted small intro">{t('intro')}</p>
       <div className="panel">
-        {q.isPending ? (
-          <Loading />
-        ) : q.isError ? (
-          <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-        ) : q.data.length === 0 ? (
-          <Empty title={t('emptyTitle')} hint={t('emptyHint')} />
-        ) : (
+        <ListState
+          query={q}
+          empty={<Empty title={t('emptyTitle')} hint={t('emptyHint')} />}
+        >
+          {(data) => (
           <table className="table admin-table" data-testid="rules-table">
             <thead>
               <tr>
@@ -65,7 +63,7 @@ export function RulesSection() {
               </tr>
             </thead>
             <tbody>
-              {q.data.map((r) => (
+              {data.map((r) => (
                 <tr key={r.id} className={r.enabled ? undefined : 'row-disabled'}>
                   <td className="nowrap">{r.name}</td>
                   <td className="code break">{r.expression}</td>
@@ -95,7 +93,8 @@ export function RulesSection() {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </ListState>
       </div>
       {editing ? <RuleEditor rule={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {deleting ? (

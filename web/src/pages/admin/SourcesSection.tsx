@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { MEDIA_TYPES, type FetchStatus } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
-import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -75,13 +75,11 @@ export function SourcesSection() {
         </button>
       </div>
       <div className="panel">
-        {q.isPending ? (
-          <Loading />
-        ) : q.isError ? (
-          <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-        ) : q.data.length === 0 ? (
-          <Empty title={t('emptyTitle')} hint={t('emptyHint')} />
-        ) : (
+        <ListState
+          query={q}
+          empty={<Empty title={t('emptyTitle')} hint={t('emptyHint')} />}
+        >
+          {(data) => (
           <div className="table-wrap">
             <table className="table admin-table" data-testid="sources-table">
               <thead>
@@ -96,7 +94,7 @@ export function SourcesSection() {
                 </tr>
               </thead>
               <tbody>
-                {q.data.map((s) => {
+                {data.map((s) => {
                   const failing = s.status !== 'ok' && s.status !== 'not_modified' && s.status !== 'pending';
                   return (
                     <tr key={s.id} data-testid="source-row" data-status={s.status} className={s.enabled ? undefined : 'row-disabled'}>
@@ -167,7 +165,8 @@ export function SourcesSection() {
               </tbody>
             </table>
           </div>
-        )}
+          )}
+        </ListState>
       </div>
       <AllowlistPanel />
       {editing ? <SourceForm source={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
@@ -220,13 +219,11 @@ function SourceDetail({ source: s, onClose }: { source: Source; onClose: () => v
         <dd>{fmtDateTime(s.nextFetchAt)}</dd>
       </dl>
       <h3>{t('history')}</h3>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-      ) : q.data.length === 0 ? (
-        <Empty title={t('history')} hint={t('historyEmpty')} />
-      ) : (
+      <ListState
+        query={q}
+        empty={<Empty title={t('history')} hint={t('historyEmpty')} />}
+      >
+        {(data) => (
         <div className="table-wrap history-wrap">
           <table className="table" data-testid="fetch-history">
             <thead>
@@ -239,7 +236,7 @@ function SourceDetail({ source: s, onClose }: { source: Source; onClose: () => v
               </tr>
             </thead>
             <tbody>
-              {q.data.map((f) => (
+              {data.map((f) => (
                 <tr key={f.id}>
                   <td className="nowrap">{fmtDateTime(f.startedAt)}</td>
                   <td className="nowrap">
@@ -256,7 +253,8 @@ function SourceDetail({ source: s, onClose }: { source: Source; onClose: () => v
             </tbody>
           </table>
         </div>
-      )}
+        )}
+      </ListState>
     </Modal>
   );
 }
@@ -530,13 +528,11 @@ function AllowlistPanel() {
           </button>
         </form>
         <GeneralError text={errs.general} />
-        {q.isPending ? (
-          <Loading />
-        ) : q.isError ? (
-          <ErrorBox error={q.error} onRetry={() => void q.refetch()} />
-        ) : q.data.length === 0 ? (
-          <Empty title={t('allowEmpty')} hint={t('allowEmptyHint')} />
-        ) : (
+        <ListState
+          query={q}
+          empty={<Empty title={t('allowEmpty')} hint={t('allowEmptyHint')} />}
+        >
+          {(data) => (
           <table className="table">
             <thead>
               <tr>
@@ -547,7 +543,7 @@ function AllowlistPanel() {
               </tr>
             </thead>
             <tbody>
-              {q.data.map((a) => (
+              {data.map((a) => (
                 <tr key={a.id}>
                   <td className="code">{a.hostPort}</td>
                   <td>{a.note || <span className="muted">—</span>}</td>
@@ -561,7 +557,8 @@ function AllowlistPanel() {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </ListState>
       </div>
       {deleting ? (
         <Confirm
