@@ -12,6 +12,7 @@ import { figureInputs } from '../db/repos/reports.js';
 import { generateReport } from '../worker/reports/generate.js';
 import { createUser, sessionFor } from '../test/helpers/auth.js';
 import { seedCases } from '../test/reports/seed.js';
+import { NODE_FLAGS } from '../bin/runtime.js';
 
 // reports: (1) the weekly notice (figures from the statistics SQL, the .docx with its chart, the
 // row) for a week with 10,000 cases and 30,000 items → time, goal ≤ 3 s; the figures' SQL alone is
@@ -123,7 +124,7 @@ type ExportResult = { ms: number; bytes: number; peakMb: number; baseMb: number 
 
 function childExport(url: string, headers: Record<string, string>, format: 'csv' | 'xlsx'): Promise<ExportResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(import.meta.url)], {
       env: { ...process.env, OD_BENCH_EXPORT: JSON.stringify({ url, headers, format }) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../../db/client.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { redisUrl } from '../helpers/env.js';
+import { NODE_FLAGS } from '../../bin/runtime.js';
 
 // The system exactly as `npm start` runs it (bin/start.ts: migrations, demo site and users,
 // server, workers, the built dashboard), pointed at this test file's own database and Redis
@@ -48,7 +49,7 @@ export async function startSystem(label: string, env: Record<string, string> = {
   const sitePort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `od-e2e-${label}-`));
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, 'bin/start.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
