@@ -50,6 +50,14 @@ writeFileSync(
     2,
   )}\n`,
 );
+// The README's "Reliability" table, ready to paste: one row per figure.
+const cell = (v) => String(v ?? '').replace(/\|/g, '\\|');
+const table = [
+  '| area | figure | value | goal | met |',
+  '|---|---|---|---|---|',
+  ...rows.map((f) => `| ${cell(f.area)} | ${cell(f.name)} | ${cell(f.value)} ${cell(f.unit)} | ${cell(f.goal) || '—'} | ${f.met === null ? '—' : f.met ? 'yes' : '**no**'} |`),
+].join('\n');
+writeFileSync(join(outDir, 'table.md'), `${table}\n`);
 console.log(`\nReliability figures (${long ? 'long' : 'short'} variants) → reliability-report.json`);
 for (const f of rows) {
   const mark = f.met === null ? '    ' : f.met ? 'MET ' : 'MISS';
