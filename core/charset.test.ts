@@ -100,7 +100,8 @@ describe('decodeBody priorities', () => {
   });
 
   it('prefers the header over the XML declaration, and the XML declaration over <meta>', () => {
-    const xml = enc(`<?xml version='1.0' encoding='GBK'?><rss><channel><title>${ZH}</title><meta charset="big5"/></channel></rss>`, 'gbk');
+    // ASCII text: nothing in the bytes contradicts any of the labels.
+    const xml = enc(`<?xml version='1.0' encoding='GBK'?><rss><channel><title>Notice</title><meta charset="big5"/></channel></rss>`, 'gbk');
     expect(decodeBody({ bytes: xml })).toMatchObject({ charset: 'gb18030', from: 'xml' });
     expect(decodeBody({ bytes: xml, contentType: 'application/rss+xml; charset=big5' })).toMatchObject({ charset: 'big5', from: 'header' });
   });
@@ -145,11 +146,17 @@ describe('decodeBody with wrong or missing labels', () => {
     expect(d.text).toBe(`<p>${ZH}</p>\ufffd<p>ok</p>`);
   });
 
-  it('believes a header that lies, replacing what does not decode, without throwing', () => {
+  it('re-reads a body that plainly contradicts its label, and keeps a label on too little evidence', () => {
     const d = decodeBody({ bytes: enc(`<p>${ZH}</p>`, 'gbk'), contentType: 'text/html; charset=utf-8' });
-    expect(d).toMatchObject({ charset: 'utf-8', from: 'header' });
-    expect(d.text).toContain('\ufffd');
-    expect(d.text.startsWith('<p>')).toBe(true);
+    expect(d).toMatchObject({ charset: 'gb18030', from: 'sniff' });
+    expect(d.text).toBe(`<p>${ZH}</p>`);
+    const utf8 = decodeBody({ bytes: enc(html('<meta charset="gb2312">'), 'utf-8') });
+    expect(utf8).toMatchObject({ charset: 'utf-8', from: 'sniff' });
+    expect(utf8.text).toContain(ZH);
+    const few = decodeBody({ bytes: enc('<p>通报</p>', 'gbk'), contentType: 'text/html; charset=utf-8' });
+    expect(few).toMatchObject({ charset: 'utf-8', from: 'header' });
+    expect(few.text).toContain('\ufffd');
+    expect(few.text.startsWith('<p>')).toBe(true);
   });
 
   it('replaces bytes that are invalid in the declared charset', () => {

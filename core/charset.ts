@@ -12,8 +12,8 @@ export interface Decoded {
   text: string;
   /** The charset actually used, normalised (e.g. 'gb18030', 'utf-8', 'big5'). */
   charset: string;
-  /** Where it came from. */
-  from: 'override' | 'bom' | 'header' | 'xml' | 'meta' | 'default';
+  /** Where it came from ('sniff': a label was given but the bytes plainly contradict it). */
+  from: 'override' | 'bom' | 'header' | 'xml' | 'meta' | 'default' | 'sniff';
 }
 
 /** How far into the body the XML declaration and <meta> are looked for. */
@@ -147,34 +147,139 @@ function countReplacements(s: string): number {
   return n;
 }
 
+/** How much of a body the charset sniffing looks at. */
+export const SNIFF_SAMPLE_BYTES = 256 * 1024;
+/** Fewer non-ASCII characters than this is too little evidence to overrule a label. */
+const MIN_EVIDENCE_CHARS = 16;
+/** Labels Chinese publishers commonly get wrong; a body contradicting one of these is re-read. */
+const CHECKED_LABELS = new Set(['utf-8', 'gb18030', 'big5', 'windows-1252']);
+
+let commonHanzi: Set<number> | null = null;
+
+/**
+ * The frequently used Chinese characters: GB2312 level 1 (3755, simplified) and Big5's
+ * frequently used block (5401, traditional). Correctly decoded Chinese text is nearly all
+ * made of these; mojibake (one charset read as another) mostly is not.
+ */
+function common(): Set<number> {
+  if (commonHanzi) return commonHanzi;
+  const set = new Set<number>();
+  const add = (bytes: number[], charset: string) => {
+    for (const ch of iconv.decode(Buffer.from(bytes), charset)) {
+      const cp = ch.codePointAt(0)!;
+      if (cp >= 0x4e00 && cp <= 0x9fff) set.add(cp);
+    }
+  };
+  const gb: number[] = [];
+  for (let a = 0xb0; a <= 0xd7; a++) for (let b = 0xa1; b <= 0xfe; b++) gb.push(a, b);
+  add(gb, 'gb18030');
+  const big5: number[] = [];
+  for (let a = 0xa4; a <= 0xc6; a++) {
+    for (let b = 0x40; b <= 0xfe; b++) if (b <= 0x7e || b >= 0xa1) big5.push(a, b);
+  }
+  add(big5, 'big5hkscs');
+  commonHanzi = set;
+  return set;
+}
+
+interface Reading {
+  charset: string;
+  /** U+FFFD produced. */
+  bad: number;
+  /** Share of the non-ASCII characters that are common hanzi or CJK punctuation (0 with none). */
+  score: number;
+  /** Non-ASCII characters seen. */
+  nonAscii: number;
+}
+
+function read(sample: Uint8Array, charset: string): Reading {
+  const text = decodeWith(sample, charset);
+  const set = common();
+  let nonAscii = 0;
+  let good = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) continue;
+    nonAscii++;
+    if (set.has(cp) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff01 && cp <= 0xff5e)) good++;
+  }
+  return { charset, bad: countReplacements(text), score: nonAscii ? good / nonAscii : 0, nonAscii };
+}
+
+/** Whether the sample is valid UTF-8 (a character cut at the sample's end tolerated) with real non-ASCII text. */
+function plainlyUtf8(sample: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+  } catch {
+    return false;
+  }
+  let n = 0;
+  for (let i = 0; i < text.length && n < MIN_EVIDENCE_CHARS / 4; i++) if (text.charCodeAt(i) >= 0x80) n++;
+  return n >= MIN_EVIDENCE_CHARS / 4;
+}
+
+/** GB18030 or Big5, whichever reads the sample as Chinese text; Big5 only when plainly better. */
+function bestChinese(sample: Uint8Array): Reading {
+  const gb = read(sample, 'gb18030');
+  const big5 = read(sample, 'big5');
+  return big5.bad <= gb.bad && big5.score >= gb.score + 0.2 ? big5 : gb;
+}
+
+/**
+ * The charset to use instead of a label the bytes plainly contradict, or null to keep the label:
+ * a non-UTF-8 label on a body that is valid UTF-8 with real text (legacy Chinese text is
+ * practically never valid UTF-8); a UTF-8 label on invalid UTF-8 that reads cleanly as Chinese;
+ * a GB/Big5/Latin label whose reading is mostly not Chinese where another reading plainly is.
+ */
+function contradicted(bytes: Uint8Array, label: string): string | null {
+  if (!CHECKED_LABELS.has(label)) return null;
+  const sample = bytes.subarray(0, SNIFF_SAMPLE_BYTES);
+  if (label !== 'utf-8' && plainlyUtf8(sample)) return 'utf-8';
+  const mine = read(sample, label);
+  if (label === 'utf-8' && mine.bad === 0) return null;
+  const alt = label === 'gb18030' ? read(sample, 'big5') : label === 'big5' ? read(sample, 'gb18030') : bestChinese(sample);
+  if (alt.nonAscii < MIN_EVIDENCE_CHARS || alt.score < 0.8 || alt.bad > mine.bad) return null;
+  if (label === 'utf-8') return alt.bad * 10 < mine.bad ? alt.charset : null;
+  return alt.score >= mine.score + 0.3 ? alt.charset : null;
+}
+
 /**
  * Charset from override, BOM, HTTP header, XML declaration or <meta>, case-insensitively;
  * GBK/GB2312 decoded as GB18030; invalid bytes replaced, never thrown. BOM stripped.
- * A label nobody knows is skipped, as browsers skip it; with nothing usable the body is UTF-8,
- * unless it is not valid UTF-8 and decodes cleanly as GB18030 (unlabelled Chinese pages).
+ * A label nobody knows is skipped, as browsers skip it; a label the bytes plainly contradict
+ * (header says UTF-8 of a GBK body, <meta> says GB2312 of a UTF-8 body…) is overruled ('sniff').
+ * With nothing usable the body is UTF-8, unless it is not valid UTF-8 and decodes cleanly as
+ * GB18030 or Big5 (unlabelled Chinese pages).
  */
 export function decodeBody(input: DecodeInput): Decoded {
   const bytes = input.bytes;
   const pick = (charset: string | null, from: Decoded['from']): Decoded | null =>
     charset ? { text: decodeWith(bytes, charset), charset, from } : null;
+  const labelled = (charset: string | null, from: Decoded['from']): Decoded | null => {
+    if (!charset) return null;
+    const better = contradicted(bytes, charset);
+    return better ? pick(better, 'sniff') : pick(charset, from);
+  };
 
   const override = pick(normaliseCharset(input.override), 'override');
   if (override) return override;
   const bom = pick(bomCharset(bytes), 'bom');
   if (bom) return bom;
-  const header = pick(normaliseCharset(charsetFromContentType(input.contentType)), 'header');
+  const header = labelled(normaliseCharset(charsetFromContentType(input.contentType)), 'header');
   if (header) return header;
   const head = latin1Head(bytes);
-  const xml = pick(xmlDeclared(bytes, head), 'xml');
+  const xml = labelled(xmlDeclared(bytes, head), 'xml');
   if (xml) return xml;
-  const meta = pick(fromDocument(metaDeclared(head)), 'meta');
+  const meta = labelled(fromDocument(metaDeclared(head)), 'meta');
   if (meta) return meta;
 
   const utf8 = decodeWith(bytes, 'utf-8');
   const bad = countReplacements(utf8);
   if (bad > 0) {
-    const gb = decodeWith(bytes, 'gb18030');
-    if (countReplacements(gb) * 10 < bad) return { text: gb, charset: 'gb18030', from: 'default' };
+    const best = bestChinese(bytes.subarray(0, SNIFF_SAMPLE_BYTES));
+    const text = decodeWith(bytes, best.charset);
+    if (countReplacements(text) * 10 < bad) return { text, charset: best.charset, from: 'default' };
   }
   return { text: utf8, charset: 'utf-8', from: 'default' };
 }

@@ -2,8 +2,8 @@
 import { load } from 'cheerio/slim';
 import sanitize from 'sanitize-html';
 
-/** Elements whose content is never text. */
-const DROPPED = 'script, style, noscript, iframe, template, head, object, embed, svg, math, canvas, select, textarea';
+/** Elements whose content is never text (skipped by the walk: selecting and removing them is quadratic in their number). */
+const DROPPED = new Set(['script', 'style', 'noscript', 'iframe', 'template', 'head', 'object', 'embed', 'svg', 'math', 'canvas', 'select', 'textarea']);
 
 /** Elements that start and end a line of text. */
 const BLOCKS = new Set([
@@ -26,25 +26,40 @@ interface DomNode {
 /** Whitespace as HTML sees it, plus no-break and ideographic spaces used for indentation. */
 const SPACE = /[\s\u00a0\u3000]+/g;
 
-function collectText(node: DomNode, out: string[]): void {
-  if (node.type === 'text') {
-    out.push((node.data ?? '').replace(SPACE, ' '));
-    return;
+/**
+ * Text of a subtree in document order. Iterative, with an explicit stack: hostile pages nest
+ * elements tens of thousands deep, which would overflow the call stack of a recursive walk.
+ */
+function collectText(root: DomNode, out: string[]): void {
+  const stack: (DomNode | '\n')[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === '\n') {
+      out.push('\n');
+      continue;
+    }
+    if (node.type === 'text') {
+      out.push((node.data ?? '').replace(SPACE, ' '));
+      continue;
+    }
+    if (node.type === 'cdata' || node.type === 'root' || node.type === 'tag' || node.type === 'script' || node.type === 'style') {
+      const name = node.name?.toLowerCase() ?? '';
+      if (DROPPED.has(name)) continue;
+      const block = BLOCKS.has(name);
+      if (block) out.push('\n');
+      else if (CELLS.has(name)) out.push(' ');
+      if (block) stack.push('\n');
+      const children = node.children ?? [];
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+    // comments, directives: nothing
   }
-  if (node.type === 'cdata' || node.type === 'root' || node.type === 'tag') {
-    const name = node.name?.toLowerCase() ?? '';
-    const block = BLOCKS.has(name);
-    if (block) out.push('\n');
-    else if (CELLS.has(name)) out.push(' ');
-    for (const child of node.children ?? []) collectText(child, out);
-    if (block) out.push('\n');
-  }
-  // comments, directives: nothing
 }
 
 /** Lines trimmed, runs of spaces collapsed, empty lines dropped. */
 function tidyLines(text: string): string {
-  return text
+  // NUL: PostgreSQL text cannot store it, and it is never meaningful text.
+  return (text.includes('\u0000') ? text.replace(/\u0000/g, '') : text)
     .split('\n')
     .map((line) => line.replace(SPACE, ' ').trim())
     .filter((line) => line !== '')
@@ -52,6 +67,40 @@ function tidyLines(text: string): string {
 }
 
 const looksLikeHtml = (s: string) => /<[a-zA-Z!/?]/.test(s);
+
+/** Deeper than this, opening tags are dropped before parsing (browsers stop nesting at 512). */
+export const MAX_NESTING = 4096;
+/** Elements that never hold others, or that the next sibling closes: they never deepen a page. */
+const FLAT_TAGS = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'keygen',
+  'li', 'p', 'td', 'th', 'tr', 'dt', 'dd', 'option', 'optgroup', 'rp', 'rt',
+]);
+
+/**
+ * HTML parsers keep their open elements in an array shifted per tag, so a parse costs O(depth)
+ * per tag: a hostile page nested 450,000 deep (5 MB) would take minutes of CPU. Opening tags
+ * beyond MAX_NESTING levels are dropped before parsing (their text is kept); any page a browser
+ * can show is returned unchanged.
+ */
+export function capNesting(html: string): string {
+  if (html.length < MAX_NESTING * 3) return html; // too short to hold that many tags
+  let depth = 0;
+  let dropped = false;
+  const out = html.replace(/<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/g, (tag: string, close: string, name: string) => {
+    if (close) {
+      if (depth > 0) depth--;
+      return tag;
+    }
+    if (tag.endsWith('/>') || FLAT_TAGS.has(name.toLowerCase())) return tag;
+    if (depth >= MAX_NESTING) {
+      dropped = true;
+      return '';
+    }
+    depth++;
+    return tag;
+  });
+  return dropped ? out : html;
+}
 
 /** Plain text of an HTML fragment: scripts/styles dropped, block elements as line breaks, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {
@@ -62,8 +111,7 @@ export function htmlToText(html: string): string {
     const decoded = load(`<pre>${html.replace(/</g, '&lt;')}</pre>`, null, false)('pre').text();
     return tidyLines(decoded.replace(/\r\n?/g, '\n'));
   }
-  const $ = load(html, null, false);
-  $(DROPPED).remove();
+  const $ = load(capNesting(html), null, false);
   const out: string[] = [];
   collectText($.root()[0] as unknown as DomNode, out);
   return tidyLines(out.join(''));
@@ -141,5 +189,5 @@ function neutralise(html: string): string {
  */
 export function sanitizeHtml(html: string, base?: string): string {
   if (!html) return '';
-  return neutralise(sanitize(html, sanitizeOptions(base)));
+  return neutralise(sanitize(capNesting(html), sanitizeOptions(base)));
 }

@@ -64,6 +64,17 @@ export interface CrawlOutcome {
   itemsNew: number;
 }
 
+/**
+ * Entries one crawl turns into items at most. Real feeds and list pages carry tens to hundreds; a
+ * feed with 100,000 entries under the byte cap would otherwise hold the worker for tens of seconds.
+ */
+export const MAX_ENTRIES_PER_CRAWL = 1000;
+/**
+ * A feed listing more entries than this is not parsed at all: under the byte cap a hostile feed can
+ * list over a million empty entries, and parsing them would stall the worker for seconds.
+ */
+export const MAX_FEED_ENTRIES = 10_000;
+
 /** A fetch or parse failure: recorded on the source (or shown in a preview), never thrown out of a crawl. */
 export class CrawlFailure extends Error {
   constructor(
@@ -114,8 +125,11 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
       await finish(deps, source, jobId, { startedAt, t0, status, httpStatus, message, itemsSeen, itemsNew, validators });
       return;
     }
-    const entries = await entriesOf(source, fetched);
-    itemsSeen = entries.length;
+    const all = await entriesOf(source, fetched);
+    itemsSeen = all.length;
+    // Feeds list the newest first: a feed with absurdly many entries keeps its first ones only.
+    const entries = all.slice(0, MAX_ENTRIES_PER_CRAWL);
+    const seenText = all.length > entries.length ? `${itemsSeen} entries (only the first ${entries.length} kept)` : `${itemsSeen} entries`;
     const selectorMisses = source.kind === 'site' ? 0 : undefined;
     const stored = await storeEntries(deps, source, entries, fetched.finalUrl, allow, async (trx, result, now) => {
       const typicalGapS = result.inserted > 0 ? updateTypicalGap(source.typical_gap_s, source.last_new_item_at, now) : undefined;
@@ -124,7 +138,7 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
         t0,
         status,
         httpStatus,
-        message: `${itemsSeen} entries, ${result.inserted} new`,
+        message: `${seenText}, ${result.inserted} new`,
         itemsSeen,
         itemsNew: result.inserted,
         validators,
@@ -134,7 +148,7 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
     });
     itemsNew = stored.inserted;
     events = stored.events;
-    message = `${itemsSeen} entries, ${itemsNew} new`;
+    message = `${seenText}, ${itemsNew} new`;
   };
   try {
     await run();
@@ -142,7 +156,8 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
     if (!(err instanceof CrawlFailure)) throw err;
     status = err.status;
     message = err.message;
-    httpStatus = err.httpStatus;
+    // A parse failure carries no HTTP status of its own: keep the one of the response it parsed.
+    httpStatus = err.httpStatus ?? httpStatus;
     retryAfterMs = err.retryAfterMs;
     await finish(deps, source, jobId, {
       startedAt,
@@ -206,7 +221,8 @@ async function finish(deps: CrawlDeps, source: Source, jobId: string, f: FinishI
     consecutiveFailures: sched.consecutiveFailures,
     now,
     validators: f.validators,
-    selectorMisses: f.selectorMisses,
+    // A site answering 304 / an unchanged body still has working selectors: the miss streak ends.
+    selectorMisses: f.selectorMisses ?? (f.status === 'not_modified' && source.kind === 'site' ? 0 : undefined),
     typicalGapS: f.typicalGapS,
   });
 }
@@ -292,11 +308,31 @@ export interface ParseSpec {
  */
 export async function entriesOf(source: ParseSpec, fetched: Extract<FetchResult, { kind: 'body' }>): Promise<ParsedEntry[]> {
   const { text } = decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: source.charset });
+  if (source.kind === 'feed') refuseHugeFeed(text, fetched.httpStatus);
   const entries = await parseEntries(source, text, fetched.finalUrl);
   if (source.kind === 'site' && entries.length === 0) {
-    throw new CrawlFailure('selector_empty', 'The list selector matched no entries', fetched.httpStatus);
+    throw new CrawlFailure(
+      'selector_empty',
+      '列表选择器没有匹配到任何条目，网页可能已改版，请检查选择器 / The list selector matched no entries: the page layout may have changed, check the selectors',
+      fetched.httpStatus,
+    );
   }
   return entries;
+}
+
+/** Counts entry elements (<item>, <entry>, namespaced or not) cheaply, before any XML parsing. */
+function refuseHugeFeed(text: string, httpStatus: number): void {
+  const tag = /<(?:[\w.-]+:)?(?:item|entry)[\s/>]/g;
+  let n = 0;
+  while (tag.exec(text) !== null) {
+    if (++n > MAX_FEED_ENTRIES) {
+      throw new CrawlFailure(
+        'too_large',
+        `订阅源条目超过 ${MAX_FEED_ENTRIES} 条，未解析 / The feed lists more than ${MAX_FEED_ENTRIES} entries: not parsed`,
+        httpStatus,
+      );
+    }
+  }
 }
 
 async function parseEntries(source: ParseSpec, text: string, baseUrl: string): Promise<ParsedEntry[]> {
@@ -346,7 +382,9 @@ async function buildItems(deps: CrawlDeps, source: Source, fresh: KeyedEntry[], 
   const detailSelector = source.kind === 'site' ? source.selectors?.text : undefined;
   const items: IngestItem[] = [];
   let details = 0;
-  for (const k of fresh) {
+  for (const [i, k] of fresh.entries()) {
+    // Fingerprinting and rule matching are synchronous: let timers and lock renewals run now and then.
+    if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
     let content = k.entry.content;
     if (detailSelector && details < deps.settings.maxDetailPages) {
       details++;

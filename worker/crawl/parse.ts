@@ -1,6 +1,9 @@
-import * as cheerio from 'cheerio';
+// htmlparser2 (cheerio/slim), not parse5: parse5 is quadratic in nesting depth (a hostile page
+// nested 50,000 deep took about a minute of CPU); htmlparser2 with the depth cap below, seconds.
+import { load as loadHtml } from 'cheerio/slim';
 import Parser from 'rss-parser';
 import type { SiteSelectors } from '../../db/schema.js';
+import { capNesting, htmlToText } from '../../core/html.js';
 
 /** One entry found on a feed or list page, before normalisation. */
 export interface ParsedEntry {
@@ -13,6 +16,9 @@ export interface ParsedEntry {
   published: string | null;
   author: string | null;
 }
+
+/** HTML (not XML) parsing; serialised HTML keeps characters as they are rather than as &#x…; entities. */
+const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
 
 export class ParseError extends Error {
   override name = 'ParseError';
@@ -109,12 +115,21 @@ function toEntry(item: RawItem): ParsedEntry {
   const author = text(item.creator) ?? text(item.author) ?? text(item['dc:creator']);
   let title = collapse(text(item.title) ?? '');
   if (!title) title = Array.from(htmlText(content)).slice(0, FALLBACK_TITLE_CHARS).join('');
-  return { link, guid, title, content, published, author };
+  return scrubEntry({ link, guid, title, content, published, author });
+}
+
+/**
+ * NUL characters removed from every field: feeds carry them (padding, broken generators), and
+ * PostgreSQL text cannot store them, so one NUL would fail the whole crawl's transaction.
+ */
+function scrubEntry(e: ParsedEntry): ParsedEntry {
+  const s = (v: string | null) => (v !== null && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v);
+  return { link: s(e.link), guid: s(e.guid), title: s(e.title) ?? '', content: s(e.content) ?? '', published: s(e.published), author: s(e.author) };
 }
 
 /** Entries of an HTML list page by CSS selectors; links resolved against baseUrl. */
 export function parseSiteList(html: string, baseUrl: string, selectors: SiteSelectors): ParsedEntry[] {
-  const $ = cheerio.load(html);
+  const $ = loadPage(html);
   const rows = select(() => $(selectors.item), selectors.item);
   const entries: ParsedEntry[] = [];
   rows.each((_, row) => {
@@ -127,22 +142,30 @@ export function parseSiteList(html: string, baseUrl: string, selectors: SiteSele
     const link = resolveHttp($link.attr('href'), baseUrl);
     if (!link) return;
     const $title = selectors.title ? select(() => $row.find(selectors.title!), selectors.title).first() : $link;
-    const title = collapse($title.text()) || collapse($link.text());
+    const title = collapse(textOf($title)) || collapse(textOf($link));
     let published: string | null = null;
     if (selectors.date) {
       const $date = select(() => $row.find(selectors.date!), selectors.date).first();
-      published = collapse($date.attr('datetime') ?? '') || collapse($date.text()) || null;
+      published = collapse($date.attr('datetime') ?? '') || collapse(textOf($date)) || null;
     }
-    entries.push({ link, guid: null, title, content: '', published, author: null });
+    entries.push(scrubEntry({ link, guid: null, title, content: '', published, author: null }));
   });
   return entries;
 }
 
 /** The HTML of the main text on a detail page, or '' when the selector matches nothing. */
 export function extractDetail(html: string, selector: string): string {
-  const $ = cheerio.load(html);
+  const $ = loadPage(html);
   const found = select(() => $(selector), selector).first();
-  return found.length ? (found.html() ?? '') : '';
+  if (!found.length) return '';
+  try {
+    return found.html() ?? '';
+  } catch (err) {
+    // Serialising recurses per nesting level: a hostile page nested tens of thousands deep
+    // overflows the stack. Its text, escaped, is what the item keeps instead.
+    if (!(err instanceof RangeError)) throw err;
+    return textOf(found).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
 }
 
 /** Runs a cheerio query, turning a malformed selector into a ParseError the source row can show. */
@@ -185,10 +208,92 @@ function nodeText(value: unknown): string | null {
 }
 
 function htmlText(html: string): string {
-  if (!html) return '';
-  const $ = cheerio.load(html);
-  $('script, style, noscript').remove();
-  return collapse($.root().text());
+  return html ? collapse(htmlToText(html)) : '';
+}
+
+/** Above this many top-level elements a page's are wrapped in one element before queries. */
+const MAX_TOP_LEVEL = 64;
+
+/**
+ * A page loaded for CSS queries. cheerio queries from the root's children, and css-select
+ * de-duplicates its context nodes pairwise: a hostile page of tens of thousands of top-level
+ * elements (no <html> around them) took seconds per query. Wrapped in one element, it is linear.
+ */
+function loadPage(html: string) {
+  const $ = loadHtml(capNesting(html), HTML_OPTIONS);
+  const root = $.root();
+  capDepth(root[0] as unknown as TreeNode, MAX_DEPTH);
+  if (root.children().length > MAX_TOP_LEVEL) root.wrapInner('<div></div>');
+  return $;
+}
+
+/** As browsers do (Chromium stops nesting at 512), elements deeper than this become siblings. */
+export const MAX_DEPTH = 512;
+
+/** domhandler's node links, structurally. */
+interface TreeNode {
+  type: string;
+  parent: TreeNode | null;
+  prev: TreeNode | null;
+  next: TreeNode | null;
+  children?: TreeNode[];
+}
+
+/**
+ * Flattens what lies deeper than maxDepth: the descendants of a node at that depth become its
+ * children, in document order, text kept. Descendant selectors cost O(depth) per element, so a
+ * hostile page nested 50,000 deep took many seconds per query; capped, queries stay linear.
+ */
+function capDepth(root: TreeNode, maxDepth: number): void {
+  const stack: [TreeNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    const children = node.children;
+    if (!children || children.length === 0) continue;
+    if (depth < maxDepth) {
+      for (const child of children) stack.push([child, depth + 1]);
+      continue;
+    }
+    if (!children.some((c) => c.children && c.children.length > 0)) continue;
+    const flat: TreeNode[] = [];
+    const walk: TreeNode[] = [...children].reverse();
+    while (walk.length > 0) {
+      const n = walk.pop()!;
+      flat.push(n);
+      if (n.children && n.children.length > 0) {
+        for (let i = n.children.length - 1; i >= 0; i--) walk.push(n.children[i]);
+        n.children = [];
+      }
+    }
+    flat.forEach((n, i) => {
+      n.parent = node;
+      n.prev = flat[i - 1] ?? null;
+      n.next = flat[i + 1] ?? null;
+    });
+    node.children = flat;
+  }
+}
+
+/** The bits of a DOM node textOf reads (domhandler's nodes, structurally). */
+interface DomNode {
+  type: string;
+  data?: string;
+  children?: DomNode[];
+}
+
+/**
+ * Text of a cheerio selection, as .text() gives it, but walked with an explicit stack:
+ * cheerio's recursive walk overflows the call stack on elements nested tens of thousands deep.
+ */
+function textOf(selection: { toArray(): unknown[] }): string {
+  const out: string[] = [];
+  const stack = (selection.toArray() as DomNode[]).reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') out.push(node.data ?? '');
+    else if (node.type !== 'comment' && node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
+  return out.join('');
 }
 
 function collapse(s: string): string {
@@ -213,5 +318,6 @@ function stripBom(s: string): string {
 
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0].slice(0, 200);
+  // Control characters (a NUL quoted from the input) would not survive storage as text.
+  return msg.split('\n')[0].slice(0, 200).replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
