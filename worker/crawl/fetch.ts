@@ -31,6 +31,12 @@ export interface FetchOptions {
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   /** Cap on bytes received on the wire (before decompression). Default: maxBytes. */
   maxCompressedBytes?: number;
+  /** Request method (default GET). A 303, or a 301/302 answering a POST, is followed with a bodiless GET. */
+  method?: 'GET' | 'POST';
+  /** Request body, sent with POST (e.g. a webhook's JSON). */
+  body?: Buffer;
+  /** Extra request headers; they override the crawler's defaults. */
+  headers?: Record<string, string>;
 }
 
 export type FetchResult =
@@ -104,11 +110,12 @@ async function followRedirects(
   onHop: (host: string) => void,
 ): Promise<FetchResult> {
   let url = parseUrl(startUrl);
+  let hopOpts = opts;
   const visited = new Set<string>();
   for (let redirects = 0; ; redirects++) {
     onHop(url.host);
     visited.add(url.href);
-    const res = await requestOnce(url, opts, signal);
+    const res = await requestOnce(url, hopOpts, signal);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (REDIRECT_STATUSES.has(status) && location) {
@@ -121,6 +128,7 @@ async function followRedirects(
         throw new FetchFailure('too_many_redirects', `More than ${opts.maxRedirects} redirects fetching ${hostForMessage(startUrl)}`, status);
       }
       url = next;
+      if (hopOpts.method === 'POST' && (status === 301 || status === 302 || status === 303)) hopOpts = { ...hopOpts, method: 'GET', body: undefined };
       continue;
     }
     return handleFinalResponse(res, url, opts, signal);
@@ -191,6 +199,10 @@ const CHALLENGE_MARKERS = [
   '验证码',
   '网站防火墙',
   '安全狗',
+  '云盾',
+  '访问被阻断',
+  '网站卫士',
+  '创宇盾',
 ];
 
 /** True when a 403/503 body looks like a JS-cookie challenge or a WAF block page. */
@@ -349,6 +361,9 @@ async function requestOnce(url: URL, opts: FetchOptions, signal: AbortSignal): P
   };
   if (opts.etag) headers['if-none-match'] = opts.etag;
   if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+  Object.assign(headers, opts.headers);
+  const body = opts.method === 'POST' ? (opts.body ?? Buffer.alloc(0)) : null;
+  if (body) headers['content-length'] = String(body.length);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     let connectTimer: NodeJS.Timeout | undefined;
@@ -357,7 +372,7 @@ async function requestOnce(url: URL, opts: FetchOptions, signal: AbortSignal): P
       host,
       port,
       path: `${url.pathname}${url.search}`,
-      method: 'GET',
+      method: body ? 'POST' : 'GET',
       headers,
       agent: false,
       lookup: fixedLookup(addresses) as unknown as typeof import('node:dns').lookup,
@@ -384,7 +399,8 @@ async function requestOnce(url: URL, opts: FetchOptions, signal: AbortSignal): P
       clearConnectTimer();
       resolve(res);
     });
-    req.end();
+    if (body) req.end(body);
+    else req.end();
   });
 }
 

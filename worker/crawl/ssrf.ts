@@ -111,6 +111,23 @@ export function urlTarget(url: URL): UrlTarget {
   return { host, port, hostPort: `${hostname}:${port}` };
 }
 
+/** Special-use and private-use name suffixes that only ever mean hosts inside the network. */
+const LOCAL_SUFFIXES = ['localhost', 'local', 'internal', 'localdomain', 'home.arpa', 'intranet', 'lan'];
+const LOCAL_NAMES = new Set(['ip6-localhost', 'ip6-loopback']);
+
+/**
+ * True for names that can only designate a local or internal host: localhost and *.localhost,
+ * mDNS *.local, *.internal (e.g. metadata.google.internal), *.localdomain, *.home.arpa, and
+ * single-label names ("metadata", "intranet"), which the resolver's search list completes
+ * inside the network. A monitored public site always has a dotted public name.
+ */
+function isLocalName(host: string): boolean {
+  if (ipaddr.isValid(host)) return false;
+  const bare = host.replace(/\.+$/, '');
+  if (!bare.includes('.') || LOCAL_NAMES.has(bare)) return true;
+  return LOCAL_SUFFIXES.some((suffix) => bare === suffix || bare.endsWith(`.${suffix}`));
+}
+
 /** The scheme / userinfo / host rules shared by creation-time checks and every fetch hop. */
 export function checkParsedUrl(url: URL, isAllowed: (hostPort: string) => boolean): UrlCheck {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -125,10 +142,7 @@ export function checkParsedUrl(url: URL, isAllowed: (hostPort: string) => boolea
   if (ipaddr.isValid(host) && isForbiddenAddress(host)) {
     return { ok: false, reason: `${hostPort} is a private or reserved address` };
   }
-  const bare = host.replace(/\.+$/, '');
-  if (bare === 'localhost' || bare.endsWith('.localhost')) {
-    return { ok: false, reason: `${hostPort} is a local host name` };
-  }
+  if (isLocalName(host)) return { ok: false, reason: `${hostPort} is a local host name` };
   return { ok: true };
 }
 

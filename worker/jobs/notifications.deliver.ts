@@ -1,18 +1,15 @@
-import http from 'node:http';
-import https from 'node:https';
-import { promises as dns } from 'node:dns';
-import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client.js';
 import { claimDueDeliveries, markDeliveryFailed, markDeliverySent, type ClaimedDelivery, type DeliveryPayload } from '../../db/repos/notifications.js';
 import { loadAllowlist } from '../../db/repos/crawl-state.js';
-import { checkParsedUrl, isForbiddenAddress, urlTarget } from '../crawl/ssrf.js';
+import { guardedFetch } from '../crawl/fetch.js';
 
 // notifications.deliver: sends due pending deliveries (e-mail over SMTP, webhooks: plain JSON,
 // WeCom robot, DingTalk robot). A failure is written on the row (last_error) and retried with
 // exponential backoff; after MAX_ATTEMPTS the row is failed, visible on the channels admin page.
-// Webhook POSTs apply the crawler's SSRF policy: private and reserved addresses are refused unless
-// the host:port is on the admin allow-list, and the socket connects only to the vetted address.
+// Webhook POSTs go through the crawler's guarded client (guardedFetch): private and reserved
+// addresses are refused unless the host:port is on the admin allow-list, and the socket connects
+// only to the vetted address.
 
 export const MAX_ATTEMPTS = 8;
 export const BACKOFF_BASE_MS = 30_000;
@@ -20,6 +17,8 @@ export const BACKOFF_MAX_MS = 6 * 3600_000;
 const DELIVER_BATCH = 200;
 const LEASE_MS = 5 * 60_000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_MAX_RESPONSE_BYTES = 1024 * 1024;
+const WEBHOOK_USER_AGENT = 'OpinionDesk/0.1 webhook';
 
 export interface DeliverOptions {
   /** Default SMTP server (SMTP_URL) and sender (SMTP_FROM); a channel's config overrides them. */
@@ -120,24 +119,28 @@ export async function sendWebhook(config: Record<string, unknown>, p: DeliveryPa
   } catch {
     return { ok: false, error: `不是有效的网址 / not a valid URL: ${url}`, permanent: true };
   }
-  const check = checkParsedUrl(parsed, ctx.isAllowed);
-  if (!check.ok) return { ok: false, error: `安全策略拒绝 / refused: ${check.reason}`, permanent: true };
-  const { host, port, hostPort } = urlTarget(parsed);
-  const resolve = ctx.resolve ?? ((h: string) => dns.lookup(h, { all: true, verbatim: true }) as Promise<{ address: string; family: 4 | 6 }[]>);
-  let addresses: { address: string; family: 4 | 6 }[];
-  try {
-    addresses = await resolve(host);
-  } catch (err) {
-    return { ok: false, error: `域名解析失败 / DNS lookup failed for ${host}: ${(err as Error).message}` };
-  }
-  if (!ctx.isAllowed(hostPort)) {
-    const bad = addresses.find((a) => isForbiddenAddress(a.address));
-    if (bad) return { ok: false, error: `安全策略拒绝（内网地址）/ refused: ${hostPort} resolves to the private or reserved address ${bad.address}`, permanent: true };
-  }
-  if (addresses.length === 0) return { ok: false, error: `域名解析失败 / no address for ${host}` };
   const body = Buffer.from(JSON.stringify(webhookBody(format, p)), 'utf8');
-  const { status, text } = await postJson(parsed, host, port, addresses[0], body);
-  if (status < 200 || status >= 300) return { ok: false, error: `HTTP ${status}: ${text.slice(0, 200)}` };
+  // The one guarded client: SSRF policy after DNS (allow-list honoured), pinned address, timeouts.
+  // A webhook is not re-posted to another host: redirects are not followed.
+  const r = await guardedFetch(parsed.href, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json, */*;q=0.5', 'user-agent': WEBHOOK_USER_AGENT },
+    userAgent: WEBHOOK_USER_AGENT,
+    timeoutMs: WEBHOOK_TIMEOUT_MS,
+    connectTimeoutMs: WEBHOOK_TIMEOUT_MS,
+    maxBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+    maxRedirects: 0,
+    isAllowed: ctx.isAllowed,
+    resolve: ctx.resolve,
+  });
+  if (r.kind === 'error') {
+    if (r.status === 'ssrf_refused') return { ok: false, error: `安全策略拒绝（内网或保留地址）/ refused: ${r.message}`, permanent: true };
+    if (r.status === 'dns_error') return { ok: false, error: `域名解析失败 / ${r.message}` };
+    return { ok: false, error: r.httpStatus !== null ? `HTTP ${r.httpStatus}: ${r.message}` : r.message };
+  }
+  if (r.kind !== 'body') return { ok: false, error: `HTTP ${r.httpStatus}: unexpected answer to a webhook POST` };
+  const text = r.body.toString('utf8');
   // WeCom and DingTalk robots answer 200 with {errcode, errmsg}.
   if (format !== 'json') {
     try {
@@ -148,38 +151,4 @@ export async function sendWebhook(config: Record<string, unknown>, p: DeliveryPa
     }
   }
   return { ok: true };
-}
-
-function postJson(url: URL, host: string, port: number, addr: { address: string; family: 4 | 6 }, body: Buffer): Promise<{ status: number; text: string }> {
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request({
-      host,
-      port,
-      path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      agent: false,
-      timeout: WEBHOOK_TIMEOUT_MS,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length), 'user-agent': 'OpinionDesk/0.1 webhook' },
-      // Connect only to the address that was vetted (no second lookup that could answer differently).
-      lookup: ((_h: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-        if (opts?.all) cb(null, [addr]);
-        else cb(null, addr.address, addr.family);
-      }) as never,
-      ...(isIP(host) ? {} : { servername: host }),
-    });
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${WEBHOOK_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= 64 * 1024) chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.end(body);
-  });
 }
