@@ -78,7 +78,7 @@ try {
     const again = await ask('再次输入密码 / repeat password: ', true);
     if (again !== password) refuse('两次输入的密码不一致 / the passwords differ');
   }
-  const problem = passwordProblem(username, password);
+  const problem = passwordProblem(username, password, config);
   if (problem) refuse(`密码${problem.messageZh} / password ${problem.message}`);
 
   let databaseUrl = config.DATABASE_URL;

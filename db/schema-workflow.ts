@@ -223,6 +223,9 @@ export interface AuditLogTable {
   action: string;
   before: Json<unknown> | null;
   after: Json<unknown> | null;
+  /** Position in the hash chain and sha256(previous hash ‖ content); set by a trigger (migration 0008). */
+  chain_seq: GeneratedInt8;
+  hash: Generated<string>;
 }
 
 export interface WorkflowTables {

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import { handleError, notFoundResponse, payloadTooLarge } from './errors.js';
 import { csrfProtection } from './middleware/auth.js';
+import { auditTrail, jsonOnly, securityHeaders } from './middleware/security.js';
 import { createEmitter, type EventHub } from './events.js';
 import type { Logger } from './logger.js';
 import { alertsRoutes } from './modules/alerts/routes.js';
@@ -94,12 +95,18 @@ export function createApp(deps: AppDeps) {
   };
   const app = createRouter();
   app.use('*', requestContext(deps.logger, deps.config.TRUST_PROXY));
+  // CSP, frame-ancestors, nosniff, Referrer-Policy, HSTS on HTTPS: every response (SECURITY.md).
+  app.use('*', securityHeaders());
   // Who is calling (session cookie → user), then CSRF for state-changing requests; each route's
   // requireRole(...) decides who may call it (see server/middleware/auth.ts).
   // Bodies over the limit are refused (413, the usual error shape) before anything reads them.
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_BODY_BYTES), c) }));
   app.use('/api/*', sessionMiddleware(m));
   app.use('/api/*', csrfProtection());
+  // State-changing requests take JSON only (no form or text/plain bodies: CSRF vectors); any of
+  // them that succeeds without an audit row of its own gets one from the backstop.
+  app.use('/api/*', jsonOnly());
+  app.use('/api/*', auditTrail(deps.db, deps.logger));
   app.onError(handleError);
   app.notFound(notFoundResponse);
   const routes = app

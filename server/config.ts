@@ -21,10 +21,22 @@ const schema = z.object({
   DEMO_HISTORY: bool.default(true),
   /** Password of the demo users (admin, duty, handler, …); only used when DEMO is on. */
   DEMO_PASSWORD: z.string().min(8).default('demo1234'),
-  /** A session unused this long ends (sliding). */
-  SESSION_IDLE_MINUTES: positiveInt.default(8 * 60),
+  /** A session unused this long ends (sliding; 等保: 登录连接超时自动退出). */
+  SESSION_IDLE_MINUTES: positiveInt.default(30),
   /** A session ends this long after sign-in, however active. */
   SESSION_MAX_HOURS: positiveInt.default(7 * 24),
+  /** Password policy (等保 2.0 身份鉴别): minimum length, and how many of the four character classes (lower, upper, digit, symbol). */
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(10),
+  PASSWORD_MIN_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
+  /** Failed sign-ins in a row that lock an account, and for how long. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  /** Audit rows older than this are removed daily; at least 180 (网络安全法: network logs kept ≥ 6 months). */
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(180, { message: '审计日志保留天数不得少于 180 天（《网络安全法》要求网络日志留存不少于六个月）/ must be at least 180 days (Cybersecurity Law: network logs are kept at least six months)' })
+    .default(180),
   /** Behind a reverse proxy: read the client address from X-Forwarded-For (else it can be forged). */
   TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().min(1).default('./data'),

@@ -7,7 +7,7 @@ export const QUEUES = {
   /** Periodic escalation sweep (cases.sweep) and notification delivery (notifications.deliver). */
   sweep: 'sweep',
   deliver: 'deliver',
-  /** Scheduled report generation (reports.weekly). */
+  /** Scheduled report generation (reports.weekly) and the daily audit-log retention (audit.retention). */
   reports: 'reports',
 } as const;
 
@@ -22,6 +22,8 @@ export interface JobPayloads {
   'notifications.deliver': Record<string, never>;
   /** Generate the weekly notice that is due (previous ISO week from Monday 08:30 Asia/Shanghai); once per week in Postgres. */
   'reports.weekly': Record<string, never>;
+  /** Daily: remove audit rows older than AUDIT_RETENTION_DAYS (the hash chain stays verifiable). */
+  'audit.retention': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -31,6 +33,7 @@ export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = 
   'cases.sweep': QUEUES.sweep,
   'notifications.deliver': QUEUES.deliver,
   'reports.weekly': QUEUES.reports,
+  'audit.retention': QUEUES.reports,
 };
 
 /** BullMQ refuses ':' in custom ids. One id per source and slot dedupes concurrent schedulers. */

@@ -6,6 +6,7 @@ import * as m0004 from './20261125_0004_next_step.js';
 import * as m0005 from './20261125_0005_ledger_indexes.js';
 import * as m0006 from './20261125_0006_reports.js';
 import * as m0007 from './20261125_0007_perf.js';
+import * as m0008 from './20261125_0008_audit_chain.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_0005_ledger_indexes': m0005,
   '20261125_0006_reports': m0006,
   '20261125_0007_perf': m0007,
+  '20261125_0008_audit_chain': m0008,
 };

@@ -157,22 +157,24 @@ describe('sessions', () => {
   it('expires after the idle timeout, and slides while in use', async () => {
     const u = await createUser(f.db, { role: 'duty' });
     const s = await signIn(fetcher, u.username, u.password);
+    // SESSION_IDLE_MINUTES defaults to 30 (等保: 登录连接超时自动退出).
     for (let i = 0; i < 3; i++) {
-      advance(7 * 3600_000); // under 8 h since the last use each time
+      advance(25 * 60_000); // under 30 min since the last use each time
       expect((await f.requestAs(s, 'GET', '/api/auth/me')).status).toBe(200);
     }
-    advance(8 * 3600_000 + 1000);
+    advance(30 * 60_000 + 1000);
     expect((await f.requestAs(s, 'GET', '/api/auth/me')).status).toBe(401);
   });
 
   it('expires 7 days after sign-in however active', async () => {
     const u = await createUser(f.db, { role: 'duty' });
     const s = await signIn(fetcher, u.username, u.password);
-    for (let i = 0; i < 23; i++) {
-      advance(7 * 3600_000);
+    // Used every 28 minutes (inside the 30-minute idle limit): 359 uses take it to 167.5 h.
+    for (let i = 0; i < 359; i++) {
+      advance(28 * 60_000);
       expect((await f.requestAs(s, 'GET', '/api/auth/me')).status).toBe(200);
     }
-    advance(7 * 3600_000); // 168 h: the absolute limit
+    advance(28 * 60_000); // 168 h: the absolute limit
     expect((await f.requestAs(s, 'GET', '/api/auth/me')).status).toBe(401);
   });
 
@@ -238,25 +240,31 @@ describe('CSRF', () => {
 });
 
 describe('POST /api/auth/password', () => {
-  it('changes the password and ends every other session of the user', async () => {
+  it('changes the password, ends every session of the user and continues in a fresh one', async () => {
     const u = await createUser(f.db, { role: 'reviewer' });
     const a = await signIn(fetcher, u.username, u.password);
     const b = await signIn(fetcher, u.username, u.password);
-    const res = await f.requestAs(a, 'POST', '/api/auth/password', { currentPassword: u.password, newPassword: 'a-new-long-secret' });
+    const res = await f.requestAs(a, 'POST', '/api/auth/password', { currentPassword: u.password, newPassword: 'A-new-long-secret' });
     expect(res.status).toBe(200);
-    expect((await f.requestAs(a, 'GET', '/api/auth/me')).status).toBe(200);
+    const body = (await res.json()) as { ok: boolean; csrfToken: string };
+    const token = /od_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    expect(token).toBeTruthy();
+    // The session the request came with is gone too (rotated), the fresh one works.
+    expect((await f.requestAs(a, 'GET', '/api/auth/me')).status).toBe(401);
+    expect((await f.app.request('/api/auth/me', { headers: { cookie: `od_session=${token}` } })).status).toBe(200);
+    expect(body.csrfToken).not.toBe(a.csrfToken);
     expect((await f.requestAs(b, 'GET', '/api/auth/me')).status).toBe(401);
     expect((await login(u.username, u.password)).status).toBe(401);
-    expect((await login(u.username, 'a-new-long-secret')).status).toBe(200);
-    const audit = await f.db.selectFrom('audit_log').selectAll().where('entity', '=', 'user').where('entity_id', '=', String(u.id)).execute();
-    expect(audit.map((r) => r.action)).toEqual(['password.change']);
-    expect(audit[0]).toMatchObject({ actor_id: u.id });
+    expect((await login(u.username, 'A-new-long-secret')).status).toBe(200);
+    const audit = await f.db.selectFrom('audit_log').selectAll().where('entity', '=', 'user').where('entity_id', '=', String(u.id)).orderBy('id').execute();
+    expect(audit.map((r) => r.action)).toEqual(['auth.login', 'auth.login', 'password.change', 'auth.login_failed', 'auth.login']);
+    expect(audit[2]).toMatchObject({ actor_id: u.id });
   });
 
   it('refuses a wrong current password, a short one, and the username', async () => {
     const u = await createUser(f.db, { role: 'duty', username: 'duty_pw_case' });
     const s = await signIn(fetcher, u.username, u.password);
-    const wrong = await f.requestAs(s, 'POST', '/api/auth/password', { currentPassword: 'nope-nope', newPassword: 'another-secret' });
+    const wrong = await f.requestAs(s, 'POST', '/api/auth/password', { currentPassword: 'nope-nope', newPassword: 'Another-secret' });
     expect(wrong.status).toBe(400);
     expect((await errorOf(wrong)).details.issues[0]).toMatchObject({ path: 'currentPassword', messageZh: '不正确' });
     const short = await f.requestAs(s, 'POST', '/api/auth/password', { currentPassword: u.password, newPassword: 'short' });
@@ -264,6 +272,6 @@ describe('POST /api/auth/password', () => {
     expect((await errorOf(short)).details.issues[0].path).toBe('newPassword');
     const same = await f.requestAs(s, 'POST', '/api/auth/password', { currentPassword: u.password, newPassword: 'DUTY_PW_CASE' });
     expect(same.status).toBe(400);
-    expect((await errorOf(same)).details.issues[0]).toMatchObject({ path: 'newPassword', messageZh: '不能与用户名相同' });
+    expect((await errorOf(same)).details.issues[0]).toMatchObject({ path: 'newPassword', messageZh: '不能与用户名相同（密码策略）' });
   });
 });

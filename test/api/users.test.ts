@@ -30,13 +30,13 @@ describe('users admin', () => {
       departmentId: deptId,
       email: 'zs@example.cn',
       isDepartmentHead: true,
-      password: 'zhangsan-secret',
+      password: 'Zhangsan-secret',
     });
     expect(res.status).toBe(201);
     const user = await res.json();
     expect(user).toMatchObject({ username: 'zhang_san', displayName: '张三', role: 'handler', departmentId: deptId, isDepartmentHead: true, disabled: false });
     expect(JSON.stringify(user)).not.toContain('argon2');
-    const s = await signIn(fetcher, 'zhang_san', 'zhangsan-secret');
+    const s = await signIn(fetcher, 'zhang_san', 'Zhangsan-secret');
     expect(s.csrfToken.length).toBeGreaterThan(20);
     const [row] = await audits('user', user.id);
     expect(row).toMatchObject({ action: 'create', actor_id: f.admin.id });
@@ -86,11 +86,11 @@ describe('users admin', () => {
     expect((await f.request('PATCH', `/api/users/${u.id}`, { disabled: false })).status).toBe(200);
 
     await f.db.updateTable('users').set({ locked_until: new Date(Date.now() + 3600_000) }).where('id', '=', u.id).execute();
-    const reset = await f.request('PATCH', `/api/users/${u.id}`, { password: 'reset-by-admin' });
+    const reset = await f.request('PATCH', `/api/users/${u.id}`, { password: 'Reset-by-admin' });
     expect(reset.status).toBe(200);
     expect((await reset.json()).lockedUntil).toBeNull();
-    await signIn(fetcher, u.username, 'reset-by-admin');
-    expect((await audits('user', u.id)).map((r) => r.action)).toEqual(['update', 'update', 'update.password_reset']);
+    await signIn(fetcher, u.username, 'Reset-by-admin');
+    expect((await audits('user', u.id)).map((r) => r.action)).toEqual(['auth.login', 'update', 'update', 'update.password_reset', 'auth.login']);
   });
 
   it('an admin cannot disable or demote themselves', async () => {

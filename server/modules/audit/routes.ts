@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
+import { verifyAuditChain } from '../../../db/repos/audit.js';
 import { fieldError } from '../../errors.js';
 import { requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json } from '../../openapi.js';
@@ -47,6 +48,25 @@ const list = createRoute({
   },
 });
 
+const AuditVerifyView = z
+  .object({
+    ok: z.boolean(),
+    rows: z.number().int(),
+    firstBadId: z.string().nullable(),
+    message: z.string(),
+    messageZh: z.string(),
+  })
+  .openapi('AuditVerify');
+
+const verify = createRoute({
+  method: 'get',
+  path: '/api/audit/verify',
+  tags: ['audit'],
+  summary: '校验审计日志哈希链（发现被篡改或删除的记录）',
+  middleware: [requireRole('admin')] as const,
+  responses: { 200: json(AuditVerifyView, 'Verification result'), 401: errors[401], 403: errors[403] },
+});
+
 function decodeAuditCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
@@ -55,7 +75,14 @@ function decodeAuditCursor(cursor: string | undefined): string | undefined {
 }
 
 export function auditRoutes(deps: ModuleDeps) {
-  return createRouter().openapi(list, async (c) => {
+  return createRouter()
+    .openapi(verify, async (c) => {
+      const r = await verifyAuditChain(deps.db);
+      const message = r.ok ? `Audit chain intact: ${r.rows} rows verified` : `Audit chain broken: ${r.reason?.message ?? 'unknown'}`;
+      const messageZh = r.ok ? `审计日志完整：已校验 ${r.rows} 条记录` : `审计日志校验失败：${r.reason?.messageZh ?? '原因不明'}`;
+      return c.json({ ok: r.ok, rows: r.rows, firstBadId: r.firstBadId ?? null, message, messageZh }, 200);
+    })
+    .openapi(list, async (c) => {
     const q = c.req.valid('query');
     const after = decodeAuditCursor(q.cursor);
     let sel = deps.db.selectFrom('audit_log').selectAll();

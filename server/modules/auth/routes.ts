@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { actorOf, ANY_ROLE, clientIp, currentUser, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../shared/deps.js';
-import { LoginInput, OkView, PasswordChangeInput, SessionView } from './schema.js';
+import { LoginInput, OkView, PasswordChangedView, PasswordChangeInput, SessionView } from './schema.js';
 import * as service from './service.js';
 import { clearSessionCookie, setSessionCookie } from './session.js';
 
@@ -37,10 +37,10 @@ const password = createRoute({
   method: 'post',
   path: '/api/auth/password',
   tags,
-  summary: '修改密码（同时注销本人其他会话）',
+  summary: '修改密码（注销本人全部会话，并换发新会话 Cookie 与 CSRF 令牌）',
   middleware: [signedIn],
   request: { body: jsonBody(PasswordChangeInput) },
-  responses: { 200: json(OkView, 'Changed'), 400: errors[400], 401: errors[401] },
+  responses: { 200: json(PasswordChangedView, 'Changed; a fresh session replaces the current one'), 400: errors[400], 401: errors[401] },
 });
 
 export function authRoutes(deps: ModuleDeps) {
@@ -53,13 +53,15 @@ export function authRoutes(deps: ModuleDeps) {
       return c.json({ user: r.user, csrfToken: r.csrfToken }, 200);
     })
     .openapi(logout, async (c) => {
-      await service.logout(deps.db, c.get('session')!.id);
+      await service.logout(deps.db, c.get('session')!.id, actorOf(c));
       clearSessionCookie(c);
       return c.json({ ok: true as const }, 200);
     })
     .openapi(me, (c) => c.json({ user: currentUser(c), csrfToken: c.get('session')!.csrfToken }, 200))
     .openapi(password, async (c) => {
-      await service.changePassword(deps, currentUser(c), c.get('session')!.id, c.req.valid('json'), actorOf(c));
-      return c.json({ ok: true as const }, 200);
+      const client = { ip: clientIp(c), userAgent: c.req.header('user-agent') ?? '' };
+      const fresh = await service.changePassword(deps, currentUser(c), c.get('session')!.id, c.req.valid('json'), actorOf(c), client);
+      setSessionCookie(c, fresh.token, deps.config.SESSION_MAX_HOURS * 3600);
+      return c.json({ ok: true as const, csrfToken: fresh.csrfToken }, 200);
     });
 }

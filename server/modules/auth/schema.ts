@@ -6,7 +6,7 @@ export const LoginInput = z
   .openapi('LoginInput');
 
 export const PasswordChangeInput = z
-  .object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(8).max(200) })
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) })
   .openapi('PasswordChangeInput');
 
 export const SessionUserView = z
@@ -23,3 +23,4 @@ export const SessionUserView = z
 
 export const SessionView = z.object({ user: SessionUserView, csrfToken: z.string() }).openapi('Session');
 export const OkView = z.object({ ok: z.literal(true) }).openapi('Ok');
+export const PasswordChangedView = z.object({ ok: z.literal(true), csrfToken: z.string() }).openapi('PasswordChanged');

@@ -12,6 +12,7 @@ import { startSession, type NewSessionTokens } from './session.js';
 
 // Sign-in with per-account lockout and per-address throttling; password change.
 
+/** Defaults of LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_MINUTES (server/config.ts). */
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60_000;
 export const IP_WINDOW_MS = 15 * 60_000;
@@ -67,12 +68,23 @@ export async function login(
 ): Promise<LoginResult> {
   const now = deps.now();
   if ((await failuresFrom(deps.db, client.ip, now, IP_WINDOW_MS)) >= MAX_IP_FAILURES) throw throttled();
-  const fail = async (err: AppError): Promise<never> => {
+  const maxFailures = deps.config.LOGIN_MAX_FAILURES ?? MAX_FAILED_LOGINS;
+  const lockoutMs = (deps.config.LOGIN_LOCKOUT_MINUTES ?? LOCKOUT_MS / 60_000) * 60_000;
+  const user = await findUserByUsername(deps.db, input.username);
+  // Every failed attempt is an audit row too (等保: 登录失败处理与审计); the per-address throttle
+  // above bounds how many one client can write.
+  const fail = async (err: AppError, action = 'auth.login_failed'): Promise<never> => {
     await recordFailureFrom(deps.db, client.ip, now, IP_WINDOW_MS);
+    await writeAudit(deps.db, {
+      actor: { id: user?.id ?? null, name: user ? user.display_name || user.username : input.username.slice(0, 100), ip: client.ip },
+      entity: 'user',
+      entityId: user?.id ?? 0,
+      action,
+      after: { username: input.username.slice(0, 100), reason: err.code },
+    });
     throw err;
   };
 
-  const user = await findUserByUsername(deps.db, input.username);
   if (!user) {
     await verifyDummy(input.password);
     return fail(badCredentials());
@@ -80,11 +92,11 @@ export async function login(
   if (user.locked_until && user.locked_until > now) return fail(locked(user.locked_until));
   if (!(await verifyPassword(user.password_hash, input.password))) {
     const failures = await countFailedLogin(deps.db, user.id);
-    if (failures >= MAX_FAILED_LOGINS) {
-      const until = new Date(now.getTime() + LOCKOUT_MS);
+    if (failures >= maxFailures) {
+      const until = new Date(now.getTime() + lockoutMs);
       await lockUser(deps.db, user.id, until);
       deps.logger.warn({ user_id: user.id, ip: client.ip }, 'Account locked after failed sign-ins');
-      return fail(locked(until));
+      return fail(locked(until), 'auth.lockout');
     }
     return fail(badCredentials());
   }
@@ -93,31 +105,48 @@ export async function login(
   }
   if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(deps.db, user.id);
   const tokens = await startSession(deps.db, deps.config, user.id, { now, ip: client.ip, userAgent: client.userAgent });
+  await writeAudit(deps.db, {
+    actor: { id: user.id, name: user.display_name || user.username, ip: client.ip },
+    entity: 'user',
+    entityId: user.id,
+    action: 'auth.login',
+    after: { userAgent: client.userAgent.slice(0, 200) },
+  });
   return { ...tokens, user: toSessionUser(user) };
 }
 
-export async function logout(db: Db, sessionId: string): Promise<void> {
+/** Ends a session server-side (the row goes: the cookie is worthless afterwards). */
+export async function logout(db: Db, sessionId: string, actor?: Actor): Promise<void> {
   await deleteSession(db, sessionId);
+  if (actor?.id != null) await writeAudit(db, { actor, entity: 'user', entityId: actor.id, action: 'auth.logout' });
 }
 
-/** Changes the caller's password and ends every other session of theirs. */
+/**
+ * Changes the caller's password and ends every session of theirs, the current one included: the
+ * caller continues in a fresh session (new cookie, new CSRF token), so no session id survives a
+ * password change.
+ */
 export async function changePassword(
   deps: ModuleDeps,
   me: SessionUser,
   sessionId: string,
   input: { currentPassword: string; newPassword: string },
   actor: Actor,
-): Promise<void> {
+  client: { ip: string; userAgent: string } = { ip: actor.ip, userAgent: '' },
+): Promise<NewSessionTokens> {
   const user = await findUser(deps.db, me.id);
   if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw fieldError('currentPassword', 'is wrong', '不正确');
   }
-  const problem = passwordProblem(user.username, input.newPassword);
+  const problem = passwordProblem(user.username, input.newPassword, deps.config);
   if (problem) throw fieldError('newPassword', problem.message, problem.messageZh);
   const passwordHash = await hashPassword(input.newPassword);
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     await updateUser(trx, me.id, { password_hash: passwordHash, password_changed_at: deps.now(), updated_at: deps.now() });
     const ended = await deleteUserSessions(trx, me.id, sessionId);
-    await writeAudit(trx, { actor, entity: 'user', entityId: me.id, action: 'password.change', after: { otherSessionsEnded: ended } });
+    await deleteSession(trx, sessionId);
+    const tokens = await startSession(trx, deps.config, me.id, { now: deps.now(), ip: client.ip, userAgent: client.userAgent });
+    await writeAudit(trx, { actor, entity: 'user', entityId: me.id, action: 'password.change', after: { otherSessionsEnded: ended, sessionRotated: true } });
+    return tokens;
   });
 }

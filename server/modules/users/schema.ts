@@ -38,7 +38,7 @@ export const UserCreate = z
     email: z.string().email().max(200).nullable().optional(),
     isDepartmentHead: z.boolean().optional(),
     leaderRank: LeaderRank.nullable().optional(),
-    password: z.string().min(8).max(200),
+    password: z.string().min(1).max(200),
   })
   .strict()
   .openapi('UserCreate');
@@ -54,7 +54,7 @@ export const UserPatch = z
     leaderRank: LeaderRank.nullable().optional(),
     disabled: z.boolean().optional(),
     /** A new password set by the administrator (also lifts a lockout and ends the user's sessions). */
-    password: z.string().min(8).max(200).optional(),
+    password: z.string().min(1).max(200).optional(),
   })
   .strict()
   .openapi('UserPatch');

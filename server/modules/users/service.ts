@@ -42,7 +42,7 @@ export async function getOne(deps: ModuleDeps, id: number) {
 export async function createUser(deps: ModuleDeps, input: UserCreate, actor: Actor) {
   const shape: Shape = { role: input.role, departmentId: input.departmentId ?? null, leaderRank: input.leaderRank ?? null };
   await checkShape(deps, shape);
-  const problem = passwordProblem(input.username, input.password);
+  const problem = passwordProblem(input.username, input.password, deps.config);
   if (problem) throw fieldError('password', problem.message, problem.messageZh);
   if (await findUserByUsername(deps.db, input.username)) throw conflict('Username already taken', '用户名已被使用');
   const passwordHash = await hashPassword(input.password);
@@ -84,7 +84,7 @@ export async function patchUser(deps: ModuleDeps, id: number, input: UserPatch, 
   if (input.leaderRank !== undefined) set.leader_rank = input.leaderRank;
   if (input.disabled !== undefined) set.disabled = input.disabled;
   if (input.password !== undefined) {
-    const problem = passwordProblem(before.username, input.password);
+    const problem = passwordProblem(before.username, input.password, deps.config);
     if (problem) throw fieldError('password', problem.message, problem.messageZh);
     set.password_hash = await hashPassword(input.password);
     set.password_changed_at = deps.now();
