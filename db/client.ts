@@ -21,5 +21,12 @@ export function createDb(connectionString: string, opts: DbOptions = {}): Db {
   });
   // A dropped connection must not crash the process; the pool replaces it on next use.
   pool.on('error', () => {});
+  // pg-pool listens for errors only on idle clients: a connection dropped (Postgres restarted)
+  // while checked out between two statements, e.g. inside a transaction, would emit 'error' with
+  // no listener and crash the process. Its next statement fails instead (the transaction rolls
+  // back, the job retries) and the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -98,7 +98,13 @@ export async function connectRedisEvents(hub: EventHub, subscriber: Redis, prefi
     if (ev) hub.publish(ev);
   };
   subscriber.on('message', onMessage);
-  await subscriber.subscribe(channel);
+  try {
+    await subscriber.subscribe(channel);
+  } catch (err) {
+    // Redis unreachable: leave nothing behind, so a retry does not relay every event twice.
+    subscriber.off('message', onMessage);
+    throw err;
+  }
   return {
     async close() {
       subscriber.off('message', onMessage);

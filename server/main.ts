@@ -60,10 +60,31 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config, db, redis, logger } = opts;
   const events = new EventHub();
   let subscription: RedisEventsConnection | null = null;
+  let subscribing: Promise<void> = Promise.resolve();
+  let stopping = false;
   if (redis) {
     const subscriber = redis.duplicate();
-    subscriber.on('error', (err) => logger.warn({ err }, 'Redis subscriber error'));
-    subscription = await connectRedisEvents(events, subscriber, config.QUEUE_PREFIX);
+    subscriber.on('error', (err) => logger.warn({ err: err.message }, 'Redis subscriber error'));
+    // Redis may be down at start-up: serve at once (/api/health says degraded) and subscribe as
+    // soon as Redis answers, instead of failing start-up. Later reconnects re-subscribe by themselves.
+    let firstAttemptDone: () => void = () => {};
+    const firstAttempt = new Promise<void>((r) => (firstAttemptDone = r));
+    subscribing = (async () => {
+      for (let attempt = 0; !stopping; attempt++) {
+        try {
+          subscription = await connectRedisEvents(events, subscriber, config.QUEUE_PREFIX);
+          if (attempt > 0) logger.info('Redis answers again: live events resumed');
+          return;
+        } catch (err) {
+          if (attempt === 0) logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Redis unreachable: live events start once it answers');
+          firstAttemptDone();
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+      subscriber.disconnect();
+    })().finally(firstAttemptDone);
+    // With Redis up, start-up still returns subscribed (events published right after are relayed).
+    await firstAttempt;
   }
   const app = createApp({ db, config, logger, redis, events, webDir: opts.webDir ?? null });
 
@@ -85,6 +106,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         await stopped;
         clearTimeout(grace);
+        stopping = true;
+        await subscribing;
         await subscription?.close();
         logger.info({ port }, 'Server closed');
       })();

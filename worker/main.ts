@@ -13,6 +13,7 @@ import { scheduleDueSources } from './jobs/sources.schedule.js';
 import { parseQuietHours, sweepDueSteps } from './jobs/cases.sweep.js';
 import { deliverDue } from './jobs/notifications.deliver.js';
 import { runWeeklyReport } from './jobs/reports.weekly.js';
+import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './jobs/audit.retention.js';
 import { WEEKLY_CRON, WEEKLY_TZ } from '../core/reports/period.js';
 import type { FetchOptions } from './crawl/fetch.js';
 
@@ -135,7 +136,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // The weekly notice: once per week in Postgres (unique (kind, period)), whichever worker runs it.
   const reportsWorker = new Worker(
     QUEUES.reports,
-    async () => {
+    async (job) => {
+      if (job.name === 'audit.retention') {
+        const r = await runAuditRetention(db, now(), config.AUDIT_RETENTION_DAYS);
+        if (r.removed > 0) logger.info({ removed: r.removed, cutoff: r.cutoff }, 'Audit log retention removed old rows');
+        return r;
+      }
       const r = await runWeeklyReport(db, now());
       if (r.created) logger.info({ report_id: r.id, period: r.period }, 'Weekly notice generated');
       return r;
@@ -156,6 +162,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     await sweepQueue.upsertJobScheduler('cases.sweep', { every: config.SWEEP_INTERVAL_MS }, { name: 'cases.sweep', data: {}, opts: tickJobOpts });
     await deliverQueue.upsertJobScheduler('notifications.deliver', { every: config.DELIVER_INTERVAL_MS }, { name: 'notifications.deliver', data: {}, opts: tickJobOpts });
     await reportsQueue.upsertJobScheduler('reports.weekly', { pattern: WEEKLY_CRON, tz: WEEKLY_TZ }, { name: 'reports.weekly', data: {}, opts: reportJobOpts });
+    await reportsQueue.upsertJobScheduler('audit.retention', { pattern: AUDIT_RETENTION_CRON, tz: AUDIT_RETENTION_TZ }, { name: 'audit.retention', data: {}, opts: reportJobOpts });
   };
   await assertAll();
   // Catch-up: a worker that was down at Monday 08:30 makes the due week's notice when it starts
@@ -167,12 +174,37 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     assertAll().catch((err) => logger.warn({ err: err.message }, 'Could not assert job scheduler'));
   }, Math.max(10_000, Math.min(config.SCHEDULER_TICK_MS * 3, config.SWEEP_INTERVAL_MS)));
   reassert.unref();
+  // Within a tick of a flush (or of Redis restarting empty): a cheap look every half tick; when the
+  // schedulers are gone, rebuild them and run the weekly catch-up again, since the flush may have
+  // taken a due Monday 08:30 job with it (the notice is made once per week in Postgres anyway).
+  let watching = false;
+  const watch = setInterval(() => {
+    if (watching) return;
+    watching = true;
+    (async () => {
+      const present = await Promise.all([
+        scheduleQueue.getJobScheduler('sources.schedule'),
+        sweepQueue.getJobScheduler('cases.sweep'),
+        reportsQueue.getJobScheduler('reports.weekly'),
+      ]);
+      if (present.every(Boolean)) return;
+      logger.warn('Job schedulers missing from Redis (flushed or restarted empty): rebuilding them');
+      await assertAll();
+      await reportsQueue.add('reports.weekly', {}, reportJobOpts);
+    })()
+      .catch((err) => logger.warn({ err: err.message }, 'Could not check job schedulers'))
+      .finally(() => {
+        watching = false;
+      });
+  }, Math.max(200, Math.min(config.SCHEDULER_TICK_MS, config.SWEEP_INTERVAL_MS) / 2));
+  watch.unref();
   logger.info({ concurrency: config.CRAWL_CONCURRENCY, prefix }, 'Worker started');
 
   return {
     crawlQueue,
     async close() {
       clearInterval(reassert);
+      clearInterval(watch);
       // In-flight fetches stop now; their jobs return to the queue and run again after restart.
       shutdown.abort();
       await Promise.all([crawlWorker.close(), scheduleWorker.close(), sweepWorker.close(), deliverWorker.close(), reportsWorker.close()]);

@@ -4,16 +4,16 @@ import type { Source } from '../schema.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 
 /** Sources whose next fetch is due, oldest first. */
-export async function listDueSources(db: Db, now: Date, limit: number): Promise<{ id: number; nextFetchAt: Date }[]> {
+export async function listDueSources(db: Db, now: Date, limit: number): Promise<{ id: number; nextFetchAt: Date; url: string }[]> {
   const rows = await db
     .selectFrom('sources')
-    .select(['id', 'next_fetch_at'])
+    .select(['id', 'next_fetch_at', 'url'])
     .where('enabled', '=', true)
     .where('next_fetch_at', '<=', now)
     .orderBy('next_fetch_at')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, nextFetchAt: r.next_fetch_at }));
+  return rows.map((r) => ({ id: r.id, nextFetchAt: r.next_fetch_at, url: r.url }));
 }
 
 /**
@@ -60,10 +60,22 @@ export interface FetchRecord {
 /** How many fetches of history each source keeps. */
 export const FETCH_HISTORY_KEPT = 200;
 
-/** Writes the outcome of one fetch on the source and its history, releasing the lease. */
+/** Thrown by recordFetch when the crawl outlived its lease and another crawl of the source took it. */
+export class LeaseLost extends Error {
+  constructor(sourceId: number) {
+    super(`Source ${sourceId}: the crawl outlived its lease; another crawl records this slot`);
+  }
+}
+
+/**
+ * Writes the outcome of one fetch on the source and its history, releasing the lease. Throws
+ * LeaseLost (writing nothing) when another crawl holds the lease now: recording this one too would
+ * count the slot twice; inside the crawl's transaction its items roll back with it, and the job's
+ * retry finds the source taken and skips.
+ */
 export async function recordFetch(db: Db, r: FetchRecord): Promise<void> {
   const success = r.status === 'ok' || r.status === 'not_modified';
-  await db
+  const updated = await db
     .updateTable('sources')
     .set({
       status: r.status,
@@ -83,7 +95,8 @@ export async function recordFetch(db: Db, r: FetchRecord): Promise<void> {
     })
     .where('id', '=', r.sourceId)
     .where((eb) => eb.or([eb('claimed_by', '=', r.jobId), eb('claimed_by', 'is', null)]))
-    .execute();
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) throw new LeaseLost(r.sourceId);
   // History row, and every PRUNE_EVERY fetches the source's history trimmed to FETCH_HISTORY_KEPT.
   await sql`
     with ins as (
