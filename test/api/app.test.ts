@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiFixture, errorOf, type ApiFixture } from './helpers.js';
+import { createUser, sessionFor } from '../helpers/auth.js';
 
 let f: ApiFixture;
 let web: ApiFixture;
@@ -24,9 +25,22 @@ afterAll(async () => {
 
 describe('health', () => {
   it('reports db ok and redis absent', async () => {
-    const res = await f.request('GET', '/api/health');
+    const res = await f.requestAs(null, 'GET', '/api/health');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', db: 'ok', redis: 'absent' });
+  });
+
+  it("shows an admin the process's memory and event-loop delay, nobody else", async () => {
+    const res = await f.request('GET', '/api/health');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; process?: { pid: number; rssMb: number; heapUsedMb: number; eventLoopDelayMs: { p99: number; max: number } } };
+    expect(body.status).toBe('ok');
+    expect(body.process?.pid).toBe(process.pid);
+    expect(body.process?.rssMb).toBeGreaterThan(10);
+    expect(body.process?.heapUsedMb).toBeGreaterThan(1);
+    expect(body.process?.eventLoopDelayMs.max).toBeGreaterThanOrEqual(body.process?.eventLoopDelayMs.p99 ?? Infinity);
+    const duty = await sessionFor(f.tdb.db, await createUser(f.tdb.db, { role: 'duty' }));
+    expect(await (await f.requestAs(duty, 'GET', '/api/health')).json()).toEqual({ status: 'ok', db: 'ok', redis: 'absent' });
   });
 });
 

@@ -75,7 +75,8 @@ export async function startSystem(label: string, env: Record<string, string> = {
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await new Promise<void>((resolve, reject) => {
+  // A start that fails or times out must not leave the process (or its database) behind.
+  const started = new Promise<void>((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`system did not start within 90 s:\n${out}`)), 90_000);
     const check = () => {
       if (out.includes('舆情回应台已启动')) {
@@ -89,6 +90,17 @@ export async function startSystem(label: string, env: Record<string, string> = {
       reject(new Error(`system exited (${code}) before it started:\n${out}`));
     });
   });
+  try {
+    await started;
+  } catch (err) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await t.drop().catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     siteUrl: `http://127.0.0.1:${sitePort}`,

@@ -13,7 +13,8 @@ mkdirSync(outDir, { recursive: true });
 const figures = join(outDir, `figures-${process.pid}.jsonl`);
 rmSync(figures, { force: true });
 const report = join(outDir, 'vitest-report.json');
-const args = ['vitest', 'run', 'test/reliability', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...rest];
+// One file at a time: the load and soak figures must not share the two cores with the chaos tests.
+const args = ['vitest', 'run', 'test/reliability', '--no-file-parallelism', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...rest];
 const res = spawnSync('npx', args, {
   stdio: 'inherit',
   env: { ...process.env, TZ: process.env.TZ ?? 'UTC', OD_RELIABILITY_OUT: figures, OD_RELIABILITY_LONG: long ? '1' : '0' },

@@ -15,11 +15,37 @@ export async function scheduleDueSources(db: Db, crawlQueue: Queue, now: Date): 
   const due = await listDueSources(db, now, SCHEDULE_BATCH);
   if (due.length === 0) return 0;
   await crawlQueue.addBulk(
-    due.map((s) => {
+    interleaveByHost(due).map((s) => {
       const slot = s.nextFetchAt.getTime();
       const data: JobPayloads['sources.crawl'] = { sourceId: s.id, slot };
       return { name: 'sources.crawl', data, opts: { jobId: crawlJobId(s.id, slot) } };
     }),
   );
   return due.length;
+}
+
+/**
+ * The batch reordered so that consecutive jobs are on different hosts (round robin over hosts,
+ * each host's own sources still most overdue first). A crawl job waits for its host's politeness
+ * slot while holding one of the worker's CRAWL_CONCURRENCY slots: in due order, a site with many
+ * feeds would fill every slot with jobs queued behind one host while the other hosts sat idle.
+ */
+export function interleaveByHost<T extends { url: string }>(rows: T[]): T[] {
+  const byHost = new Map<string, T[]>();
+  for (const r of rows) {
+    let host = '';
+    try {
+      host = new URL(r.url).host;
+    } catch {
+      // an unparsable URL fails in its crawl; here it is just one more "host"
+    }
+    const list = byHost.get(host);
+    if (list) list.push(r);
+    else byHost.set(host, [r]);
+  }
+  if (byHost.size <= 1) return rows;
+  const lists = [...byHost.values()];
+  const out: T[] = [];
+  for (let i = 0; out.length < rows.length; i++) for (const l of lists) if (i < l.length) out.push(l[i]);
+  return out;
 }
