@@ -118,11 +118,18 @@ async function recomputeObligations(
     nextStepAt({ startedAt, dueAt, kind, metAt: null }, steps, (id && fired.get(id)) || new Set());
   const audit = (entityId: string, action: string, b: unknown, a: unknown) =>
     writeAudit(trx, { actor, entity: 'obligation', entityId, caseId: c.id, action, before: b, after: a });
+  // A recurrence (an update started after the clock's start: at a publication or a reopening) runs
+  // for the repeat interval, not the first occurrence's window (deadlines.ts nextRecurrence).
+  const windowOf = (o: (typeof existing)[number], spec: ObligationSpec) =>
+    spec.repeatEveryHours !== undefined && o.started_at.getTime() > c.clock_started_at.getTime()
+      ? { hours: spec.repeatEveryHours, unit: spec.window.unit }
+      : spec.window;
   for (const o of existing.filter((x) => x.status === 'open')) {
     const spec = specs.get(o.kind);
-    const dueAt = spec ? computeDueAt(o.started_at, spec.window, ctx) : o.due_at;
-    const updated = spec
-      ? await rescheduleObligation(trx, o.id, { window: spec.window, dueAt, nextStepAt: next(o.started_at, dueAt, o.kind, o.id) }, reason, now)
+    const window = spec ? windowOf(o, spec) : undefined;
+    const dueAt = window ? computeDueAt(o.started_at, window, ctx) : o.due_at;
+    const updated = window
+      ? await rescheduleObligation(trx, o.id, { window, dueAt, nextStepAt: next(o.started_at, dueAt, o.kind, o.id) }, reason, now)
       : await cancelObligation(trx, o.id, reason, now);
     await audit(o.id, spec ? 'obligation.recompute' : 'obligation.cancel', obligationAudit(o), { ...obligationAudit(updated), reason });
   }
