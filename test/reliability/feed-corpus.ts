@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { CORPUS_URL } from '../../worker/demo/corpus.js';
+import { mulberry32 } from '../../core/random.js';
 
 export interface FeedCase {
   name: string;
@@ -39,17 +40,6 @@ function feedWith(itemXml: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>清河新闻网</title><link>https://news.example.cn/</link>${itemXml}</channel></rss>`;
 }
 
-/** A deterministic PRNG (mulberry32), so the corpus is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function truncations(cutsPerFeed: number): FeedCase[] {
   const out: FeedCase[] = [];
@@ -64,7 +54,7 @@ function truncations(cutsPerFeed: number): FeedCase[] {
 }
 
 function byteDamage(count: number): FeedCase[] {
-  const rnd = prng(20240501);
+  const rnd = mulberry32(20240501); // deterministic: the same corpus on every run
   const sources = [Buffer.from(baseFeed(5)), readFileSync(new URL('encoding-gb2312.xml', CORPUS_URL)), readFileSync(new URL('gulp-atom.atom', CORPUS_URL))];
   const out: FeedCase[] = [];
   for (let i = 0; i < count; i++) {

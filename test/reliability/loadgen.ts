@@ -18,6 +18,7 @@ import { sessionFor, TEST_PASSWORD, type SignedIn } from '../helpers/auth.js';
 import { hashPassword } from '../../server/modules/auth/password.js';
 import { seedCases } from '../reports/seed.js';
 import { waitFor } from './procs.js';
+import { mulberry32 } from '../../core/random.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -198,17 +199,6 @@ export interface PlannedRequest {
   body?: string;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What each role's screens ask for, with weights (a dashboard polls; writes are a small share). */
 const MIX: Record<Role, [RequestKind, number][]> = {
@@ -224,7 +214,7 @@ const MIX: Record<Role, [RequestKind, number][]> = {
  * from its role's mix, with ids the user may see (a handler's cases are its department's).
  */
 export function dashboardPlan(fx: DashboardFixture, size = 20_000, seed = 1): PlannedRequest[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)];
   const q = (p: Record<string, string>) => new URLSearchParams(p).toString();
   const ledgerQueries: Record<string, string>[] = [

@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { migrateToLatest } from '../../db/migrate.js';
+import { redisAnswers } from '../../bin/local-services.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -89,18 +90,6 @@ export interface RedisProc {
   client(): Redis;
 }
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
 
 /** A private redis-server (from PATH) on a free port, without persistence. */
 export async function startRedis(): Promise<RedisProc> {
