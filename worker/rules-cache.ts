@@ -46,12 +46,16 @@ export class RuleCache {
   }
 }
 
-/** A value loaded at most once per ttlMs; concurrent callers share one load. */
-export function cached<T>(load: () => Promise<T>, ttlMs: number, clock: () => number = () => performance.now()): () => Promise<T> {
+/**
+ * A value loaded at most once per ttlMs; concurrent callers share one load. `{ fresh: true }` loads
+ * it again now (a caller that just got a refusal the cached value explains, e.g. an allow-list entry
+ * an admin added a second ago).
+ */
+export function cached<T>(load: () => Promise<T>, ttlMs: number, clock: () => number = () => performance.now()): (opts?: { fresh?: boolean }) => Promise<T> {
   let value: { v: T; at: number } | null = null;
   let pending: Promise<T> | null = null;
-  return async () => {
-    if (value && clock() - value.at < ttlMs) return value.v;
+  return async (opts) => {
+    if (!opts?.fresh && value && clock() - value.at < ttlMs) return value.v;
     pending ??= load()
       .then((v) => {
         value = { v, at: clock() };

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, allowHost, crawlDeps, makeDue } from '../helpers/crawl.js';
 import { crawlSource } from '../../worker/crawl/crawl-source.js';
+import { loadAllowlist } from '../../db/repos/crawl-state.js';
 import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
 import { FORUM_SELECTORS, MAILBOX_SELECTORS } from '../../worker/demo/seed.js';
 import { CORPUS_URL } from '../../worker/demo/corpus.js';
@@ -253,6 +254,36 @@ describe('SSRF guard', () => {
     expect(r.status).toBe('ssrf_refused');
     expect((await sourceRow(id)).status).toBe('ssrf_refused');
     expect(canaryHits).toBe(0);
+  });
+
+  it('an allow-list entry added a moment ago is honoured at once, though the worker caches the list', async () => {
+    let hits = 0;
+    const local = createServer((req, res) => {
+      hits++;
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>刚加入白名单的站点</title><link>http://local.example/1</link></item></channel></rss>');
+    });
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', () => r()));
+    const hostPort = `127.0.0.1:${(local.address() as { port: number }).port}`;
+    try {
+      const before = await loadAllowlist(t.db);
+      await allowHost(t.db, hostPort);
+      // The worker's cache (worker/main.ts) still holds the list from before the admin's change.
+      const calls: boolean[] = [];
+      const { deps } = crawlDeps(t.db, {
+        allowlist: async (opts) => {
+          calls.push(opts?.fresh === true);
+          return opts?.fresh ? loadAllowlist(t.db) : before;
+        },
+      });
+      const id = await addSource(t.db, { url: `http://${hostPort}/rss.xml`, name: 'just allowed' });
+      const r = await crawlSource(deps, id, 'job-fresh-allowlist');
+      expect(calls).toEqual([false, true]);
+      expect(r.status).toBe('ok');
+      expect(hits).toBe(1);
+    } finally {
+      local.close();
+    }
   });
 
   it('refuses a redirect from an allowed site to a private address', async () => {

@@ -41,7 +41,8 @@ export interface CrawlDeps {
   limiter: HostLimiter;
   rules: RuleCache;
   /** host:port entries an admin allowed to resolve to private addresses (cached briefly). */
-  allowlist: () => Promise<Set<string>>;
+  /** The admin allow-list of private host:port; `{ fresh: true }` bypasses any cache. */
+  allowlist: (opts?: { fresh?: boolean }) => Promise<Set<string>>;
   publish: (ev: AppEvent) => Promise<void>;
   now: () => Date;
   /** DNS override for tests; production uses the system resolver. */
@@ -107,8 +108,17 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
   let events: AppEvent[] = [];
   let itemsNew = 0;
   const run = async (): Promise<void> => {
-    const allow = await deps.allowlist();
-    const fetched = await fetchWith(deps, source, source.url, allow, true);
+    let allow = await deps.allowlist();
+    let fetched = await fetchWith(deps, source, source.url, allow, true);
+    if (fetched.kind === 'error' && fetched.status === 'ssrf_refused') {
+      // The allow-list is cached for a few seconds: an entry an admin added just now must not be
+      // refused into an hour of backoff. Ask again, and fetch again if the list changed.
+      const fresh = await deps.allowlist({ fresh: true });
+      if (fresh.size !== allow.size || [...fresh].some((h) => !allow.has(h))) {
+        allow = fresh;
+        fetched = await fetchWith(deps, source, source.url, allow, true);
+      }
+    }
     httpStatus = fetched.httpStatus;
     if (fetched.kind === 'error') throw new CrawlFailure(fetched.status, fetched.message, fetched.httpStatus, fetched.retryAfterMs);
     if (fetched.kind === 'not_modified') {
