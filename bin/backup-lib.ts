@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { BackupError } from '../db/backup.js';
 import type { Config } from '../server/config.js';
 import type { Logger } from '../server/logger.js';
-import { EMBEDDED_PG_PORT, startEmbeddedPostgres } from './local-services.js';
+import { EMBEDDED_PG_PORT, postgresAnswers, startEmbeddedPostgres } from './local-services.js';
 
 // The database npm run backup / restore work on: DATABASE_URL when set, else the embedded
 // Postgres `npm start` keeps under DATA_DIR — used as it is when the system is running, started
@@ -15,20 +14,6 @@ export interface Target {
   /** How the database was found, for the summary. */
   label: string;
   close(): Promise<void>;
-}
-
-async function answers(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
 }
 
 export async function resolveTarget(config: Config, logger: Logger): Promise<Target> {
@@ -47,7 +32,7 @@ export async function resolveTarget(config: Config, logger: Logger): Promise<Tar
   }
   const password = readFileSync(secretFile, 'utf8').trim();
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${EMBEDDED_PG_PORT}/opinion_desk`;
-  if (await answers(url)) return { url, label: `内置数据库 embedded Postgres (running, ${pgDir})`, close: async () => {} };
+  if (await postgresAnswers(url)) return { url, label: `内置数据库 embedded Postgres (running, ${pgDir})`, close: async () => {} };
   logger.info({ dir: pgDir }, 'Starting the embedded Postgres for this command');
   const local = await startEmbeddedPostgres(config.DATA_DIR, logger);
   return { url: local.url, label: `内置数据库 embedded Postgres (started for this command, ${pgDir})`, close: () => local.stop() };

@@ -5,6 +5,7 @@ import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import type { Logger } from '../server/logger.js';
 
 // One-machine defaults for `npm start`: an embedded Postgres under ./data/pg when DATABASE_URL is
@@ -151,6 +152,21 @@ async function stopOrphanedPostgres(pgDir: string, logger: Logger): Promise<void
 export interface LocalRedis {
   url: string;
   stop(): Promise<void>;
+}
+
+/** Whether a Postgres accepts connections and queries at url (timeoutMs to connect). */
+export async function postgresAnswers(url: string, timeoutMs = 3000): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
 }
 
 /** Whether a Redis answers PING at url (no retries, 1.5 s to connect). */

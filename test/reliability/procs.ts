@@ -25,7 +25,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { migrateToLatest } from '../../db/migrate.js';
-import { redisAnswers } from '../../bin/local-services.js';
+import { postgresAnswers, redisAnswers } from '../../bin/local-services.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -220,19 +220,8 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const url = `postgres://postgres@127.0.0.1:${port}/${database}`;
   let up = false;
   const ctl = (args: string[], timeoutMs?: number) => runPg(join(bin, 'pg_ctl'), ['-D', data, ...args], as, timeoutMs);
-  const accepts = async () => {
-    const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1000 });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.query('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await c.end().catch(() => {});
-    }
-  };
+  const accepts = () => postgresAnswers(adminUrl, 1000);
+
   const proc: PgProc = {
     url,
     adminUrl,
