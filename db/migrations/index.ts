@@ -7,6 +7,7 @@ import * as m0005 from './20261125_0005_ledger_indexes.js';
 import * as m0006 from './20261125_0006_reports.js';
 import * as m0007 from './20261125_0007_perf.js';
 import * as m0008 from './20261125_0008_audit_chain.js';
+import * as m0009 from './20261125_0009_case_record_indexes.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_0006_reports': m0006,
   '20261125_0007_perf': m0007,
   '20261125_0008_audit_chain': m0008,
+  '20261125_0009_case_record_indexes': m0009,
 };

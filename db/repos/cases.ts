@@ -3,8 +3,8 @@ import type { Db } from '../client.js';
 import type { Case } from '../schema-workflow.js';
 import type { CaseOrigin, Category, Level } from '../../core/vocabulary.js';
 
-// Case writes of triage (numbering, rows, departments, stories, evidence, alerts) and the reads
-// behind GET /api/cases/{id}. The ledger query is in cases-ledger.ts.
+// Case writes of triage (numbering, rows, departments, stories, evidence, alerts). The reads behind
+// GET /api/cases/{id} are in case-detail.ts, the ledger query in cases-ledger.ts.
 
 /** The next number of the year (upsert … returning: race-free across processes). */
 export async function takeCaseSeq(trx: Db, year: number): Promise<number> {
@@ -133,102 +133,4 @@ export async function updateCaseFields(
     .where('id', '=', caseId)
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-// ── Reads for the case page ───────────────────────────────────────────────────────────────────
-
-export async function caseDepartments(db: Db, caseId: string) {
-  return db
-    .selectFrom('case_departments')
-    .innerJoin('departments', 'departments.id', 'case_departments.department_id')
-    .select(['departments.id', 'departments.name', 'case_departments.role'])
-    .where('case_departments.case_id', '=', caseId)
-    .orderBy('case_departments.role', 'desc')
-    .orderBy('departments.id')
-    .execute();
-}
-
-export async function caseStories(db: Db, caseId: string) {
-  return db
-    .selectFrom('case_stories')
-    .innerJoin('stories', 'stories.id', 'case_stories.story_id')
-    .leftJoin('alerts', 'alerts.story_id', 'stories.id')
-    .select([
-      'stories.id',
-      'stories.title',
-      'stories.item_count',
-      'stories.source_count',
-      'stories.first_seen_at',
-      'stories.last_seen_at',
-      'alerts.id as alert_id',
-      'alerts.status as alert_status',
-    ])
-    .where('case_stories.case_id', '=', caseId)
-    .orderBy('stories.first_seen_at')
-    .orderBy('stories.id')
-    .execute();
-}
-
-export async function caseItems(db: Db, caseId: string) {
-  return db.selectFrom('case_items').selectAll().where('case_id', '=', caseId).orderBy('published_at').orderBy('id').execute();
-}
-
-const userName = (col: string) => sql<string | null>`(select u.display_name from users u where u.id = ${sql.ref(col)})`;
-
-export async function caseResponses(db: Db, caseId: string) {
-  return db
-    .selectFrom('responses')
-    .selectAll()
-    .select([
-      userName('responses.drafted_by').as('drafted_by_name'),
-      userName('responses.reviewed_by').as('reviewed_by_name'),
-      userName('responses.published_by').as('published_by_name'),
-    ])
-    .where('case_id', '=', caseId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
-export async function caseFeedback(db: Db, caseId: string) {
-  return db
-    .selectFrom('feedback')
-    .selectAll()
-    .select(userName('feedback.author_id').as('author_name'))
-    .where('case_id', '=', caseId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
-export async function caseReportsUp(db: Db, caseId: string) {
-  return db
-    .selectFrom('reports_up')
-    .selectAll()
-    .select(userName('reports_up.reported_by').as('reported_by_name'))
-    .where('case_id', '=', caseId)
-    .orderBy('reported_at')
-    .orderBy('id')
-    .execute();
-}
-
-export async function caseReferrals(db: Db, caseId: string) {
-  return db
-    .selectFrom('referrals')
-    .selectAll()
-    .select(userName('referrals.referred_by').as('referred_by_name'))
-    .where('case_id', '=', caseId)
-    .orderBy('referred_at')
-    .orderBy('id')
-    .execute();
-}
-
-export async function caseTimeline(db: Db, caseId: string) {
-  return db.selectFrom('audit_log').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
-}
-
-export async function userDisplayName(db: Db, id: number | null): Promise<string | null> {
-  if (id === null) return null;
-  const r = await db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirst();
-  return r?.display_name ?? null;
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../client.js';
 
@@ -231,6 +232,130 @@ export async function responseHistogram(db: Db, r: Range): Promise<{ fromHours: 
     with f as (${firstResponses(r)})
     select width_bucket(greatest(hours, 0), ${edges}::float8[])::int as bucket, count(*)::int as count
     from f group by 1`.execute(db);
-  const counts = new Map(res.rows.map((x) => [x.bucket, x.count]));
+  return histogramBuckets(res.rows);
+}
+
+/** Every bucket of RESPONSE_HISTOGRAM_EDGES from the (bucket, count) rows of width_bucket; empty ones with 0. */
+function histogramBuckets(rows: { bucket: number; count: number }[]): { fromHours: number; toHours: number | null; count: number }[] {
+  const edges = RESPONSE_HISTOGRAM_EDGES;
+  const counts = new Map(rows.map((x) => [x.bucket, x.count]));
   return [0, ...edges].map((from, i) => ({ fromHours: from, toHours: i < edges.length ? edges[i] : null, count: counts.get(i) ?? 0 }));
+}
+
+// ── All of GET /api/stats in one statement ────────────────────────────────────────────────────
+//
+// The statistics page polls; as twelve queries (the functions above) it cost twelve round trips
+// and computed the first responses four times and the judged obligations twice. statsFigures is
+// the same figures in ONE statement: the shared row sets are CTEs computed once, each figure is a
+// json subselect. The functions above stay the definitions (the weekly notice uses them);
+// test/stats/stats-figures.test.ts checks that statsFigures returns exactly what they return.
+//
+// Shapes across JSON: ints and float8 arrive as the same numbers pg would give (float8 is printed
+// by the same output function either way); bigint ids are cast to text as above; timestamps go as
+// text and are parsed back here with pg's own timestamptz parser (the same Date, to the ms).
+
+export interface StatsFigures {
+  total: number;
+  byLevel: CountRow[];
+  byCategory: CountRow[];
+  byStatus: CountRow[];
+  byDepartment: { id: number; name: string; count: number }[];
+  bySource: { id: number; name: string; count: number }[];
+  onTime: OnTimeCounts;
+  responseTimes: ResponseTimes;
+  histogram: { fromHours: number; toHours: number | null; count: number }[];
+  overdue: OverdueRow[];
+  daily: { day: string; opened: number; responded: number }[];
+  departments: DepartmentRow[];
+}
+
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
+
+/** Count rows of one column of the cases opened in the range, ordered as countCasesBy orders them. */
+const countsOf = (column: 'level' | 'category' | 'status') => sql`(
+    select coalesce(json_agg(json_build_object('key', key, 'count', count) order by count desc, key), '[]'::json)
+    from (select ${sql.ref(column)} as key, count(*)::int as count from opened group by 1) x)`;
+
+/** The row as it comes: histogram as width_bucket rows, overdue times as timestamptz text. */
+type StatsFiguresRow = Omit<StatsFigures, 'histogram' | 'overdue'> & {
+  histogram: { bucket: number; count: number }[];
+  overdue: (Omit<OverdueRow, 'dueAt' | 'metAt'> & { dueAt: string; metAt: string | null })[];
+};
+
+/** Every figure of GET /api/stats (the functions above, in one statement; see the section comment). */
+export async function statsFigures(db: Db, r: Range, overdueLimit: number): Promise<StatsFigures> {
+  const edges = [...RESPONSE_HISTOGRAM_EDGES];
+  const res = await sql<StatsFiguresRow>`
+    with opened as materialized (
+      select id, level, category, status, lead_department_id, opened_at
+      from cases where opened_at >= ${r.from} and opened_at < ${r.to}
+    ),
+    j as materialized (${judged(r)}),
+    f as materialized (${firstResponses(r)})
+    select
+      (select count(*)::int from opened) as total,
+      ${countsOf('level')} as "byLevel",
+      ${countsOf('category')} as "byCategory",
+      ${countsOf('status')} as "byStatus",
+      (select coalesce(json_agg(json_build_object('id', id, 'name', name, 'count', count) order by count desc, id), '[]'::json)
+       from (select d.id, d.name, count(*)::int as count
+             from opened c join departments d on d.id = c.lead_department_id
+             group by d.id, d.name) x) as "byDepartment",
+      (select coalesce(json_agg(json_build_object('id', id, 'name', name, 'count', count) order by count desc, id), '[]'::json)
+       from (select s.id, s.name, count(distinct c.id)::int as count
+             from opened c
+             join case_stories cs on cs.case_id = c.id
+             join items i on i.story_id = cs.story_id
+             join sources s on s.id = i.source_id
+             group by s.id, s.name) x) as "bySource",
+      (select json_build_object('judged', count(*)::int,
+                                'onTime', count(*) filter (where on_time_met)::int,
+                                'late', count(*) filter (where late_met)::int,
+                                'openOverdue', count(*) filter (where open_overdue)::int)
+       from j) as "onTime",
+      (select json_build_object('count', count(*)::int,
+                                'medianHours', percentile_cont(0.5) within group (order by hours),
+                                'p90Hours', percentile_cont(0.9) within group (order by hours),
+                                'averageHours', avg(hours)::float8)
+       from f) as "responseTimes",
+      (select coalesce(json_agg(json_build_object('bucket', bucket, 'count', count)), '[]'::json)
+       from (select width_bucket(greatest(hours, 0), ${edges}::float8[])::int as bucket, count(*)::int as count from f group by 1) x) as histogram,
+      (select coalesce(json_agg(json_build_object(
+                'obligationId', id::text, 'caseId', case_id::text, 'caseNumber', number, 'caseTitle', title,
+                'kind', kind, 'seq', seq, 'status', status, 'dueAt', due_at::text, 'metAt', met_at::text,
+                'hoursLate', hours_late, 'departmentId', department_id, 'departmentName', department_name)
+              order by hours_late desc, id), '[]'::json)
+       from (select o.id, c.id as case_id, c.number, c.title, o.kind, o.seq, o.status, o.due_at, o.met_at,
+                    extract(epoch from (coalesce(o.met_at, ${r.now}::timestamptz) - o.due_at))::float8 / 3600 as hours_late,
+                    d.id as department_id, d.name as department_name
+             from obligations o
+             join cases c on c.id = o.case_id
+             join departments d on d.id = c.lead_department_id
+             where (o.status = 'open' and o.due_at < ${r.now} and o.due_at >= ${r.from} and o.due_at < ${r.to})
+                or (o.status = 'met' and o.on_time = false and o.met_at >= ${r.from} and o.met_at < ${r.to})
+             order by hours_late desc, o.id
+             limit ${overdueLimit}) x) as overdue,
+      (select coalesce(json_agg(json_build_object('day', to_char(days.day, 'YYYY-MM-DD'), 'opened', coalesce(op.n, 0), 'responded', coalesce(re.n, 0))
+                                order by days.day), '[]'::json)
+       from (select d::date as day
+             from generate_series((${r.from}::timestamptz at time zone ${TZ})::date,
+                                  ((${r.to}::timestamptz - interval '1 microsecond') at time zone ${TZ})::date,
+                                  interval '1 day') as d) days
+       left join (select (opened_at at time zone ${TZ})::date as day, count(*)::int as n from opened group by 1) op on op.day = days.day
+       left join (select (first_at at time zone ${TZ})::date as day, count(*)::int as n from f group by 1) re on re.day = days.day) as daily,
+      (select coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'cases', coalesce(op.n, 0), 'judged', coalesce(jd.judged, 0),
+                                                  'onTime', coalesce(jd.on_time, 0), 'responded', coalesce(rt.responded, 0),
+                                                  'averageResponseHours', rt.avg_hours)
+                                order by d.id), '[]'::json)
+       from departments d
+       left join (select lead_department_id as dept, count(*)::int as n from opened group by 1) op on op.dept = d.id
+       left join (select dept, count(*)::int as judged, count(*) filter (where on_time_met)::int as on_time from j group by dept) jd on jd.dept = d.id
+       left join (select dept, count(*)::int as responded, avg(hours)::float8 as avg_hours from f group by dept) rt on rt.dept = d.id
+       where op.n is not null or jd.judged is not null or rt.responded is not null) as departments`.execute(db);
+  const row = res.rows[0];
+  return {
+    ...row,
+    histogram: histogramBuckets(row.histogram),
+    overdue: row.overdue.map((o) => ({ ...o, dueAt: parseTimestamptz(o.dueAt), metAt: o.metAt === null ? null : parseTimestamptz(o.metAt) })),
+  };
 }

@@ -1,7 +1,6 @@
 import { LEDGER_SORTS, countLedger, listLedger, type LedgerKey, type LedgerSort } from '../../../db/repos/cases-ledger.js';
-import { visibleCase, type Viewer } from '../../../db/repos/case-access.js';
-import * as repo from '../../../db/repos/cases.js';
-import { caseObligations } from '../../../db/repos/obligations.js';
+import type { Viewer } from '../../../db/repos/case-access.js';
+import { caseDetail } from '../../../db/repos/case-detail.js';
 import { fieldError, notFound } from '../../errors.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { presentCase, presentLedgerRow } from './present.js';
@@ -12,22 +11,10 @@ import type { CaseView, LedgerQuery } from './schema.js';
 export const caseNotFound = () => notFound('Case', '舆情事件');
 
 export async function getCase(deps: ModuleDeps, id: string, viewer: Viewer): Promise<CaseView> {
-  const c = await visibleCase(deps.db, id, viewer);
-  if (!c) throw caseNotFound();
-  const db = deps.db;
-  const [departments, openedByName, stories, items, obligations, responses, feedback, reportsUp, referrals, timeline] = await Promise.all([
-    repo.caseDepartments(db, c.id),
-    repo.userDisplayName(db, c.opened_by),
-    repo.caseStories(db, c.id),
-    repo.caseItems(db, c.id),
-    caseObligations(db, c.id),
-    repo.caseResponses(db, c.id),
-    repo.caseFeedback(db, c.id),
-    repo.caseReportsUp(db, c.id),
-    repo.caseReferrals(db, c.id),
-    repo.caseTimeline(db, c.id),
-  ]);
-  return presentCase(c, { departments, openedByName, stories, items, obligations, responses, feedback, reportsUp, referrals, timeline }, deps.now());
+  // One statement for the whole page (db/repos/case-detail.ts), visibility rule included.
+  const found = await caseDetail(deps.db, id, viewer);
+  if (!found) throw caseNotFound();
+  return presentCase(found.case, found.parts, deps.now());
 }
 
 // Ledger cursors: base64url of [sort, dir, key, id]; a cursor is only valid for the sort it came from.
