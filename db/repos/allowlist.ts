@@ -20,7 +20,7 @@ export async function insertAllowlistEntry(db: Db, hostPort: string, note: strin
     .executeTakeFirst();
 }
 
-export async function deleteAllowlistEntry(db: Db, id: number): Promise<boolean> {
-  const r = await db.deleteFrom('fetch_allowlist').where('id', '=', id).executeTakeFirst();
-  return r.numDeletedRows > 0n;
+/** Deletes the entry; returns the removed row (undefined when there was none). */
+export async function deleteAllowlistEntry(db: Db, id: number) {
+  return db.deleteFrom('fetch_allowlist').where('id', '=', id).returningAll().executeTakeFirst();
 }

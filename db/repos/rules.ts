@@ -1,5 +1,5 @@
 import type { Db } from '../client.js';
-import type { NewRule, RulesTable } from '../schema.js';
+import type { NewRule, Rule, RulesTable } from '../schema.js';
 import type { Updateable } from 'kysely';
 
 // Admin reads and edits of monitoring rules. Workers notice edits through rulesVersion (updated_at).
@@ -20,19 +20,27 @@ export async function findRule(db: Db, id: number) {
   return withDepartment(db).where('rules.id', '=', id).executeTakeFirst();
 }
 
-export async function insertRule(db: Db, values: NewRule): Promise<number> {
-  const r = await db.insertInto('rules').values(values).returning('id').executeTakeFirstOrThrow();
-  return r.id;
+/**
+ * The rule row, locked until the transaction ends (its state before an audited edit). FOR NO KEY
+ * UPDATE, the lock the UPDATE takes anyway: it does not wait for foreign-key checks of rows
+ * referring to the rule.
+ */
+export async function lockRule(db: Db, id: number): Promise<Rule | undefined> {
+  return db.selectFrom('rules').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
 }
 
-export async function updateRule(db: Db, id: number, set: Updateable<RulesTable>, now: Date): Promise<boolean> {
-  const r = await db.updateTable('rules').set({ ...set, updated_at: now }).where('id', '=', id).executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+export async function insertRule(db: Db, values: NewRule): Promise<Rule> {
+  return db.insertInto('rules').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function deleteRule(db: Db, id: number): Promise<boolean> {
-  const r = await db.deleteFrom('rules').where('id', '=', id).executeTakeFirst();
-  return r.numDeletedRows > 0n;
+/** Updates the rule; returns the new row (undefined when there is no such rule). */
+export async function updateRule(db: Db, id: number, set: Updateable<RulesTable>, now: Date): Promise<Rule | undefined> {
+  return db.updateTable('rules').set({ ...set, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+/** Deletes the rule; returns the removed row (undefined when there was none). */
+export async function deleteRule(db: Db, id: number): Promise<Rule | undefined> {
+  return db.deleteFrom('rules').where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 export async function ruleNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {

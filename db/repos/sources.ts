@@ -21,6 +21,15 @@ export async function findSource(db: Db, id: number): Promise<SourceWithCount | 
   return withItemCount(db).where('sources.id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The source row, locked until the transaction ends (its state before an audited edit). FOR NO KEY
+ * UPDATE, the lock the UPDATE takes anyway: it does not wait for foreign-key checks of rows
+ * referring to the source (a crawl inserting its items).
+ */
+export async function lockSource(db: Db, id: number): Promise<Source | undefined> {
+  return db.selectFrom('sources').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
+}
+
 export async function insertSource(db: Db, values: NewSource): Promise<Source> {
   return db.insertInto('sources').values(values).returningAll().executeTakeFirstOrThrow();
 }
@@ -47,9 +56,9 @@ export async function updateSource(db: Db, id: number, edit: SourceEdit, now: Da
     .executeTakeFirst();
 }
 
-export async function deleteSource(db: Db, id: number): Promise<boolean> {
-  const r = await db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
-  return r.numDeletedRows > 0n;
+/** Deletes the source; returns the removed row (undefined when there was none). */
+export async function deleteSource(db: Db, id: number): Promise<Source | undefined> {
+  return db.deleteFrom('sources').where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 export async function sourceUrlTaken(db: Db, url: string, exceptId?: number): Promise<boolean> {

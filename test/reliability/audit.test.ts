@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../core/workflow/index.js';
 import type { Db } from '../../db/client.js';
 import { verifyAuditChain, writeAudit, writeAuditMany, type AuditEntry } from '../../db/repos/audit.js';
+import { loadPolicies } from '../../db/repos/policies.js';
 import { declaredRoutes } from '../../server/middleware/auth.js';
 import { runAuditRetention } from '../../worker/jobs/audit.retention.js';
 import { createApiFixture, type ApiFixture } from '../api/helpers.js';
@@ -11,10 +12,14 @@ import { createUser, sessionFor, TEST_PASSWORD, type SignedIn, type TestUser } f
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { recordFigure, variant } from './figures.js';
 
-// The audit log (等保 2.0 安全审计; 责任追究): every state-changing route writes an audit row (checked
-// route by route, the list generated from the app's route table), the log is append-only (a
-// trigger), a hash chain makes any change or removal detectable and names the row, concurrent
-// writers still form one valid chain, and retention removes old rows without breaking the chain.
+// The audit log (等保 2.0 安全审计; 责任追究): every state-changing route writes its own audit row in
+// the transaction of its change (checked route by route, the list generated from the app's route
+// table: the row is the service's, not the backstop's, and when the audit insert fails nothing the
+// route would have changed persists; for sources, rules, the allow-list and notification channels,
+// a commit refused after the audit insert takes the change and the row away together), the log is
+// append-only (a trigger), a hash chain makes any change or removal detectable and names the row,
+// concurrent writers still form one valid chain, and retention removes old rows without breaking
+// the chain.
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 let f: ApiFixture;
@@ -24,6 +29,10 @@ const who: Record<'admin' | 'duty' | 'handler' | 'coHandler' | 'reviewer' | 'lea
 
 beforeAll(async () => {
   f = await createApiFixture('audit_cov', { now: () => NOW });
+  // The first reader of an empty policy table stores the default rules (the policy in effect
+  // either way; not a change anyone makes): done here, so the per-route snapshots below compare
+  // only what the routes change.
+  await loadPolicies(f.db);
   lead = await makeDepartment(f, '水务局');
   co = await makeDepartment(f, '住建局');
   who.admin = { user: f.admin, s: f.adminSession };
@@ -44,6 +53,65 @@ afterAll(async () => {
 
 const maxSeq = async (db: Db) => Number((await sql<{ n: string }>`select coalesce(max(chain_seq), 0)::text as n from audit_log`.execute(db)).rows[0]!.n);
 
+/** audit_log's id sequence: nextval is not rolled back, so it moves even for a row whose transaction failed. */
+const auditIdSeq = async (db: Db) =>
+  Number((await sql<{ n: string }>`select last_value::text as n from audit_log_id_seq`.execute(db)).rows[0]!.n);
+
+let snapshotQuery: string | null = null;
+
+/**
+ * One hash per table over its whole content (every table but the audit log and its chain head):
+ * two equal snapshots mean a request changed nothing.
+ */
+async function snapshot(db: Db): Promise<Map<string, string>> {
+  if (snapshotQuery === null) {
+    const tables = await sql<{ t: string }>`
+      select table_name as t from information_schema.tables
+      where table_schema = 'public' and table_type = 'BASE TABLE'
+        and table_name not in ('audit_log', 'audit_chain_head') and table_name not like 'kysely%'
+      order by 1`.execute(db);
+    snapshotQuery = tables.rows
+      .map(({ t }) => `select '${t}' as t, md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) as h from "${t}" x`)
+      .join(' union all ');
+  }
+  const r = await sql.raw<{ t: string; h: string }>(snapshotQuery).execute(db);
+  return new Map(r.rows.map((row) => [row.t, row.h]));
+}
+
+/** The tables whose content differs between two snapshots. */
+const changedTables = (a: Map<string, string>, b: Map<string, string>) => [...a.keys()].filter((t) => a.get(t) !== b.get(t));
+
+/** Raised by the test's triggers; the app answers 500 and rolls back. */
+const refuseFunction = sql`
+  create or replace function od_test_refuse() returns trigger language plpgsql as $$
+  begin
+    raise exception 'refused by the audit test (% on %)', tg_op, tg_table_name;
+  end $$`;
+
+/** Until the returned function is called, every insert into audit_log fails (before it happens). */
+async function refuseAuditInserts(db: Db): Promise<() => Promise<void>> {
+  await refuseFunction.execute(db);
+  await sql`create trigger od_test_refuse_audit before insert on audit_log for each row execute function od_test_refuse()`.execute(db);
+  return async () => {
+    await sql`drop trigger od_test_refuse_audit on audit_log`.execute(db);
+  };
+}
+
+/**
+ * Until the returned function is called, a transaction that changed `table` fails at COMMIT: a
+ * deferred constraint trigger fires after every statement of the transaction ran, so after the
+ * service's audit insert.
+ */
+async function refuseCommitsOn(db: Db, table: string): Promise<() => Promise<void>> {
+  await refuseFunction.execute(db);
+  await sql
+    .raw(`create constraint trigger od_test_refuse_commit after insert or update or delete on "${table}" deferrable initially deferred for each row execute function od_test_refuse()`)
+    .execute(db);
+  return async () => {
+    await sql.raw(`drop trigger od_test_refuse_commit on "${table}"`).execute(db);
+  };
+}
+
 interface Step {
   route: string;
   as: keyof typeof who | SignedIn | null;
@@ -56,8 +124,8 @@ interface Step {
 /** Routes whose calls this test does not make, with the reason. Empty: every route is called. */
 const EXCLUDED: Record<string, string> = {};
 
-describe('every state-changing route writes an audit row', () => {
-  it('calls each POST/PUT/PATCH/DELETE route of the route table with a valid request and finds its row', async () => {
+describe('every state-changing route writes its own audit row, in the transaction of its change', () => {
+  it('calls each POST/PUT/PATCH/DELETE route of the route table with a valid request, first with audit inserts failing (nothing may persist), then normally (its own row)', async () => {
     const routes = declaredRoutes(f.app)
       .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method))
       .map((r) => `${r.method} ${r.path}`);
@@ -129,13 +197,43 @@ describe('every state-changing route writes an audit row', () => {
 
     const violations: string[] = [];
     const covered = new Set<string>();
+    /** Routes whose row came from the backstop (auditTrail), and routes whose row is the service's own. */
     const byBackstop = new Set<string>();
+    const ownRow = new Set<string>();
+    /** Routes whose change did not persist while their audit row could not be written. */
+    const atomic = new Set<string>();
+    /** Routes that answered 2xx, or changed a table, with their audit insert failing: what happened. */
+    const notAtomic = new Map<string, string>();
     for (const step of steps) {
       const session = step.as === null ? (step.route === 'POST /api/auth/login' ? null : fresh) : typeof step.as === 'string' ? who[step.as].s : step.as;
       const path = typeof step.path === 'function' ? step.path() : step.path;
       const body = typeof step.body === 'function' ? (step.body as () => unknown)() : step.body;
+      const method = step.route.split(' ')[0]!;
+
+      // 1. The audit insert fails: the request must fail and leave every table as it was. A change
+      //    committed on its own (with its row left to the backstop, or written outside the
+      //    transaction) shows up here as a changed table.
+      const stateBefore = await snapshot(f.db);
+      const seqBefore = await maxSeq(f.db);
+      const allowAudit = await refuseAuditInserts(f.db);
+      let refusedStatus: number;
+      try {
+        const refused = await f.requestAs(session, method, path, body, { 'x-forwarded-for': '198.51.100.7' });
+        refusedStatus = refused.status;
+        await refused.text();
+      } finally {
+        await allowAudit();
+      }
+      const changed = changedTables(stateBefore, await snapshot(f.db));
+      if (refusedStatus < 500 || changed.length > 0 || (await maxSeq(f.db)) !== seqBefore) {
+        notAtomic.set(step.route, `answered ${refusedStatus}, changed ${changed.join(', ') || 'no table'}`);
+      } else {
+        atomic.add(step.route);
+      }
+
+      // 2. Normally: success, and a row of the service's own (named after the change, not the route).
       const before = await maxSeq(f.db);
-      const res = await f.requestAs(session, step.route.split(' ')[0]!, path, body, { 'x-forwarded-for': '198.51.100.7' });
+      const res = await f.requestAs(session, method, path, body, { 'x-forwarded-for': '198.51.100.7' });
       const text = await res.text();
       if (res.status >= 300) {
         violations.push(`${step.route}: ${res.status} ${text.slice(0, 200)}`);
@@ -160,11 +258,15 @@ describe('every state-changing route writes an audit row', () => {
       const actorId = step.as === null ? loginUser.id : typeof step.as === 'string' ? who[step.as].user.id : null;
       if (actorId !== null && !rows.some((r) => r.actor_id === actorId)) violations.push(`${step.route}: audit row not attributed to the caller`);
       if (!rows.some((r) => r.ip === '198.51.100.7')) violations.push(`${step.route}: audit row without the client address`);
-      // The backstop's rows are named after the route; the services' own rows after the change.
-      if (rows.every((r) => r.action === step.route)) byBackstop.add(step.route);
+      // The backstop (auditTrail) names its rows `${METHOD} ${pattern}`, after the route; the
+      // services name theirs after the change. No existing route may rely on the backstop.
+      if (rows.some((r) => r.action === step.route)) byBackstop.add(step.route);
+      else ownRow.add(step.route);
       covered.add(step.route);
     }
     const missing = routes.filter((r) => !covered.has(r) && !(r in EXCLUDED));
+    // A route called twice (submit) counts once, and only if every call passed.
+    const ownTransaction = routes.filter((r) => covered.has(r) && ownRow.has(r) && !byBackstop.has(r) && atomic.has(r) && !notAtomic.has(r));
     recordFigure({
       area: 'security',
       name: 'audit coverage: state-changing routes without an audit row',
@@ -174,11 +276,29 @@ describe('every state-changing route writes an audit row', () => {
       met: violations.length + missing.length === 0,
       detail: { routesChecked: covered.size, routesInTable: routes.length, excluded: EXCLUDED, violations, missing, coveredByBackstop: [...byBackstop] },
     });
+    recordFigure({
+      area: 'security',
+      name: 'state-changing routes audited in their own transaction',
+      value: ownTransaction.length,
+      unit: `of ${routes.length}`,
+      goal: `${routes.length}/${routes.length}`,
+      met: ownTransaction.length === routes.length,
+      detail: {
+        routesInTable: routes.length,
+        check: 'own audit row (not the backstop); with audit inserts failing: 5xx, no table changed, no row',
+        notAtomic: Object.fromEntries(notAtomic),
+        coveredByBackstop: [...byBackstop],
+        missing,
+      },
+    });
     expect(violations).toEqual([]);
     expect(missing).toEqual([]);
+    expect([...byBackstop]).toEqual([]);
+    expect(Object.fromEntries(notAtomic)).toEqual({});
+    expect(ownTransaction.length).toBe(routes.length);
     expect(covered.size).toBe(routes.length - Object.keys(EXCLUDED).length);
     expect(routes.length).toBeGreaterThanOrEqual(50);
-  }, 120_000);
+  }, 180_000);
 
   it('records failed sign-ins and lockouts (auth.login_failed, auth.lockout)', async () => {
     const u = await createUser(f.db, { role: 'duty' });
@@ -188,6 +308,159 @@ describe('every state-changing route writes an audit row', () => {
     }
     const rows = await f.db.selectFrom('audit_log').select(['action', 'actor_id']).where('entity', '=', 'user').where('entity_id', '=', String(u.id)).orderBy('chain_seq').execute();
     expect(rows.map((r) => r.action)).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.login_failed', 'auth.login_failed', 'auth.lockout']);
+  });
+});
+
+describe('sources, rules, allow-list, notification channels: the change and its audit row commit or roll back together', () => {
+  type Mode = 'audit insert refused' | 'commit refused after the audit insert';
+  interface Op {
+    /** The service's action name, found on the row when the same request goes through normally. */
+    action: string;
+    /** Makes what the request acts on (before any refusal is set up); returns its id. */
+    setup?: () => Promise<number>;
+    request: (id: number) => { method: string; path: string; body?: unknown };
+  }
+  let n = 0;
+  const uniq = () => `${process.pid}-${++n}`;
+  const created = async (path: string, body: unknown): Promise<number> => {
+    const res = await f.request('POST', path, body);
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: number }).id;
+  };
+  const newSource = () => created('/api/sources', { name: `回滚测试源${uniq()}`, url: `https://news.example.cn/rollback-${uniq()}.xml`, kind: 'feed' });
+  const newRule = () => created('/api/rules', { name: `回滚方案${uniq()}`, expression: '水费+上涨' });
+  const newEntry = () => created('/api/allowlist', { hostPort: `127.0.0.1:${20000 + n++}`, note: '回滚测试' });
+  const newChannel = () => created('/api/notification-channels', { kind: 'webhook', name: `回滚渠道${uniq()}`, config: { url: `https://hooks.example.cn/send?key=${uniq()}` } });
+  const areas: { area: string; table: string; ops: Op[] }[] = [
+    {
+      area: 'sources',
+      table: 'sources',
+      ops: [
+        { action: 'source.create', request: () => ({ method: 'POST', path: '/api/sources', body: { name: `回滚测试源${uniq()}`, url: `https://news.example.cn/rollback-${uniq()}.xml`, kind: 'feed' } }) },
+        { action: 'source.update', setup: newSource, request: (id) => ({ method: 'PATCH', path: `/api/sources/${id}`, body: { name: `改名${uniq()}`, enabled: false } }) },
+        { action: 'source.fetch_now', setup: newSource, request: (id) => ({ method: 'POST', path: `/api/sources/${id}/fetch-now` }) },
+        { action: 'source.delete', setup: newSource, request: (id) => ({ method: 'DELETE', path: `/api/sources/${id}` }) },
+      ],
+    },
+    {
+      area: 'rules',
+      table: 'rules',
+      ops: [
+        { action: 'rule.create', request: () => ({ method: 'POST', path: '/api/rules', body: { name: `回滚方案${uniq()}`, expression: '(永济|蒲州)+拆迁' } }) },
+        { action: 'rule.update', setup: newRule, request: (id) => ({ method: 'PATCH', path: `/api/rules/${id}`, body: { expression: '水价+上涨', enabled: false } }) },
+        { action: 'rule.delete', setup: newRule, request: (id) => ({ method: 'DELETE', path: `/api/rules/${id}` }) },
+      ],
+    },
+    {
+      area: 'allowlist',
+      table: 'fetch_allowlist',
+      ops: [
+        { action: 'allowlist.create', request: () => ({ method: 'POST', path: '/api/allowlist', body: { hostPort: `127.0.0.1:${20000 + n++}`, note: '回滚测试' } }) },
+        { action: 'allowlist.delete', setup: newEntry, request: (id) => ({ method: 'DELETE', path: `/api/allowlist/${id}` }) },
+      ],
+    },
+    {
+      area: 'channels',
+      table: 'notification_channels',
+      ops: [
+        { action: 'channel.create', request: () => ({ method: 'POST', path: '/api/notification-channels', body: { kind: 'email', name: `回滚邮件渠道${uniq()}`, config: {} } }) },
+        { action: 'channel.update', setup: newChannel, request: (id) => ({ method: 'PATCH', path: `/api/notification-channels/${id}`, body: { name: `改名${uniq()}`, enabled: false } }) },
+        { action: 'channel.delete', setup: newChannel, request: (id) => ({ method: 'DELETE', path: `/api/notification-channels/${id}` }) },
+      ],
+    },
+  ];
+  const results: { area: string; action: string; mode: Mode; ok: boolean; problem?: string }[] = [];
+
+  afterAll(() => {
+    const ok = results.filter((r) => r.ok).length;
+    recordFigure({
+      area: 'security',
+      name: 'admin changes rolled back together with their audit row (sources, rules, allow-list, channels)',
+      value: ok,
+      unit: `of ${results.length}`,
+      goal: `${results.length}/${results.length}`,
+      met: results.length > 0 && ok === results.length,
+      detail: { cases: results },
+    });
+  });
+
+  for (const { area, table, ops } of areas) {
+    it(`${area}: with the audit insert refused, or the commit refused after it, neither the change nor the row persists`, async () => {
+      for (const op of ops) {
+        for (const mode of ['audit insert refused', 'commit refused after the audit insert'] as const) {
+          const id = op.setup ? await op.setup() : 0;
+          // A fresh request each time (names, addresses): the normal run below must not collide.
+          const req = op.request(id);
+          const state = await snapshot(f.db);
+          const seq = await maxSeq(f.db);
+          const idSeq = await auditIdSeq(f.db);
+          const release = mode === 'audit insert refused' ? await refuseAuditInserts(f.db) : await refuseCommitsOn(f.db, table);
+          let status: number;
+          try {
+            const res = await f.request(req.method, req.path, req.body);
+            status = res.status;
+            await res.text();
+          } finally {
+            await release();
+          }
+          const changed = changedTables(state, await snapshot(f.db));
+          const problems = [
+            status >= 500 ? null : `answered ${status}`,
+            changed.length === 0 ? null : `changed ${changed.join(', ')}`,
+            (await maxSeq(f.db)) === seq ? null : 'an audit row persisted',
+            // The id sequence is not transactional: it moved only if the service did insert its
+            // audit row inside the transaction that the refused commit then rolled back.
+            mode === 'commit refused after the audit insert' && (await auditIdSeq(f.db)) === idSeq ? 'no audit row was inserted before the commit' : null,
+          ].filter((p): p is string => p !== null);
+          // The same request, with nothing refused, goes through and leaves the service's row.
+          const before = await maxSeq(f.db);
+          const again = await f.request(req.method, req.path, req.body);
+          if (again.status >= 300) problems.push(`then failed normally: ${again.status} ${(await again.text()).slice(0, 200)}`);
+          const rows = await f.db.selectFrom('audit_log').select('action').where(sql<boolean>`chain_seq > ${before}`).execute();
+          if (!rows.some((r) => r.action === op.action)) problems.push(`then no ${op.action} row (${rows.map((r) => r.action).join(', ') || 'none'})`);
+          results.push({ area, action: op.action, mode, ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) });
+          expect(problems, `${op.action}, ${mode}`).toEqual([]);
+        }
+      }
+      expect((await verifyAuditChain(f.db)).ok).toBe(true);
+    });
+  }
+});
+
+describe('audit rows keep no secrets', () => {
+  it('a webhook key, an SMTP password and a user password never reach the audit log', async () => {
+    const before = await maxSeq(f.db);
+    const wecomKey = 'wecom-robot-key-0123456789abcdef';
+    const smtpPassword = 'smtp-Secret-pass-2026';
+    const ch = await f.request('POST', '/api/notification-channels', {
+      kind: 'webhook',
+      name: '企业微信机器人',
+      config: { url: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${wecomKey}`, format: 'wecom' },
+    });
+    expect(ch.status).toBe(201);
+    const chId = ((await ch.json()) as { id: number }).id;
+    expect((await f.request('PATCH', `/api/notification-channels/${chId}`, { config: { url: 'https://hooks.example.cn/services/T000/B000/abcdefghijklmnopqrstuvwx', format: 'json' } })).status).toBe(200);
+    expect((await f.request('DELETE', `/api/notification-channels/${chId}`)).status).toBe(200);
+    // A closed local port: the test send fails at once, without leaving the machine.
+    const mail = await f.request('POST', '/api/notification-channels', { kind: 'email', name: '邮件', config: { smtpUrl: `smtp://mailer:${smtpPassword}@127.0.0.1:9` } });
+    expect(mail.status).toBe(201);
+    const mailId = ((await mail.json()) as { id: number }).id;
+    expect((await f.request('POST', `/api/notification-channels/${mailId}/test`, { to: 'duty@example.cn' })).status).toBe(200);
+    const userPassword = 'Audit-secret-user-2026';
+    const u = await f.request('POST', '/api/users', { username: 'audit_secret_user', displayName: '保密测试', role: 'duty', password: userPassword });
+    expect(u.status).toBe(201);
+    const uid = ((await u.json()) as { id: number }).id;
+    expect((await f.request('PATCH', `/api/users/${uid}`, { password: `${userPassword}-2` })).status).toBe(200);
+
+    const rows = await sql<{ action: string; text: string }>`
+      select action, coalesce(before::text, '') || ' ' || coalesce(after::text, '') as text from audit_log where chain_seq > ${before} order by chain_seq`.execute(f.db);
+    expect(rows.rows.map((r) => r.action)).toEqual(['channel.create', 'channel.update', 'channel.delete', 'channel.create', 'channel.test', 'create', 'update.password_reset']);
+    const all = rows.rows.map((r) => r.text).join('\n');
+    for (const secret of [wecomKey, smtpPassword, 'abcdefghijklmnopqrstuvwx', userPassword, '$argon2']) expect(all).not.toContain(secret);
+    // What stays readable: where the webhook points, and that its key changed (fingerprint).
+    expect(all).toContain('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***');
+    expect(all).toContain('smtp://mailer:***@127.0.0.1:9');
+    expect(all).toContain('urlFingerprint');
   });
 });
 

@@ -1,23 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Selectable } from 'kysely';
-import * as repo from '../../../db/repos/allowlist.js';
-import type { FetchAllowlistTable } from '../../../db/schema.js';
-import { conflict, notFound } from '../../errors.js';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../shared/deps.js';
-import { iso } from '../shared/present.js';
 import { AllowlistCreate, AllowlistList, AllowlistEntry } from './schema.js';
-import { requireRole } from '../../middleware/auth.js';
+import * as service from './service.js';
+import { actorOf, requireRole } from '../../middleware/auth.js';
 
 // Admin allow-list: host:port pairs the crawler may fetch even when they resolve to private addresses.
 
 const read = requireRole('admin', 'duty');
 const write = requireRole('admin');
 const tags = ['allowlist'];
-
-function present(r: Selectable<FetchAllowlistTable>): AllowlistEntry {
-  return { id: r.id, hostPort: r.host_port, note: r.note, createdAt: iso(r.created_at) };
-}
 
 const list = createRoute({ method: 'get', path: '/api/allowlist', tags,
   middleware: [read], summary: '内网抓取白名单', responses: { 200: json(AllowlistList, 'Entries') } });
@@ -40,16 +32,11 @@ const remove = createRoute({
 
 export function allowlistRoutes(deps: ModuleDeps) {
   return createRouter()
-    .openapi(list, async (c) => c.json({ entries: (await repo.listAllowlist(deps.db)).map(present) }, 200))
-    .openapi(create, async (c) => {
-      const { hostPort, note } = c.req.valid('json');
-      const row = await repo.insertAllowlistEntry(deps.db, hostPort, note);
-      if (!row) throw conflict(`${hostPort} is already allow-listed`, `${hostPort} 已在白名单中`);
-      return c.json(present(row), 201);
-    })
+    .openapi(list, async (c) => c.json({ entries: await service.listEntries(deps) }, 200))
+    .openapi(create, async (c) => c.json(await service.addEntry(deps, c.req.valid('json'), actorOf(c)), 201))
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await repo.deleteAllowlistEntry(deps.db, id))) throw notFound('Allow-list entry', '白名单条目');
+      await service.removeEntry(deps, id, actorOf(c));
       return c.json({ id, deleted: true as const }, 200);
     });
 }

@@ -46,9 +46,9 @@ const password = createRoute({
 export function authRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(login, async (c) => {
+      // No session fixation: a session the client came with ends as the new one starts.
       const previous = c.get('session');
-      const r = await service.login(deps, c.req.valid('json'), { ip: clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
-      if (previous) await service.logout(deps.db, previous.id); // no session fixation: always a fresh one
+      const r = await service.login(deps, c.req.valid('json'), { ip: clientIp(c), userAgent: c.req.header('user-agent') ?? '' }, previous?.id);
       setSessionCookie(c, r.token, deps.config.SESSION_MAX_HOURS * 3600);
       return c.json({ user: r.user, csrfToken: r.csrfToken }, 200);
     })

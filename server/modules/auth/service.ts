@@ -65,23 +65,28 @@ export async function login(
   deps: ModuleDeps,
   input: { username: string; password: string },
   client: { ip: string; userAgent: string },
+  previousSessionId?: string,
 ): Promise<LoginResult> {
   const now = deps.now();
   if ((await failuresFrom(deps.db, client.ip, now, IP_WINDOW_MS)) >= MAX_IP_FAILURES) throw throttled();
   const maxFailures = deps.config.LOGIN_MAX_FAILURES ?? MAX_FAILED_LOGINS;
   const lockoutMs = (deps.config.LOGIN_LOCKOUT_MINUTES ?? LOCKOUT_MS / 60_000) * 60_000;
   const user = await findUserByUsername(deps.db, input.username);
-  // Every failed attempt is an audit row too (等保: 登录失败处理与审计); the per-address throttle
-  // above bounds how many one client can write.
-  const fail = async (err: AppError, action = 'auth.login_failed'): Promise<never> => {
-    await recordFailureFrom(deps.db, client.ip, now, IP_WINDOW_MS);
-    await writeAudit(deps.db, {
+  // Every failed attempt is an audit row too (等保: 登录失败处理与审计), written in the transaction
+  // that counts the failure (per address, and per account when there is one); the per-address
+  // throttle above bounds how many one client can write.
+  const recordFailure = async (trx: Db, err: AppError, action: string): Promise<void> => {
+    await recordFailureFrom(trx, client.ip, now, IP_WINDOW_MS);
+    await writeAudit(trx, {
       actor: { id: user?.id ?? null, name: user ? user.display_name || user.username : input.username.slice(0, 100), ip: client.ip },
       entity: 'user',
       entityId: user?.id ?? 0,
       action,
       after: { username: input.username.slice(0, 100), reason: err.code },
     });
+  };
+  const fail = async (err: AppError): Promise<never> => {
+    await deps.db.transaction().execute((trx) => recordFailure(trx, err, 'auth.login_failed'));
     throw err;
   };
 
@@ -91,34 +96,48 @@ export async function login(
   }
   if (user.locked_until && user.locked_until > now) return fail(locked(user.locked_until));
   if (!(await verifyPassword(user.password_hash, input.password))) {
-    const failures = await countFailedLogin(deps.db, user.id);
-    if (failures >= maxFailures) {
+    const lockedUntil = await deps.db.transaction().execute(async (trx) => {
+      const failures = await countFailedLogin(trx, user.id);
+      if (failures < maxFailures) {
+        await recordFailure(trx, badCredentials(), 'auth.login_failed');
+        return null;
+      }
       const until = new Date(now.getTime() + lockoutMs);
-      await lockUser(deps.db, user.id, until);
-      deps.logger.warn({ user_id: user.id, ip: client.ip }, 'Account locked after failed sign-ins');
-      return fail(locked(until), 'auth.lockout');
-    }
-    return fail(badCredentials());
+      await lockUser(trx, user.id, until);
+      await recordFailure(trx, locked(until), 'auth.lockout');
+      return until;
+    });
+    if (lockedUntil === null) throw badCredentials();
+    deps.logger.warn({ user_id: user.id, ip: client.ip }, 'Account locked after failed sign-ins');
+    throw locked(lockedUntil);
   }
   if (user.disabled) {
     throw new AppError({ code: 'FORBIDDEN', message: 'This account is disabled; ask an administrator', messageZh: '账户已停用，请联系系统管理员' });
   }
-  if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(deps.db, user.id);
-  const tokens = await startSession(deps.db, deps.config, user.id, { now, ip: client.ip, userAgent: client.userAgent });
-  await writeAudit(deps.db, {
-    actor: { id: user.id, name: user.display_name || user.username, ip: client.ip },
-    entity: 'user',
-    entityId: user.id,
-    action: 'auth.login',
-    after: { userAgent: client.userAgent.slice(0, 200) },
+  // The session, the end of the one the client came with (no session fixation: always a fresh
+  // one), the failure counter's reset and the audit row commit together.
+  const tokens = await deps.db.transaction().execute(async (trx) => {
+    if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(trx, user.id);
+    if (previousSessionId !== undefined) await deleteSession(trx, previousSessionId);
+    const fresh = await startSession(trx, deps.config, user.id, { now, ip: client.ip, userAgent: client.userAgent });
+    await writeAudit(trx, {
+      actor: { id: user.id, name: user.display_name || user.username, ip: client.ip },
+      entity: 'user',
+      entityId: user.id,
+      action: 'auth.login',
+      after: { userAgent: client.userAgent.slice(0, 200), ...(previousSessionId !== undefined ? { previousSessionEnded: true } : {}) },
+    });
+    return fresh;
   });
   return { ...tokens, user: toSessionUser(user) };
 }
 
-/** Ends a session server-side (the row goes: the cookie is worthless afterwards). */
-export async function logout(db: Db, sessionId: string, actor?: Actor): Promise<void> {
-  await deleteSession(db, sessionId);
-  if (actor?.id != null) await writeAudit(db, { actor, entity: 'user', entityId: actor.id, action: 'auth.logout' });
+/** Ends a session server-side (the row goes: the cookie is worthless afterwards), with its audit row. */
+export async function logout(db: Db, sessionId: string, actor: Actor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await deleteSession(trx, sessionId);
+    await writeAudit(trx, { actor, entity: 'user', entityId: actor.id ?? '', action: 'auth.logout' });
+  });
 }
 
 /**

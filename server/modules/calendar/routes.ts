@@ -94,9 +94,10 @@ export function calendarRoutes(deps: ModuleDeps) {
       const actor = actorOf(c);
       await deps.db.transaction().execute(async (trx) => {
         const before = await repo.findCalendarOverride(trx, day);
-        if (before && (await repo.deleteCalendarOverride(trx, day))) {
-          await writeAudit(trx, { actor, entity: 'calendar', entityId: day, action: 'calendar.unset', before });
-        }
+        const removed = before !== undefined && (await repo.deleteCalendarOverride(trx, day));
+        // Audited even when the day had no override (removed: false): the request is on record
+        // without relying on the route backstop.
+        await writeAudit(trx, { actor, entity: 'calendar', entityId: day, action: 'calendar.unset', before: removed ? before : null, after: { removed } });
       });
       return c.json(await dayView(deps, day), 200);
     });

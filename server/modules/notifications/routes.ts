@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../../core/vocabulary.js';
-import { listNotifications, markAllRead, markRead, unreadCount } from '../../../db/repos/notifications.js';
-import { notFound } from '../../errors.js';
-import { currentUser, requireRole } from '../../middleware/auth.js';
+import { listNotifications, unreadCount } from '../../../db/repos/notifications.js';
+import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json } from '../../openapi.js';
 import { decodeCursor, paginate } from '../shared/cursor.js';
 import { Cursor, DateTime, Limit } from '../shared/schema.js';
 import type { ModuleDeps } from '../shared/deps.js';
+import * as service from './service.js';
 
 // The signed-in user's own notifications (催办、预警、超时通知), newest first. Other users' ids → 404.
 
@@ -86,15 +86,6 @@ export function notificationsRoutes(deps: ModuleDeps) {
         200,
       );
     })
-    .openapi(read, async (c) => {
-      const user = currentUser(c);
-      const id = c.req.valid('param').id;
-      if (!(await markRead(deps.db, user.id, id, deps.now()))) throw notFound('Notification', '通知');
-      return c.json({ id, unreadCount: await unreadCount(deps.db, user.id) }, 200);
-    })
-    .openapi(readAll, async (c) => {
-      const user = currentUser(c);
-      const updated = await markAllRead(deps.db, user.id, deps.now());
-      return c.json({ updated, unreadCount: 0 }, 200);
-    });
+    .openapi(read, async (c) => c.json(await service.markOneRead(deps, currentUser(c).id, c.req.valid('param').id, actorOf(c)), 200))
+    .openapi(readAll, async (c) => c.json(await service.markEveryRead(deps, currentUser(c).id, actorOf(c)), 200));
 }

@@ -56,7 +56,13 @@ export async function getReport(deps: ModuleDeps, id: string): Promise<ReportVie
 }
 
 export async function generate(deps: ModuleDeps, period: Period, actor: Actor): Promise<{ created: boolean; report: ReportView }> {
+  // A new notice is audited (report.generate) in the transaction of its insert, by generateReport.
   const { id, created } = await generateReport(deps.db, period, deps.now(), actor);
+  if (!created) {
+    // The period's notice already existed: nothing changed, but the request is on record as an
+    // action of its own; the audit insert is a transaction of its own.
+    await writeAudit(deps.db, { actor, entity: 'report', entityId: id, action: 'report.generate_existing', after: { kind: period.kind, period: period.key } });
+  }
   return { created, report: await getReport(deps, id) };
 }
 

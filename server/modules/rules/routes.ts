@@ -3,7 +3,7 @@ import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from
 import type { ModuleDeps } from '../shared/deps.js';
 import { RuleCreate, RuleList, RulePatch, RuleTestInput, RuleTestResult, RuleView } from './schema.js';
 import * as service from './service.js';
-import { requireRole } from '../../middleware/auth.js';
+import { actorOf, requireRole } from '../../middleware/auth.js';
 
 // Monitoring rules (监测方案). Workers notice edits by polling the rule-set version; nothing is published.
 
@@ -59,13 +59,13 @@ const remove = createRoute({
 export function rulesRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(list, async (c) => c.json({ rules: await service.listRules(deps) }, 200))
-    .openapi(create, async (c) => c.json(await service.createRule(deps, c.req.valid('json')), 201))
-    .openapi(test, async (c) => c.json(await service.testRule(deps, c.req.valid('json')), 200))
+    .openapi(create, async (c) => c.json(await service.createRule(deps, c.req.valid('json'), actorOf(c)), 201))
+    .openapi(test, async (c) => c.json(await service.testRule(deps, c.req.valid('json'), actorOf(c)), 200))
     .openapi(get, async (c) => c.json(await service.getRule(deps, c.req.valid('param').id), 200))
-    .openapi(patch, async (c) => c.json(await service.updateRule(deps, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(patch, async (c) => c.json(await service.updateRule(deps, c.req.valid('param').id, c.req.valid('json'), actorOf(c)), 200))
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      await service.deleteRule(deps, id);
+      await service.deleteRule(deps, id, actorOf(c));
       return c.json({ id, deleted: true as const }, 200);
     });
 }

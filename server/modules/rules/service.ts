@@ -3,14 +3,33 @@ import { compileRules, matchItem, parseRule, RuleSyntaxError } from '../../../co
 import { CATEGORY_LABELS, LEVEL_LABELS } from '../../../core/vocabulary.js';
 import { departmentExists } from '../../../db/repos/departments.js';
 import { latestItems } from '../../../db/repos/items.js';
+import { writeAudit } from '../../../db/repos/audit.js';
 import * as repo from '../../../db/repos/rules.js';
-import type { RulesTable } from '../../../db/schema.js';
+import type { Rule, RulesTable } from '../../../db/schema.js';
 import { AppError, fieldError, notFound } from '../../errors.js';
+import type { Actor } from '../../middleware/auth.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { iso } from '../shared/present.js';
 import type { RuleCreate, RulePatch, RuleTestInput, RuleTestResult, RuleView } from './schema.js';
 
+// Monitoring rules (监测方案): each create, edit and delete writes its audit row in the transaction
+// of the change.
+
 const ruleNotFound = () => notFound('Rule', '监测方案');
+
+/** What an audit row records of a rule: every field an admin sets. */
+function auditedRule(r: Rule) {
+  return {
+    name: r.name,
+    expression: r.expression,
+    scope: r.scope,
+    negativeOnly: r.negative_only,
+    suggestedLevel: r.suggested_level,
+    suggestedCategory: r.suggested_category,
+    suggestedDepartmentId: r.suggested_department_id,
+    enabled: r.enabled,
+  };
+}
 
 type RuleRow = NonNullable<Awaited<ReturnType<typeof repo.findRule>>>;
 
@@ -64,26 +83,30 @@ export async function listRules(deps: ModuleDeps): Promise<RuleView[]> {
   return (await repo.listRules(deps.db)).map(presentRule);
 }
 
-export async function createRule(deps: ModuleDeps, input: RuleCreate): Promise<RuleView> {
+export async function createRule(deps: ModuleDeps, input: RuleCreate, actor: Actor): Promise<RuleView> {
   assertExpression(input.expression);
   await assertDepartment(deps, input.suggestedDepartmentId);
   const now = deps.now();
-  const id = await repo.insertRule(deps.db, {
-    name: input.name,
-    expression: input.expression,
-    scope: input.scope,
-    negative_only: input.negativeOnly,
-    suggested_level: input.suggestedLevel,
-    suggested_category: input.suggestedCategory,
-    suggested_department_id: input.suggestedDepartmentId,
-    enabled: input.enabled,
-    created_at: now,
-    updated_at: now,
+  const id = await deps.db.transaction().execute(async (trx) => {
+    const row = await repo.insertRule(trx, {
+      name: input.name,
+      expression: input.expression,
+      scope: input.scope,
+      negative_only: input.negativeOnly,
+      suggested_level: input.suggestedLevel,
+      suggested_category: input.suggestedCategory,
+      suggested_department_id: input.suggestedDepartmentId,
+      enabled: input.enabled,
+      created_at: now,
+      updated_at: now,
+    });
+    await writeAudit(trx, { actor, entity: 'rule', entityId: row.id, action: 'rule.create', after: auditedRule(row) });
+    return row.id;
   });
   return getRule(deps, id);
 }
 
-export async function updateRule(deps: ModuleDeps, id: number, p: RulePatch): Promise<RuleView> {
+export async function updateRule(deps: ModuleDeps, id: number, p: RulePatch, actor: Actor): Promise<RuleView> {
   if (p.expression !== undefined) assertExpression(p.expression);
   await assertDepartment(deps, p.suggestedDepartmentId);
   const set: Updateable<RulesTable> = {
@@ -96,16 +119,30 @@ export async function updateRule(deps: ModuleDeps, id: number, p: RulePatch): Pr
     ...(p.suggestedDepartmentId !== undefined && { suggested_department_id: p.suggestedDepartmentId }),
     ...(p.enabled !== undefined && { enabled: p.enabled }),
   };
-  if (!(await repo.updateRule(deps.db, id, set, deps.now()))) throw ruleNotFound();
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await repo.lockRule(trx, id);
+    if (!before) throw ruleNotFound();
+    const after = await repo.updateRule(trx, id, set, deps.now());
+    if (!after) throw ruleNotFound();
+    await writeAudit(trx, { actor, entity: 'rule', entityId: id, action: 'rule.update', before: auditedRule(before), after: auditedRule(after) });
+  });
   return getRule(deps, id);
 }
 
-export async function deleteRule(deps: ModuleDeps, id: number): Promise<void> {
-  if (!(await repo.deleteRule(deps.db, id))) throw ruleNotFound();
+export async function deleteRule(deps: ModuleDeps, id: number, actor: Actor): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const removed = await repo.deleteRule(trx, id);
+    if (!removed) throw ruleNotFound();
+    await writeAudit(trx, { actor, entity: 'rule', entityId: id, action: 'rule.delete', before: auditedRule(removed) });
+  });
 }
 
-/** Dry run: which of the newest `limit` items the expression would flag. Writes nothing. */
-export async function testRule(deps: ModuleDeps, input: RuleTestInput): Promise<RuleTestResult> {
+/**
+ * Dry run: which of the newest `limit` items the expression would flag. It writes no data, but is
+ * recorded as an action of its own (rule.test: the expression tried, how many items matched)
+ * rather than left to the route backstop's generic row.
+ */
+export async function testRule(deps: ModuleDeps, input: RuleTestInput, actor: Actor): Promise<RuleTestResult> {
   assertExpression(input.expression);
   const compiled = compileRules([{ id: 0, expression: input.expression, scope: input.scope, negativeOnly: input.negativeOnly }]);
   const items = await latestItems(deps.db, input.limit);
@@ -115,5 +152,13 @@ export async function testRule(deps: ModuleDeps, input: RuleTestInput): Promise<
     if (!hit) continue;
     matched.push({ itemId: it.id, title: it.title, url: it.url, sourceName: it.source_name, publishedAt: iso(it.published_at), words: hit.words });
   }
+  // Nothing else is written: the audit insert is a transaction of its own.
+  await writeAudit(deps.db, {
+    actor,
+    entity: 'rule',
+    entityId: '',
+    action: 'rule.test',
+    after: { expression: input.expression, scope: input.scope, negativeOnly: input.negativeOnly, scanned: items.length, matched: matched.length },
+  });
   return { matched, scanned: items.length };
 }

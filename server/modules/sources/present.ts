@@ -1,6 +1,6 @@
 import { FETCH_STATUS_LABELS, MEDIA_TYPE_LABELS } from '../../../core/vocabulary.js';
 import type { SourceWithCount } from '../../../db/repos/sources.js';
-import type { SourceFetchesTable } from '../../../db/schema.js';
+import type { Source, SourceFetchesTable } from '../../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { iso } from '../shared/present.js';
 import { isSilent } from '../../../core/schedule.js';
@@ -38,6 +38,21 @@ export function presentSource(s: SourceWithCount, now: Date): SourceView {
     itemCount: s.item_count,
     createdAt: iso(s.created_at),
     updatedAt: iso(s.updated_at),
+  };
+}
+
+/** What an audit row records of a source: the admin-editable fields (not the crawl state). */
+export function auditedSource(s: Source) {
+  return {
+    name: s.name,
+    url: s.url,
+    kind: s.kind,
+    mediaType: s.media_type,
+    region: s.region,
+    charset: s.charset,
+    selectors: s.selectors,
+    pollIntervalS: s.poll_interval_s,
+    enabled: s.enabled,
   };
 }
 

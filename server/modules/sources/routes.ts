@@ -3,7 +3,7 @@ import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from
 import type { ModuleDeps } from '../shared/deps.js';
 import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourcePreviewInput, SourcePreviewResult, SourceView } from './schema.js';
 import * as service from './service.js';
-import { requireRole } from '../../middleware/auth.js';
+import { actorOf, requireRole } from '../../middleware/auth.js';
 
 const read = requireRole('admin', 'duty');
 const write = requireRole('admin');
@@ -76,18 +76,18 @@ const fetchNow = createRoute({
 export function sourcesRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(list, async (c) => c.json({ sources: await service.listSources(deps) }, 200))
-    .openapi(create, async (c) => c.json(await service.createSource(deps, c.req.valid('json')), 201))
-    .openapi(preview, async (c) => c.json(await service.previewSourceFetch(deps, c.req.valid('json')), 200))
+    .openapi(create, async (c) => c.json(await service.createSource(deps, c.req.valid('json'), actorOf(c)), 201))
+    .openapi(preview, async (c) => c.json(await service.previewSourceFetch(deps, c.req.valid('json'), actorOf(c)), 200))
     .openapi(get, async (c) => c.json(await service.getSource(deps, c.req.valid('param').id), 200))
-    .openapi(patch, async (c) => c.json(await service.updateSource(deps, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(patch, async (c) => c.json(await service.updateSource(deps, c.req.valid('param').id, c.req.valid('json'), actorOf(c)), 200))
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      await service.deleteSource(deps, id);
+      await service.deleteSource(deps, id, actorOf(c));
       return c.json({ id, deleted: true as const }, 200);
     })
     .openapi(fetches, async (c) => {
       const { id } = c.req.valid('param');
       return c.json({ fetches: await service.listFetches(deps, id, c.req.valid('query').limit) }, 200);
     })
-    .openapi(fetchNow, async (c) => c.json(await service.fetchNow(deps, c.req.valid('param').id), 200));
+    .openapi(fetchNow, async (c) => c.json(await service.fetchNow(deps, c.req.valid('param').id, actorOf(c)), 200));
 }

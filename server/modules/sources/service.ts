@@ -1,13 +1,18 @@
+import { writeAudit } from '../../../db/repos/audit.js';
 import * as repo from '../../../db/repos/sources.js';
 import type { SourceUpdate } from '../../../db/schema.js';
 import { conflict, fieldError, notFound } from '../../errors.js';
+import type { Actor } from '../../middleware/auth.js';
 import type { ModuleDeps } from '../shared/deps.js';
-import { presentFetch, presentSource } from './present.js';
+import { auditedSource, presentFetch, presentSource } from './present.js';
 import { SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
 import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus } from '../../../core/vocabulary.js';
 import { loadAllowlist } from '../../../db/repos/crawl-state.js';
 import { previewSource } from '../../../worker/crawl/preview.js';
 import { validateSourceUrl } from './url-check.js';
+
+// Admin edits of sources: each change and its audit row are one transaction (a crash cannot keep
+// the one without the other); the source.updated event goes out after the commit.
 
 const sourceNotFound = () => notFound('Source', '监测源');
 
@@ -28,29 +33,33 @@ export async function listSources(deps: ModuleDeps): Promise<SourceView[]> {
   return (await repo.listSources(deps.db)).map((s) => presentSource(s, now));
 }
 
-export async function createSource(deps: ModuleDeps, input: SourceCreate): Promise<SourceView> {
+export async function createSource(deps: ModuleDeps, input: SourceCreate, actor: Actor): Promise<SourceView> {
   await validateSourceUrl(deps.db, input.url);
   await assertUrlFree(deps, input.url);
   const now = deps.now();
-  const row = await repo.insertSource(deps.db, {
-    name: input.name,
-    url: input.url,
-    kind: input.kind,
-    media_type: input.mediaType,
-    region: input.region,
-    charset: input.charset,
-    selectors: input.kind === 'site' && input.selectors ? JSON.stringify(input.selectors) : null,
-    poll_interval_s: input.pollIntervalS,
-    enabled: input.enabled,
-    next_fetch_at: now,
-    created_at: now,
-    updated_at: now,
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertSource(trx, {
+      name: input.name,
+      url: input.url,
+      kind: input.kind,
+      media_type: input.mediaType,
+      region: input.region,
+      charset: input.charset,
+      selectors: input.kind === 'site' && input.selectors ? JSON.stringify(input.selectors) : null,
+      poll_interval_s: input.pollIntervalS,
+      enabled: input.enabled,
+      next_fetch_at: now,
+      created_at: now,
+      updated_at: now,
+    });
+    await writeAudit(trx, { actor, entity: 'source', entityId: inserted.id, action: 'source.create', after: auditedSource(inserted) });
+    return inserted;
   });
   await deps.emit({ type: 'source.updated', sourceId: row.id });
   return getSource(deps, row.id);
 }
 
-export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePatch): Promise<SourceView> {
+export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePatch, actor: Actor): Promise<SourceView> {
   const existing = await repo.findSource(deps.db, id);
   if (!existing) throw sourceNotFound();
   const kind = patch.kind ?? existing.kind;
@@ -76,25 +85,44 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
     kind,
     selectors: kind === 'site' && selectors ? JSON.stringify(selectors) : null,
   };
-  await repo.updateSource(
-    deps.db,
-    id,
-    { set, dueNow: patch.enabled !== undefined || urlChanged || parsingChanged, forgetValidators: urlChanged || parsingChanged },
-    deps.now(),
-  );
+  const edit = { set, dueNow: patch.enabled !== undefined || urlChanged || parsingChanged, forgetValidators: urlChanged || parsingChanged };
+  await deps.db.transaction().execute(async (trx) => {
+    // Read again under a row lock: the audited "before" is the row this update replaces.
+    const before = await repo.lockSource(trx, id);
+    if (!before) throw sourceNotFound();
+    const after = await repo.updateSource(trx, id, edit, deps.now());
+    if (!after) throw sourceNotFound();
+    await writeAudit(trx, { actor, entity: 'source', entityId: id, action: 'source.update', before: auditedSource(before), after: auditedSource(after) });
+  });
   await deps.emit({ type: 'source.updated', sourceId: id });
   return getSource(deps, id);
 }
 
-export async function deleteSource(deps: ModuleDeps, id: number): Promise<void> {
-  if (!(await repo.deleteSource(deps.db, id))) throw sourceNotFound();
+export async function deleteSource(deps: ModuleDeps, id: number, actor: Actor): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const removed = await repo.deleteSource(trx, id);
+    if (!removed) throw sourceNotFound();
+    await writeAudit(trx, { actor, entity: 'source', entityId: id, action: 'source.delete', before: auditedSource(removed) });
+  });
   await deps.emit({ type: 'source.updated', sourceId: id });
 }
 
 /** Makes the source due now; the scheduler enqueues it on its next tick. */
-export async function fetchNow(deps: ModuleDeps, id: number): Promise<SourceView> {
-  const row = await repo.updateSource(deps.db, id, { set: {}, dueNow: true, forgetValidators: false }, deps.now());
-  if (!row) throw sourceNotFound();
+export async function fetchNow(deps: ModuleDeps, id: number, actor: Actor): Promise<SourceView> {
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await repo.lockSource(trx, id);
+    if (!before) throw sourceNotFound();
+    const after = await repo.updateSource(trx, id, { set: {}, dueNow: true, forgetValidators: false }, deps.now());
+    if (!after) throw sourceNotFound();
+    await writeAudit(trx, {
+      actor,
+      entity: 'source',
+      entityId: id,
+      action: 'source.fetch_now',
+      before: { nextFetchAt: before.next_fetch_at.toISOString() },
+      after: { nextFetchAt: after.next_fetch_at.toISOString() },
+    });
+  });
   await deps.emit({ type: 'source.updated', sourceId: id });
   return getSource(deps, id);
 }
@@ -145,8 +173,12 @@ function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: '
   }
 }
 
-/** 试抓取: fetch, decode and parse as a crawl would, storing nothing. */
-export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewInput): Promise<SourcePreviewResult> {
+/**
+ * 试抓取: fetch, decode and parse as a crawl would, storing nothing. It changes no data, but it is
+ * an admin making the server connect somewhere, so it is audited as an action of its own
+ * (source.preview, with the address and the outcome) rather than left to the route backstop.
+ */
+export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewInput, actor: Actor): Promise<SourcePreviewResult> {
   const c = deps.config;
   const r = await previewSource(
     {
@@ -163,6 +195,14 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
     { url: input.url, kind: input.kind, charset: input.charset, selectors: input.kind === 'site' ? (input.selectors ?? null) : null },
   );
   const ok = isFetchSuccess(r.status);
+  // Nothing else is written: the audit insert is a transaction of its own.
+  await writeAudit(deps.db, {
+    actor,
+    entity: 'source',
+    entityId: '',
+    action: 'source.preview',
+    after: { url: input.url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total },
+  });
   return {
     ...r,
     ok,

@@ -1,0 +1,33 @@
+import { z } from '@hono/zod-openapi';
+import { DateTime } from '../shared/schema.js';
+
+export const EmailConfig = z.object({ smtpUrl: z.string().url().max(2000).optional(), from: z.string().min(1).max(300).optional() }).strict();
+export const WebhookConfig = z.object({ url: z.string().url().max(2000), format: z.enum(['json', 'wecom', 'dingtalk']).default('json') }).strict();
+export const ChannelCreate = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('email'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: EmailConfig.default({}) }),
+    z.object({ kind: z.literal('webhook'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: WebhookConfig }),
+  ])
+  .openapi('ChannelCreate');
+export type ChannelCreate = z.infer<typeof ChannelCreate>;
+export const ChannelPatch = z
+  .object({ name: z.string().trim().min(1).max(100).optional(), enabled: z.boolean().optional(), config: z.record(z.string(), z.unknown()).optional() })
+  .openapi('ChannelPatch');
+export type ChannelPatch = z.infer<typeof ChannelPatch>;
+const Failure = z.object({ id: z.string(), notificationId: z.string().nullable(), target: z.string(), attempts: z.number().int(), lastError: z.string(), createdAt: DateTime });
+export const ChannelView = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['email', 'webhook']),
+    name: z.string(),
+    enabled: z.boolean(),
+    config: z.record(z.string(), z.unknown()),
+    createdAt: DateTime,
+    deliveries: z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
+    recentFailures: z.array(Failure),
+  })
+  .openapi('NotificationChannel');
+export type ChannelView = z.infer<typeof ChannelView>;
+export const TestInput = z.object({ to: z.string().email().optional().openapi({ description: '测试邮件收件人（默认：当前管理员的邮箱）' }) }).openapi('ChannelTestInput');
+export const TestResult = z.object({ ok: z.boolean(), error: z.string().nullable() }).openapi('ChannelTestResult');
+export type TestResult = z.infer<typeof TestResult>;
