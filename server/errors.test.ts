@@ -57,3 +57,15 @@ describe('toAppError', () => {
     expect(errorBody(new AppError({ code: 'CONFLICT', message: 'x', messageZh: 'y' }), 'r2').error).not.toHaveProperty('details');
   });
 });
+
+describe('toAppError for Postgres concurrency failures', () => {
+  it('turns a deadlock or serialization failure into a 409 asking to try again, in both languages', () => {
+    for (const code of ['40P01', '40001']) {
+      const e = toAppError(Object.assign(new Error('deadlock detected'), { code }));
+      expect(e).toMatchObject({ code: 'CONFLICT', status: 409, details: { retry: true } });
+      expect(e.messageZh).toContain('请重试');
+      expect(e.message).toContain('try again');
+    }
+    expect(toAppError(Object.assign(new Error('x'), { code: '42P01' })).status).toBe(500);
+  });
+});

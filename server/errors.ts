@@ -213,6 +213,16 @@ function internalError(): AppError {
 /** Postgres constraint violations that are the caller's doing. */
 function fromPgError(err: { code?: unknown; constraint?: unknown }): AppError | null {
   if (err.code === '23505') return conflict('A record with the same unique value already exists', '已存在相同的记录');
+  // A deadlock or serialization failure: Postgres cancelled this transaction whole (nothing of it
+  // was saved) because another one changed the same rows at the same moment. Trying again works.
+  if (err.code === '40P01' || err.code === '40001') {
+    return new AppError({
+      code: 'CONFLICT',
+      message: 'The same records were being changed by another request at the same moment; nothing was saved. Please try again.',
+      messageZh: '相同的记录正被其他操作同时修改，本次操作未保存，请重试。',
+      details: { retry: true },
+    });
+  }
   if (err.code === '23503') {
     return new AppError({ code: 'VALIDATION', message: 'A referenced record does not exist', messageZh: '引用的记录不存在' });
   }

@@ -72,6 +72,15 @@ export async function writeAuditMany(trx: Db, entries: readonly AuditEntry[]): P
     )`.execute(trx);
 }
 
+/**
+ * Takes the audit chain's head now (held until the transaction ends), as the first audit insert of
+ * a transaction would. A transaction that will write audit rows after locking other rows calls this
+ * first, so that every writer takes the head before those rows, never after (no lock-order cycle).
+ */
+export async function lockAuditChainHead(trx: Db): Promise<void> {
+  await sql`select 1 from audit_chain_head where id = 1 for update`.execute(trx);
+}
+
 export interface AuditChainResult {
   /** True when every remaining row matches its hash and links to the one before it. */
   ok: boolean;

@@ -31,12 +31,16 @@ export async function visibleCase(db: Db, caseId: string, viewer: Viewer): Promi
 }
 
 /**
- * Locks the case row for the rest of the transaction (serialises changes to one case). With a
+ * Locks the case row for the rest of the transaction (serialises changes to one case). FOR NO KEY
+ * UPDATE, not FOR UPDATE: changes never touch a case's key, and the weaker lock lets the foreign-key
+ * checks of rows that merely point at the case (the sweep's notifications, audit rows) through
+ * instead of making them wait — a sweep holding an obligation of this case and waiting for the
+ * case, while this transaction waits for the obligation, would be a deadlock. With a
  * viewer, a handler must (still) belong to a lead or co-department once the lock is held: a
  * reassignment committed while the request was on its way is seen here.
  */
 export async function lockCase(trx: Db, caseId: string, viewer?: Viewer): Promise<Case | undefined> {
-  const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+  const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).forNoKeyUpdate().executeTakeFirst();
   if (!c || !viewer || viewer.role !== 'handler') return c;
   const member = await trx
     .selectFrom('case_departments')

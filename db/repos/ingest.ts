@@ -7,7 +7,7 @@ import { groupIntoStories, type StoryCandidate } from '../../core/stories.js';
 import { bandKeys } from '../../core/minhash.js';
 import { isSpike } from '../../core/spike.js';
 import type { AppEvent } from '../../worker/queues.js';
-import { writeAudit } from './audit.js';
+import { writeAuditMany } from './audit.js';
 
 // The crawler's writes: one batch of new items, their stories and alerts, in the caller's transaction.
 
@@ -249,7 +249,7 @@ async function raiseAlerts(
   }
   const touchedStories = [...new Set([...alreadyAlerted, ...byStory.keys()])];
   if (touchedStories.length === 0) return events;
-  await reopenClosedCaseAlerts(trx, touchedStories, now);
+  const reopened = await reopenClosedCaseAlerts(trx, touchedStories, now);
   const spiking = await spikingStories(trx, touchedStories, now);
   const updated = await sql<{ id: string; story_id: string }>`
     update alerts set updated_at = ${now},
@@ -260,23 +260,36 @@ async function raiseAlerts(
   for (const u of updated.rows) {
     if (!created.has(u.story_id)) events.push({ type: 'alert.updated', alertId: u.id, storyId: u.story_id });
   }
+  // The reopens' audit rows last: an audit row holds the audit chain's head until commit, and a
+  // triage holding one of these alerts waits for that head — taken before the alerts update above,
+  // the crawl and the triage would wait for each other.
+  await writeAuditMany(
+    trx,
+    reopened.map((a) => ({
+      actor: null,
+      entity: 'alert',
+      entityId: a.id,
+      caseId: a.case_id,
+      action: 'alert.reopen',
+      before: { status: 'case' },
+      after: { status: 'new', reason: 'new items after the case was closed' },
+    })),
+  );
   return events;
 }
 
 /**
  * New items on a story of a closed case (办结) need the duty desk's attention again: the story's
- * alert goes back to 'new', keeping its case_id, with an audit row (actor: the system).
+ * alert goes back to 'new', keeping its case_id; the caller writes their audit rows (actor: the system).
  */
-async function reopenClosedCaseAlerts(trx: Db, storyIds: string[], now: Date): Promise<void> {
+async function reopenClosedCaseAlerts(trx: Db, storyIds: string[], now: Date): Promise<{ id: string; case_id: string }[]> {
   const r = await sql<{ id: string; case_id: string }>`
     update alerts a set status = 'new', updated_at = ${now}
     where a.story_id = any(${storyIds}::bigint[]) and a.status = 'case'
       and exists (select 1 from case_stories cs join cases c on c.id = cs.case_id
                   where cs.story_id = a.story_id and c.status = 'closed')
     returning a.id::text, a.case_id::text`.execute(trx);
-  for (const a of r.rows) {
-    await writeAudit(trx, { actor: null, entity: 'alert', entityId: a.id, caseId: a.case_id, action: 'alert.reopen', before: { status: 'case' }, after: { status: 'new', reason: 'new items after the case was closed' } });
-  }
+  return r.rows;
 }
 
 async function spikingStories(trx: Db, storyIds: string[], now: Date): Promise<string[]> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, crawlDeps } from '../helpers/crawl.js';
 import { storeEntries } from '../../worker/crawl/crawl-source.js';
+import { writeAudit } from '../../db/repos/audit.js';
 import type { ParsedEntry } from '../../worker/crawl/parse.js';
 import type { Source } from '../../db/schema.js';
 
@@ -106,5 +107,53 @@ describe('items, stories and alerts', () => {
     await t.db.insertInto('rules').values({ name: '供暖', expression: '供暖+(投诉|不达标)' }).execute();
     const r = await storeEntries(deps, news, [entry('10', '供暖不达标 居民投诉', '河西街道多个小区供暖温度不达标，居民投诉无人处理。')], news.url, new Set());
     expect(r.events.filter((e) => e.type === 'alert.created')).toHaveLength(1);
+  });
+});
+
+describe('lock order with admin edits', () => {
+  it('a crawl that reopens a closed case’s alert waits for a source edit in progress instead of deadlocking with it', async () => {
+    // The closed case of the story: its alert goes back to 'new' (with an audit row) on new items.
+    const story = await t.db.selectFrom('items').select('story_id').where('guid', '=', '1').executeTakeFirstOrThrow();
+    const dept = await t.db.selectFrom('departments').select('id').executeTakeFirstOrThrow();
+    const at = new Date('2026-11-20T00:00:00Z');
+    const kase = await t.db
+      .insertInto('cases')
+      .values({ number: 'YQ-2026-9001', title: '拆迁补偿', level: 'general', category: 'difficulty', status: 'closed', lead_department_id: dept.id, clock_started_at: at, opened_at: at, closed_at: at, created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db.insertInto('case_stories').values({ case_id: kase.id, story_id: story.story_id! }).execute();
+    await t.db.updateTable('alerts').set({ status: 'case', case_id: kase.id }).where('story_id', '=', story.story_id!).execute();
+
+    // An admin's edit of the forum source, as the sources service does it: the source row, then
+    // its audit row, in one transaction — held open while the crawl starts.
+    let releaseAdmin!: () => void;
+    const adminMayFinish = new Promise<void>((r) => (releaseAdmin = r));
+    let adminLocked!: () => void;
+    const adminHasLock = new Promise<void>((r) => (adminLocked = r));
+    const admin = t.db.transaction().execute(async (trx) => {
+      await trx.updateTable('sources').set({ name: 'forum (edited)' }).where('id', '=', forum.id).execute();
+      adminLocked();
+      await adminMayFinish;
+      await writeAudit(trx, { actor: null, entity: 'source', entityId: forum.id, action: 'source.update', after: { name: 'forum (edited)' } });
+    });
+    await adminHasLock;
+
+    // The crawl records its fetch on the source row in the same transaction (as the real crawl does).
+    const { deps } = crawlDeps(t.db);
+    const crawl = storeEntries(deps, forum, [entry('20', '转：城关镇拆迁补偿款迟迟未到位', `${REPOST}（办结后又有人转发）`)], forum.url, new Set(), async (trx) => {
+      await trx.updateTable('sources').set({ last_fetch_at: new Date() }).where('id', '=', forum.id).execute();
+    });
+    // Give the crawl time to run as far as it can. Before the fix it wrote the reopen's audit row
+    // (taking the audit chain's head) and then waited for the source row: the admin's audit row
+    // below then closed the cycle and Postgres cancelled one of the two as a deadlock.
+    await new Promise((r) => setTimeout(r, 400));
+    releaseAdmin();
+    await admin;
+    const r = await crawl;
+    expect(r.inserted).toBe(1);
+    const alert = await t.db.selectFrom('alerts').select(['status', 'case_id']).where('story_id', '=', story.story_id!).executeTakeFirstOrThrow();
+    expect(alert).toEqual({ status: 'new', case_id: kase.id });
+    const actions = (await t.db.selectFrom('audit_log').select('action').orderBy('chain_seq').execute()).map((a) => a.action);
+    expect(actions.slice(-2)).toEqual(['source.update', 'alert.reopen']);
   });
 });

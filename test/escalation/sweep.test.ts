@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DEFAULT_POLICY } from '../../core/workflow/index.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
+import { lockCase } from '../../db/repos/case-access.js';
+import { writeAudit } from '../../db/repos/audit.js';
 import { maxLeadHours, parseQuietHours, sweepDueSteps } from '../../worker/jobs/cases.sweep.js';
 import type { AppEvent } from '../../worker/queues.js';
 import { HOUR, count, fires, makeCase, makeDept, makeObligation, makeOffice, makeUser } from './fixtures.js';
@@ -230,5 +232,35 @@ describe('cases.sweep: quiet hours', () => {
     } finally {
       await t.db.deleteFrom('notification_channels').where('name', '=', 'quiet-test').execute();
     }
+  });
+});
+
+describe('cases.sweep: lock order with case changes', () => {
+  it('a sweep that starts while a case change holds the case and its audit row waits, then fires: no deadlock', async () => {
+    const caseId = await makeCase(t.db, { leadDepartmentId: office.dept, openedAt: T0 });
+    const ob = await makeObligation(t.db, caseId, { startedAt: T0, hours: 48 });
+    // A case change as the services make it: the case locked, its audit row written, and only then
+    // the case's obligations updated — held open while the sweep starts.
+    let release!: () => void;
+    const mayFinish = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const isHolding = new Promise<void>((r) => (holding = r));
+    const change = t.db.transaction().execute(async (trx) => {
+      await lockCase(trx, caseId);
+      await writeAudit(trx, { actor: null, entity: 'case', entityId: caseId, caseId, action: 'case.update', after: { note: 'lock order' } });
+      holding();
+      await mayFinish;
+      await trx.updateTable('obligations').set({ updated_at: at(24) }).where('id', '=', ob).execute();
+    });
+    await isHolding;
+    const sweep = sweepDueSteps(t.db, at(24), opts);
+    // Time for the sweep to get as far as it can. Before the lock-order fix it locked the
+    // obligation, then waited for the case (FOR UPDATE against its notifications' foreign-key
+    // check) or for the audit chain's head; the change's obligation update then closed the cycle.
+    await new Promise((r) => setTimeout(r, 400));
+    release();
+    await change;
+    expect((await sweep).fired).toBe(1);
+    expect(await fires(t.db, ob)).toEqual(['remind-50']);
   });
 });

@@ -255,6 +255,11 @@ export async function storeEntries(
   const items = await buildItems(deps, source, fresh, now, allow);
   const ruleSet = await deps.rules.get();
   return deps.db.transaction().execute(async (trx) => {
+    // The source's row first: ingesting may write audit rows (an alert reopened on a closed case),
+    // and an audit row holds the audit chain's head until commit. An admin's edit of the source
+    // locks the source and then writes its audit row; taking the source here before any audit row
+    // keeps the two in the same order, so they queue instead of deadlocking.
+    await trx.selectFrom('sources').select('id').where('id', '=', source.id).forNoKeyUpdate().execute();
     const result = await ingestItems(trx, items, ruleSet.suggestions, now);
     await alsoInTransaction?.(trx, result, now);
     return result;

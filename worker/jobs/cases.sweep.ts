@@ -8,7 +8,7 @@ import {
   targetKey,
   type SweepCandidate,
 } from '../../db/repos/escalations.js';
-import { writeAuditMany, type AuditEntry } from '../../db/repos/audit.js';
+import { lockAuditChainHead, writeAuditMany, type AuditEntry } from '../../db/repos/audit.js';
 import { enabledChannels, insertNotifications, type NewNotificationOf } from '../../db/repos/notifications.js';
 import { loadPolicies } from '../../db/repos/policies.js';
 import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } from '../../core/workflow/index.js';
@@ -95,6 +95,11 @@ export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Prom
   for (;;) {
     const events: AppEvent[] = [];
     const { candidates, moved, fired, notifications } = await db.transaction().execute(async (trx) => {
+      // The audit chain's head first, before any obligation: a case change holds its case, may
+      // write its audit row (taking the head until it commits) and then update the case's
+      // obligations. Were the sweep to lock obligations first and then wait for the head, the two
+      // would wait for each other. Taken first, the sweep waits holding nothing.
+      await lockAuditChainHead(trx);
       const candidates = await lockSweepCandidates(trx, now, batchSize);
       const due: DueStep[] = [];
       const next: { obligationId: string; at: Date | null }[] = [];
