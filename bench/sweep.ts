@@ -85,11 +85,52 @@ export async function generate(db: Db, s: Shape): Promise<void> {
 }
 
 interface Timings {
+  /** The writes of a 1,000-step tick alone, as bare set-based SQL (see bareWrites). */
+  bareWritesMs: number;
   pkSelectMs: number;
   idleTickMs: number;
   busyTickMs: number;
   selectMs: number;
   generateS: number;
+}
+
+/**
+ * What a busy tick's writes cost with nothing else: for 1,000 open obligations, in one transaction,
+ * lock them, insert 1,000 fire records, 1,000 notifications (one recipient each), 1,000 audit rows
+ * (hash given, not computed) and move their next_step_at — five set-based statements with no step
+ * logic, texts or round trips beyond these. Printed beside the tick, as the floor the tick is
+ * compared with (the rows are left in the benchmark's database, which is dropped after).
+ */
+async function bareWrites(db: Db): Promise<number> {
+  const obs = (
+    await sql<{ id: string; case_id: string }>`
+      select id::text, case_id::text from obligations where status = 'open' and next_step_at is not null order by next_step_at desc limit ${BATCH * 8}`.execute(db)
+  ).rows;
+  const user = (await sql<{ id: number }>`select id from users where role = 'handler' order by id limit 1`.execute(db)).rows[0].id;
+  const body = '某事件「基准事件」的回应时限为 2026-11-27 08:00（北京时间）（时限已过50%，通知：经办人）。\nThe response obligation of case B1 is due at 2026-11-27T00:00:00Z.';
+  const after = JSON.stringify({ fireId: '1', stepId: 'remind-50', target: 'handlers', recipients: [user], notifications: ['1'] });
+  let k = 0;
+  const tick = async () => {
+    const batch = obs.slice((k % 8) * BATCH, (k % 8) * BATCH + BATCH);
+    const oid = batch.map((o) => o.id);
+    const cid = batch.map((o) => o.case_id);
+    const step = `bare-${k}`;
+    const seq = 1_000_000_000 + k * BATCH;
+    k += 1;
+    await db.transaction().execute(async (trx) => {
+      await sql`select id from obligations where id = any(${oid}::bigint[]) for update`.execute(trx);
+      await sql`insert into escalation_fires (case_id, obligation_id, step_id, target, due_at, fired_at)
+        select c, o, ${step}, 'handlers', now(), now() from unnest(${cid}::bigint[], ${oid}::bigint[]) t(c, o)`.execute(trx);
+      await sql`insert into notifications (user_id, case_id, kind, title, body, urgent, created_at)
+        select ${user}::int, c, 'escalation', '【时限已过50%】基准事件 ' || c, ${body}, false, now() from unnest(${cid}::bigint[]) t(c)`.execute(trx);
+      await sql`insert into audit_log (actor_id, actor_name, ip, entity, entity_id, case_id, action, after, chain_seq, hash, at)
+        select null, 'system', '', 'obligation', o::text, c, 'escalation.fire', ${after}::jsonb, ${seq}::bigint + n, md5(o::text) || md5(c::text), now()
+        from unnest(${cid}::bigint[], ${oid}::bigint[]) with ordinality t(c, o, n)`.execute(trx);
+      await sql`update obligations set next_step_at = next_step_at + interval '1 second' where id = any(${oid}::bigint[])`.execute(trx);
+    });
+  };
+  await tick(); // warm
+  return medianMs(tick, 7);
 }
 
 async function measure(label: string, s: Shape): Promise<Timings> {
@@ -136,7 +177,8 @@ async function measure(label: string, s: Shape): Promise<Timings> {
     };
     await busy(); // warm
     const busyTickMs = await medianMs(busy, 7);
-    return { pkSelectMs, idleTickMs, busyTickMs, selectMs, generateS };
+    const bareWritesMs = await bareWrites(db);
+    return { pkSelectMs, idleTickMs, busyTickMs, selectMs, generateS, bareWritesMs };
   } finally {
     await drop();
   }
@@ -150,6 +192,10 @@ export default async function bench(): Promise<BenchFigure[]> {
       `ticks (1M / 100k): 1,000 due ${big.busyTickMs.toFixed(1)} / ${small.busyTickMs.toFixed(1)} ms, ` +
       `idle ${big.idleTickMs.toFixed(2)} / ${small.idleTickMs.toFixed(2)} ms, ` +
       `candidate query ${big.selectMs.toFixed(2)} / ${small.selectMs.toFixed(2)} ms; PK SELECT ${big.pkSelectMs.toFixed(3)} / ${small.pkSelectMs.toFixed(3)} ms`,
+  );
+  console.log(
+    `sweep: the same tick's writes alone as bare SQL (lock, 1,000 fires, notifications, audit rows, next-step update; no step logic): ` +
+      `${big.bareWritesMs.toFixed(1)} ms = ${(big.bareWritesMs / big.pkSelectMs).toFixed(0)}× the PK SELECT (1M cases); the tick is ${(big.busyTickMs / big.bareWritesMs).toFixed(2)}× its bare writes`,
   );
   const figure = (name: string, value: number, baseline: number, baselineName: string, goal: number): BenchFigure => ({
     name,

@@ -23,7 +23,7 @@ export async function signInUi(page: Page, baseUrl: string, username: string, pa
   await page.goto(`${baseUrl}/`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.locator('.topbar').waitFor();
 }
 

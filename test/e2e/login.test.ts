@@ -21,8 +21,10 @@ describe('登录 (sign-in screen)', () => {
     await signInUi(page, sys.baseUrl, 'duty', DEMO_PASSWORD);
     await page.waitForURL(/\/desk$/);
     expect(await page.locator('.nav-link.active').innerText()).toBe('值班台');
-    await page.getByRole('button', { name: '退出登录' }).click();
-    await page.getByRole('button', { name: '登录' }).waitFor();
+    const [signedOut] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/logout')), page.getByRole('button', { name: '退出登录' }).click()]);
+    expect(`${signedOut.status()} ${await signedOut.text()}`).toMatch(/^200 /);
+    // exact: the header's 退出登录 button also has 登录 in its name, and matched at once.
+    await page.getByRole('button', { name: '登录', exact: true }).waitFor();
     // The session is gone on the server too.
     const res = await page.request.get(sys.baseUrl + '/api/auth/me');
     expect(res.status()).toBe(401);
@@ -50,7 +52,7 @@ describe('登录 (sign-in screen)', () => {
     for (let i = 0; i < 5; i++) {
       await page.getByLabel('用户名').fill('reviewer');
       await page.getByLabel('密码').fill('wrong-password');
-      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('button', { name: '登录', exact: true }).click();
       await page.locator('.form-error').waitFor();
     }
     const text = await page.locator('.form-error').innerText();
@@ -58,7 +60,7 @@ describe('登录 (sign-in screen)', () => {
     // One more attempt with the right password is refused while the lock lasts, in plain Chinese.
     await page.getByLabel('用户名').fill('reviewer');
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await expect.poll(() => page.locator('.form-error').innerText()).toMatch(/账户已锁定，请于 \d\d:\d\d 后再试/);
     await ctx.close();
   });
