@@ -12,6 +12,7 @@ import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
 import type { Case, Obligation } from '../../../db/schema-workflow.js';
 import { iso } from '../shared/present.js';
 import type { CaseView, LedgerRowView } from './schema.js';
+import type { CaseDetailParts } from '../../../db/repos/case-detail.js';
 
 export function presentLedgerRow(r: LedgerRow): LedgerRowView {
   return {
@@ -106,27 +107,8 @@ export function presentAuditRow(a: AuditRowLike) {
   };
 }
 
-export interface CaseParts {
-  departments: { id: number; name: string; role: 'lead' | 'co' }[];
-  openedByName: string | null;
-  stories: {
-    id: string;
-    title: string;
-    item_count: number;
-    source_count: number;
-    first_seen_at: Date;
-    last_seen_at: Date;
-    alert_id: string | null;
-    alert_status: string | null;
-  }[];
-  items: { id: string; item_id: string | null; title: string; text: string; url: string; source_name: string; published_at: Date | null; captured_at: Date }[];
-  obligations: Obligation[];
-  responses: Record<string, unknown>[];
-  feedback: Record<string, unknown>[];
-  reportsUp: Record<string, unknown>[];
-  referrals: Record<string, unknown>[];
-  timeline: AuditRowLike[];
-}
+/** What the case page shows besides the case row: read in one statement by caseDetail (db/repos/case-detail.ts). */
+export type CaseParts = CaseDetailParts;
 
 export function presentCase(c: Case, p: CaseParts, now: Date): CaseView {
   const lead = p.departments.find((d) => d.role === 'lead');
