@@ -33,7 +33,7 @@ try {
     stops.push(redis.stop);
     redisUrl = redis.url;
   }
-  const db: Db = createDb(databaseUrl, { max: 20, applicationName: 'opinion-desk' });
+  const db: Db = createDb(databaseUrl, { max: config.DB_POOL_MAX, applicationName: 'opinion-desk' });
   stops.push(() => db.destroy());
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ applied }, 'Migrations applied');

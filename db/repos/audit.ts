@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.js';
 
 // The append-only audit log (责任追究). Rows are chained by a trigger (migration 0008): each carries a
@@ -48,6 +48,29 @@ export async function writeAudit(trx: Db, e: AuditEntry): Promise<void> {
       after: e.after === undefined ? null : JSON.stringify(e.after),
     })
     .execute();
+}
+
+/**
+ * A small change and its audit row as ONE statement: `with change as (<change … returning …>)
+ * insert into audit_log … select … from change`. A single statement is its own transaction, so the
+ * change and its row commit or roll back together without the BEGIN and COMMIT round trips of an
+ * explicit transaction (for the frequent one-row changes of a busy dashboard, such as marking a
+ * notification read). One audit row per row the change returns; returns how many (0: nothing
+ * matched, nothing written).
+ */
+export async function auditedChange(db: Db, change: RawBuilder<unknown>, e: AuditEntry): Promise<number> {
+  const r = await sql<{ n: number }>`
+    with change as (${change}), ins as (
+      insert into audit_log (actor_id, actor_name, ip, entity, entity_id, case_id, action, before, after)
+      select ${e.actor?.id ?? null}::int, ${e.actor?.name ?? 'system'}, ${e.actor?.ip ?? ''}, ${e.entity}, ${String(e.entityId)},
+             ${e.caseId === undefined || e.caseId === null ? null : String(e.caseId)}::bigint, ${e.action},
+             ${e.before === undefined ? null : JSON.stringify(e.before)}::jsonb, ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb
+      from change
+      returning 1)
+    select count(*)::int as n from ins`.execute(db);
+  const n = r.rows[0]?.n ?? 0;
+  noteWritten(n);
+  return n;
 }
 
 /**

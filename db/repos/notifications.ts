@@ -193,15 +193,12 @@ export async function unreadCount(db: Db, userId: number): Promise<number> {
   return Number(r.n);
 }
 
-/** Marks one of the user's notifications read; false when it is not theirs (or does not exist). */
-export async function markRead(db: Db, userId: number, id: string, now: Date): Promise<boolean> {
-  const r = await db
-    .updateTable('notifications')
-    .set({ read_at: sql`coalesce(read_at, ${now}::timestamptz)` as never })
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+/**
+ * Marks one of the user's notifications read (another user's id matches nothing), as a `… returning
+ * id` statement for auditedChange: the update and its audit row in one statement.
+ */
+export function markReadChange(userId: number, id: string, now: Date) {
+  return sql`update notifications set read_at = coalesce(read_at, ${now}::timestamptz) where id = ${id}::bigint and user_id = ${userId}::int returning id`;
 }
 
 export async function markAllRead(db: Db, userId: number, now: Date): Promise<number> {
