@@ -80,7 +80,9 @@ describe('chaos: workers killed and stopped', () => {
         await sleep(killEveryMs * (0.6 + Math.random() * 0.8));
         if (!chaos) break;
         const live = liveWorkers();
-        if (live.length === 0) continue;
+        // Never the last one standing: on a loaded machine a replacement takes seconds to start,
+        // and killing faster than workers start would test an outage, not crash recovery.
+        if (live.length < 2) continue;
         const victim = live[Math.floor(Math.random() * live.length)];
         await victim.kill('SIGKILL');
         kills++;
@@ -101,10 +103,20 @@ describe('chaos: workers killed and stopped', () => {
             const rows = await crawlsOf();
             return rows.length === sources && rows.every((x) => Number(x.c) >= r + 1);
           },
-          60_000,
+          // A job of a killed worker is taken back by BullMQ only when its lock lapses and the
+          // stalled-job check runs (≈ 30 + 30 s), and a round may meet several kills: the bound is
+          // about the time a loaded CI machine may need, not a figure (lost and duplicated crawls are).
+          150_000,
           200,
         );
       }
+    } catch (err) {
+      // Leave nothing running for the next test of this file (it crawls a fresh source of its own).
+      chaos = false;
+      await chaosLoop;
+      await Promise.all(liveWorkers().map((w) => w.kill('SIGKILL')));
+      await feeds.close();
+      throw err;
     } finally {
       chaos = false;
       await chaosLoop;
@@ -142,7 +154,7 @@ describe('chaos: workers killed and stopped', () => {
     expect(failed).toBe(0);
     await Promise.all(liveWorkers().map((w) => w.kill('SIGKILL')));
     await feeds.close();
-  }, variant(120_000, 1_800_000));
+  }, variant(600_000, 1_800_000));
 
   it('SIGTERM with crawls in flight exits 0; the interrupted crawls are requeued and finished by another worker, once each', async () => {
     const sources = 8;
