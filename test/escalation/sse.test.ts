@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession } from '../../server/modules/auth/session.js';
 import type { AppEvent } from '../../worker/queues.js';
 import { createApiFixture, type ApiFixture } from '../api/helpers.js';
+import { readSse } from '../helpers/sse.js';
 import { makeCase, makeDept, makeUser } from './fixtures.js';
 
 // /api/events: a notification event reaches only its own user's stream; case events reach everyone.
@@ -19,34 +20,9 @@ async function openStream(userId: number) {
   const s = await startSession(f.db, { SESSION_MAX_HOURS: 12 }, userId, { now: new Date() });
   const res = await f.requestAs(null, 'GET', '/api/events', undefined, { cookie: `od_session=${s.token}` });
   expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
   const events: AppEvent[] = [];
-  let text = '';
-  const decoder = new TextDecoder();
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = text.indexOf('\n\n')) >= 0) {
-          const block = text.slice(0, cut);
-          text = text.slice(cut + 2);
-          for (const line of block.split('\n')) if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)) as AppEvent);
-        }
-      }
-    } catch {
-      // cancelled
-    }
-  })();
-  return {
-    events,
-    async close() {
-      await reader.cancel().catch(() => {});
-      await pump;
-    },
-  };
+  const sse = readSse(res, (data) => events.push(JSON.parse(data) as AppEvent));
+  return { events, close: () => sse.cancel() };
 }
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {

@@ -7,6 +7,7 @@ import { weeklyPeriodDue } from '../../core/reports/period.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { allowHost, addSource } from '../helpers/crawl.js';
 import { createUser, sessionFor } from '../helpers/auth.js';
+import { readSse } from '../helpers/sse.js';
 import { makeCase, makeDept, makeObligation, makeUser, HOUR } from '../escalation/fixtures.js';
 import { recordFigure } from './figures.js';
 import {
@@ -80,27 +81,8 @@ async function openSse(base: string, cookie: string) {
   expect(res.status).toBe(200);
   const events: AppEvent[] = [];
   let ended = false;
-  const pump = (async () => {
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = text.indexOf('\n\n')) >= 0) {
-          const block = text.slice(0, cut);
-          text = text.slice(cut + 2);
-          for (const line of block.split('\n')) if (line.startsWith('data:')) events.push(JSON.parse(line.slice(5).trim()) as AppEvent);
-        }
-      }
-    } catch {
-      // aborted
-    }
-    ended = true;
-  })();
+  const sse = readSse(res, (data) => events.push(JSON.parse(data) as AppEvent));
+  void sse.ended.then(() => (ended = true));
   return {
     events,
     get ended() {
@@ -108,7 +90,7 @@ async function openSse(base: string, cookie: string) {
     },
     async close() {
       ctl.abort();
-      await pump;
+      await sse.ended;
     },
   };
 }

@@ -7,6 +7,7 @@ import { declaredRoutes, type DeclaredRoute } from '../../server/middleware/auth
 import type { AppEvent } from '../../worker/queues.js';
 import { createApiFixture, type ApiFixture } from '../api/helpers.js';
 import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers/auth.js';
+import { readSse } from '../helpers/sse.js';
 import { unzip } from '../reports/helpers.js';
 import { makeCase, makeDepartment } from '../responses/helpers.js';
 import { recordFigure } from './figures.js';
@@ -271,35 +272,12 @@ const streams: OpenStream[] = [];
 
 /** Keeps reading an SSE response, collecting its data lines. */
 function follow(who: Member, key: string, res: Response): OpenStream {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
   const s: OpenStream = { who, key, events: [], raw: [], close: async () => {} };
-  let text = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = text.indexOf('\n\n')) >= 0) {
-          const block = text.slice(0, cut);
-          text = text.slice(cut + 2);
-          for (const line of block.split('\n')) {
-            if (!line.startsWith('data: ')) continue;
-            s.raw.push(line.slice(6));
-            s.events.push(JSON.parse(line.slice(6)) as AppEvent);
-          }
-        }
-      }
-    } catch {
-      // cancelled at the end of the test
-    }
-  })();
-  s.close = async () => {
-    await reader.cancel().catch(() => {});
-    await pump;
-  };
+  const sse = readSse(res, (data) => {
+    s.raw.push(data);
+    s.events.push(JSON.parse(data) as AppEvent);
+  });
+  s.close = () => sse.cancel();
   return s;
 }
 

@@ -81,17 +81,8 @@ export function camelRow(row: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-export interface AuditRowLike {
-  id: string;
-  at: Date;
-  actor_id: number | null;
-  actor_name: string;
-  entity: string;
-  entity_id: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-}
+/** An audit row as the case page's timeline reads it (the shape every audit list here shares). */
+export type AuditRowLike = CaseDetailParts['timeline'][number];
 
 export function presentAuditRow(a: AuditRowLike) {
   return {
