@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.js';
 import type { Case } from '../schema-workflow.js';
 import type { Role } from '../../core/vocabulary.js';
@@ -10,24 +10,22 @@ export interface Viewer {
 }
 
 /**
- * The case if this user may see it: handlers only where their department is lead or
- * co-department (others get undefined → 404, so existence does not leak); every other role sees all.
+ * The one visibility rule, as a condition on the cases row aliased `alias`: handlers see a case
+ * only where their department is lead or co-department; every other role sees all. Used by the
+ * case reads (visibleCase, the case page) and the ledger, so they can never disagree.
+ */
+export function viewerSeesCase(viewer: Pick<Viewer, 'role' | 'departmentId'>, alias: string): RawBuilder<boolean> {
+  if (viewer.role !== 'handler') return sql<boolean>`true`;
+  return sql<boolean>`exists (select 1 from case_departments vcd where vcd.case_id = ${sql.ref(`${alias}.id`)} and vcd.department_id = ${viewer.departmentId ?? -1})`;
+}
+
+/**
+ * The case if this user may see it (viewerSeesCase; others get undefined → 404, so existence
+ * does not leak).
  */
 export async function visibleCase(db: Db, caseId: string, viewer: Viewer): Promise<Case | undefined> {
   if (!/^\d{1,18}$/.test(caseId)) return undefined;
-  let q = db.selectFrom('cases').selectAll('cases').where('cases.id', '=', caseId);
-  if (viewer.role === 'handler') {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('case_departments')
-          .select(sql`1`.as('one'))
-          .whereRef('case_departments.case_id', '=', 'cases.id')
-          .where('case_departments.department_id', '=', viewer.departmentId ?? -1),
-      ),
-    );
-  }
-  return q.executeTakeFirst();
+  return db.selectFrom('cases').selectAll('cases').where('cases.id', '=', caseId).where(viewerSeesCase(viewer, 'cases')).executeTakeFirst();
 }
 
 /**

@@ -2,10 +2,10 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { Case, Obligation } from '../schema-workflow.js';
-import type { Viewer } from './case-access.js';
+import { viewerSeesCase, type Viewer } from './case-access.js';
 
-// Everything GET /api/cases/{id} shows, in ONE statement: the case row (with the same visibility
-// rule as visibleCase in case-access.ts) and each of its lists as a json_agg subselect. The page is
+// Everything GET /api/cases/{id} shows, in ONE statement: the case row (with the visibility
+// rule of every case read, viewerSeesCase in case-access.ts) and each of its lists as a json_agg subselect. The page is
 // the most frequent request of the dashboard; as a dozen separate queries it cost a dozen round
 // trips, and the server spent a quarter of its CPU writing to Postgres sockets.
 //
@@ -218,18 +218,14 @@ type RawParts = { openedByName: string | null } & Record<Exclude<keyof CaseDetai
 
 /**
  * The case and everything its page shows, if this user may see it (else undefined → 404). The
- * visibility rule is visibleCase's: handlers only where their department is lead or co-department.
+ * visibility rule is viewerSeesCase (case-access.ts), as for every case read.
  */
 export async function caseDetail(db: Db, caseId: string, viewer: Viewer): Promise<{ case: Case; parts: CaseDetailParts } | undefined> {
   if (!/^\d{1,18}$/.test(caseId)) return undefined;
-  const scope =
-    viewer.role === 'handler'
-      ? sql`and exists (select 1 from case_departments cd where cd.case_id = c.id and cd.department_id = ${viewer.departmentId ?? -1})`
-      : sql``;
   const res = await sql<Case & { detail_parts: RawParts }>`
     select c.*, ${sql.raw(PARTS_SQL)} as detail_parts
     from cases c
-    where c.id = ${caseId} ${scope}`.execute(db);
+    where c.id = ${caseId} and ${viewerSeesCase(viewer, 'c')}`.execute(db);
   const row = res.rows[0];
   if (!row) return undefined;
   const { detail_parts: p, ...c } = row;

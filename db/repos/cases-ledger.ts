@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.js';
 import type { CaseOrigin, CaseStatus, Category, Channel, Level } from '../../core/vocabulary.js';
 import { LEVELS } from '../../core/vocabulary.js';
-import type { Viewer } from './case-access.js';
+import { viewerSeesCase, type Viewer } from './case-access.js';
 import { escapeLike } from './items.js';
 
 // 回应台账: one row per case, filtered, sorted and paged by keyset.
@@ -93,10 +93,7 @@ const OBLIGATIONS_LATERAL = (now: Date) => sql`left join lateral (
 const PUBLISHED = sql`rp.status = 'published' and rp.published_at is not null`;
 
 function whereOf(f: LedgerQuery): RawBuilder<unknown> {
-  const conds: RawBuilder<unknown>[] = [sql`true`];
-  if (f.viewer.role === 'handler') {
-    conds.push(sql`exists (select 1 from case_departments cd where cd.case_id = c.id and cd.department_id = ${f.viewer.departmentId ?? -1})`);
-  }
+  const conds: RawBuilder<unknown>[] = [viewerSeesCase(f.viewer, 'c')];
   if (f.from) conds.push(sql`c.clock_started_at >= ${f.from}`);
   if (f.to) conds.push(sql`c.clock_started_at < ${f.to}`);
   if (f.level) conds.push(sql`c.level = ${f.level}`);
