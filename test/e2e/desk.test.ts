@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
+import { apiAs, okJson } from './api.js';
 
 // 值班台 (duty desk) in a real browser against the system as `npm start` runs it. A post that
 // matches a demo rule goes through the real crawler: a little RSS site of this test's own is added
@@ -55,22 +56,6 @@ async function startTestFeed(): Promise<TestFeed> {
   };
 }
 
-/** An API client signed in as `username` (CSRF token and Origin sent on every request). */
-async function apiAs(baseUrl: string, username: string): Promise<APIRequestContext> {
-  const anon = await request.newContext({ baseURL: baseUrl, extraHTTPHeaders: { origin: baseUrl } });
-  const res = await anon.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
-  expect(res.status(), await res.text()).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const state = await anon.storageState();
-  await anon.dispose();
-  return request.newContext({ baseURL: baseUrl, storageState: state, extraHTTPHeaders: { origin: baseUrl, 'x-csrf-token': csrfToken } });
-}
-
-async function json<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
-  expect(res.ok(), `${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
-
 interface AlertJson {
   id: string;
   status: string;
@@ -93,8 +78,8 @@ describe('值班台 (duty desk)', () => {
     [sys, browser, feed] = await Promise.all([startSystem('e2edesk'), launchBrowser(), startTestFeed()]);
     admin = await apiAs(sys.baseUrl, 'admin');
     duty = await apiAs(sys.baseUrl, 'duty');
-    await json(await admin.post('/api/allowlist', { data: { hostPort: feed.hostPort, note: 'e2e' } }));
-    const src = await json<{ id: number }>(
+    await okJson(await admin.post('/api/allowlist', { data: { hostPort: feed.hostPort, note: 'e2e' } }));
+    const src = await okJson<{ id: number }>(
       await admin.post('/api/sources', { data: { name: 'E2E 测试网', url: feed.url, kind: 'feed', mediaType: 'news', region: '清河市', pollIntervalS: 5 } }),
     );
     sourceId = src.id;
@@ -126,7 +111,7 @@ describe('值班台 (duty desk)', () => {
     const marker = `E2E${Date.now().toString(36).toUpperCase()}`;
     const title = `城关镇幸福里小区拆迁补偿款被截留 ${marker}`;
     feed.publish(title, `幸福里小区的住户反映，旧改拆迁补偿款到账比约定少了三成，问了街道和施工方都说不清楚去向。编号${marker}，请有关部门核查。`);
-    await json(await admin.post(`/api/sources/${sourceId}/fetch-now`));
+    await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
 
     const row = page.locator('[data-testid=alert-row]', { hasText: marker });
     await row.waitFor({ timeout: 45_000 });
@@ -155,7 +140,7 @@ describe('值班台 (duty desk)', () => {
     await page.keyboard.press('1');
     await page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`).waitFor({ state: 'detached' });
     await page.locator('.toast', { hasText: '已排除：无关' }).waitFor();
-    const alert = await json<AlertJson>(await duty.get(`/api/alerts/${id}`));
+    const alert = await okJson<AlertJson>(await duty.get(`/api/alerts/${id}`));
     expect(alert.status).toBe('dismissed');
     expect(alert.dismissReason).toBe('irrelevant');
   }, 60_000);
@@ -164,7 +149,7 @@ describe('值班台 (duty desk)', () => {
     const first = page.locator('[data-testid=alert-row]').first();
     await first.locator('.alert-title').click();
     const id = (await page.locator('[data-testid=alert-row][aria-selected=true]').getAttribute('data-alert-id'))!;
-    const alert = await json<AlertJson>(await duty.get(`/api/alerts/${id}`));
+    const alert = await okJson<AlertJson>(await duty.get(`/api/alerts/${id}`));
     await page.keyboard.press('o');
     const form = page.locator('[data-testid=open-case-form]');
     await form.waitFor();
@@ -178,13 +163,13 @@ describe('值班台 (duty desk)', () => {
     const toast = page.locator('.toast', { hasText: /已立案：YQ-\d{4}-\d{4}/ });
     await toast.waitFor();
     const number = /YQ-\d{4}-\d{4}/.exec(await toast.innerText())![0];
-    const ledger = await json<{ cases: { id: string; number: string }[] }>(await duty.get(`/api/cases?q=${number}`));
+    const ledger = await okJson<{ cases: { id: string; number: string }[] }>(await duty.get(`/api/cases?q=${number}`));
     const kase = ledger.cases.find((c) => c.number === number)!;
     expect(kase).toBeTruthy();
     await page.locator(`[data-testid=open-case-row][data-case-id="${kase.id}"]`).waitFor();
     await page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`).waitFor({ state: 'detached' });
     expect(new URL(page.url()).pathname).toBe('/desk');
-    expect((await json<AlertJson>(await duty.get(`/api/alerts/${id}`))).status).toBe('case');
+    expect((await okJson<AlertJson>(await duty.get(`/api/alerts/${id}`))).status).toBe('case');
     await page.context().close();
   }, 60_000);
 

@@ -1,26 +1,12 @@
-import { request, type APIRequestContext, type Browser } from 'playwright-core';
+import { type APIRequestContext, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
+import { apiAs, okJson } from './api.js';
 
 // 通知 in a real browser. Notifications are made the real way: the duty officer registers a case
 // led by 住建局 with 人社局 as co-department, and 住建局's handler sends a coordination note, which
 // notifies 人社局's handler (handler2), who is watching the notifications screen.
-
-async function apiAs(baseUrl: string, username: string): Promise<APIRequestContext> {
-  const anon = await request.newContext({ baseURL: baseUrl, extraHTTPHeaders: { origin: baseUrl } });
-  const res = await anon.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
-  expect(res.status(), await res.text()).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const state = await anon.storageState();
-  await anon.dispose();
-  return request.newContext({ baseURL: baseUrl, storageState: state, extraHTTPHeaders: { origin: baseUrl, 'x-csrf-token': csrfToken } });
-}
-
-async function json<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
-  expect(res.ok(), `${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
 
 describe('通知 (notifications)', () => {
   let sys: RunningSystem;
@@ -32,9 +18,9 @@ describe('通知 (notifications)', () => {
   beforeAll(async () => {
     [sys, browser] = await Promise.all([startSystem('e2enotif'), launchBrowser()]);
     [duty, handler] = await Promise.all([apiAs(sys.baseUrl, 'duty'), apiAs(sys.baseUrl, 'handler')]);
-    const { departments } = await json<{ departments: { id: number; name: string }[] }>(await duty.get('/api/departments'));
+    const { departments } = await okJson<{ departments: { id: number; name: string }[] }>(await duty.get('/api/departments'));
     const dept = (name: string) => departments.find((d) => d.name === name)!.id;
-    const kase = await json<{ id: string }>(
+    const kase = await okJson<{ id: string }>(
       await duty.post('/api/cases', {
         data: {
           manual: { origin: 'hotline', originNote: '12345 热线', title: '龙山镇工地拖欠农民工工资并涉及拆迁安置', text: '来电反映……', receivedAt: new Date().toISOString() },
@@ -54,7 +40,7 @@ describe('通知 (notifications)', () => {
     await sys?.stop();
   });
 
-  const coordinate = async (content: string) => json(await handler.post(`/api/cases/${caseId}/coordinations`, { data: { content } }));
+  const coordinate = async (content: string) => okJson(await handler.post(`/api/cases/${caseId}/coordinations`, { data: { content } }));
 
   it('shows new notifications live, counts them in the header, and marks them read', async () => {
     const ctx = await newContext(browser);
@@ -92,7 +78,7 @@ describe('通知 (notifications)', () => {
     await page.getByText('没有未读通知').waitFor();
     await page.locator('[data-testid=unread-count]').waitFor({ state: 'detached' });
     const api = await apiAs(sys.baseUrl, 'handler2');
-    const list = await json<{ unreadCount: number; items: { readAt: string | null }[] }>(await api.get('/api/notifications'));
+    const list = await okJson<{ unreadCount: number; items: { readAt: string | null }[] }>(await api.get('/api/notifications'));
     expect(list.unreadCount).toBe(0);
     expect(list.items.every((n) => n.readAt !== null)).toBe(true);
     await api.dispose();

@@ -296,6 +296,37 @@ const WORKER_SCRIPT = fileURLToPath(new URL('../helpers/worker-proc.ts', import.
 const BIN_WORKER_SCRIPT = fileURLToPath(new URL('../../bin/worker.ts', import.meta.url));
 
 /**
+ * Forks a TypeScript entry point with the TypeScript loader, keeping the last 8 kB of its output,
+ * and tracks it until it exits (cleanupProcs kills what is left).
+ */
+function forkProc(script: string, env: Record<string, string>): WorkerProc {
+  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const p: WorkerProc = {
+    child,
+    pid: child.pid!,
+    exited,
+    get alive() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (p.alive) child.kill(signal);
+      return exited;
+    },
+    output: () => out,
+  };
+  workers.add(p);
+  void exited.then(() => workers.delete(p));
+  return p;
+}
+
+/**
  * Forks test/helpers/worker-proc.ts with process.env plus `env` (give it DATABASE_URL, REDIS_URL,
  * QUEUE_PREFIX, SCHEDULER_TICK_MS, TEST_LEASE_MS, …). Resolves once it has started (it sends
  * "ready" after its job schedulers are asserted; with Redis down that waits until Redis is back),
@@ -306,43 +337,19 @@ export async function spawnWorker(
   opts: { waitReady?: boolean; readyTimeoutMs?: number; /** Run the real entry point bin/worker.ts (production settings, its own shutdown handling) instead. */ bin?: boolean } = {},
 ): Promise<WorkerProc> {
   // bin/worker.ts sends no "ready": it is ready once it logs "Worker started" (at info level).
-  const child = fork(opts.bin ? BIN_WORKER_SCRIPT : WORKER_SCRIPT, [], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, ...(opts.bin ? { LOG_LEVEL: 'info' } : {}) },
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let out = '';
-  const keep = (b: Buffer) => {
-    out = (out + b.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const w: WorkerProc = {
-    child,
-    pid: child.pid!,
-    exited,
-    get alive() {
-      return child.exitCode === null && child.signalCode === null;
-    },
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (w.alive) child.kill(signal);
-      return exited;
-    },
-    output: () => out,
-  };
-  workers.add(w);
-  void exited.then(() => workers.delete(w));
+  const w = forkProc(opts.bin ? BIN_WORKER_SCRIPT : WORKER_SCRIPT, { LOG_LEVEL: 'warn', ...env, ...(opts.bin ? { LOG_LEVEL: 'info' } : {}) });
+  const { child, exited } = w;
+  const out = () => w.output();
   if (opts.waitReady === false) return w;
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`worker ${child.pid} not ready in time:\n${out}`)), opts.readyTimeoutMs ?? 60_000);
+    const t = setTimeout(() => reject(new Error(`worker ${child.pid} not ready in time:\n${out()}`)), opts.readyTimeoutMs ?? 60_000);
     const ready = () => {
       clearTimeout(t);
       resolve();
     };
     if (opts.bin) {
       const onData = (b: Buffer) => {
-        if (b.toString().includes('Worker started') || out.includes('Worker started')) {
+        if (b.toString().includes('Worker started') || out().includes('Worker started')) {
           child.stdout?.off('data', onData);
           ready();
         }
@@ -353,7 +360,7 @@ export async function spawnWorker(
     }
     void exited.then(({ code, signal }) => {
       clearTimeout(t);
-      reject(new Error(`worker ${child.pid} exited before ready (code ${code}, signal ${signal}):\n${out}`));
+      reject(new Error(`worker ${child.pid} exited before ready (code ${code}, signal ${signal}):\n${out()}`));
     });
   });
   return w;
@@ -393,39 +400,11 @@ const SERVER_SCRIPT = fileURLToPath(new URL('../../bin/server.ts', import.meta.u
  */
 export async function spawnServer(env: Record<string, string>, opts: { waitReady?: boolean; readyTimeoutMs?: number } = {}): Promise<ServerProc> {
   const port = await freePort();
-  const child = fork(SERVER_SCRIPT, [], {
-    env: { ...process.env, LOG_LEVEL: 'warn', DEMO: '0', HOST: '127.0.0.1', PORT: String(port), ...env },
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let out = '';
-  const keep = (b: Buffer) => {
-    out = (out + b.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   const base = `http://127.0.0.1:${port}`;
-  const s: ServerProc = {
-    child,
-    pid: child.pid!,
-    port,
-    base,
-    exited,
-    get alive() {
-      return child.exitCode === null && child.signalCode === null;
-    },
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (s.alive) child.kill(signal);
-      return exited;
-    },
-    output: () => out,
-  };
-  workers.add(s);
-  void exited.then(() => workers.delete(s));
+  const s: ServerProc = Object.assign(forkProc(SERVER_SCRIPT, { LOG_LEVEL: 'warn', DEMO: '0', HOST: '127.0.0.1', PORT: String(port), ...env }), { port, base });
   if (opts.waitReady === false) return s;
   await waitFor(`the server on port ${port}`, async () => {
-    if (!s.alive) throw new Error(`server exited:\n${out}`);
+    if (!s.alive) throw new Error(`server exited:\n${s.output()}`);
     const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(3000) });
     await res.body?.cancel();
     return res.status === 200 || res.status === 503;

@@ -1,13 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot, signInUi } from '../e2e/browser.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from '../e2e/system.js';
 import { part, unzip } from '../reports/helpers.js';
 import { recordFigure } from './figures.js';
 import { ALL_IDS, chunks, XSS_PAYLOADS, XSS_URLS } from './xss-corpus.js';
+import { apiAs, okJson } from '../e2e/api.js';
 
 // Stored XSS: a corpus of hostile markup (test/reliability/xss-corpus.ts) is crawled for real from
 // a little website of this test's own (allow-listed, like the demo site) so it lands in items,
@@ -71,21 +72,6 @@ async function startFeed(): Promise<Feed> {
   return { url: `${base}/feed.xml`, hostPort: `127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function apiAs(baseUrl: string, username: string): Promise<APIRequestContext> {
-  const anon = await request.newContext({ baseURL: baseUrl, extraHTTPHeaders: { origin: baseUrl } });
-  const res = await anon.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
-  expect(res.status(), await res.text()).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const state = await anon.storageState();
-  await anon.dispose();
-  return request.newContext({ baseURL: baseUrl, storageState: state, extraHTTPHeaders: { origin: baseUrl, 'x-csrf-token': csrfToken } });
-}
-
-async function ok<T>(res: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
-  expect(res.ok(), `${res.url()} ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()) as T;
-}
-
 /** What a page must not contain: elements, handlers and script URLs of the payloads. */
 function domFindings(): { bad: string[]; shownAsText: boolean } {
   const bad: string[] = [];
@@ -138,8 +124,8 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
   beforeAll(async () => {
     [sys, browser, feed] = await Promise.all([startSystem('xss'), launchBrowser(), startFeed()]);
     [admin, handler, reviewer] = await Promise.all([apiAs(sys.baseUrl, 'admin'), apiAs(sys.baseUrl, 'handler'), apiAs(sys.baseUrl, 'reviewer')]);
-    await ok(await admin.post('/api/allowlist', { data: { hostPort: feed.hostPort, note: `xss ${XSS_PAYLOADS[1].text}` } }));
-    const src = await ok<{ id: number }>(
+    await okJson(await admin.post('/api/allowlist', { data: { hostPort: feed.hostPort, note: `xss ${XSS_PAYLOADS[1].text}` } }));
+    const src = await okJson<{ id: number }>(
       await admin.post('/api/sources', {
         data: { name: `${MARK}源 ${XSS_PAYLOADS[2].text}`, url: feed.url, kind: 'feed', mediaType: 'news', region: '清河市', pollIntervalS: 3600 },
       }),
@@ -226,7 +212,7 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
     await expect
       .poll(
         async () => {
-          const r = await ok<{ alerts: { id: string; storyTitle: string }[] }>(await admin.get('/api/alerts?limit=200'));
+          const r = await okJson<{ alerts: { id: string; storyTitle: string }[] }>(await admin.get('/api/alerts?limit=200'));
           alerts = r.alerts.filter((a) => a.storyTitle.includes(MARK));
           if (alerts.length === 0) {
             const src = await sys.db.selectFrom('sources').select(['status', 'claimed_by']).where('id', '=', sourceId).executeTakeFirstOrThrow();
@@ -253,15 +239,15 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
     // What survives the crawler's text extraction still spells payloads (entity-encoded markup
     // decodes to literal "<script>…" text, template and URL payloads stay as they are).
     expect(items.filter((i) => `${i.title}\n${i.text}`.includes('__xss(')).length).toBeGreaterThan(0);
-    const depts = await ok<{ departments: { id: number; name: string }[] }>(await admin.get('/api/departments'));
+    const depts = await okJson<{ departments: { id: number; name: string }[] }>(await admin.get('/api/departments'));
     const lead = depts.departments.find((d) => d.name === '住建局')!;
-    const opened = await ok<{ id: string }>(
+    const opened = await okJson<{ id: string }>(
       await admin.post('/api/cases', {
         data: { alertIds: alerts.map((a) => a.id), title: `${MARK}立案 ${XSS_PAYLOADS[3].text}`, summary: ALL_TEXT.slice(0, 4000), level: 'general', category: 'difficulty', leadDepartmentId: lead.id },
       }),
     );
     alertCaseId = opened.id;
-    const manual = await ok<{ id: string }>(
+    const manual = await okJson<{ id: string }>(
       await admin.post('/api/cases', {
         data: {
           manual: {
@@ -290,10 +276,10 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
         .execute();
     }
     // Timeline entries: feedback and a draft response carrying payloads.
-    await ok(await handler.post(`/api/cases/${manualCaseId}/feedback`, { data: { kind: 'reaction', body: `${MARK}反馈 ${XSS_PAYLOADS.slice(9, 20).map((p) => p.text).join(' ')}` } }));
+    await okJson(await handler.post(`/api/cases/${manualCaseId}/feedback`, { data: { kind: 'reaction', body: `${MARK}反馈 ${XSS_PAYLOADS.slice(9, 20).map((p) => p.text).join(' ')}` } }));
     // A coordination note to the co-department: its handler (handler2) is notified.
-    await ok(await handler.post(`/api/cases/${manualCaseId}/coordinations`, { data: { content: `${MARK}协调 ${XSS_PAYLOADS.slice(34).map((p) => p.text).join(' ')}` } }));
-    await ok(await handler.post(`/api/cases/${manualCaseId}/responses`, { data: { body: `${MARK}回应稿 ${XSS_PAYLOADS.slice(20, 34).map((p) => p.text).join(' ')}` } }));
+    await okJson(await handler.post(`/api/cases/${manualCaseId}/coordinations`, { data: { content: `${MARK}协调 ${XSS_PAYLOADS.slice(34).map((p) => p.text).join(' ')}` } }));
+    await okJson(await handler.post(`/api/cases/${manualCaseId}/responses`, { data: { body: `${MARK}回应稿 ${XSS_PAYLOADS.slice(20, 34).map((p) => p.text).join(' ')}` } }));
     const evidence = await sys.db.selectFrom('case_items').select(['title', 'text']).where('case_id', '=', alertCaseId).execute();
     expect(evidence.length).toBeGreaterThan(0);
     expect(evidence.some((e) => `${e.title}\n${e.text}`.includes('__xss('))).toBe(true);
@@ -350,9 +336,9 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
 
   it('the weekly notice (周通报) shows and writes the payloads as text', async () => {
     const day = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const gen = await ok<{ id: string }>(await reviewer.post('/api/reports/weekly', { data: { from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()) } }));
+    const gen = await okJson<{ id: string }>(await reviewer.post('/api/reports/weekly', { data: { from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()) } }));
     reportId = gen.id;
-    await ok(await reviewer.patch(`/api/reports/${reportId}`, { data: { notable: ALL_TEXT, requirements: XSS_URLS.map((u) => u.text).join('\n') } }));
+    await okJson(await reviewer.patch(`/api/reports/${reportId}`, { data: { notable: ALL_TEXT, requirements: XSS_URLS.map((u) => u.text).join('\n') } }));
     const { ctx, page } = await signedIn('reviewer');
     await page.goto(`${sys.baseUrl}/reports`);
     await page.locator(`[data-testid=report-row][data-report-id="${reportId}"]`).click();
@@ -376,9 +362,9 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
   it('ledger exports: XLSX keeps the payloads as text, CSV defuses formula cells', async () => {
     // Formula-looking titles, besides the markup.
     for (const title of ['=HYPERLINK("javascript:alert(1)","点我")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)']) {
-      await ok(
+      await okJson(
         await admin.post('/api/cases', {
-          data: { manual: { origin: 'hotline', originNote: '', title, text: `${MARK} 公式注入`, url: '', receivedAt: new Date(Date.now() - 3_600_000).toISOString() }, summary: `${MARK}`, level: 'general', category: 'other', leadDepartmentId: (await ok<{ departments: { id: number }[] }>(await admin.get('/api/departments'))).departments[0].id },
+          data: { manual: { origin: 'hotline', originNote: '', title, text: `${MARK} 公式注入`, url: '', receivedAt: new Date(Date.now() - 3_600_000).toISOString() }, summary: `${MARK}`, level: 'general', category: 'other', leadDepartmentId: (await okJson<{ departments: { id: number }[] }>(await admin.get('/api/departments'))).departments[0].id },
         }),
       );
     }
