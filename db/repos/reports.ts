@@ -61,16 +61,9 @@ const META = [
 /** Everything a notice's figures are composed from, read at `now` (see core/reports/figures.ts). */
 export async function figureInputs(db: Db, period: Period, now: Date): Promise<FigureInputs> {
   const r: stats.Range = { from: period.from, to: period.to, now };
-  const [totalCases, byLevel, byCategory, onTime, responseTimes, overdue, daily, departments, monitoring, itemsDaily, alertsDaily, goodResponses, sources] =
+  const [figures, monitoring, itemsDaily, alertsDaily, goodResponses, sources] =
     await Promise.all([
-      stats.countCases(db, r),
-      stats.countCasesBy(db, r, 'level'),
-      stats.countCasesBy(db, r, 'category'),
-      stats.onTimeCounts(db, r),
-      stats.responseTimes(db, r),
-      stats.overdueList(db, r, OVERDUE_LIMIT),
-      stats.dailyTrend(db, r),
-      stats.departmentFigures(db, r),
+      stats.statsFigures(db, r, OVERDUE_LIMIT),
       monitoringCounts(db, r),
       perDay(db, r, 'items', 'fetched_at'),
       perDay(db, r, 'alerts', 'created_at'),
@@ -80,14 +73,14 @@ export async function figureInputs(db: Db, period: Period, now: Date): Promise<F
   return {
     period,
     now,
-    totalCases,
-    byLevel,
-    byCategory,
-    onTime,
-    responseTimes,
-    overdue,
-    daily,
-    departments,
+    totalCases: figures.total,
+    byLevel: figures.byLevel,
+    byCategory: figures.byCategory,
+    onTime: figures.onTime,
+    responseTimes: figures.responseTimes,
+    overdue: figures.overdue,
+    daily: figures.daily,
+    departments: figures.departments,
     itemsMonitored: monitoring.items,
     alerts: monitoring.alerts,
     itemsDaily,

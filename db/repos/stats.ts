@@ -247,8 +247,9 @@ function histogramBuckets(rows: { bucket: number; count: number }[]): { fromHour
 // The statistics page polls; as twelve queries (the functions above) it cost twelve round trips
 // and computed the first responses four times and the judged obligations twice. statsFigures is
 // the same figures in ONE statement: the shared row sets are CTEs computed once, each figure is a
-// json subselect. The functions above stay the definitions (the weekly notice uses them);
-// test/stats/stats-figures.test.ts checks that statsFigures returns exactly what they return.
+// json subselect. GET /api/stats and the weekly notice both read statsFigures; the functions above
+// stay as the readable definition of each figure, and test/stats/stats-figures.test.ts checks that
+// statsFigures returns exactly what they return.
 //
 // Shapes across JSON: ints and float8 arrive as the same numbers pg would give (float8 is printed
 // by the same output function either way); bigint ids are cast to text as above; timestamps go as
