@@ -5,10 +5,10 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import type { BenchFigure } from './lib.js';
 import { benchDb, prng, rssFeed } from './db.js';
-import { parseFeed, type ParsedEntry } from '../worker/crawl/parse.js';
-import { storeEntries, type CrawlDeps } from '../worker/crawl/crawl-source.js';
-import { HostLimiter } from '../worker/crawl/host-limiter.js';
-import { RuleCache } from '../worker/rules-cache.js';
+import { parseFeed, type ParsedEntry } from '../services/crawl/parse.js';
+import { storeEntries, type CrawlDeps } from '../services/crawl/crawl-source.js';
+import { HostLimiter } from '../platform/http/host-limiter.js';
+import { RuleCache } from '../services/crawl/rules-cache.js';
 
 // ingest: items/s through parse → canonicalise → dedupe → SimHash → match → insert, ÷ COPY of the
 // same rows into the same schema. re-crawl: storing a batch that is 100 % known ÷ a fresh batch

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import type { BenchFigure } from './lib.js';
 import { benchDb, chineseText, prng } from './db.js';
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../platform/config.js';
 import { startServer, type RunningServer } from '../server/main.js';
 import { countLedger, listLedger, type LedgerQuery } from '../db/repos/cases-ledger.js';
 import type { Db } from '../db/client.js';

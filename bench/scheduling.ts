@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { BenchFigure } from './lib.js';
 import { benchDb, benchRedisUrl, chineseText, prng } from './db.js';
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../platform/config.js';
 import { startWorker } from '../worker/main.js';
 
 // scheduling: feeds/s completed by one worker process (32 concurrent fetches, per-host limit 1 in

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackupError } from '../db/backup.js';
-import type { Config } from '../server/config.js';
-import type { Logger } from '../server/logger.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 import { EMBEDDED_PG_PORT, postgresAnswers, startEmbeddedPostgres } from './local-services.js';
 
 // The database npm run backup / restore work on: DATABASE_URL when set, else the embedded

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
-import { createLogger, type Logger } from '../server/logger.js';
+import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 import { StartupError } from './local-services.js';
 
 // Shared start-up chores of every entry point: configuration, logger, business time zone, and

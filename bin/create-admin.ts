@@ -4,7 +4,7 @@ import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { writeAudit } from '../db/repos/audit.js';
 import { findUserByUsername, insertUser } from '../db/repos/users.js';
-import { hashPassword, passwordProblem } from '../server/modules/auth/password.js';
+import { hashPassword, passwordProblem } from '../services/users/password.js';
 import { boot, fail } from './boot.js';
 import { startEmbeddedPostgres } from './local-services.js';
 

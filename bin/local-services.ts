@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 // One-machine defaults for `npm start`: an embedded Postgres under ./data/pg when DATABASE_URL is
 // unset, and a local Redis (started from PATH under ./data/redis if none answers).

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { charsetFromContentType, decodeBody, normaliseCharset } from './charset.js';
-import { CORPUS_URL } from '../worker/demo/corpus.js';
+import { CORPUS_URL } from '../demo/corpus.js';
 
 const CORPUS = CORPUS_URL;
 const corpus = (name: string) => new Uint8Array(readFileSync(new URL(name, CORPUS)));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseItemDate } from './dates.js';
-import { CORPUS_URL } from '../worker/demo/corpus.js';
+import { CORPUS_URL } from '../demo/corpus.js';
 
 // 2024-05-10 12:00 in Beijing.
 const NOW = new Date('2024-05-10T04:00:00Z');

@@ -5,9 +5,9 @@ import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import { createApp } from './app.js';
-import type { Config } from './config.js';
-import { connectRedisEvents, EventHub, type RedisEventsConnection } from './events.js';
-import type { Logger } from './logger.js';
+import type { Config } from '../platform/config.js';
+import { connectRedisEvents, EventHub, type RedisEventsConnection } from '../platform/events.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface StartServerOptions {
   config: Config;

@@ -9,7 +9,7 @@
 // rendered by the one error handler in errors.ts.
 import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import { ERROR_CODES, validationError } from './errors.js';
+import { ERROR_CODES, validationError } from '../platform/errors.js';
 import type { SessionUser } from './middleware/auth.js';
 
 export interface AppEnv {
@@ -96,3 +96,9 @@ export function openApiConfig() {
     },
   };
 }
+
+/** 401 / 403, documented beside each guarded route. */
+export const denied = {
+  401: { description: '未登录 / not signed in', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: '无权操作 / forbidden for this role', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;

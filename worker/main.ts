@@ -2,20 +2,20 @@ import { setMaxListeners } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
-import type { Config } from '../server/config.js';
-import type { Logger } from '../server/logger.js';
-import { QUEUES, eventsChannel, type AppEvent, type JobPayloads } from './queues.js';
-import { crawlSource, type CrawlSettings } from './crawl/crawl-source.js';
-import { HostLimiter } from './crawl/host-limiter.js';
-import { RuleCache, cached } from './rules-cache.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { QUEUES, eventsChannel, type AppEvent, type JobPayloads } from '../platform/queues.js';
+import { crawlSource, type CrawlSettings } from '../services/crawl/crawl-source.js';
+import { HostLimiter } from '../platform/http/host-limiter.js';
+import { RuleCache, cached } from '../services/crawl/rules-cache.js';
 import { loadAllowlist } from '../db/repos/crawl-state.js';
 import { scheduleDueSources } from './jobs/sources.schedule.js';
 import { parseQuietHours, sweepDueSteps } from './jobs/cases.sweep.js';
-import { deliverDue } from './jobs/notifications.deliver.js';
+import { deliverDue } from '../services/notifications/deliver.js';
 import { runWeeklyReport } from './jobs/reports.weekly.js';
 import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './jobs/audit.retention.js';
 import { WEEKLY_CRON, WEEKLY_TZ } from '../core/reports/period.js';
-import type { FetchOptions } from './crawl/fetch.js';
+import type { FetchOptions } from '../platform/http/fetch.js';
 
 export interface WorkerOptions {
   config: Config;

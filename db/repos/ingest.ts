@@ -6,7 +6,7 @@ import { BAND_COUNT, bands, fromPgBigint, toPgBigint, NEAR_DUPLICATE_DISTANCE } 
 import { groupIntoStories, type StoryCandidate } from '../../core/stories.js';
 import { bandKeys } from '../../core/minhash.js';
 import { isSpike } from '../../core/spike.js';
-import type { AppEvent } from '../../worker/queues.js';
+import type { AppEvent } from '../../platform/queues.js';
 import { writeAuditMany } from './audit.js';
 
 // The crawler's writes: one batch of new items, their stories and alerts, in the caller's transaction.

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../client.js';
 
 // Statistics over a half-open range [from, to), all computed in SQL. The definitions (which rows
-// count where) are spelled out on each function; server/modules/stats/service.ts documents the
+// count where) are spelled out on each function; services/stats/service.ts documents the
 // API's fields, core/stats.ts holds the rates and rounding.
 //
 // "Judged" response obligation — the basis of every on-time figure: an obligation of kind

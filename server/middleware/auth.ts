@@ -1,30 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ROLES, type Role } from '../../core/vocabulary.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../platform/errors.js';
 
 // Who is calling, and may they. The session middleware (server/modules/auth/session.ts) puts the
 // signed-in user on the context; routes declare their roles with `requireRole(...)` in their
 // createRoute `middleware`, and that declaration is what `declaredRoutes(app)` enumerates for the
 // role × route matrix test. The CSRF middleware guards every state-changing /api request.
 
-/** The signed-in user, as routes and services see it. */
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentId: number | null;
-  isDepartmentHead: boolean;
-  leaderRank: 'in_charge' | 'principal' | null;
-}
-
-/** Who did it, for audit rows. */
-export interface Actor {
-  id: number | null;
-  name: string;
-  ip: string;
-}
+export type { Actor, SessionUser } from '../../services/shared/actor.js';
+import type { Actor, SessionUser, Who } from '../../services/shared/actor.js';
 
 export function unauthorized(): AppError {
   return new AppError({ code: 'UNAUTHORIZED', message: 'Sign-in required', messageZh: '请先登录' });
@@ -164,3 +149,6 @@ export function csrfProtection(): MiddlewareHandler {
     await next();
   };
 }
+
+/** Who is acting in this request: the signed-in user (401 without one) and the actor for audit rows. */
+export const whoOf = (c: Context): Who => ({ user: currentUser(c), actor: actorOf(c) });

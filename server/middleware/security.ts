@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Db } from '../../db/client.js';
 import { auditScope, writeAudit } from '../../db/repos/audit.js';
-import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { AppError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
 import { actorOf } from './auth.js';
 
 // Response headers, the JSON-only rule for state-changing requests, and the audit backstop.

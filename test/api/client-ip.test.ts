@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../platform/config.js';
 import { createApiFixture, type ApiFixture } from './helpers.js';
 import { createUser } from '../helpers/auth.js';
 

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
+import { loadConfig } from '../../platform/config.js';
+import { createLogger } from '../../platform/logger.js';
 import { startServer, type RunningServer } from '../../server/main.js';
-import { eventsChannel } from '../../worker/queues.js';
+import { eventsChannel } from '../../platform/queues.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { redisUrl } from '../helpers/env.js';
 import { makeStory } from './helpers.js';

@@ -3,8 +3,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../db/client.js';
 import { createApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
-import { EventHub } from '../../server/events.js';
+import { loadConfig } from '../../platform/config.js';
+import { EventHub } from '../../platform/events.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { createUser, sessionFor } from '../helpers/auth.js';
 

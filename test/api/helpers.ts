@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type AppDeps } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
-import { EventHub } from '../../server/events.js';
-import { createLogger } from '../../server/logger.js';
+import { loadConfig } from '../../platform/config.js';
+import { EventHub } from '../../platform/events.js';
+import { createLogger } from '../../platform/logger.js';
 import type { Db } from '../../db/client.js';
 import type { NewItem } from '../../db/schema.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, sessionFor } from '../helpers/auth.js';
 import { allowHost } from '../helpers/crawl.js';
-import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
-import { FORUM_SELECTORS } from '../../worker/demo/seed.js';
+import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
+import { FORUM_SELECTORS } from '../../demo/seed.js';
 import { createApiFixture, errorOf, type ApiFixture } from './helpers.js';
 
 // POST /api/sources/preview (试抓取): the real guarded fetch + decode + parse of the crawler against

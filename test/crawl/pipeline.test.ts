@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http';
 import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, allowHost, crawlDeps, makeDue } from '../helpers/crawl.js';
-import { crawlSource } from '../../worker/crawl/crawl-source.js';
+import { crawlSource } from '../../services/crawl/crawl-source.js';
 import { loadAllowlist } from '../../db/repos/crawl-state.js';
-import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
-import { FORUM_SELECTORS, MAILBOX_SELECTORS } from '../../worker/demo/seed.js';
-import { CORPUS_URL } from '../../worker/demo/corpus.js';
+import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
+import { FORUM_SELECTORS, MAILBOX_SELECTORS } from '../../demo/seed.js';
+import { CORPUS_URL } from '../../demo/corpus.js';
 
 let t: TestDb;
 let site: FixtureSite;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, crawlDeps } from '../helpers/crawl.js';
-import { storeEntries } from '../../worker/crawl/crawl-source.js';
+import { storeEntries } from '../../services/crawl/crawl-source.js';
 import { writeAudit } from '../../db/repos/audit.js';
-import type { ParsedEntry } from '../../worker/crawl/parse.js';
+import type { ParsedEntry } from '../../services/crawl/parse.js';
 import type { Source } from '../../db/schema.js';
 
 let t: TestDb;

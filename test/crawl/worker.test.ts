@@ -6,10 +6,10 @@ import { Redis } from 'ioredis';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { redisUrl } from '../helpers/env.js';
 import { addSource, allowHost, silentLogger } from '../helpers/crawl.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../platform/config.js';
 import { startWorker, type RunningWorker } from '../../worker/main.js';
-import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
-import { FORUM_SELECTORS } from '../../worker/demo/seed.js';
+import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
+import { FORUM_SELECTORS } from '../../demo/seed.js';
 
 let t: TestDb;
 let site: FixtureSite;

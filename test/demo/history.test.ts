@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countCases, onTimeCounts, overdueList, responseTimes } from '../../db/repos/stats.js';
 import { countLedger, type LedgerQuery } from '../../db/repos/cases-ledger.js';
-import { DEMO_HISTORY, seedDemoHistory } from '../../worker/demo/history.js';
-import { seedDemo, seedDemoUsers } from '../../worker/demo/seed.js';
+import { DEMO_HISTORY, seedDemoHistory } from '../../demo/history.js';
+import { seedDemo, seedDemoUsers } from '../../demo/seed.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 // The demo's case history, seeded through the real services with a fixed clock.

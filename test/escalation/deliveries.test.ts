@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { DEFAULT_POLICY } from '../../core/workflow/index.js';
 import { insertNotification } from '../../db/repos/notifications.js';
 import { sweepDueSteps } from '../../worker/jobs/cases.sweep.js';
-import { backoffMs, deliverDue, MAX_ATTEMPTS, webhookBody } from '../../worker/jobs/notifications.deliver.js';
+import { backoffMs, deliverDue, MAX_ATTEMPTS, webhookBody } from '../../services/notifications/deliver.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { HOUR, makeCase, makeObligation, makeOffice, makeUser } from './fixtures.js';
 import { startReceiver, startSmtpSink, type Receiver, type SmtpSink } from './local-servers.js';

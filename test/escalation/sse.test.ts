@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession } from '../../server/modules/auth/session.js';
-import type { AppEvent } from '../../worker/queues.js';
+import type { AppEvent } from '../../platform/queues.js';
 import { createApiFixture, type ApiFixture } from '../api/helpers.js';
 import { readSse } from '../helpers/sse.js';
 import { makeCase, makeDept, makeUser } from './fixtures.js';

@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from '../helpers/db.js';
 import { lockCase } from '../../db/repos/case-access.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { maxLeadHours, parseQuietHours, sweepDueSteps } from '../../worker/jobs/cases.sweep.js';
-import type { AppEvent } from '../../worker/queues.js';
+import type { AppEvent } from '../../platform/queues.js';
 import { HOUR, count, fires, makeCase, makeDept, makeObligation, makeOffice, makeUser } from './fixtures.js';
 
 let t: TestDb;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../core/vocabulary.js';
 import type { Db } from '../../db/client.js';
-import { hashPassword } from '../../server/modules/auth/password.js';
+import { hashPassword } from '../../services/users/password.js';
 import { SESSION_COOKIE, startSession } from '../../server/modules/auth/session.js';
 
 // Users and signed-in sessions for tests.

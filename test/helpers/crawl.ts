@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import type { Db } from '../../db/client.js';
 import type { NewSource } from '../../db/schema.js';
-import type { CrawlDeps, CrawlSettings } from '../../worker/crawl/crawl-source.js';
-import { HostLimiter } from '../../worker/crawl/host-limiter.js';
-import { RuleCache } from '../../worker/rules-cache.js';
+import type { CrawlDeps, CrawlSettings } from '../../services/crawl/crawl-source.js';
+import { HostLimiter } from '../../platform/http/host-limiter.js';
+import { RuleCache } from '../../services/crawl/rules-cache.js';
 import { loadAllowlist } from '../../db/repos/crawl-state.js';
-import type { AppEvent } from '../../worker/queues.js';
+import type { AppEvent } from '../../platform/queues.js';
 
 export const silentLogger = pino({ level: 'silent' });
 

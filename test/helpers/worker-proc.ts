@@ -1,8 +1,8 @@
 // A worker process for tests that kill it: `tsx test/helpers/worker-proc.ts` with the test's
 // DATABASE_URL, REDIS_URL and QUEUE_PREFIX in the environment.
 import { createDb } from '../../db/client.js';
-import { loadConfig } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
+import { loadConfig } from '../../platform/config.js';
+import { createLogger } from '../../platform/logger.js';
 import { startWorker } from '../../worker/main.js';
 
 const config = loadConfig();

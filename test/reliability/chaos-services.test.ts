@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Queue } from 'bullmq';
 import { createDb, type Db } from '../../db/client.js';
-import { QUEUES, type AppEvent } from '../../worker/queues.js';
+import { QUEUES, type AppEvent } from '../../platform/queues.js';
 import { weeklyPeriodDue } from '../../core/reports/period.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { allowHost, addSource } from '../helpers/crawl.js';

@@ -1,12 +1,12 @@
 // The malformed-feed corpus of the reliability suite, generated at test time: truncations of
-// real publishers' feeds (worker/demo/corpus) at every N bytes, seeded byte damage, mutations of
+// real publishers' feeds (demo/corpus) at every N bytes, seeded byte damage, mutations of
 // a Chinese feed (wrong nesting, unclosed CDATA, invalid and control characters, NUL bytes,
 // wrong roots, HTML / JSON served as RSS, empty bodies, huge attributes, missing titles and
 // links, relative links, duplicate guids, deep nesting) and hand-made feeds with the date forms
 // Chinese sites write.
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { CORPUS_URL } from '../../worker/demo/corpus.js';
+import { CORPUS_URL } from '../../demo/corpus.js';
 import { mulberry32 } from '../../core/random.js';
 
 export interface FeedCase {

@@ -15,7 +15,7 @@ import type { Db } from '../../db/client.js';
 import type { Role } from '../../core/vocabulary.js';
 import { NODE_FLAGS } from '../../bin/runtime.js';
 import { sessionFor, TEST_PASSWORD, type SignedIn } from '../helpers/auth.js';
-import { hashPassword } from '../../server/modules/auth/password.js';
+import { hashPassword } from '../../services/users/password.js';
 import { seedCases } from '../reports/seed.js';
 import { waitFor } from './procs.js';
 import { mulberry32 } from '../../core/random.js';

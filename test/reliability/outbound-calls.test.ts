@@ -9,12 +9,12 @@ import { recordFigure } from './figures.js';
 // connection: fetch(, http/https .request/.get, net/tls connect, raw sockets, WebSocket,
 // EventSource, nodemailer transports, third-party HTTP clients (undici, axios, got…), curl/wget
 // child processes, and value imports of node's network modules. Each site must be the guarded
-// client (worker/crawl/fetch.ts) or an exception listed below with its reason. A new raw fetch
+// client (platform/http/fetch.ts) or an exception listed below with its reason. A new raw fetch
 // anywhere else fails this test.
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCANNED = ['server', 'worker', 'core', 'bin'];
-const GUARDED_CLIENT = 'worker/crawl/fetch.ts';
+const SCANNED = ['server', 'worker', 'services', 'platform', 'demo', 'db', 'core', 'bin'];
+const GUARDED_CLIENT = 'platform/http/fetch.ts';
 
 type Kind =
   | 'global fetch'
@@ -38,12 +38,12 @@ interface Site {
 /** Justified exceptions: every other site outside the guarded client fails the test. */
 const EXCEPTIONS: Array<{ file: string; kind: Kind; why: string }> = [
   {
-    file: 'worker/jobs/notifications.deliver.ts',
+    file: 'services/notifications/deliver.ts',
     kind: 'mail transport',
     why: 'SMTP to the mail server an administrator configured (SMTP_URL or the channel smtpUrl); not HTTP, admins only, often on the internal network by design',
   },
   {
-    file: 'worker/demo/site.ts',
+    file: 'demo/site.ts',
     kind: 'network module import',
     why: 'the local demo fixture site: node:http is used for http.createServer (inbound only); any client call in it would be caught as its own site',
   },
@@ -274,7 +274,7 @@ describe('the scanner', () => {
     expect(unguarded(scan('worker/jobs/new-job.ts', 'export async function ping(u: string) { return fetch(u); }'))).toHaveLength(1);
     expect(unguarded(scan('server/modules/x/routes.ts', "import https from 'node:https';\nexport const get = (u: string) => https.get(u);"))).toHaveLength(2);
     // Even next to an exception, another kind in the same file is caught.
-    expect(unguarded(scan('worker/demo/site.ts', "import http from 'node:http';\nhttp.get('http://x/');")).map((s) => s.kind)).toEqual(['http(s) get']);
+    expect(unguarded(scan('demo/site.ts', "import http from 'node:http';\nhttp.get('http://x/');")).map((s) => s.kind)).toEqual(['http(s) get']);
 
     const harmless = [
       `const r = await guardedFetch(url, opts); prefetch(x); refetch();`,
@@ -328,7 +328,7 @@ describe('every outbound call goes through the one guarded client', () => {
   });
 
   it('webhook delivery and the test fetch use guardedFetch', () => {
-    for (const file of ['worker/jobs/notifications.deliver.ts', 'worker/crawl/preview.ts', 'worker/crawl/crawl-source.ts']) {
+    for (const file of ['services/notifications/deliver.ts', 'services/crawl/preview.ts', 'services/crawl/crawl-source.ts']) {
       expect(views(readFileSync(join(ROOT, file), 'utf8')).bare, file).toMatch(/\bguardedFetch\s*\(/);
     }
   });

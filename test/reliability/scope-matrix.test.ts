@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../core/vocabulary.js';
 import { insertNotification } from '../../db/repos/notifications.js';
 import { declaredRoutes, type DeclaredRoute } from '../../server/middleware/auth.js';
-import type { AppEvent } from '../../worker/queues.js';
+import type { AppEvent } from '../../platform/queues.js';
 import { createApiFixture, type ApiFixture } from '../api/helpers.js';
 import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers/auth.js';
 import { readSse } from '../helpers/sse.js';

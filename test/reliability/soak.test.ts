@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../platform/config.js';
 import { signIn, type SignedIn } from '../helpers/auth.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from '../e2e/system.js';
 import { recordFigure, variant, LONG } from './figures.js';

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardedFetch, type FetchOptions, type FetchResult, type ResolvedAddress } from '../../worker/crawl/fetch.js';
-import { checkUrl, isForbiddenAddress } from '../../worker/crawl/ssrf.js';
-import { crawlSource } from '../../worker/crawl/crawl-source.js';
-import { sendWebhook } from '../../worker/jobs/notifications.deliver.js';
+import { guardedFetch, type FetchOptions, type FetchResult, type ResolvedAddress } from '../../platform/http/fetch.js';
+import { checkUrl, isForbiddenAddress } from '../../platform/http/ssrf.js';
+import { crawlSource } from '../../services/crawl/crawl-source.js';
+import { sendWebhook } from '../../services/notifications/deliver.js';
 import type { DeliveryPayload } from '../../db/repos/notifications.js';
 import { createApiFixture, errorOf, type ApiFixture } from '../api/helpers.js';
 import { allowHost, crawlDeps } from '../helpers/crawl.js';

@@ -4,11 +4,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEEKLY_CRON, WEEKLY_TZ } from '../../core/reports/period.js';
 import { createDb } from '../../db/client.js';
-import { loadConfig } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
+import { loadConfig } from '../../platform/config.js';
+import { createLogger } from '../../platform/logger.js';
 import { runWeeklyReport } from '../../worker/jobs/reports.weekly.js';
 import { startWorker, type RunningWorker } from '../../worker/main.js';
-import { QUEUES } from '../../worker/queues.js';
+import { QUEUES } from '../../platform/queues.js';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { redisUrl } from '../helpers/env.js';
 

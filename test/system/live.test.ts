@@ -4,12 +4,12 @@ import { sql } from 'kysely';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { redisUrl } from '../helpers/env.js';
 import { silentLogger } from '../helpers/crawl.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../platform/config.js';
 import { startServer, type RunningServer } from '../../server/main.js';
 import { startWorker, type RunningWorker } from '../../worker/main.js';
-import { startFixtureSite, type FixtureSite } from '../../worker/demo/site.js';
-import { seedDemo } from '../../worker/demo/seed.js';
-import { FLAGGED_TOPICS } from '../../worker/demo/content.js';
+import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
+import { seedDemo } from '../../demo/seed.js';
+import { FLAGGED_TOPICS } from '../../demo/content.js';
 import { createUser, signIn, type SignedIn } from '../helpers/auth.js';
 
 // The first half of the product on one machine, as `npm start` runs it: the demo site publishes,

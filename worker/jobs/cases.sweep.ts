@@ -15,7 +15,7 @@ import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } f
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import type { EscalationStep, ObligationSpec, PolicyRule, QuietHours } from '../../core/workflow/types.js';
 import { ESCALATION_TARGET_LABELS, OBLIGATION_KIND_LABELS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
-import type { AppEvent } from '../queues.js';
+import type { AppEvent } from '../../platform/queues.js';
 
 // cases.sweep: fires every escalation step that is due. All state is in Postgres: the obligations
 // (due times, and next_step_at: when the next unfired step is due) and escalation_fires (unique per

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { weeklyPeriodDue } from '../../core/reports/period.js';
-import { generateReport, type GenerateResult } from '../reports/generate.js';
+import { generateReport, type GenerateResult } from '../../services/reports/generate.js';
 
 // reports.weekly: the weekly notice (周通报) of the week that is due — the previous ISO week, from
 // Monday 08:30 Asia/Shanghai on (a job scheduler with a cron pattern and tz; see worker/main.ts).

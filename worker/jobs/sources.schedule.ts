@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Db } from '../../db/client.js';
 import { listDueSources } from '../../db/repos/crawl-state.js';
-import { crawlJobId, type JobPayloads } from '../queues.js';
+import { crawlJobId, type JobPayloads } from '../../platform/queues.js';
 
 /** How many due sources one tick enqueues at most. */
 export const SCHEDULE_BATCH = 1000;

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole, actorOf } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { AlertPage, AlertQuery, AlertView, DismissInput } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { AlertPage, AlertQuery, AlertView, DismissInput } from '../../../services/alerts/schema.js';
+import * as service from '../../../services/alerts/service.js';
 
 const read = requireRole('duty', 'reviewer', 'leader', 'admin');
 const triage = requireRole('duty', 'admin');

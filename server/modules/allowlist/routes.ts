@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { AllowlistCreate, AllowlistList, AllowlistEntry } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { AllowlistCreate, AllowlistList, AllowlistEntry } from '../../../services/allowlist/schema.js';
+import * as service from '../../../services/allowlist/service.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 
 // Admin allow-list: host:port pairs the crawler may fetch even when they resolve to private addresses.

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { verifyAuditChain } from '../../../db/repos/audit.js';
-import { fieldError } from '../../errors.js';
+import { fieldError } from '../../../platform/errors.js';
 import { requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json } from '../../openapi.js';
-import { presentAuditRow } from '../cases/present.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { BigId, Cursor, DateTime, Limit } from '../shared/schema.js';
+import { presentAuditRow } from '../../../services/cases/present.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { BigId, Cursor, DateTime, Limit } from '../../../services/shared/schema.js';
 
 // 责任追究: the append-only audit log, newest first, per case and per user. Cursor: the last row's id.
 

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { actorOf, ANY_ROLE, clientIp, currentUser, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { LoginInput, OkView, PasswordChangedView, PasswordChangeInput, SessionView } from './schema.js';
 import * as service from './service.js';
 import { clearSessionCookie, setSessionCookie } from './session.js';

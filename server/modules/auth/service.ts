@@ -4,31 +4,20 @@ import { deleteSession, deleteUserSessions } from '../../../db/repos/sessions.js
 import { clearFailedLogins, countFailedLogin, findUser, findUserByUsername, lockUser, updateUser } from '../../../db/repos/users.js';
 import { writeAudit } from '../../../db/repos/audit.js';
 import type { User } from '../../../db/schema-auth.js';
-import { AppError, fieldError } from '../../errors.js';
+import { toSessionUser } from '../../../services/users/present.js';
+import { AppError, fieldError } from '../../../platform/errors.js';
 import type { Actor, SessionUser } from '../../middleware/auth.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './password.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from '../../../services/users/password.js';
 import { startSession, type NewSessionTokens } from './session.js';
 
 // Sign-in with per-account lockout and per-address throttling; password change.
 
-/** Defaults of LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_MINUTES (server/config.ts). */
+/** Defaults of LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_MINUTES (platform/config.ts). */
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60_000;
 export const IP_WINDOW_MS = 15 * 60_000;
 export const MAX_IP_FAILURES = 20;
-
-export function toSessionUser(u: User): SessionUser {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.display_name,
-    role: u.role,
-    departmentId: u.department_id,
-    isDepartmentHead: u.is_department_head,
-    leaderRank: u.leader_rank,
-  };
-}
 
 /** "14:05" in business time (Asia/Shanghai). */
 function clockTime(d: Date): string {

@@ -3,9 +3,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Db } from '../../../db/client.js';
 import { deleteSession, findSessionWithUser, insertSession, touchSession } from '../../../db/repos/sessions.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../../platform/config.js';
 import type { SessionUser } from '../../middleware/auth.js';
-import type { ModuleDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
 
 // Server-side sessions. The cookie carries a random 32-byte token (base64url); the database keeps
 // only its SHA-256 (hex) as sessions.id, so a leaked table does not yield usable cookies. A session

@@ -2,10 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { workCalendar } from '../../../core/workflow/calendar.js';
 import { writeAudit } from '../../../db/repos/audit.js';
 import * as repo from '../../../db/repos/policies.js';
-import { fieldError } from '../../errors.js';
+import { fieldError } from '../../../platform/errors.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
 
 // The working-day calendar: the package's holidays and 调休 days, plus admin overrides (a year the
 // package lacks, a local holiday). GET a day → is it a workday, and why.

@@ -2,11 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../../core/vocabulary.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { AttachInput, CaseView, LedgerPage, LedgerQuery, OpenCaseInput, PatchCaseInput } from './schema.js';
-import * as service from './service.js';
-import { attachAlert, openCase } from './triage.js';
-import { patchCase } from './update.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { AttachInput, CaseView, LedgerPage, LedgerQuery, OpenCaseInput, PatchCaseInput } from '../../../services/cases/schema.js';
+import * as service from '../../../services/cases/service.js';
+import { attachAlert, openCase } from '../../../services/cases/triage.js';
+import { patchCase } from '../../../services/cases/update.js';
 
 const tags = ['cases'];
 const sec = { 401: errors[401], 403: errors[403] };

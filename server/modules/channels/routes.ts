@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { fieldError } from '../../errors.js';
+import { fieldError } from '../../../platform/errors.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { ChannelCreate, ChannelPatch, ChannelView, TestInput, TestResult } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { ChannelCreate, ChannelPatch, ChannelView, TestInput, TestResult } from '../../../services/channels/schema.js';
+import * as service from '../../../services/channels/service.js';
 
 // Notification channels (admin): e-mail over SMTP and webhooks (plain JSON, WeCom robot, DingTalk
 // robot), with delivery counts and recent failures; POST …/test sends a test message now.

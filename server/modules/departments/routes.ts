@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { actorOf, ANY_ROLE, requireRole } from '../../middleware/auth.js';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { DepartmentCreate, DepartmentList, DepartmentPatch, DepartmentView } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { DepartmentCreate, DepartmentList, DepartmentPatch, DepartmentView } from '../../../services/departments/schema.js';
+import * as service from '../../../services/departments/service.js';
 
 // Departments: every signed-in user reads the list; admins edit the tree.
 

@@ -3,12 +3,12 @@ import type { Context } from 'hono';
 import { REFERRAL_TARGETS, ROLES } from '../../../core/vocabulary.js';
 import { visibleCase } from '../../../db/repos/case-access.js';
 import type { Case } from '../../../db/schema-workflow.js';
-import { currentUser, requireRole, type SessionUser } from '../../middleware/auth.js';
-import { notFound } from '../../errors.js';
+import { actorOf, currentUser, requireRole, type SessionUser } from '../../middleware/auth.js';
+import { notFound } from '../../../platform/errors.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { DateTime } from '../shared/schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { DateTime } from '../../../services/shared/schema.js';
+import * as service from '../../../services/escalations/service.js';
 
 // Typed escalation paths: 上报 (report upward), 移交 (refer to public security / the cyberspace
 // office), 协调 (the lead department's note to its co-departments). Each leaves a record with time,
@@ -115,15 +115,15 @@ export function escalationsRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(reportUp, async (c) => {
       const { kase } = await caseFor(deps, c, c.req.valid('param').id);
-      return c.json(await service.recordReportUp(deps, c, kase, c.req.valid('json')), 201);
+      return c.json(await service.recordReportUp(deps, actorOf(c), kase, c.req.valid('json')), 201);
     })
     .openapi(referral, async (c) => {
       const { kase } = await caseFor(deps, c, c.req.valid('param').id);
-      return c.json(await service.recordReferral(deps, c, kase, c.req.valid('json')), 201);
+      return c.json(await service.recordReferral(deps, actorOf(c), kase, c.req.valid('json')), 201);
     })
     .openapi(coordination, async (c) => {
       const { user, kase } = await caseFor(deps, c, c.req.valid('param').id);
-      return c.json(await service.recordCoordination(deps, c, user, kase, c.req.valid('json').content), 201);
+      return c.json(await service.recordCoordination(deps, actorOf(c), user, kase, c.req.valid('json').content), 201);
     })
     .openapi(list, async (c) => {
       const { kase } = await caseFor(deps, c, c.req.valid('param').id);

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { alertChangeKey, alertChangesAfter } from '../../../db/repos/alerts.js';
-import { eventVisibleTo, type AppEvent } from '../../../worker/queues.js';
+import { eventVisibleTo, type AppEvent } from '../../../platform/queues.js';
 import { ANY_ROLE, currentUser, requireRole, type SessionUser } from '../../middleware/auth.js';
 import { visibleCase } from '../../../db/repos/case-access.js';
 import { createRouter } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { formatEventId, maxKey, parseEventId, type EventKey } from './event-id.js';
 import { AsyncQueue } from './queue.js';
 

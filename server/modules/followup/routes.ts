@@ -2,10 +2,11 @@ import { createRoute } from '@hono/zod-openapi';
 import { ROLES } from '../../../core/vocabulary.js';
 import { requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
-import { denied, who } from '../responses/guard.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { CaseStateView, CloseInput, FeedbackInput, FeedbackList, FeedbackView, HeatView, ReopenInput } from './schema.js';
-import * as service from './service.js';
+import { denied } from '../../openapi.js';
+import { whoOf as who } from '../../middleware/auth.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { CaseStateView, CloseInput, FeedbackInput, FeedbackList, FeedbackView, HeatView, ReopenInput } from '../../../services/followup/schema.js';
+import * as service from '../../../services/followup/service.js';
 
 const tags = ['follow-up'];
 

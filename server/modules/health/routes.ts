@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import type { SessionUser } from '../../middleware/auth.js';
 import { createRouter, json } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
 
 const ProcessStats = z
   .object({

@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { listItems } from '../../../db/repos/items.js';
 import { createRouter, errors, json } from '../../openapi.js';
-import { decodeCursor, paginate } from '../shared/cursor.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { presentItem } from './present.js';
-import { ItemPage, ItemQuery } from './schema.js';
+import { decodeCursor, paginate } from '../../../services/shared/cursor.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { presentItem } from '../../../services/items/present.js';
+import { ItemPage, ItemQuery } from '../../../services/items/schema.js';
 import { requireRole } from '../../middleware/auth.js';
 
 const read = requireRole('duty', 'reviewer', 'leader', 'admin');

@@ -3,10 +3,10 @@ import { ROLES } from '../../../core/vocabulary.js';
 import { listNotifications, unreadCount } from '../../../db/repos/notifications.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json } from '../../openapi.js';
-import { decodeCursor, paginate } from '../shared/cursor.js';
-import { Cursor, DateTime, Limit } from '../shared/schema.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import * as service from './service.js';
+import { decodeCursor, paginate } from '../../../services/shared/cursor.js';
+import { Cursor, DateTime, Limit } from '../../../services/shared/schema.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import * as service from '../../../services/notifications/service.js';
 
 // The signed-in user's own notifications (催办、预警、超时通知), newest first. Other users' ids → 404.
 

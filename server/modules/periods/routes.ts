@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeAudit } from '../../../db/repos/audit.js';
 import * as repo from '../../../db/repos/policies.js';
-import { notFound } from '../../errors.js';
+import { notFound } from '../../../platform/errors.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { DateTime } from '../shared/schema.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { DateTime } from '../../../services/shared/schema.js';
 
 // 重点时段 (heightened periods): windows of obligations starting inside one are shortened by its factor.
 // A change applies to obligations computed afterwards; existing due times stay.

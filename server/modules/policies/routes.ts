@@ -5,8 +5,8 @@ import { rearmObligations } from '../../../db/repos/escalations.js';
 import { loadPolicies, replacePolicies } from '../../../db/repos/policies.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { PolicyInput, PolicyView } from './schema.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { PolicyInput, PolicyView } from '../../../services/policies/schema.js';
 
 // 回应时限策略: obligations, windows and escalation steps per level (and category). A change applies
 // to cases opened (or re-levelled) afterwards; existing due times are never recomputed retroactively.

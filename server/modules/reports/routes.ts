@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { attachment } from './present.js';
-import { MonthlyInput, PatchReportInput, QuarterlyInput, ReportListQuery, ReportPage, ReportView, WeeklyInput } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { attachment } from '../../../services/reports/present.js';
+import { MonthlyInput, PatchReportInput, QuarterlyInput, ReportListQuery, ReportPage, ReportView, WeeklyInput } from '../../../services/reports/schema.js';
+import * as service from '../../../services/reports/service.js';
 
 const tags = ['reports'];
 const sec = { 401: errors[401], 403: errors[403] };

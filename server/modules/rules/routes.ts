@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { RuleCreate, RuleList, RulePatch, RuleTestInput, RuleTestResult, RuleView } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { RuleCreate, RuleList, RulePatch, RuleTestInput, RuleTestResult, RuleView } from '../../../services/rules/schema.js';
+import * as service from '../../../services/rules/service.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 
 // Monitoring rules (监测方案). Workers notice edits by polling the rule-set version; nothing is published.

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourcePreviewInput, SourcePreviewResult, SourceView } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourcePreviewInput, SourcePreviewResult, SourceView } from '../../../services/sources/schema.js';
+import * as service from '../../../services/sources/service.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 
 const read = requireRole('admin', 'duty');

@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json } from '../../openapi.js';
-import { denied } from '../responses/guard.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { StatsQuery, StatsView } from './schema.js';
-import { stats } from './service.js';
+import { denied } from '../../openapi.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { StatsQuery, StatsView } from '../../../services/stats/schema.js';
+import { stats } from '../../../services/stats/service.js';
 
 const get = createRoute({
   method: 'get',

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { BigIdParams, createRouter, errors, json } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { StoryView } from './schema.js';
-import { getStory } from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { StoryView } from '../../../services/stories/schema.js';
+import { getStory } from '../../../services/stories/service.js';
 import { requireRole } from '../../middleware/auth.js';
 
 const read = requireRole('duty', 'reviewer', 'leader', 'admin');

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
-import type { ModuleDeps } from '../shared/deps.js';
-import { UserCreate, UserList, UserPatch, UserView } from './schema.js';
-import * as service from './service.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { UserCreate, UserList, UserPatch, UserView } from '../../../services/users/schema.js';
+import * as service from '../../../services/users/service.js';
 
 const tags = ['users'];
 const admin = requireRole('admin');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { notFoundResponse } from '../../errors.js';
+import { notFoundResponse } from '../../../platform/errors.js';
 import type { AppEnv } from '../../openapi.js';
 
 // The built dashboard (static files with SPA fallback to index.html), or a placeholder page.

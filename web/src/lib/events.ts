@@ -1,5 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import type { AppEvent } from '../../../worker/queues.js';
+import type { AppEvent } from '../../../platform/queues.js';
 
 // One EventSource per tab on /api/events (server-sent events; the browser reconnects by itself
 // and resumes from the last event id). Screens subscribe with useAppEvents.

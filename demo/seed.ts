@@ -1,0 +1,199 @@
+// The demo organisation: departments, monitoring rules and sources pointing at the fixture site.
+import { sql } from 'kysely';
+import type { Db } from '../db/client.js';
+import type { NewRule, NewSource, SiteSelectors } from '../db/schema.js';
+import type { Category, DepartmentKind, Level, Role } from '../core/vocabulary.js';
+
+/** CSS selectors of the fixture forum's list and thread pages. */
+export const FORUM_SELECTORS: SiteSelectors = {
+  item: 'table.thread-list tr.thread',
+  link: 'td.subject a',
+  title: 'td.subject a',
+  date: 'td.date',
+  text: 'div.post-content',
+};
+
+/** CSS selectors of the fixture mayor's mailbox (GBK) list and letter pages. */
+export const MAILBOX_SELECTORS: SiteSelectors = {
+  item: 'table.letters tr.letter',
+  link: 'td.title a',
+  title: 'td.title a',
+  date: 'td.date',
+  text: 'div.letter-content',
+};
+
+export const DEMO_DEPARTMENTS: { name: string; kind: DepartmentKind }[] = [
+  { name: '市政府办公室', kind: 'office' },
+  { name: '住建局', kind: 'bureau' },
+  { name: '人社局', kind: 'bureau' },
+  { name: '生态环境局', kind: 'bureau' },
+  { name: '教育局', kind: 'bureau' },
+  { name: '市场监管局', kind: 'bureau' },
+  { name: '公安局', kind: 'bureau' },
+  { name: '城关镇', kind: 'town' },
+  { name: '龙山镇', kind: 'town' },
+];
+
+export const DEMO_RULES: { name: string; expression: string; department: string; level: Level; category: Category; negativeOnly?: boolean }[] = [
+  { name: '拆迁补偿', expression: '(城关|河西|龙山|清河)+(拆迁|补偿|强拆|征收)-(招聘|广告)', department: '住建局', level: 'significant', category: 'difficulty' },
+  { name: '欠薪', expression: '(欠薪|讨薪|拖欠工资|拖欠工资款|农民工工资)-(招聘)', department: '人社局', level: 'general', category: 'difficulty' },
+  { name: '水污染', expression: '(河|水|排污)+(污染|恶臭|死鱼|排污)', department: '生态环境局', level: 'general', category: 'difficulty' },
+  { name: '学校食堂', expression: '(学校|学生|校园)+(食堂|饭菜|餐)+(变质|腹泻|异物|中毒)', department: '教育局', level: 'major', category: 'emergency' },
+  { name: '网传谣言', expression: '(网传|传言|谣传|听说)+(停水|停电|封路|爆炸|地震)', department: '公安局', level: 'general', category: 'rumour' },
+];
+
+/** The real-world corpus feeds the demo also crawls (served by the fixture site under /real/). */
+export const DEMO_REAL_FEEDS: { file: string; name: string }[] = [
+  { file: 'encoding-gb2312.xml', name: '真实样本：腾讯新闻国内（GB2312）' },
+  { file: 'rss-1.rss', name: '真实样本：Science（RSS 1.0）' },
+  { file: 'heise.atom', name: '真实样本：heise Developer（Atom）' },
+  { file: 'guardian.rss', name: '真实样本：The Guardian（RSS 2.0）' },
+];
+
+/**
+ * Seeds the demo organisation when the sources table is empty; does nothing otherwise, so it is
+ * safe on every start. A transaction-scoped advisory lock makes two processes seeding at once
+ * take turns: the second one finds the sources and stops.
+ */
+export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string): Promise<void> {
+  const base = siteUrl.replace(/\/+$/, '');
+  const trouble = (troubleSiteUrl ?? siteUrl).replace(/\/+$/, '');
+  const hostPorts = [...new Set([base, trouble])].map((u) => {
+    const site = new URL(u);
+    return `${site.hostname}:${site.port || (site.protocol === 'https:' ? '443' : '80')}`;
+  });
+
+  await db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('opinion-desk:seed-demo'))`.execute(tx);
+    const existing = await tx.selectFrom('sources').select('id').limit(1).executeTakeFirst();
+    if (existing) return;
+
+    await tx
+      .insertInto('departments')
+      .values(DEMO_DEPARTMENTS)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const departments = await tx
+      .selectFrom('departments')
+      .select(['id', 'name'])
+      .where('name', 'in', DEMO_DEPARTMENTS.map((d) => d.name))
+      .execute();
+    const departmentId = new Map(departments.map((d) => [d.name, d.id]));
+
+    const rules: NewRule[] = DEMO_RULES.map((r) => ({
+      name: r.name,
+      expression: r.expression,
+      negative_only: r.negativeOnly ?? false,
+      suggested_level: r.level,
+      suggested_category: r.category,
+      suggested_department_id: departmentId.get(r.department) ?? null,
+    }));
+    await tx.insertInto('rules').values(rules).execute();
+
+    await tx.insertInto('sources').values(demoSources(base, trouble)).execute();
+    await tx
+      .insertInto('fetch_allowlist')
+      .values(hostPorts.map((host_port) => ({ host_port, note: '演示站点' })))
+      .onConflict((oc) => oc.column('host_port').doNothing())
+      .execute();
+  });
+}
+
+/**
+ * The demo's sources. `trouble` serves the failing and the real-world feeds: another address, so
+ * a slow page there does not hold up the live sources' per-host politeness slot.
+ */
+export function demoSources(base: string, trouble = base): NewSource[] {
+  const feed = (path: string, name: string, media: NewSource['media_type'], pollS: number, region = '清河市', at = base): NewSource => ({
+    name,
+    url: `${at}${path}`,
+    kind: 'feed',
+    media_type: media,
+    region,
+    poll_interval_s: pollS,
+  });
+  return [
+    feed('/news/rss.xml', '清河新闻网', 'news', 10),
+    {
+      name: '清河论坛·民生热线',
+      url: `${base}/forum/list.html`,
+      kind: 'site',
+      media_type: 'forum',
+      region: '清河市',
+      selectors: JSON.stringify(FORUM_SELECTORS),
+      poll_interval_s: 15,
+    },
+    {
+      name: '清河市长信箱',
+      url: `${base}/mailbox/index.html`,
+      kind: 'site',
+      media_type: 'mailbox',
+      region: '清河市',
+      charset: null,
+      selectors: JSON.stringify(MAILBOX_SELECTORS),
+      poll_interval_s: 20,
+    },
+    feed('/gov/rdf.xml', '清河发布', 'gov_media', 30),
+    feed('/gov/rss091.xml', '清河发布·交通天气（RSS 0.91）', 'gov_media', 30),
+    feed('/broken/feed.xml', '清河晚报（格式错误）', 'news', 60, '清河市', trouble),
+    feed('/slow/feed.xml', '清河在线（响应缓慢）', 'news', 120, '清河市', trouble),
+    feed('/error/feed.xml', '龙山镇政府网（服务器错误）', 'gov_media', 60, '龙山镇', trouble),
+    feed('/challenge/feed.xml', '清河商情网（反爬验证）', 'other', 120, '清河市', trouble),
+    ...DEMO_REAL_FEEDS.map((f) => feed(`/real/${f.file}`, f.name, 'other', 300, '', trouble)),
+  ];
+}
+
+/** The demo's people: one per role, two handlers in different departments, two leaders. */
+export const DEMO_USERS: {
+  username: string;
+  displayName: string;
+  role: Role;
+  department: string;
+  isDepartmentHead?: boolean;
+  leaderRank?: 'in_charge' | 'principal';
+}[] = [
+  { username: 'admin', displayName: '系统管理员', role: 'admin', department: '市政府办公室' },
+  { username: 'duty', displayName: '值班员 王敏', role: 'duty', department: '市政府办公室' },
+  { username: 'handler', displayName: '住建局经办人 李强', role: 'handler', department: '住建局', isDepartmentHead: true },
+  { username: 'handler2', displayName: '人社局经办人 赵丽', role: 'handler', department: '人社局', isDepartmentHead: true },
+  { username: 'reviewer', displayName: '办公室主任 陈刚', role: 'reviewer', department: '市政府办公室' },
+  { username: 'leader', displayName: '分管副市长 刘洋', role: 'leader', department: '市政府办公室', leaderRank: 'in_charge' },
+  { username: 'leader2', displayName: '市长 周伟', role: 'leader', department: '市政府办公室', leaderRank: 'principal' },
+];
+
+/**
+ * Creates the demo users (all with `password`) whose usernames do not exist yet; existing ones are
+ * left untouched, so it is safe on every start. Creates a missing department it needs. Returns the
+ * usernames created.
+ */
+export async function seedDemoUsers(db: Db, password: string): Promise<string[]> {
+  const { hashPassword } = await import('../services/users/password.js');
+  const created: string[] = [];
+  for (const u of DEMO_USERS) {
+    const exists = await db.selectFrom('users').select('id').where(sql<string>`lower(username)`, '=', u.username).executeTakeFirst();
+    if (exists) continue;
+    const passwordHash = await hashPassword(password);
+    await db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('opinion-desk:seed-demo-users'))`.execute(tx);
+      const kind = DEMO_DEPARTMENTS.find((d) => d.name === u.department)?.kind ?? 'bureau';
+      await tx.insertInto('departments').values({ name: u.department, kind }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const dept = await tx.selectFrom('departments').select('id').where('name', '=', u.department).executeTakeFirstOrThrow();
+      const inserted = await tx
+        .insertInto('users')
+        .values({
+          username: u.username,
+          display_name: u.displayName,
+          role: u.role,
+          department_id: dept.id,
+          is_department_head: u.isDepartmentHead ?? false,
+          leader_rank: u.leaderRank ?? null,
+          password_hash: passwordHash,
+        })
+        .onConflict((oc) => oc.expression(sql`lower(username)`).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) created.push(u.username);
+    });
+  }
+  return created;
+}

@@ -1,0 +1,220 @@
+import { z } from '@hono/zod-openapi';
+import { CASE_ORIGINS, CASE_STATUSES, CATEGORIES, CHANNELS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
+import { LEDGER_SORTS } from '../../db/repos/cases-ledger.js';
+import { BigId, Cursor, DateTime, Limit, QueryDate } from '../shared/schema.js';
+
+const DeptId = z.number().int().min(1).max(2_147_483_647);
+const Named = z.object({ id: z.number().int(), name: z.string() });
+const UserRef = z.string().nullable();
+
+export const MANUAL_ORIGINS = ['cyberspace_office', 'government_office', 'hotline', 'mailbox', 'other'] as const;
+
+export const ManualOpinion = z
+  .object({
+    origin: z.enum(MANUAL_ORIGINS),
+    originNote: z.string().trim().max(500).default('').openapi({ description: '来源说明（转办单位、来电人、信件编号等）' }),
+    url: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((s) => s === '' || (/^https?:\/\//i.test(s) && URL.canParse(s)), {
+        message: 'must be an http(s) URL or empty',
+        params: { messageZh: '必须是 http(s) 网址或留空' },
+      })
+      .default(''),
+    title: z.string().trim().min(1).max(300),
+    text: z.string().max(50_000).default(''),
+    receivedAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).openapi({ type: 'string', format: 'date-time' }),
+  })
+  .strict();
+
+export const OpenCaseInput = z
+  .object({
+    alertIds: z.array(BigId).min(1).max(50).optional(),
+    manual: ManualOpinion.optional(),
+    title: z.string().trim().min(1).max(300).optional(),
+    summary: z.string().max(5000).optional(),
+    level: z.enum(LEVELS),
+    category: z.enum(CATEGORIES),
+    leadDepartmentId: DeptId,
+    coDepartmentIds: z.array(DeptId).max(50).default([]),
+  })
+  .strict()
+  .refine((v) => (v.alertIds === undefined) !== (v.manual === undefined), {
+    message: 'give either alertIds or manual',
+    params: { messageZh: '须提供 alertIds（由预警立案）或 manual（手工登记）之一' },
+  })
+  .openapi('OpenCaseInput');
+export type OpenCaseInput = z.infer<typeof OpenCaseInput>;
+
+export const AttachInput = z.object({ caseId: BigId }).strict().openapi('AttachInput');
+
+export const PatchCaseInput = z
+  .object({
+    title: z.string().trim().min(1).max(300).optional(),
+    summary: z.string().max(5000).optional(),
+    level: z.enum(LEVELS).optional(),
+    category: z.enum(CATEGORIES).optional(),
+    reason: z.string().trim().min(1).max(1000).optional().openapi({ description: '调整级别或类别的理由（调整级别时必填）' }),
+    leadDepartmentId: DeptId.optional(),
+    coDepartmentIds: z.array(DeptId).max(50).optional(),
+  })
+  .strict()
+  .openapi('PatchCaseInput');
+export type PatchCaseInput = z.infer<typeof PatchCaseInput>;
+
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const LedgerQuery = z.object({
+  from: QueryDate.openapi({ description: '发现时间不早于（含）' }),
+  to: QueryDate.openapi({ description: '发现时间早于（不含）' }),
+  level: z.enum(LEVELS).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  departmentId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  overdue: Bool.optional().openapi({ type: 'string', enum: ['true', 'false'], description: '超期（未办义务已过时限，或逾期完成）' }),
+  q: z.string().trim().max(200).optional().openapi({ description: '编号、标题或摘要包含的文字' }),
+  sort: z.enum(LEDGER_SORTS).default('openedAt'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  limit: Limit(50, 200),
+  cursor: Cursor,
+});
+export type LedgerQuery = z.infer<typeof LedgerQuery>;
+
+export const LedgerRowView = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    status: z.enum(CASE_STATUSES),
+    statusLabel: z.string(),
+    clockStartedAt: DateTime.openapi({ description: '发现时间' }),
+    origin: z.enum(CASE_ORIGINS),
+    originLabel: z.string(),
+    originNote: z.string(),
+    sourceNames: z.array(z.string()).openapi({ description: '来源（最早的几个信息源）' }),
+    title: z.string(),
+    summary: z.string(),
+    level: z.enum(LEVELS),
+    levelLabel: z.string(),
+    category: z.enum(CATEGORIES),
+    categoryLabel: z.string(),
+    leadDepartment: Named,
+    coDepartments: z.array(Named),
+    openedAt: DateTime,
+    assignedAt: DateTime.nullable().openapi({ description: '转办时间' }),
+    dueAt: DateTime.nullable().openapi({ description: '回应时限' }),
+    respondedAt: DateTime.nullable().openapi({ description: '回应时间（首次发布）' }),
+    responseChannel: z.enum(CHANNELS).nullable(),
+    responseChannelLabel: z.string().nullable().openapi({ description: '回应方式' }),
+    onTime: z.boolean().nullable().openapi({ description: '是否按时' }),
+    onTimeLabel: z.string().nullable(),
+    overdue: z.boolean(),
+    feedback: z.object({ count: z.number().int(), latestAt: DateTime.nullable(), latest: z.string().nullable() }).openapi({ description: '跟踪反馈' }),
+    closedAt: DateTime.nullable().openapi({ description: '办结时间' }),
+    draftedBy: UserRef.openapi({ description: '经办人' }),
+    reviewedBy: UserRef.openapi({ description: '审核人' }),
+  })
+  .openapi('LedgerRow');
+export type LedgerRowView = z.infer<typeof LedgerRowView>;
+
+export const LedgerPage = z
+  .object({ cases: z.array(LedgerRowView), nextCursor: z.string().nullable(), total: z.number().int() })
+  .openapi('LedgerPage');
+
+export const ObligationView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(OBLIGATION_KINDS),
+    kindLabel: z.string(),
+    seq: z.number().int(),
+    status: z.enum(['open', 'met', 'cancelled']),
+    windowHours: z.number(),
+    windowUnit: z.enum(['natural', 'working_days']),
+    startedAt: DateTime,
+    goalMs: z.number(),
+    elapsedMs: z.number(),
+    remainingMs: z.number(),
+    dueAt: DateTime,
+    metAt: DateTime.nullable(),
+    metBy: z.string().nullable(),
+    breached: z.boolean(),
+    onTime: z.boolean().nullable(),
+    note: z.string(),
+  })
+  .openapi('Obligation');
+
+const Row = z.record(z.string(), z.unknown());
+
+export const CaseView = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    level: z.enum(LEVELS),
+    levelLabel: z.string(),
+    category: z.enum(CATEGORIES),
+    categoryLabel: z.string(),
+    status: z.enum(CASE_STATUSES),
+    statusLabel: z.string(),
+    origin: z.enum(CASE_ORIGINS),
+    originLabel: z.string(),
+    originNote: z.string(),
+    expectedResponse: z.string(),
+    leadDepartment: Named,
+    coDepartments: z.array(Named),
+    clockStartedAt: DateTime,
+    openedAt: DateTime,
+    openedBy: UserRef,
+    assignedAt: DateTime.nullable(),
+    respondedAt: DateTime.nullable(),
+    followUpUntil: DateTime.nullable(),
+    closedAt: DateTime.nullable(),
+    effectRating: z.string().nullable(),
+    conclusion: z.string(),
+    stories: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        itemCount: z.number().int(),
+        sourceCount: z.number().int(),
+        firstSeenAt: DateTime,
+        lastSeenAt: DateTime,
+        alertId: z.string().nullable(),
+        alertStatus: z.string().nullable(),
+      }),
+    ),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        itemId: z.string().nullable(),
+        title: z.string(),
+        text: z.string(),
+        url: z.string(),
+        sourceName: z.string(),
+        publishedAt: DateTime.nullable(),
+        capturedAt: DateTime,
+      }),
+    ),
+    obligations: z.array(ObligationView),
+    responses: z.array(Row),
+    feedback: z.array(Row),
+    reportsUp: z.array(Row),
+    referrals: z.array(Row),
+    timeline: z.array(
+      z.object({
+        id: z.string(),
+        at: DateTime,
+        actorId: z.number().int().nullable(),
+        actorName: z.string(),
+        entity: z.string(),
+        entityId: z.string(),
+        action: z.string(),
+        before: z.unknown(),
+        after: z.unknown(),
+      }),
+    ),
+    updatedAt: DateTime,
+  })
+  .openapi('Case');
+export type CaseView = z.infer<typeof CaseView>;

@@ -1,0 +1,156 @@
+import type { Category, Level, ObligationKind } from '../../core/vocabulary.js';
+import { computeDueAt } from '../../core/workflow/deadlines.js';
+import { nextStepAt } from '../../core/workflow/escalation.js';
+import { obligationsFor, policyFor } from '../../core/workflow/policy.js';
+import { caseTransition, CaseTransitionError, type CaseAction } from '../../core/workflow/state.js';
+import type { CaseStatus } from '../../core/vocabulary.js';
+import type { ObligationSpec } from '../../core/workflow/types.js';
+import type { Db } from '../../db/client.js';
+import { writeAudit } from '../../db/repos/audit.js';
+import { firedSteps } from '../../db/repos/escalations.js';
+import { lockCase } from '../../db/repos/case-access.js';
+import * as repo from '../../db/repos/cases.js';
+import { cancelObligation, caseObligations, insertObligations, obligationAudit, rescheduleObligation } from '../../db/repos/obligations.js';
+import { deadlineContext, loadPolicies, type DeadlineContext } from '../../db/repos/policies.js';
+import type { Case } from '../../db/schema-workflow.js';
+import { conflict, fieldError } from '../../platform/errors.js';
+import type { Actor } from '../shared/actor.js';
+import type { ModuleDeps } from '../shared/deps.js';
+import type { PatchCaseInput } from './schema.js';
+import { caseNotFound } from './service.js';
+import { assertDepartments } from './triage.js';
+
+// PATCH /api/cases/{id}: text fields, level / category (recomputing open obligations, with a
+// reason), and the departments (转办). One transaction, one audit row per change.
+
+function allow(status: CaseStatus, action: CaseAction): void {
+  try {
+    caseTransition(status, action);
+  } catch (e) {
+    if (e instanceof CaseTransitionError) throw conflict(e.message, e.messageZh, { status, action });
+    throw e;
+  }
+}
+
+export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseInput, actor: Actor): Promise<void> {
+  const now = deps.now();
+  if (input.leadDepartmentId !== undefined) await assertDepartments(deps.db, 'leadDepartmentId', [input.leadDepartmentId]);
+  if (input.coDepartmentIds !== undefined) await assertDepartments(deps.db, 'coDepartmentIds', input.coDepartmentIds);
+  const [rules, ctx] = await Promise.all([loadPolicies(deps.db), deadlineContext(deps.db)]);
+
+  const caseId = await deps.db.transaction().execute(async (trx) => {
+    const c = /^\d{1,18}$/.test(id) ? await lockCase(trx, id) : undefined;
+    if (!c) throw caseNotFound();
+    const levelChanged = input.level !== undefined && input.level !== c.level;
+    const categoryChanged = input.category !== undefined && input.category !== c.category;
+    if (levelChanged && !input.reason) throw fieldError('reason', 'is required when the level changes', '调整级别时必须填写理由');
+    if (levelChanged || categoryChanged) allow(c.status, 'change_level');
+
+    const set: Parameters<typeof repo.updateCaseFields>[2] = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const change = <K extends 'title' | 'summary' | 'level' | 'category'>(k: K, v: Case[K] | undefined) => {
+      if (v === undefined || v === c[k]) return;
+      (set as Record<string, unknown>)[k] = v;
+      before[k] = c[k];
+      after[k] = v;
+    };
+    change('title', input.title);
+    change('summary', input.summary);
+    change('level', input.level);
+    change('category', input.category);
+
+    const departments = await reassignment(trx, c, input);
+    if (departments) {
+      allow(c.status, 'reassign');
+      set.lead_department_id = departments.lead;
+      set.assigned_at = now;
+      before.departments = departments.before;
+      after.departments = { leadDepartmentId: departments.lead, coDepartmentIds: departments.co };
+    }
+    if (Object.keys(after).length === 0) return c.id;
+
+    await repo.updateCaseFields(trx, c.id, set, now);
+    if (departments) await repo.setCaseDepartments(trx, c.id, departments.lead, departments.co);
+    if (input.reason) after.reason = input.reason;
+    const action = levelChanged ? 'case.change_level' : departments ? 'case.reassign' : 'case.update';
+    await writeAudit(trx, { actor, entity: 'case', entityId: c.id, caseId: c.id, action, before, after });
+    if (levelChanged || categoryChanged) {
+      const reason = input.reason ?? '';
+      await recomputeObligations(trx, c, input.level ?? c.level, input.category ?? c.category, rules, ctx, reason, actor, now);
+    }
+    return c.id;
+  });
+  await deps.emit({ type: 'case.updated', caseId });
+}
+
+async function reassignment(trx: Db, c: Case, input: PatchCaseInput) {
+  if (input.leadDepartmentId === undefined && input.coDepartmentIds === undefined) return null;
+  const current = await repo.caseDepartmentIds(trx, c.id);
+  const lead = input.leadDepartmentId ?? current.lead;
+  const co = [...new Set(input.coDepartmentIds ?? current.co)].filter((d) => d !== lead).sort((a, b) => a - b);
+  if (lead === current.lead && co.join(',') === current.co.join(',')) return null;
+  return { lead, co, before: { leadDepartmentId: current.lead, coDepartmentIds: current.co } };
+}
+
+/**
+ * Open obligations follow the new policy from the same start: kinds still required get their new
+ * due time; kinds no longer required are cancelled; newly required kinds are created. Met and
+ * cancelled obligations are history and stay as they are. The reason goes to each note and audit row.
+ */
+async function recomputeObligations(
+  trx: Db,
+  c: Case,
+  level: Level,
+  category: Category,
+  rules: Parameters<typeof obligationsFor>[0],
+  ctx: DeadlineContext,
+  reason: string,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  const specs = new Map<ObligationKind, ObligationSpec>(obligationsFor(rules, level, category).map((s) => [s.kind, s]));
+  const steps = policyFor(rules, level, category).escalationSteps;
+  const existing = await caseObligations(trx, c.id);
+  const fired = await firedSteps(trx, existing.filter((x) => x.status === 'open').map((x) => x.id));
+  // Steps already fired stay fired; a draft is not looked up (early is safe: the sweep corrects it).
+  const next = (startedAt: Date, dueAt: Date, kind: ObligationKind, id?: string) =>
+    nextStepAt({ startedAt, dueAt, kind, metAt: null }, steps, (id && fired.get(id)) || new Set());
+  const audit = (entityId: string, action: string, b: unknown, a: unknown) =>
+    writeAudit(trx, { actor, entity: 'obligation', entityId, caseId: c.id, action, before: b, after: a });
+  // A recurrence (an update started after the clock's start: at a publication or a reopening) runs
+  // for the repeat interval, not the first occurrence's window (deadlines.ts nextRecurrence).
+  const windowOf = (o: (typeof existing)[number], spec: ObligationSpec) =>
+    spec.repeatEveryHours !== undefined && o.started_at.getTime() > c.clock_started_at.getTime()
+      ? { hours: spec.repeatEveryHours, unit: spec.window.unit }
+      : spec.window;
+  for (const o of existing.filter((x) => x.status === 'open')) {
+    const spec = specs.get(o.kind);
+    const window = spec ? windowOf(o, spec) : undefined;
+    const dueAt = window ? computeDueAt(o.started_at, window, ctx) : o.due_at;
+    const updated = window
+      ? await rescheduleObligation(trx, o.id, { window, dueAt, nextStepAt: next(o.started_at, dueAt, o.kind, o.id) }, reason, now)
+      : await cancelObligation(trx, o.id, reason, now);
+    await audit(o.id, spec ? 'obligation.recompute' : 'obligation.cancel', obligationAudit(o), { ...obligationAudit(updated), reason });
+  }
+  const live = new Set(existing.filter((x) => x.status !== 'cancelled').map((x) => x.kind));
+  const fresh = [...specs.values()].filter((s) => !live.has(s.kind));
+  const created = await insertObligations(
+    trx,
+    c.id,
+    fresh.map((s) => {
+      const dueAt = computeDueAt(c.clock_started_at, s.window, ctx);
+      return {
+        kind: s.kind,
+        seq: Math.max(0, ...existing.filter((x) => x.kind === s.kind).map((x) => x.seq)) + 1,
+        window: s.window,
+        startedAt: c.clock_started_at,
+        dueAt,
+        nextStepAt: next(c.clock_started_at, dueAt, s.kind),
+        note: reason,
+      };
+    }),
+    now,
+  );
+  for (const o of created) await audit(o.id, 'obligation.create', undefined, { ...obligationAudit(o), reason });
+}

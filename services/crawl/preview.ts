@@ -1,0 +1,72 @@
+// "Test fetch" (试抓取): one fetch of a source's URL, decoded and parsed exactly as a crawl does
+// (guarded fetch with the SSRF policy and the admin allow-list, charset decode, feed or site
+// parse), returning what it would yield. Writes nothing: no items, no fetch record, no health.
+import { canonicalUrl } from '../../core/url.js';
+import type { FetchStatus } from '../../core/vocabulary.js';
+import { CrawlFailure, crawlFetchOptions, entriesOf, entryFields, type CrawlSettings, type ParseSpec } from './crawl-source.js';
+import { guardedFetch, type FetchOptions } from '../../platform/http/fetch.js';
+
+export const PREVIEW_MAX_ENTRIES = 20;
+const EXCERPT_CHARS = 200;
+
+export interface PreviewEntry {
+  title: string;
+  url: string | null;
+  /** ISO time; estimated (the fetch time) when the entry carries no readable date. */
+  publishedAt: string;
+  publishedAtEstimated: boolean;
+  excerpt: string;
+}
+
+export interface PreviewResult {
+  status: FetchStatus;
+  httpStatus: number | null;
+  /** English reason as the crawler words it ('' when ok). */
+  message: string;
+  finalUrl: string | null;
+  /** Entries found in total; `entries` holds the first PREVIEW_MAX_ENTRIES. */
+  total: number;
+  entries: PreviewEntry[];
+  durationMs: number;
+}
+
+export interface PreviewDeps {
+  settings: Pick<CrawlSettings, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent'>;
+  /** host:port entries allowed to resolve to private addresses. */
+  allowlist: () => Promise<Set<string>>;
+  now: () => Date;
+  resolve?: FetchOptions['resolve'];
+  signal?: AbortSignal;
+}
+
+export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url: string }): Promise<PreviewResult> {
+  const t0 = performance.now();
+  const done = (r: Omit<PreviewResult, 'durationMs'>): PreviewResult => ({ ...r, durationMs: Math.round(performance.now() - t0) });
+  const allow = await deps.allowlist();
+  const fetched = await guardedFetch(source.url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal }));
+  if (fetched.kind === 'error') {
+    return done({ status: fetched.status, httpStatus: fetched.httpStatus, message: fetched.message, finalUrl: null, total: 0, entries: [] });
+  }
+  if (fetched.kind === 'not_modified') {
+    // Not conditional, so a 304 is the server's oddity; there is nothing to show.
+    return done({ status: 'not_modified', httpStatus: 304, message: 'Not modified (304)', finalUrl: fetched.finalUrl, total: 0, entries: [] });
+  }
+  try {
+    const found = await entriesOf(source, fetched);
+    const now = deps.now();
+    const entries = found.slice(0, PREVIEW_MAX_ENTRIES).map((entry): PreviewEntry => {
+      const { title, text, date } = entryFields(entry, entry.content, now);
+      return {
+        title,
+        url: entry.link ? canonicalUrl(entry.link, fetched.finalUrl) : null,
+        publishedAt: date.date.toISOString(),
+        publishedAtEstimated: date.estimated,
+        excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
+      };
+    });
+    return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', finalUrl: fetched.finalUrl, total: found.length, entries });
+  } catch (err) {
+    if (!(err instanceof CrawlFailure)) throw err;
+    return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, finalUrl: fetched.finalUrl, total: 0, entries: [] });
+  }
+}

@@ -1,0 +1,156 @@
+import type { Selectable } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { sql } from 'kysely';
+import { writeAudit } from '../../db/repos/audit.js';
+import { lockCase, meetObligations } from '../../db/repos/case-access.js';
+import { coDepartmentHandlers, insertCoordination, insertReferral, insertReportUp } from '../../db/repos/escalations.js';
+import { enabledChannels, insertNotification } from '../../db/repos/notifications.js';
+import type { Case } from '../../db/schema-workflow.js';
+import { REFERRAL_TARGET_LABELS, type ReferralTarget } from '../../core/vocabulary.js';
+import type { AppEvent } from '../../platform/queues.js';
+import { AppError, conflict, fieldError, notFound } from '../../platform/errors.js';
+import type { Actor, SessionUser } from '../shared/actor.js';
+import type { ModuleDeps } from '../shared/deps.js';
+
+// One transaction per record: lock the case, write the record, meet the obligation it satisfies,
+// the audit row; events after commit.
+
+function refuseClosed(kase: Case): void {
+  if (kase.status === 'closed') throw conflict('The case is closed', '事件已办结，不能再记录');
+}
+
+async function emitAll(deps: ModuleDeps, events: AppEvent[]): Promise<void> {
+  for (const ev of events) await deps.emit(ev);
+}
+
+export async function recordReportUp(deps: ModuleDeps, actor: Actor, kase: Case, input: { recipient: string; content: string; reportedAt?: string }) {
+  refuseClosed(kase);
+  const now = deps.now();
+  const at = input.reportedAt ? new Date(input.reportedAt) : now;
+  if (at.getTime() > now.getTime()) throw fieldError('reportedAt', 'may not be in the future', '不能晚于当前时间');
+  if (at.getTime() < kase.clock_started_at.getTime()) throw fieldError('reportedAt', 'is before the case was first seen', '早于事件发现时间');
+  const out = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockCase(trx, kase.id);
+    if (!locked) throw notFound('Case', '舆情事件');
+    refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
+    const row = await insertReportUp(trx, { caseId: kase.id, by: actor.id, at, recipient: input.recipient, content: input.content });
+    const met = await meetObligations(trx, kase.id, ['report'], at, `report_up:${row.id}`);
+    await writeAudit(trx, { actor, entity: 'report_up', entityId: row.id, caseId: kase.id, action: 'case.report_up', after: { ...row, met } });
+    return { row, met };
+  });
+  await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }]);
+  return { ...presentReportUp(out.row), met: out.met };
+}
+
+export async function recordReferral(deps: ModuleDeps, actor: Actor, kase: Case, input: { target: ReferralTarget; recipient: string; content: string }) {
+  refuseClosed(kase);
+  const at = deps.now();
+  const out = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockCase(trx, kase.id);
+    if (!locked) throw notFound('Case', '舆情事件');
+    refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
+    const row = await insertReferral(trx, { caseId: kase.id, target: input.target, by: actor.id, at, recipient: input.recipient, content: input.content });
+    const met = await meetObligations(trx, kase.id, ['referral'], at, `referral:${row.id}`);
+    await writeAudit(trx, {
+      actor,
+      entity: 'referral',
+      entityId: row.id,
+      caseId: kase.id,
+      action: 'case.referral',
+      after: { ...row, targetLabel: REFERRAL_TARGET_LABELS[input.target], met },
+    });
+    return { row, met };
+  });
+  await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }]);
+  return { ...presentReferral(out.row), met: out.met };
+}
+
+export async function recordCoordination(deps: ModuleDeps, actor: Actor, user: SessionUser, kase: Case, content: string) {
+  refuseClosed(kase);
+  // A handler may coordinate only for the lead department (co-departments receive the note).
+  if (user.role === 'handler' && user.departmentId !== kase.lead_department_id) {
+    throw new AppError({ code: 'FORBIDDEN', message: 'Only the lead department coordinates', messageZh: '只有牵头单位可以发起协调' });
+  }
+  const now = deps.now();
+  const events: AppEvent[] = [{ type: 'case.updated', caseId: kase.id }];
+  const out = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockCase(trx, kase.id, { id: user.id, role: user.role, departmentId: user.departmentId });
+    if (!locked) throw notFound('Case', '舆情事件');
+    refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
+    const row = await insertCoordination(trx, { caseId: kase.id, fromDepartmentId: kase.lead_department_id, by: actor.id, at: now, content });
+    const recipients = (await coDepartmentHandlers(trx, kase.id)).filter((r) => r.id !== user.id);
+    const channels = await enabledChannels(trx);
+    for (const r of recipients) {
+      const id = await insertNotification(
+        trx,
+        {
+          userId: r.id,
+          caseId: kase.id,
+          kind: 'coordination',
+          title: `【协调】${kase.number} ${kase.title}`,
+          body: `牵头单位协调意见：${content}\nCoordination note from the lead department on case ${kase.number}.`,
+          urgent: kase.level === 'major' || kase.level === 'especially_major',
+        },
+        now,
+        now,
+        { channels, user: { email: r.email, display_name: r.displayName } },
+      );
+      events.push({ type: 'notification.created', userId: r.id, notificationId: id });
+    }
+    await writeAudit(trx, { actor, entity: 'coordination', entityId: row.id, caseId: kase.id, action: 'case.coordination', after: { ...row, notified: recipients.map((r) => r.id) } });
+    return { row, notified: recipients.map((r) => r.id) };
+  });
+  await emitAll(deps, events);
+  return { ...presentCoordination(out.row), notified: out.notified };
+}
+
+export async function listEscalations(deps: ModuleDeps, caseId: string) {
+  const [reports, referrals, coordinations, fires] = await Promise.all([
+    deps.db.selectFrom('reports_up').selectAll().where('case_id', '=', caseId).orderBy('reported_at').orderBy('id').execute(),
+    deps.db.selectFrom('referrals').selectAll().where('case_id', '=', caseId).orderBy('referred_at').orderBy('id').execute(),
+    deps.db.selectFrom('coordinations').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
+    deps.db
+      .selectFrom('escalation_fires')
+      .select([sql<string>`obligation_id::text`.as('obligation_id'), 'step_id', 'target', 'due_at', 'fired_at'])
+      .where('case_id', '=', caseId)
+      .orderBy('fired_at')
+      .orderBy('id')
+      .execute(),
+  ]);
+  return {
+    reportsUp: reports.map(presentReportUp),
+    referrals: referrals.map(presentReferral),
+    coordinations: coordinations.map(presentCoordination),
+    fires: fires.map((f) => ({ obligationId: f.obligation_id, stepId: f.step_id, target: f.target, dueAt: f.due_at.toISOString(), firedAt: f.fired_at.toISOString() })),
+  };
+}
+
+// One camelCase shape per record, for the write answers and the case's list alike.
+type Row<T extends keyof DB> = Selectable<DB[T]>;
+
+function presentReportUp(r: Row<'reports_up'>) {
+  return { id: r.id, caseId: r.case_id, reportedBy: r.reported_by, reportedAt: r.reported_at.toISOString(), recipient: r.recipient, content: r.content };
+}
+
+function presentReferral(r: Row<'referrals'>) {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    target: r.target,
+    referredBy: r.referred_by,
+    referredAt: r.referred_at.toISOString(),
+    recipient: r.recipient,
+    content: r.content,
+  };
+}
+
+function presentCoordination(r: Row<'coordinations'>) {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    fromDepartmentId: r.from_department_id,
+    authorId: r.author_id,
+    createdAt: r.created_at.toISOString(),
+    content: r.content,
+  };
+}

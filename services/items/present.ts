@@ -1,0 +1,22 @@
+import type { ItemRow } from '../../db/repos/items.js';
+import { iso } from '../shared/present.js';
+import type { ItemView } from './schema.js';
+
+export function presentItem(i: ItemRow): ItemView {
+  return {
+    id: i.id,
+    sourceId: i.source_id,
+    sourceName: i.source_name,
+    storyId: i.story_id,
+    url: i.url,
+    title: i.title,
+    text: i.text,
+    author: i.author,
+    publishedAt: iso(i.published_at),
+    publishedAtEstimated: i.published_at_estimated,
+    fetchedAt: iso(i.fetched_at),
+    negativity: i.negativity,
+    matchedRuleIds: i.matched_rule_ids,
+    matchedWords: i.matched_words,
+  };
+}

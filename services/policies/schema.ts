@@ -1,0 +1,67 @@
+import { z } from '@hono/zod-openapi';
+import { CATEGORIES, ESCALATION_TARGETS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
+
+// The policy as the API reads and writes it: exactly the core's PolicyRule shape.
+
+const Window = z.object({ hours: z.number().positive().max(24 * 365), unit: z.enum(['natural', 'working_days']) }).strict();
+
+const ObligationSpec = z
+  .object({ kind: z.enum(OBLIGATION_KINDS), window: Window, repeatEveryHours: z.number().positive().max(24 * 365).optional() })
+  .strict();
+
+const Trigger = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('fraction'), fraction: z.number().gt(0).lte(1) }).strict(),
+  z.object({ type: z.literal('before_due'), hours: z.number().min(0).max(24 * 365) }).strict(),
+  z.object({ type: z.literal('after_due'), hours: z.number().min(0).max(24 * 365) }).strict(),
+]);
+
+const EscalationStep = z
+  .object({
+    id: z.string().trim().min(1).max(64),
+    kinds: z.array(z.enum(OBLIGATION_KINDS)).min(1).optional(),
+    trigger: Trigger,
+    target: z.enum(ESCALATION_TARGETS),
+    onlyWithoutDraft: z.boolean().optional(),
+    urgent: z.boolean(),
+    breach: z.boolean().optional(),
+  })
+  .strict();
+
+export const PolicyRuleSchema = z
+  .object({
+    level: z.enum(LEVELS),
+    category: z.enum(CATEGORIES).nullable(),
+    obligations: z.array(ObligationSpec).max(20),
+    escalationSteps: z.array(EscalationStep).max(50),
+    followUpHours: z.number().int().positive().max(24 * 365),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const kinds = r.obligations.map((o) => o.kind);
+    if (new Set(kinds).size !== kinds.length) {
+      ctx.addIssue({ code: 'custom', path: ['obligations'], message: 'each obligation kind at most once', params: { messageZh: '同一种义务只能出现一次' } });
+    }
+    const ids = r.escalationSteps.map((s) => s.id);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['escalationSteps'], message: 'step ids must be unique', params: { messageZh: '升级步骤编号不能重复' } });
+    }
+  })
+  .openapi('PolicyRule');
+
+export const PolicyInput = z
+  .object({ rules: z.array(PolicyRuleSchema).min(1).max(64) })
+  .strict()
+  .superRefine((p, ctx) => {
+    const keys = p.rules.map((r) => `${r.level}/${r.category ?? ''}`);
+    if (new Set(keys).size !== keys.length) {
+      ctx.addIssue({ code: 'custom', path: ['rules'], message: 'one rule per level and category', params: { messageZh: '每个级别与类别只能有一条规则' } });
+    }
+    for (const level of LEVELS) {
+      if (!p.rules.some((r) => r.level === level && r.category === null)) {
+        ctx.addIssue({ code: 'custom', path: ['rules'], message: `level ${level} needs a default rule (category null)`, params: { messageZh: `级别 ${level} 缺少默认规则（category 为 null）` } });
+      }
+    }
+  })
+  .openapi('PolicyInput');
+
+export const PolicyView = z.object({ rules: z.array(PolicyRuleSchema) }).openapi('Policy');

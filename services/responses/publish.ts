@@ -1,0 +1,158 @@
+import { caseTransition, nextRecurrence, obligationsFor, policyFor, responseTransition } from '../../core/workflow/index.js';
+import { nextStepAt } from '../../core/workflow/escalation.js';
+import type { Channel, ObligationKind } from '../../core/vocabulary.js';
+import type { Db } from '../../db/client.js';
+import type { Case } from '../../db/schema-workflow.js';
+import { writeAudit } from '../../db/repos/audit.js';
+import { lockCase, meetObligations } from '../../db/repos/case-access.js';
+import { deadlineContext, loadPolicies } from '../../db/repos/policies.js';
+import * as repo from '../../db/repos/responses.js';
+import { conflict } from '../../platform/errors.js';
+import { iso } from '../shared/present.js';
+import { caseNotFound, decide } from './guard.js';
+import type { PublishResult } from './schema.js';
+import type { Who } from './guard.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface PublishArgs {
+  caseId: string;
+  rid: string;
+  who: Who;
+  channel: Channel;
+  url: string;
+  publishedAt: Date;
+  now: Date;
+}
+
+/**
+ * Which open obligations a publication meets: the public response always; for major levels the
+ * authoritative information (any publication), the press conference (channel press_conference) and
+ * the open update.
+ */
+export function kindsMetBy(channel: Channel): ObligationKind[] {
+  // Whatever the level: a case owes only what its policy rule gave it (a general emergency takes
+  // the major track), and meeting a kind the case does not owe changes nothing.
+  return ['response', 'info', ...(channel === 'press_conference' ? (['press'] as const) : []), 'update'];
+}
+
+/**
+ * Publishes an approved response, all in the caller's transaction: the response, the case status
+ * (the first publication sets responded_at and the follow-up window), the obligations it meets,
+ * the next recurring update for major levels, and one audit row per change.
+ * Returns undefined when the response does not belong to the case.
+ */
+export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omit<PublishResult, 'response'> | undefined> {
+  const c = await lockCase(trx, a.caseId, a.who.user);
+  if (!c) throw caseNotFound();
+  const r = await repo.lockResponse(trx, c.id, a.rid);
+  if (!r) return undefined;
+  if (r.status !== 'approved') {
+    throw conflict(`Only an approved response can be published; this one is ${r.status}`, '只有审核通过的回应才能发布', { status: r.status });
+  }
+  const nextStatus = decide(() => responseTransition(r.status, 'publish', a.who.user.role));
+  const caseStatus = decide(() => caseTransition(c.status, 'publish'));
+  const rules = await loadPolicies(trx);
+  const first = c.responded_at === null;
+  const followUpUntil = first ? new Date(a.publishedAt.getTime() + policyFor(rules, c.level, c.category).followUpHours * HOUR_MS) : undefined;
+
+  const published = await repo.updateResponse(
+    trx,
+    r.id,
+    { status: nextStatus, published_by: a.who.user.id, published_at: a.publishedAt, channel: a.channel, url: a.url },
+    a.now,
+  );
+  await writeAudit(trx, {
+    actor: a.who.actor,
+    entity: 'response',
+    entityId: r.id,
+    caseId: c.id,
+    action: 'response.publish',
+    before: { status: r.status },
+    after: { status: published.status, channel: a.channel, url: a.url, publishedAt: a.publishedAt.toISOString() },
+  });
+
+  await repo.markCaseResponded(trx, c.id, { status: caseStatus, respondedAt: first ? a.publishedAt : undefined, followUpUntil, at: a.now });
+  if (caseStatus !== c.status || first) {
+    await writeAudit(trx, {
+      actor: a.who.actor,
+      entity: 'case',
+      entityId: c.id,
+      caseId: c.id,
+      action: 'case.respond',
+      before: { status: c.status, respondedAt: iso(c.responded_at), followUpUntil: iso(c.follow_up_until) },
+      after: { status: caseStatus, respondedAt: iso(first ? a.publishedAt : c.responded_at), followUpUntil: iso(followUpUntil ?? c.follow_up_until) },
+    });
+  }
+
+  const met = await meetObligations(trx, c.id, kindsMetBy(a.channel), a.publishedAt, `response:${r.id}`);
+  for (const m of met) {
+    await writeAudit(trx, {
+      actor: a.who.actor,
+      entity: 'obligation',
+      entityId: m.id,
+      caseId: c.id,
+      action: 'obligation.met',
+      before: { status: 'open' },
+      after: { status: 'met', kind: m.kind, metAt: a.publishedAt.toISOString(), onTime: m.onTime, by: `response:${r.id}` },
+    });
+  }
+
+  const nextUpdate = caseStatus === 'closed' ? null : await scheduleNextUpdate(trx, c, a.publishedAt, a.who, a.now, `response:${r.id}`);
+
+  return {
+    case: {
+      id: c.id,
+      status: caseStatus,
+      respondedAt: iso(first ? a.publishedAt : c.responded_at),
+      followUpUntil: iso(followUpUntil ?? c.follow_up_until),
+    },
+    obligationsMet: met.map((m) => ({ id: m.id, kind: m.kind as ObligationKind, onTime: m.onTime })),
+    nextUpdate,
+  };
+}
+
+/**
+ * Major cases owe an update at least every 24 h until closed: the next recurring 'update'
+ * obligation, counted from `from` (a publication, or a reopening), with its audit row. Nothing for
+ * other levels, or when an update is already open.
+ */
+export async function scheduleNextUpdate(
+  trx: Db,
+  c: Case,
+  from: Date,
+  who: Who,
+  now: Date,
+  cause: string,
+): Promise<PublishResult['nextUpdate']> {
+  const rules = await loadPolicies(trx);
+  const updateSpec = obligationsFor(rules, c.level, c.category).find((s) => s.kind === 'update');
+  if (!updateSpec) return null;
+  const open = await trx.selectFrom('obligations').select('id').where('case_id', '=', c.id).where('kind', '=', 'update').where('status', '=', 'open').executeTakeFirst();
+  if (open) return null;
+  const next = nextRecurrence(updateSpec, from, await deadlineContext(trx));
+  if (!next) return null;
+  const seq = (await repo.lastSeq(trx, c.id, 'update')) + 1;
+  const id = await repo.insertObligation(trx, {
+    caseId: c.id,
+    kind: 'update',
+    seq,
+    window: next.window,
+    startedAt: next.startedAt,
+    dueAt: next.dueAt,
+    // Responses exist by now, so the "no draft yet" reminder never applies to an update.
+    nextStepAt: nextStepAt({ ...next, kind: 'update', metAt: null }, policyFor(rules, c.level, c.category).escalationSteps, new Set(), { hasDraft: true }),
+    note: `持续发布进展（第 ${seq} 次）`,
+    now,
+  });
+  if (id === null) return null;
+  await writeAudit(trx, {
+    actor: who.actor,
+    entity: 'obligation',
+    entityId: id,
+    caseId: c.id,
+    action: 'obligation.create',
+    after: { kind: 'update', seq, startedAt: next.startedAt.toISOString(), dueAt: next.dueAt.toISOString(), after: cause },
+  });
+  return { id, seq, dueAt: next.dueAt.toISOString() };
+}

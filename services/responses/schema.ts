@@ -1,0 +1,71 @@
+import { z } from '@hono/zod-openapi';
+import { CASE_STATUSES, CHANNELS, OBLIGATION_KINDS, RESPONSE_STATUSES } from '../../core/vocabulary.js';
+import { BigId, DateTime } from '../shared/schema.js';
+
+export const CaseResponseParams = z.object({
+  id: BigId.openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
+  rid: BigId.openapi({ param: { name: 'rid', in: 'path' }, example: '1' }),
+});
+
+const Body = z.string().trim().min(1).max(20_000);
+
+export const DraftInput = z.object({ body: Body }).strict().openapi('ResponseDraftInput');
+export const EditInput = z.object({ body: Body }).strict().openapi('ResponseEditInput');
+export const ReturnInput = z
+  .object({ comment: z.string().trim().min(1).max(5_000).openapi({ description: '退回意见（必填）' }) })
+  .strict()
+  .openapi('ResponseReturnInput');
+export const PublishInput = z
+  .object({
+    channel: z.enum(CHANNELS),
+    url: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+    publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: '发布时间（不晚于当前时间），缺省为现在' }),
+  })
+  .strict()
+  .openapi('ResponsePublishInput');
+
+const Person = z.object({ id: z.number().int(), name: z.string().nullable() }).nullable();
+
+export const ResponseView = z
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    status: z.enum(RESPONSE_STATUSES),
+    statusLabel: z.string(),
+    body: z.string(),
+    /** 分类处理: the kind of response the case's category expects. */
+    expectedKind: z.string(),
+    draftedBy: Person,
+    draftedAt: DateTime,
+    submittedBy: Person,
+    submittedAt: DateTime.nullable(),
+    reviewedBy: Person,
+    reviewedAt: DateTime.nullable(),
+    reviewComment: z.string(),
+    publishedBy: Person,
+    publishedAt: DateTime.nullable(),
+    channel: z.enum(CHANNELS).nullable(),
+    channelLabel: z.string().nullable(),
+    url: z.string(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  })
+  .openapi('Response');
+export type ResponseView = z.infer<typeof ResponseView>;
+
+export const ResponseList = z.object({ responses: z.array(ResponseView), expectedKind: z.string() }).openapi('ResponseList');
+
+export const PublishResult = z
+  .object({
+    response: ResponseView,
+    case: z.object({
+      id: z.string(),
+      status: z.enum(CASE_STATUSES),
+      respondedAt: DateTime.nullable(),
+      followUpUntil: DateTime.nullable(),
+    }),
+    obligationsMet: z.array(z.object({ id: z.string(), kind: z.enum(OBLIGATION_KINDS), onTime: z.boolean() })),
+    nextUpdate: z.object({ id: z.string(), seq: z.number().int(), dueAt: DateTime }).nullable(),
+  })
+  .openapi('ResponsePublishResult');
+export type PublishResult = z.infer<typeof PublishResult>;

@@ -1,0 +1,126 @@
+import type { ResponseAction } from '../../core/workflow/index.js';
+import { responseTransition } from '../../core/workflow/index.js';
+import { EXPECTED_RESPONSE, type Channel } from '../../core/vocabulary.js';
+import { writeAudit } from '../../db/repos/audit.js';
+import { lockCase } from '../../db/repos/case-access.js';
+import * as repo from '../../db/repos/responses.js';
+import type { Case } from '../../db/schema-workflow.js';
+import { conflict, fieldError, notFound } from '../../platform/errors.js';
+import type { ModuleDeps } from '../shared/deps.js';
+import { caseFor, caseNotFound, decide, type Who } from './guard.js';
+import { presentResponse } from './present.js';
+import { publishInTransaction } from './publish.js';
+import type { PublishResult, ResponseView } from './schema.js';
+
+// 发布审核: draft → submitted → approved | returned (with a comment) → published. Each step is one
+// transaction: lock the case, lock the response, ask the state machine, write, audit.
+
+const responseNotFound = () => notFound('Response', '回应');
+const caseClosed = () => conflict('The case is closed; reopen it before working on its responses', '该事件已办结，如需再次回应请先重新打开');
+
+async function view(deps: ModuleDeps, c: Case, rid: string): Promise<ResponseView> {
+  const row = await repo.findResponse(deps.db, c.id, rid);
+  if (!row) throw responseNotFound();
+  return presentResponse(row, c.category);
+}
+
+export async function listResponses(deps: ModuleDeps, who: Who, caseId: string) {
+  const c = await caseFor(deps.db, caseId, who.user);
+  const rows = await repo.listResponses(deps.db, c.id);
+  return { responses: rows.map((r) => presentResponse(r, c.category)), expectedKind: EXPECTED_RESPONSE[c.category] };
+}
+
+
+export async function createResponse(deps: ModuleDeps, who: Who, caseId: string, body: string): Promise<ResponseView> {
+  const c = await caseFor(deps.db, caseId, who.user);
+  const now = deps.now();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockCase(trx, c.id, who.user);
+    if (!locked) throw caseNotFound();
+    if (locked.status === 'closed') throw caseClosed();
+    const r = await repo.insertResponse(trx, { caseId: c.id, body, by: who.user.id, at: now });
+    await writeAudit(trx, { actor: who.actor, entity: 'response', entityId: r.id, caseId: c.id, action: 'response.draft', after: { status: r.status, body } });
+    return r;
+  });
+  await deps.emit({ type: 'case.updated', caseId: c.id });
+  return view(deps, c, row.id);
+}
+
+/** One review step on a response: the state machine decides the next status; `patch` adds the step's own fields. */
+async function step(
+  deps: ModuleDeps,
+  who: Who,
+  caseId: string,
+  rid: string,
+  action: Exclude<ResponseAction, 'publish'>,
+  patch: (now: Date) => repo.ResponsePatch,
+): Promise<ResponseView> {
+  const c = await caseFor(deps.db, caseId, who.user);
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockCase(trx, c.id, who.user);
+    if (!locked) throw caseNotFound();
+    // A closed case's responses are history: no edits or review steps until it is reopened.
+    if (locked.status === 'closed') throw caseClosed();
+    const r = await repo.lockResponse(trx, c.id, rid);
+    if (!r) throw responseNotFound();
+    const next = decide(() => responseTransition(r.status, action, who.user.role));
+    const p = patch(now);
+    const after = await repo.updateResponse(trx, r.id, { ...p, status: next }, now);
+    await writeAudit(trx, {
+      actor: who.actor,
+      entity: 'response',
+      entityId: r.id,
+      caseId: c.id,
+      action: `response.${action}`,
+      before: { status: r.status, ...pick(r, p) },
+      after: { status: after.status, ...pick(after, p) },
+    });
+  });
+  await deps.emit({ type: 'case.updated', caseId: c.id });
+  return view(deps, c, rid);
+}
+
+/** The row's values of the fields a patch touches (for the audit row's before/after). */
+function pick(row: repo.ResponseRow, patch: repo.ResponsePatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(patch)) out[k] = row[k as keyof repo.ResponseRow];
+  return out;
+}
+
+export const editResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string, body: string) =>
+  step(deps, who, caseId, rid, 'edit', () => ({ body }));
+
+export const submitResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string) =>
+  step(deps, who, caseId, rid, 'submit', (now) => ({ submitted_by: who.user.id, submitted_at: now }));
+
+export const approveResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string) =>
+  step(deps, who, caseId, rid, 'approve', (now) => ({ reviewed_by: who.user.id, reviewed_at: now, review_comment: '' }));
+
+export const returnResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string, comment: string) =>
+  step(deps, who, caseId, rid, 'return', (now) => ({ reviewed_by: who.user.id, reviewed_at: now, review_comment: comment }));
+
+export async function publishResponse(
+  deps: ModuleDeps,
+  who: Who,
+  caseId: string,
+  rid: string,
+  input: { channel: Channel; url?: string; publishedAt?: string },
+): Promise<PublishResult> {
+  const c = await caseFor(deps.db, caseId, who.user);
+  const now = deps.now();
+  const publishedAt = input.publishedAt === undefined ? now : new Date(input.publishedAt);
+  if (publishedAt.getTime() > now.getTime()) {
+    throw fieldError('publishedAt', 'must not be in the future', '不能晚于当前时间');
+  }
+  // A back-dated publication may not predate the opinion itself (it would meet every deadline "on time").
+  if (publishedAt.getTime() < c.clock_started_at.getTime()) {
+    throw fieldError('publishedAt', 'is before the case was first seen', '早于事件发现时间');
+  }
+  const out = await deps.db.transaction().execute((trx) =>
+    publishInTransaction(trx, { caseId: c.id, rid, who, channel: input.channel, url: input.url ?? '', publishedAt, now }),
+  );
+  if (!out) throw responseNotFound();
+  await deps.emit({ type: 'case.updated', caseId: c.id });
+  return { ...out, response: await view(deps, c, rid) };
+}

@@ -1,0 +1,71 @@
+import { FETCH_STATUS_LABELS, MEDIA_TYPE_LABELS } from '../../core/vocabulary.js';
+import type { SourceWithCount } from '../../db/repos/sources.js';
+import type { Source, SourceFetchesTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import { iso } from '../shared/present.js';
+import { isSilent } from '../../core/schedule.js';
+import type { FetchView, SourceView } from './schema.js';
+
+// Silence is decided by the scheduling maths in core (6 typical gaps, at least a day).
+export { isSilent };
+
+export function presentSource(s: SourceWithCount, now: Date): SourceView {
+  return {
+    id: s.id,
+    name: s.name,
+    url: s.url,
+    kind: s.kind,
+    mediaType: s.media_type,
+    mediaTypeLabel: MEDIA_TYPE_LABELS[s.media_type],
+    region: s.region,
+    charset: s.charset,
+    selectors: s.selectors,
+    pollIntervalS: s.poll_interval_s,
+    enabled: s.enabled,
+    status: s.status,
+    statusLabel: FETCH_STATUS_LABELS[s.status] ?? s.status,
+    statusMessage: s.status_message,
+    httpStatus: s.http_status,
+    lastFetchAt: iso(s.last_fetch_at),
+    lastSuccessAt: iso(s.last_success_at),
+    lastNewItemAt: iso(s.last_new_item_at),
+    nextFetchAt: iso(s.next_fetch_at),
+    failureScore: s.failure_score,
+    consecutiveFailures: s.consecutive_failures,
+    selectorMisses: s.selector_misses,
+    typicalGapS: s.typical_gap_s,
+    silent: isSilent(s.typical_gap_s, s.last_new_item_at, now),
+    itemCount: s.item_count,
+    createdAt: iso(s.created_at),
+    updatedAt: iso(s.updated_at),
+  };
+}
+
+/** What an audit row records of a source: the admin-editable fields (not the crawl state). */
+export function auditedSource(s: Source) {
+  return {
+    name: s.name,
+    url: s.url,
+    kind: s.kind,
+    mediaType: s.media_type,
+    region: s.region,
+    charset: s.charset,
+    selectors: s.selectors,
+    pollIntervalS: s.poll_interval_s,
+    enabled: s.enabled,
+  };
+}
+
+export function presentFetch(f: Selectable<SourceFetchesTable>): FetchView {
+  return {
+    id: f.id,
+    startedAt: iso(f.started_at),
+    durationMs: f.duration_ms,
+    status: f.status,
+    statusLabel: FETCH_STATUS_LABELS[f.status] ?? f.status,
+    httpStatus: f.http_status,
+    itemsSeen: f.items_seen,
+    itemsNew: f.items_new,
+    message: f.message,
+  };
+}

@@ -1,0 +1,208 @@
+import { z } from '@hono/zod-openapi';
+import * as cheerio from 'cheerio';
+import iconv from 'iconv-lite';
+import { FETCH_STATUSES, MEDIA_TYPES, SOURCE_KINDS } from '../../core/vocabulary.js';
+import { DateTime, Limit } from '../shared/schema.js';
+import { urlProblem } from './url-check.js';
+
+const emptyDoc = cheerio.load('');
+
+/** A CSS selector cheerio can parse (it throws on bad syntax). */
+const Selector = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .superRefine((sel, ctx) => {
+    try {
+      emptyDoc(sel);
+    } catch (e) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is not a valid CSS selector (${(e as Error).message})`,
+        params: { messageZh: '不是有效的 CSS 选择器' },
+      });
+    }
+  });
+
+export const Selectors = z
+  .object({ item: Selector, link: Selector.optional(), title: Selector.optional(), date: Selector.optional(), text: Selector.optional() })
+  .strict()
+  .openapi('SiteSelectors');
+
+const Url = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const p = urlProblem(url);
+    if (p) ctx.addIssue({ code: 'custom', message: p.message, params: { messageZh: p.messageZh } });
+  })
+  .openapi({ format: 'uri', example: 'https://news.example.cn/rss.xml' });
+
+const Charset = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((label) => iconv.encodingExists(label), {
+    message: 'is not a known character encoding',
+    params: { messageZh: '不是可识别的字符编码（如 utf-8、gbk、gb18030、big5）' },
+  })
+  .nullable()
+  .openapi({ example: 'gbk' });
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  url: Url,
+  kind: z.enum(SOURCE_KINDS),
+  mediaType: z.enum(MEDIA_TYPES),
+  region: z.string().trim().max(100),
+  charset: Charset,
+  pollIntervalS: z.number().int().min(5).max(7 * 24 * 3600),
+  enabled: z.boolean(),
+  selectors: Selectors.nullable(),
+};
+
+export const SITE_NEEDS_SELECTORS = {
+  message: 'is required for a site source (at least selectors.item)',
+  messageZh: '站点类型的监测源必须填写选择器（至少 selectors.item）',
+};
+
+export const SourceCreate = z
+  .object({
+    ...fields,
+    mediaType: fields.mediaType.default('other'),
+    region: fields.region.default(''),
+    charset: fields.charset.default(null),
+    pollIntervalS: fields.pollIntervalS.default(300),
+    enabled: fields.enabled.default(true),
+    selectors: fields.selectors.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.kind === 'site' && !v.selectors) {
+      ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
+    }
+  })
+  .openapi('SourceCreate');
+export type SourceCreate = z.infer<typeof SourceCreate>;
+
+/**
+ * A test fetch (试抓取) of a source as the creation form holds it, saved or not: the same fields as
+ * SourceCreate, with the name optional (nothing is stored).
+ */
+export const SourcePreviewInput = z
+  .object({
+    ...fields,
+    name: fields.name.optional(),
+    mediaType: fields.mediaType.optional(),
+    region: fields.region.optional(),
+    charset: fields.charset.default(null),
+    pollIntervalS: fields.pollIntervalS.optional(),
+    enabled: fields.enabled.optional(),
+    selectors: fields.selectors.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.kind === 'site' && !v.selectors) {
+      ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
+    }
+  })
+  .openapi('SourcePreviewInput');
+export type SourcePreviewInput = z.infer<typeof SourcePreviewInput>;
+
+export const SourcePreviewEntry = z
+  .object({
+    title: z.string(),
+    url: z.string().nullable(),
+    publishedAt: DateTime,
+    publishedAtEstimated: z.boolean().openapi({ description: '条目没有可读的发布时间，用抓取时间代替' }),
+    excerpt: z.string().openapi({ description: '正文摘录（纯文本）' }),
+  })
+  .openapi('SourcePreviewEntry');
+
+export const SourcePreviewResult = z
+  .object({
+    status: z.enum(FETCH_STATUSES),
+    statusLabel: z.string(),
+    ok: z.boolean(),
+    httpStatus: z.number().int().nullable(),
+    message: z.string().openapi({ description: 'English reason' }),
+    messageZh: z.string(),
+    finalUrl: z.string().nullable(),
+    total: z.number().int().openapi({ description: '解析出的条目总数（entries 只含前 20 条）' }),
+    entries: z.array(SourcePreviewEntry),
+    durationMs: z.number().int(),
+  })
+  .openapi('SourcePreviewResult');
+export type SourcePreviewResult = z.infer<typeof SourcePreviewResult>;
+
+export const SourcePatch = z
+  .object({
+    name: fields.name.optional(),
+    url: fields.url.optional(),
+    kind: fields.kind.optional(),
+    mediaType: fields.mediaType.optional(),
+    region: fields.region.optional(),
+    charset: fields.charset.optional(),
+    pollIntervalS: fields.pollIntervalS.optional(),
+    enabled: fields.enabled.optional(),
+    selectors: fields.selectors.optional(),
+  })
+  .strict()
+  .openapi('SourcePatch');
+export type SourcePatch = z.infer<typeof SourcePatch>;
+
+export const SourceView = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    url: z.string(),
+    kind: z.enum(SOURCE_KINDS),
+    mediaType: z.enum(MEDIA_TYPES),
+    mediaTypeLabel: z.string(),
+    region: z.string(),
+    charset: z.string().nullable(),
+    selectors: Selectors.nullable(),
+    pollIntervalS: z.number().int(),
+    enabled: z.boolean(),
+    status: z.enum(FETCH_STATUSES),
+    statusLabel: z.string(),
+    statusMessage: z.string(),
+    httpStatus: z.number().int().nullable(),
+    lastFetchAt: DateTime.nullable(),
+    lastSuccessAt: DateTime.nullable(),
+    lastNewItemAt: DateTime.nullable(),
+    nextFetchAt: DateTime,
+    failureScore: z.number(),
+    consecutiveFailures: z.number().int(),
+    selectorMisses: z.number().int(),
+    typicalGapS: z.number().int().nullable(),
+    silent: z.boolean().openapi({ description: '远超平时更新节奏仍无新信息' }),
+    itemCount: z.number().int(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  })
+  .openapi('Source');
+export type SourceView = z.infer<typeof SourceView>;
+
+export const SourceList = z.object({ sources: z.array(SourceView) });
+
+export const FetchView = z
+  .object({
+    id: z.string(),
+    startedAt: DateTime,
+    durationMs: z.number().int(),
+    status: z.enum(FETCH_STATUSES),
+    statusLabel: z.string(),
+    httpStatus: z.number().int().nullable(),
+    itemsSeen: z.number().int(),
+    itemsNew: z.number().int(),
+    message: z.string(),
+  })
+  .openapi('SourceFetch');
+export type FetchView = z.infer<typeof FetchView>;
+
+export const FetchList = z.object({ fetches: z.array(FetchView) });
+export const FetchQuery = z.object({ limit: Limit(50, 200) });

@@ -1,0 +1,213 @@
+import { writeAudit } from '../../db/repos/audit.js';
+import * as repo from '../../db/repos/sources.js';
+import type { SourceUpdate } from '../../db/schema.js';
+import { conflict, fieldError, notFound } from '../../platform/errors.js';
+import type { Actor } from '../shared/actor.js';
+import type { ModuleDeps } from '../shared/deps.js';
+import { auditedSource, presentFetch, presentSource } from './present.js';
+import { SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
+import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus } from '../../core/vocabulary.js';
+import { loadAllowlist } from '../../db/repos/crawl-state.js';
+import { previewSource } from '../crawl/preview.js';
+import { validateSourceUrl } from './url-check.js';
+
+// Admin edits of sources: each change and its audit row are one transaction (a crash cannot keep
+// the one without the other); the source.updated event goes out after the commit.
+
+const sourceNotFound = () => notFound('Source', '监测源');
+
+async function assertUrlFree(deps: ModuleDeps, url: string, exceptId?: number): Promise<void> {
+  if (await repo.sourceUrlTaken(deps.db, url, exceptId)) {
+    throw conflict('A source with this URL already exists', '已存在相同网址的监测源', { field: 'url' });
+  }
+}
+
+export async function getSource(deps: ModuleDeps, id: number): Promise<SourceView> {
+  const row = await repo.findSource(deps.db, id);
+  if (!row) throw sourceNotFound();
+  return presentSource(row, deps.now());
+}
+
+export async function listSources(deps: ModuleDeps): Promise<SourceView[]> {
+  const now = deps.now();
+  return (await repo.listSources(deps.db)).map((s) => presentSource(s, now));
+}
+
+export async function createSource(deps: ModuleDeps, input: SourceCreate, actor: Actor): Promise<SourceView> {
+  await validateSourceUrl(deps.db, input.url);
+  await assertUrlFree(deps, input.url);
+  const now = deps.now();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertSource(trx, {
+      name: input.name,
+      url: input.url,
+      kind: input.kind,
+      media_type: input.mediaType,
+      region: input.region,
+      charset: input.charset,
+      selectors: input.kind === 'site' && input.selectors ? JSON.stringify(input.selectors) : null,
+      poll_interval_s: input.pollIntervalS,
+      enabled: input.enabled,
+      next_fetch_at: now,
+      created_at: now,
+      updated_at: now,
+    });
+    await writeAudit(trx, { actor, entity: 'source', entityId: inserted.id, action: 'source.create', after: auditedSource(inserted) });
+    return inserted;
+  });
+  await deps.emit({ type: 'source.updated', sourceId: row.id });
+  return getSource(deps, row.id);
+}
+
+export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePatch, actor: Actor): Promise<SourceView> {
+  const existing = await repo.findSource(deps.db, id);
+  if (!existing) throw sourceNotFound();
+  const kind = patch.kind ?? existing.kind;
+  const selectors = patch.selectors !== undefined ? patch.selectors : existing.selectors;
+  if (kind === 'site' && !selectors) throw fieldError('selectors', SITE_NEEDS_SELECTORS.message, SITE_NEEDS_SELECTORS.messageZh);
+  const urlChanged = patch.url !== undefined && patch.url !== existing.url;
+  if (urlChanged) {
+    await validateSourceUrl(deps.db, patch.url!);
+    await assertUrlFree(deps, patch.url!, id);
+  }
+  const parsingChanged =
+    kind !== existing.kind ||
+    (patch.charset !== undefined && patch.charset !== existing.charset) ||
+    (patch.selectors !== undefined && JSON.stringify(patch.selectors) !== JSON.stringify(existing.selectors));
+  const set: SourceUpdate = {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.url !== undefined && { url: patch.url }),
+    ...(patch.mediaType !== undefined && { media_type: patch.mediaType }),
+    ...(patch.region !== undefined && { region: patch.region }),
+    ...(patch.charset !== undefined && { charset: patch.charset }),
+    ...(patch.pollIntervalS !== undefined && { poll_interval_s: patch.pollIntervalS }),
+    ...(patch.enabled !== undefined && { enabled: patch.enabled }),
+    kind,
+    selectors: kind === 'site' && selectors ? JSON.stringify(selectors) : null,
+  };
+  const edit = { set, dueNow: patch.enabled !== undefined || urlChanged || parsingChanged, forgetValidators: urlChanged || parsingChanged };
+  await deps.db.transaction().execute(async (trx) => {
+    // Read again under a row lock: the audited "before" is the row this update replaces.
+    const before = await repo.lockSource(trx, id);
+    if (!before) throw sourceNotFound();
+    const after = await repo.updateSource(trx, id, edit, deps.now());
+    if (!after) throw sourceNotFound();
+    await writeAudit(trx, { actor, entity: 'source', entityId: id, action: 'source.update', before: auditedSource(before), after: auditedSource(after) });
+  });
+  await deps.emit({ type: 'source.updated', sourceId: id });
+  return getSource(deps, id);
+}
+
+export async function deleteSource(deps: ModuleDeps, id: number, actor: Actor): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const removed = await repo.deleteSource(trx, id);
+    if (!removed) throw sourceNotFound();
+    await writeAudit(trx, { actor, entity: 'source', entityId: id, action: 'source.delete', before: auditedSource(removed) });
+  });
+  await deps.emit({ type: 'source.updated', sourceId: id });
+}
+
+/** Makes the source due now; the scheduler enqueues it on its next tick. */
+export async function fetchNow(deps: ModuleDeps, id: number, actor: Actor): Promise<SourceView> {
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await repo.lockSource(trx, id);
+    if (!before) throw sourceNotFound();
+    const after = await repo.updateSource(trx, id, { set: {}, dueNow: true, forgetValidators: false }, deps.now());
+    if (!after) throw sourceNotFound();
+    await writeAudit(trx, {
+      actor,
+      entity: 'source',
+      entityId: id,
+      action: 'source.fetch_now',
+      before: { nextFetchAt: before.next_fetch_at.toISOString() },
+      after: { nextFetchAt: after.next_fetch_at.toISOString() },
+    });
+  });
+  await deps.emit({ type: 'source.updated', sourceId: id });
+  return getSource(deps, id);
+}
+
+export async function listFetches(deps: ModuleDeps, id: number, limit: number) {
+  if (!(await repo.findSource(deps.db, id))) throw sourceNotFound();
+  return (await repo.listFetches(deps.db, id, limit)).map(presentFetch);
+}
+
+/** Why a test fetch failed, in plain Chinese, with what to do about it. */
+function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: 'feed' | 'site', total: number): string {
+  const http = httpStatus ? `（HTTP ${httpStatus}）` : '';
+  switch (status) {
+    case 'ok':
+      return total > 0 ? `抓取成功，解析出 ${total} 条` : '抓取成功，但没有解析出条目';
+    case 'not_modified':
+      return '网站返回“未修改”（304），没有内容可显示';
+    case 'ssrf_refused':
+      return '网址指向内网、本机或保留地址，被安全策略拒绝；如确需抓取，请先在“内网抓取白名单”中加入该 主机:端口';
+    case 'dns_error':
+      return '域名无法解析，请检查网址是否正确';
+    case 'connect_error':
+      return '无法连接到该网站，请检查网址和端口，或网站是否在线';
+    case 'timeout':
+      return '网站在规定时间内没有响应';
+    case 'tls_error':
+      return '证书或加密连接有误（https）';
+    case 'http_4xx':
+      return `网站拒绝了请求${http}，请检查网址是否正确`;
+    case 'http_5xx':
+      return `网站服务器出错${http}，可稍后再试`;
+    case 'rate_limited':
+      return '网站提示请求过于频繁（429），请稍后再试或加大抓取间隔';
+    case 'blocked_challenge':
+      return `网站返回反爬验证页面${http}，无法直接抓取`;
+    case 'too_many_redirects':
+      return '重定向次数过多或出现循环重定向';
+    case 'too_large':
+      return '内容超过大小上限';
+    case 'parse_error':
+      return kind === 'feed' ? '返回的内容不是可识别的 RSS / Atom 订阅源（或 XML 格式错误）' : '页面无法解析';
+    case 'selector_empty':
+      return '列表选择器（selectors.item）没有匹配到任何条目，请检查选择器';
+    case 'network_error':
+      return `网络错误${http}`;
+    default:
+      return FETCH_STATUS_LABELS[status] ?? status;
+  }
+}
+
+/**
+ * 试抓取: fetch, decode and parse as a crawl would, storing nothing. It changes no data, but it is
+ * an admin making the server connect somewhere, so it is audited as an action of its own
+ * (source.preview, with the address and the outcome) rather than left to the route backstop.
+ */
+export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewInput, actor: Actor): Promise<SourcePreviewResult> {
+  const c = deps.config;
+  const r = await previewSource(
+    {
+      settings: {
+        timeoutMs: c.CRAWL_TIMEOUT_MS,
+        connectTimeoutMs: c.CRAWL_CONNECT_TIMEOUT_MS,
+        maxBytes: c.CRAWL_MAX_BYTES,
+        maxRedirects: c.CRAWL_MAX_REDIRECTS,
+        userAgent: c.USER_AGENT,
+      },
+      allowlist: () => loadAllowlist(deps.db),
+      now: deps.now,
+    },
+    { url: input.url, kind: input.kind, charset: input.charset, selectors: input.kind === 'site' ? (input.selectors ?? null) : null },
+  );
+  const ok = isFetchSuccess(r.status);
+  // Nothing else is written: the audit insert is a transaction of its own.
+  await writeAudit(deps.db, {
+    actor,
+    entity: 'source',
+    entityId: '',
+    action: 'source.preview',
+    after: { url: input.url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total },
+  });
+  return {
+    ...r,
+    ok,
+    statusLabel: FETCH_STATUS_LABELS[r.status] ?? r.status,
+    message: ok ? (r.status === 'ok' ? `${r.total} entries` : r.message) : r.message,
+    messageZh: previewReasonZh(r.status, r.httpStatus, input.kind, r.total),
+  };
+}
