@@ -6,7 +6,8 @@ export async function listAllowlist(db: Db) {
   return db.selectFrom('fetch_allowlist').selectAll().orderBy('id').execute();
 }
 
-export async function allowedHostPorts(db: Db): Promise<Set<string>> {
+/** The allowed host:port pairs, lower-cased (the crawler, the URL check and webhooks ask this). */
+export async function loadAllowlist(db: Db): Promise<Set<string>> {
   const rows = await db.selectFrom('fetch_allowlist').select('host_port').execute();
   return new Set(rows.map((r) => r.host_port.toLowerCase()));
 }

@@ -32,11 +32,6 @@ export async function claimSource(db: Db, id: number, jobId: string, now: Date, 
     .executeTakeFirst();
 }
 
-export async function loadAllowlist(db: Db): Promise<Set<string>> {
-  const rows = await db.selectFrom('fetch_allowlist').select('host_port').execute();
-  return new Set(rows.map((r) => r.host_port.toLowerCase()));
-}
-
 export interface FetchRecord {
   sourceId: number;
   jobId: string;
@@ -110,15 +105,3 @@ export async function recordFetch(db: Db, r: FetchRecord): Promise<void> {
                 order by id desc offset ${FETCH_HISTORY_KEPT - 1} limit 1)`.execute(db);
 }
 const PRUNE_EVERY = 20;
-
-/** Version of the enabled rule set: changes whenever a rule is added, edited or removed. */
-export async function rulesVersion(db: Db): Promise<string> {
-  const r = await sql<{ v: string }>`
-    select count(*)::text || ':' || coalesce(max(extract(epoch from updated_at))::text, '0') || ':' || coalesce(sum(id)::text, '0') as v
-    from rules where enabled`.execute(db);
-  return r.rows[0]?.v ?? '';
-}
-
-export async function loadEnabledRules(db: Db) {
-  return db.selectFrom('rules').selectAll().where('enabled', '=', true).orderBy('id').execute();
-}

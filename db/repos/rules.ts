@@ -1,6 +1,6 @@
 import type { Db } from '../client.js';
 import type { NewRule, Rule, RulesTable } from '../schema.js';
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 
 // Admin reads and edits of monitoring rules. Workers notice edits through rulesVersion (updated_at).
 
@@ -47,4 +47,16 @@ export async function ruleNames(db: Db, ids: readonly number[]): Promise<Map<num
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('rules').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Version of the enabled rule set: changes whenever a rule is added, edited or removed. */
+export async function rulesVersion(db: Db): Promise<string> {
+  const r = await sql<{ v: string }>`
+    select count(*)::text || ':' || coalesce(max(extract(epoch from updated_at))::text, '0') || ':' || coalesce(sum(id)::text, '0') as v
+    from rules where enabled`.execute(db);
+  return r.rows[0]?.v ?? '';
+}
+
+export async function loadEnabledRules(db: Db) {
+  return db.selectFrom('rules').selectAll().where('enabled', '=', true).orderBy('id').execute();
 }

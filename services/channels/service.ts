@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { writeAudit } from '../../db/repos/audit.js';
-import { loadAllowlist } from '../../db/repos/crawl-state.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { deleteChannel, deliveryCounts, findChannel, insertChannel, listChannels, recentFailures, updateChannel, type Channel } from '../../db/repos/notifications.js';
 import { checkUrl } from '../../platform/http/ssrf.js';
 import { sendDelivery } from '../notifications/deliver.js';

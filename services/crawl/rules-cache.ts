@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { loadEnabledRules, rulesVersion } from '../../db/repos/crawl-state.js';
+import { loadEnabledRules, rulesVersion } from '../../db/repos/rules.js';
 import type { RuleSuggestion } from '../../db/repos/ingest.js';
 import { compileRules, type CompiledRules } from '../../core/rules/index.js';
 

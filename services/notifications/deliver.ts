@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client.js';
 import { claimDueDeliveries, markDeliveryFailed, markDeliverySent, type ClaimedDelivery, type DeliveryPayload } from '../../db/repos/notifications.js';
-import { loadAllowlist } from '../../db/repos/crawl-state.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { guardedFetch } from '../../platform/http/fetch.js';
 
 // notifications.deliver: sends due pending deliveries (e-mail over SMTP, webhooks: plain JSON,

@@ -7,7 +7,7 @@ import type { ModuleDeps } from '../shared/deps.js';
 import { auditedSource, presentFetch, presentSource } from './present.js';
 import { SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
 import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus } from '../../core/vocabulary.js';
-import { loadAllowlist } from '../../db/repos/crawl-state.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { previewSource } from '../crawl/preview.js';
 import { validateSourceUrl } from './url-check.js';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { allowedHostPorts } from '../../db/repos/allowlist.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { checkUrl } from '../../platform/http/ssrf.js';
 import { fieldError } from '../../platform/errors.js';
 
@@ -34,7 +34,7 @@ export function urlProblem(raw: string): UrlProblem | null {
 export async function validateSourceUrl(db: Db, url: string): Promise<void> {
   const syntax = urlProblem(url);
   if (syntax) throw fieldError('url', syntax.message, syntax.messageZh);
-  const allowed = await allowedHostPorts(db);
+  const allowed = await loadAllowlist(db);
   const verdict = checkUrl(url, (hostPort) => allowed.has(hostPort.toLowerCase()));
   if (!verdict.ok) {
     throw fieldError(

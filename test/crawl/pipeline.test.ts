@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, allowHost, crawlDeps, makeDue } from '../helpers/crawl.js';
 import { crawlSource } from '../../services/crawl/crawl-source.js';
-import { loadAllowlist } from '../../db/repos/crawl-state.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
 import { FORUM_SELECTORS, MAILBOX_SELECTORS } from '../../demo/seed.js';
 import { CORPUS_URL } from '../../demo/corpus.js';

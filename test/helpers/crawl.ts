@@ -4,7 +4,7 @@ import type { NewSource } from '../../db/schema.js';
 import type { CrawlDeps, CrawlSettings } from '../../services/crawl/crawl-source.js';
 import { HostLimiter } from '../../platform/http/host-limiter.js';
 import { RuleCache } from '../../services/crawl/rules-cache.js';
-import { loadAllowlist } from '../../db/repos/crawl-state.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
 import type { AppEvent } from '../../platform/queues.js';
 
 export const silentLogger = pino({ level: 'silent' });
