@@ -1,10 +1,13 @@
 import { beijingShortEn, beijingShortZh, HOUR_MS } from './business-time.js';
+import { NOTICE_PARAM_LABELS } from './notice-labels.js';
 
 // Notification texts. A notification is stored as a message key and its parameters; it is
 // rendered when read, in the reader's language, with times in Beijing time — never as an ISO or
 // UTC string. A parameter whose name ends in `At` holds an ISO instant and is shown as
-// "12月5日 10:42"; one ending in `Hours` is a duration shown as "1天4小时" / "1 d 4 h".
-// Add a key here (both languages) and call services/notifications/notify.ts.
+// "12月5日 10:42"; one ending in `Hours` is a duration shown as "1天4小时" / "1 d 4 h"; one named in
+// notice-labels.ts (role, obligationKind, level, channel, effectRating, …) holds a key shown as
+// its label. Add a key here (both languages) and call services/notifications/notify.ts.
+// `kind` (optional) is the coarse kind stored in notifications.kind; default: the key itself.
 
 export type NoticeLang = 'zh' | 'en';
 export type NoticeParams = Record<string, string | number>;
@@ -14,12 +17,98 @@ interface NoticeText {
   body: string;
 }
 
+interface NoticeEntry {
+  kind?: string;
+  zh: NoticeText;
+  en: NoticeText;
+}
+
 export const NOTICE_TEXTS = {
   'case.assigned': {
-    zh: { title: '【交办】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」已交办贵单位（{role}），回应时限 {dueAt}。请及时核实并起草回应。' },
-    en: { title: '[Assigned] {caseNumber} {caseTitle}', body: '{caseNumber} "{caseTitle}" was assigned to your department ({role}); response due {dueAt}. Please verify and draft a response.' },
+    zh: { title: '【交办】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」已交办贵单位（{role}），{obligationKind}时限 {dueAt}。请及时核实并起草回应。' },
+    en: { title: '[Assigned] {caseNumber} {caseTitle}', body: '{caseNumber} "{caseTitle}" was assigned to your department ({role}); {obligationKind} due {dueAt}. Please verify and draft a response.' },
   },
-} as const satisfies Record<string, Record<NoticeLang, NoticeText>>;
+  'case.unassigned': {
+    zh: { title: '【转办】{caseNumber} 已改由其他单位办理', body: '{caseNumber}「{caseTitle}」已转由{leadDepartment}牵头办理，贵单位不再承办。' },
+    en: { title: '[Reassigned] {caseNumber} moved to another department', body: '{caseNumber} "{caseTitle}" is now led by {leadDepartment}; your department no longer handles it.' },
+  },
+  'response.submitted': {
+    zh: { title: '【待审核】{caseNumber} {caseTitle}', body: '{submitter}提交了{caseNumber}「{caseTitle}」的回应稿，请审核。' },
+    en: { title: '[To review] {caseNumber} {caseTitle}', body: '{submitter} submitted a response to {caseNumber} "{caseTitle}" for review.' },
+  },
+  'response.returned': {
+    zh: { title: '【已退回】{caseNumber} {caseTitle}', body: '{reviewer}退回了{caseNumber}「{caseTitle}」的回应稿。审核意见：{comment}' },
+    en: { title: '[Returned] {caseNumber} {caseTitle}', body: '{reviewer} returned the response to {caseNumber} "{caseTitle}". Comment: {comment}' },
+  },
+  'response.approved': {
+    zh: { title: '【可以发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应稿已由{reviewer}审核通过，可以发布。' },
+    en: { title: '[Ready to publish] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was approved by {reviewer} and may be published.' },
+  },
+  'response.published': {
+    zh: { title: '【已发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应已于 {publishedAt} 通过{channel}发布。' },
+    en: { title: '[Published] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was published on {channel} at {publishedAt}.' },
+  },
+  'case.closed': {
+    zh: { title: '【已办结】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」已于 {closedAt} 办结，回应效果：{effectRating}。' },
+    en: { title: '[Closed] {caseNumber} {caseTitle}', body: '{caseNumber} "{caseTitle}" was closed at {closedAt}; effect: {effectRating}.' },
+  },
+  'case.reopened': {
+    zh: { title: '【重新打开】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」已重新打开，请继续办理。理由：{reason}' },
+    en: { title: '[Reopened] {caseNumber} {caseTitle}', body: '{caseNumber} "{caseTitle}" was reopened; please continue. Reason: {reason}' },
+  },
+  'case.coordination': {
+    kind: 'coordination',
+    zh: { title: '【协调】{caseNumber} {caseTitle}', body: '牵头单位{fromDepartment}的协调意见：{content}' },
+    en: { title: '[Coordination] {caseNumber} {caseTitle}', body: 'Coordination note from the lead department {fromDepartment}: {content}' },
+  },
+  'case.referral': {
+    zh: { title: '【移交】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的线索已移交{referralTarget}（{recipient}）：{content}' },
+    en: { title: '[Referred] {caseNumber} {caseTitle}', body: 'The clues of {caseNumber} "{caseTitle}" were referred to {referralTarget} ({recipient}): {content}' },
+  },
+  'case.report_up': {
+    zh: { title: '【上报】{caseNumber} {caseTitle}', body: '{reporter}已就{caseNumber}「{caseTitle}」向{recipient}报告：{content}' },
+    en: { title: '[Reported up] {caseNumber} {caseTitle}', body: '{reporter} reported {caseNumber} "{caseTitle}" to {recipient}: {content}' },
+  },
+  // 领导批示 (services/instructions).
+  'instruction.created': {
+    zh: { title: '【领导批示】{caseNumber} {caseTitle}', body: '{leaderName}对{caseNumber}「{caseTitle}」作出批示：{content}' },
+    en: { title: "[Leader's instruction] {caseNumber} {caseTitle}", body: '{leaderName} wrote an instruction on {caseNumber} "{caseTitle}": {content}' },
+  },
+  'instruction.created_due': {
+    zh: { title: '【领导批示】{caseNumber} {caseTitle}', body: '{leaderName}对{caseNumber}「{caseTitle}」作出批示：{content}\n请于 {dueAt} 前报告办理情况。' },
+    en: { title: "[Leader's instruction] {caseNumber} {caseTitle}", body: '{leaderName} wrote an instruction on {caseNumber} "{caseTitle}": {content}\nPlease report on it by {dueAt}.' },
+  },
+  'instruction.reported': {
+    zh: { title: '【批示办理情况】{caseNumber} {caseTitle}', body: '{reporterName}报告了{caseNumber}「{caseTitle}」的批示办理情况：{content}' },
+    en: { title: '[Instruction report] {caseNumber} {caseTitle}', body: '{reporterName} reported on the instruction for {caseNumber} "{caseTitle}": {content}' },
+  },
+  // Escalation steps (services/escalations/sweep.ts). Each says what is true when it is sent.
+  'escalation.remind': {
+    kind: 'escalation',
+    zh: { title: '【催办】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限已过半，尚无回应稿。时限 {dueAt}，还剩{remainingHours}。' },
+    en: { title: '[Reminder] {caseNumber} {obligationKind}: {caseTitle}', body: 'Half the {obligationKind} window of {caseNumber} "{caseTitle}" has passed with no draft. Due {dueAt}, {remainingHours} left.' },
+  },
+  'escalation.warn': {
+    kind: 'escalation',
+    zh: { title: '【{remainingHours}后到期】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}将于 {dueAt} 到期，还剩{remainingHours}，请督促办理。' },
+    en: { title: '[Due in {remainingHours}] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" is due {dueAt}, {remainingHours} left. Please follow it up.' },
+  },
+  'escalation.breach': {
+    kind: 'breach',
+    zh: { title: '【已超期】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限 {dueAt} 已到，仍未完成，已记为超期。' },
+    en: { title: '[Overdue] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" was due {dueAt} and is not done: it is now overdue.' },
+  },
+  'escalation.breach_late': {
+    kind: 'breach',
+    zh: { title: '【已超期 {lateHours}】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限为 {dueAt}，已超期 {lateHours}，仍未完成。' },
+    en: { title: '[Overdue by {lateHours}] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" was due {dueAt}, {lateHours} ago, and is not done.' },
+  },
+  'escalation.overdue': {
+    kind: 'escalation',
+    zh: { title: '【已超期 {lateHours}】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限为 {dueAt}，已超期 {lateHours}，仍未完成，请督促办理。' },
+    en: { title: '[Overdue by {lateHours}] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" was due {dueAt}, {lateHours} ago, and is not done. Please follow it up.' },
+  },
+} as const satisfies Record<string, NoticeEntry>;
 
 export type NoticeKey = keyof typeof NOTICE_TEXTS;
 
@@ -27,8 +116,18 @@ export function isNoticeKey(key: string): key is NoticeKey {
   return Object.prototype.hasOwnProperty.call(NOTICE_TEXTS, key);
 }
 
-/** A duration in whole hours as "1天4小时" / "1 d 4 h". */
+/** The coarse kind stored in notifications.kind for a key (the key itself unless the entry names one). */
+export function noticeKind(key: NoticeKey): string {
+  const e: NoticeEntry = NOTICE_TEXTS[key];
+  return e.kind ?? key;
+}
+
+/** A duration in hours as "1天4小时" / "1 d 4 h" (whole hours); under an hour in minutes: "40分钟" / "40 min". */
 export function durationText(hours: number, lang: NoticeLang): string {
+  if (hours < 1) {
+    const m = Math.max(1, Math.round(Math.max(0, hours) * 60));
+    if (m < 60) return lang === 'zh' ? `${m}分钟` : `${m} min`;
+  }
   const h = Math.max(0, Math.round(hours));
   const d = Math.floor(h / 24);
   const r = h % 24;
@@ -42,6 +141,8 @@ function paramText(name: string, value: string | number, lang: NoticeLang): stri
     if (!Number.isNaN(t.getTime())) return lang === 'zh' ? beijingShortZh(t) : beijingShortEn(t);
   }
   if (name.endsWith('Hours') && typeof value === 'number') return durationText(value, lang);
+  const labels = NOTICE_PARAM_LABELS[name];
+  if (labels && typeof value === 'string' && Object.prototype.hasOwnProperty.call(labels[lang], value)) return labels[lang][value]!;
   return String(value);
 }
 
@@ -54,6 +155,13 @@ export function renderNotice(key: string, params: NoticeParams, lang: NoticeLang
   if (!isNoticeKey(key)) return { title: key, body: '' };
   const t: NoticeText = NOTICE_TEXTS[key][lang];
   return { title: fill(t.title, params, lang), body: fill(t.body, params, lang) };
+}
+
+/** The reader's language from `?lang=` or an Accept-Language header; Chinese unless English is asked for first. */
+export function noticeLang(query: string | undefined, acceptLanguage: string | undefined): NoticeLang {
+  if (query === 'en' || query === 'zh') return query;
+  const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh';
 }
 
 /** Hours between two instants (for `…Hours` parameters). */
