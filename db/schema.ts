@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthTables } from './schema-auth.js';
 import type { WorkflowTables } from './schema-workflow.js';
+import type { RosterTables } from './schema-roster.js';
+import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -133,6 +135,8 @@ export interface RulesTable {
   suggested_category: ColumnType<Category, Category | undefined, Category>;
   suggested_department_id: number | null;
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Alert push policy of the rule (core/alert-push.ts PushPolicy); null: the office default. */
+  push_policy: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -156,7 +160,7 @@ export interface AlertsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB extends AuthTables, WorkflowTables {
+export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;

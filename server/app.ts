@@ -21,6 +21,7 @@ import { eventsRoutes } from './modules/events/routes.js';
 import { exportsRoutes } from './modules/exports/routes.js';
 import { channelsRoutes } from './modules/channels/routes.js';
 import { escalationsRoutes } from './modules/escalations/routes.js';
+import { instructionsRoutes } from './modules/instructions/routes.js';
 import { notificationsRoutes } from './modules/notifications/routes.js';
 import { followupRoutes } from './modules/followup/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
@@ -28,6 +29,7 @@ import { itemsRoutes } from './modules/items/routes.js';
 import { periodsRoutes } from './modules/periods/routes.js';
 import { policiesRoutes } from './modules/policies/routes.js';
 import { responsesRoutes } from './modules/responses/routes.js';
+import { rosterRoutes } from './modules/roster/routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import type { ModuleDeps } from '../services/shared/deps.js';
 import { statsRoutes } from './modules/stats/routes.js';
@@ -129,11 +131,13 @@ export function createApp(deps: AppDeps) {
     .route('/', policiesRoutes(m))
     .route('/', periodsRoutes(m))
     .route('/', calendarRoutes(m))
+    .route('/', rosterRoutes(m))
     .route('/', auditRoutes(m))
     .route('/', departmentsRoutes(m))
     .route('/', notificationsRoutes(m))
     .route('/', channelsRoutes(m))
     .route('/', escalationsRoutes(m))
+    .route('/', instructionsRoutes(m))
     .route('/', eventsRoutes(m))
     .doc31('/api/openapi.json', openApiConfig())
     .route('/', webRoutes(deps.webDir));

@@ -1,4 +1,4 @@
-import type { Category, Level, ObligationKind } from '../../core/vocabulary.js';
+import { EVENT_OBLIGATION_KINDS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
 import { computeDueAt } from '../../core/workflow/deadlines.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import { obligationsFor, policyFor } from '../../core/workflow/policy.js';
@@ -111,7 +111,8 @@ async function recomputeObligations(
 ): Promise<void> {
   const specs = new Map<ObligationKind, ObligationSpec>(obligationsFor(rules, level, category).map((s) => [s.kind, s]));
   const steps = policyFor(rules, level, category).escalationSteps;
-  const existing = await caseObligations(trx, c.id);
+  // A 批示's report obligation is not the policy's: re-levelling neither reschedules nor cancels it.
+  const existing = (await caseObligations(trx, c.id)).filter((o) => !EVENT_OBLIGATION_KINDS.includes(o.kind));
   const fired = await firedSteps(trx, existing.filter((x) => x.status === 'open').map((x) => x.id));
   // Steps already fired stay fired; a draft is not looked up (early is safe: the sweep corrects it).
   const next = (startedAt: Date, dueAt: Date, kind: ObligationKind, id?: string) =>

@@ -71,7 +71,7 @@ function policyOf(variant: string): PolicyRule[] {
   return DEFAULT_POLICY.map((r) => ({
     ...r,
     obligations: r.obligations.map((o): ObligationSpec => {
-      const window = w[o.kind] ?? o.window;
+      const window = w[o.kind as Kind] ?? o.window;
       return { kind: o.kind, window: { ...window }, ...(o.repeatEveryHours ? { repeatEveryHours: w.updateEvery ?? window.hours } : {}) };
     }),
   }));

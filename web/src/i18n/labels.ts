@@ -86,6 +86,7 @@ const EN = {
     press: 'Press conference',
     update: 'Progress updates',
     referral: 'Referral to police / cyberspace office',
+    instruction_report: 'Report on the leader\'s instruction',
   } satisfies Record<ObligationKind, string>,
   responseStatus: { draft: 'Draft', submitted: 'Awaiting review', approved: 'Approved', returned: 'Returned', published: 'Published' } satisfies Record<ResponseStatus, string>,
   channel: {
