@@ -52,6 +52,7 @@ const ids = {
   reportUpId: '',
   referralId: '',
   coordinationId: '',
+  instructionId: '',
   notificationOf: new Map<Member, string>(),
 };
 
@@ -69,6 +70,7 @@ const PARAM_SOURCES: Record<string, { owner: 'case' | 'user'; id: (who: Member) 
   'reports-up': { owner: 'case', id: () => ids.reportUpId },
   referrals: { owner: 'case', id: () => ids.referralId },
   coordinations: { owner: 'case', id: () => ids.coordinationId },
+  instructions: { owner: 'case', id: () => ids.instructionId },
   notifications: { owner: 'user', id: (who) => ids.notificationOf.get(who === 'lead' || who === 'co' ? who : 'lead')! },
 };
 
@@ -84,13 +86,14 @@ const BODIES: Record<string, unknown> = {
   'POST /api/cases/:id/feedback': { kind: 'reaction', body: '矩阵测试反馈' },
   'POST /api/cases/:id/close': { effectRating: 'good', conclusion: '矩阵测试结论' },
   'POST /api/cases/:id/coordinations': { content: '矩阵测试协调' },
+  'POST /api/cases/:id/instructions/:iid/report': { content: '矩阵测试批示办理情况' },
 };
 
 /**
  * Lead-only actions (谁主管谁负责: the lead closes the case and coordinates the co-departments): a
  * co-department's handler sees the case, so the product answers 403 FORBIDDEN, not 404.
  */
-const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations']);
+const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report']);
 
 /** Writes on the caller's own account: not about cases, and calling them would end or change the session. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/password']);
@@ -322,6 +325,8 @@ beforeAll(async () => {
   ids.coordinationId = await createdId(await f.requestAs(lead, 'POST', `${c}/coordinations`, { content: '初始协调' }), 'coordination');
   ids.reportUpId = await createdId(await f.request('POST', `${c}/reports-up`, { recipient: '县委办', content: '初始上报' }), 'report-up');
   ids.referralId = await createdId(await f.request('POST', `${c}/referrals`, { target: 'public_security', recipient: '县公安局', content: '初始移交' }), 'referral');
+  const leader = await sessionFor(f.db, await createUser(f.db, { role: 'leader' }), NOW);
+  ids.instructionId = await createdId(await f.requestAs(leader, 'POST', `${c}/instructions`, { content: '初始批示', reportWithinHours: 4 }), 'instruction');
   const coNote = await f.db
     .selectFrom('notifications')
     .select(sql<string>`id::text`.as('id'))
