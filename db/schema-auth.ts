@@ -14,6 +14,8 @@ export interface UsersTable {
   is_department_head: Defaulted<boolean>;
   leader_rank: 'in_charge' | 'principal' | null;
   email: string | null;
+  /** Mobile number for SMS pushes. */
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
   password_hash: string;
   password_changed_at: GeneratedTimestamp;
   failed_logins: Defaulted<number>;
