@@ -1,9 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole, actorOf } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { AlertPage, AlertQuery, AlertView, DismissInput } from '../../../services/alerts/schema.js';
 import * as service from '../../../services/alerts/service.js';
+import { AttachInput } from '../../../services/cases/schema.js';
+import { attachAlert } from '../../../services/cases/triage.js';
 
 const read = requireRole('duty', 'reviewer', 'leader', 'admin');
 const triage = requireRole('duty', 'admin');
@@ -37,11 +39,27 @@ const dismiss = createRoute({
   responses: { 200: json(AlertView, 'Dismissed'), 400: errors[400], 404: errors[404], 409: errors[409] },
 });
 
+const attach = createRoute({
+  method: 'post',
+  path: '/api/alerts/{id}/attach',
+  tags,
+  summary: '研判：并入已有事件',
+  middleware: [triage],
+  request: { params: BigIdParams, body: jsonBody(AttachInput) },
+  responses: {
+    200: json(z.object({ alertId: z.string(), storyId: z.string(), caseId: z.string(), evidenceAdded: z.number().int() }), 'Attached'),
+    400: errors[400],
+    404: errors[404],
+    409: errors[409],
+  },
+});
+
 export function alertsRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(list, async (c) => c.json(await service.listAlerts(deps, c.req.valid('query')), 200))
     .openapi(get, async (c) => c.json(await service.getAlert(deps, c.req.valid('param').id), 200))
     .openapi(dismiss, async (c) =>
       c.json(await service.dismissAlert(deps, c.req.valid('param').id, c.req.valid('json').reason, actorOf(c)), 200),
-    );
+    )
+    .openapi(attach, async (c) => c.json(await attachAlert(deps, c.req.valid('param').id, c.req.valid('json').caseId, actorOf(c)), 200));
 }

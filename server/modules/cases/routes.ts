@@ -1,11 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { ROLES } from '../../../core/vocabulary.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
-import { AttachInput, CaseView, LedgerPage, LedgerQuery, OpenCaseInput, PatchCaseInput } from '../../../services/cases/schema.js';
+import { CaseView, LedgerPage, LedgerQuery, OpenCaseInput, PatchCaseInput } from '../../../services/cases/schema.js';
 import * as service from '../../../services/cases/service.js';
-import { attachAlert, openCase } from '../../../services/cases/triage.js';
+import { openCase } from '../../../services/cases/triage.js';
 import { patchCase } from '../../../services/cases/update.js';
 
 const tags = ['cases'];
@@ -47,21 +47,6 @@ const patch = createRoute({
   request: { params: BigIdParams, body: jsonBody(PatchCaseInput) },
   responses: { 200: json(CaseView, 'Updated'), 400: errors[400], 404: errors[404], 409: errors[409], ...sec },
 });
-const attach = createRoute({
-  method: 'post',
-  path: '/api/alerts/{id}/attach',
-  tags: ['alerts'],
-  summary: '研判：并入已有事件',
-  middleware: [requireRole('duty', 'admin')] as const,
-  request: { params: BigIdParams, body: jsonBody(AttachInput) },
-  responses: {
-    200: json(z.object({ alertId: z.string(), storyId: z.string(), caseId: z.string(), evidenceAdded: z.number().int() }), 'Attached'),
-    400: errors[400],
-    404: errors[404],
-    409: errors[409],
-    ...sec,
-  },
-});
 
 export function casesRoutes(deps: ModuleDeps) {
   return createRouter()
@@ -75,6 +60,5 @@ export function casesRoutes(deps: ModuleDeps) {
       const { id } = c.req.valid('param');
       await patchCase(deps, id, c.req.valid('json'), actorOf(c));
       return c.json(await service.getCase(deps, id, currentUser(c)), 200);
-    })
-    .openapi(attach, async (c) => c.json(await attachAlert(deps, c.req.valid('param').id, c.req.valid('json').caseId, actorOf(c)), 200));
+    });
 }
