@@ -1,0 +1,155 @@
+import type { Job, JobsOptions } from 'bullmq';
+import type { Db } from '../../db/client.js';
+import type { Config } from '../../platform/config.js';
+import type { Logger } from '../../platform/logger.js';
+import { JOB_QUEUE, type AppEvent, type JobName, type JobPayloads } from '../../platform/queues.js';
+import type { FetchOptions } from '../../platform/http/fetch.js';
+import type { CrawlSettings } from '../../services/crawl/crawl-source.js';
+import { deliverDue } from '../../services/notifications/deliver.js';
+import { WEEKLY_CRON, WEEKLY_TZ } from '../../core/reports/period.js';
+import { scheduleDueSources } from './sources.schedule.js';
+import { createCrawlHandler } from './sources.crawl.js';
+import { parseQuietHours, sweepDueSteps } from './cases.sweep.js';
+import { runWeeklyReport } from './reports.weekly.js';
+import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './audit.retention.js';
+
+// Every job the worker runs, declared once: its handler, concurrency, schedule and retry options.
+// Its queue is the one the contract gives it (JOB_QUEUE in platform/queues.ts). worker/main.ts
+// builds the queues and workers from this list and refuses to start when a job that is scheduled,
+// run at start or enqueued by another job has no handler. Adding a job: the payload and queue in
+// platform/queues.ts, a handler in worker/jobs/<noun>.<verb>.ts, one entry below.
+
+/** What a handler may use: one per worker process. */
+export interface JobContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+  publish: (ev: AppEvent) => Promise<void>;
+  /** Adds jobs of a registered name with the options its declaration gives (a name without a handler throws). */
+  enqueue: Enqueue;
+  /** Aborted when the process shuts down. */
+  signal: AbortSignal;
+  /** DNS override (tests). */
+  resolve?: FetchOptions['resolve'];
+  /** Overrides of crawl settings (tests, benchmarks). */
+  settings?: Partial<CrawlSettings>;
+}
+
+export type Enqueue = <N extends JobName>(name: N, jobs: readonly { data: JobPayloads[N]; jobId?: string }[]) => Promise<void>;
+
+export type JobHandler<N extends JobName> = (job: Job<JobPayloads[N], unknown, N>) => Promise<unknown>;
+
+/** A job scheduler (BullMQ upsertJobScheduler): every N ms, or a cron pattern in a time zone. */
+export type JobSchedule = { every: number } | { pattern: string; tz: string };
+
+export interface JobDefinition<N extends JobName> {
+  name: N;
+  /** Builds the handler once per worker process; per-process state (caches, limiters) lives in its closure. */
+  handler: (ctx: JobContext) => JobHandler<N>;
+  /** Jobs run at once per process (the queue's worker takes the largest of its jobs'); default 1. */
+  concurrency?: (config: Config) => number;
+  schedule?: (config: Config) => JobSchedule;
+  /** Retry, backoff and removal options of every job of this name (scheduled or enqueued). */
+  options?: JobsOptions;
+  /** Names this job's handler enqueues: each must have a handler too. */
+  enqueues?: readonly JobName[];
+  /** Also enqueued once when a worker starts, and again when its scheduler was lost (a catch-up). */
+  runOnStart?: boolean;
+  /** The log line of a failed attempt; `final-error`: error level on the last attempt, warn before. */
+  failed: { message: string; level: 'warn' | 'final-error'; fields?: (data: JobPayloads[N]) => Record<string, unknown> };
+}
+
+export type AnyJobDefinition = { [N in JobName]: JobDefinition<N> }[JobName];
+
+const job = <N extends JobName>(def: JobDefinition<N>): JobDefinition<N> => def;
+
+/** Ticks leave nothing behind in Redis: their state is in Postgres. */
+const TICK_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: 100 };
+const REPORT_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 50, removeOnFail: 50 };
+
+export const JOBS: readonly AnyJobDefinition[] = [
+  job({
+    name: 'sources.schedule',
+    handler: (ctx) => async () => scheduleDueSources(ctx.db, ctx.enqueue, ctx.now()),
+    schedule: (c) => ({ every: c.SCHEDULER_TICK_MS }),
+    enqueues: ['sources.crawl'],
+    failed: { message: 'Schedule tick failed', level: 'warn' },
+  }),
+  job({
+    name: 'sources.crawl',
+    handler: createCrawlHandler,
+    concurrency: (c) => c.CRAWL_CONCURRENCY,
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 300, count: 10_000 }, removeOnFail: true },
+    failed: { message: 'Crawl job failed', level: 'final-error', fields: (d) => ({ source_id: d.sourceId }) },
+  }),
+  // Escalation sweep and notification delivery: all state in Postgres, safe in every process at once.
+  job({
+    name: 'cases.sweep',
+    handler: (ctx) => {
+      const quiet = parseQuietHours(ctx.config.QUIET_HOURS);
+      return async () => {
+        const r = await sweepDueSteps(ctx.db, ctx.now(), { quiet, publish: ctx.publish });
+        if (r.fired > 0) ctx.logger.info({ fired: r.fired, notifications: r.notifications }, 'Escalation sweep fired steps');
+        return r;
+      };
+    },
+    schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
+    options: TICK_OPTIONS,
+    failed: { message: 'Escalation sweep failed', level: 'warn' },
+  }),
+  job({
+    name: 'notifications.deliver',
+    handler: (ctx) => async () => deliverDue(ctx.db, ctx.now(), { smtpUrl: ctx.config.SMTP_URL, smtpFrom: ctx.config.SMTP_FROM, resolve: ctx.resolve }),
+    schedule: (c) => ({ every: c.DELIVER_INTERVAL_MS }),
+    options: TICK_OPTIONS,
+    failed: { message: 'Notification delivery tick failed', level: 'warn' },
+  }),
+  // The weekly notice: once per week in Postgres (unique (kind, period)), whichever worker runs it.
+  // A worker that was down at Monday 08:30 makes the due week's notice when it starts.
+  job({
+    name: 'reports.weekly',
+    handler: (ctx) => async () => {
+      const r = await runWeeklyReport(ctx.db, ctx.now());
+      if (r.created) ctx.logger.info({ report_id: r.id, period: r.period }, 'Weekly notice generated');
+      return r;
+    },
+    schedule: () => ({ pattern: WEEKLY_CRON, tz: WEEKLY_TZ }),
+    options: REPORT_OPTIONS,
+    runOnStart: true,
+    failed: { message: 'Weekly notice failed', level: 'final-error' },
+  }),
+  job({
+    name: 'audit.retention',
+    handler: (ctx) => async () => {
+      const r = await runAuditRetention(ctx.db, ctx.now(), ctx.config.AUDIT_RETENTION_DAYS);
+      if (r.removed > 0) ctx.logger.info({ removed: r.removed, cutoff: r.cutoff }, 'Audit log retention removed old rows');
+      return r;
+    },
+    schedule: () => ({ pattern: AUDIT_RETENTION_CRON, tz: AUDIT_RETENTION_TZ }),
+    options: REPORT_OPTIONS,
+    failed: { message: 'Audit log retention failed', level: 'final-error' },
+  }),
+];
+
+/** The queue a job runs on: the contract's. */
+export const queueOf = (name: JobName): string => JOB_QUEUE[name];
+
+/**
+ * Throws unless every declared job is in the queue contract, declared once and has a handler, and
+ * every job another one enqueues is declared too (immich's "Failed to find job handler").
+ */
+export function checkRegistry(jobs: readonly AnyJobDefinition[]): void {
+  const declared = new Set<string>();
+  for (const def of jobs) {
+    if (!Object.hasOwn(JOB_QUEUE, def.name)) throw new Error(`Job "${def.name}" is not in the queue contract (platform/queues.ts JOB_QUEUE)`);
+    if (declared.has(def.name)) throw new Error(`Job "${def.name}" is declared twice in the job registry`);
+    if (typeof def.handler !== 'function') throw new Error(`Failed to find job handler for "${def.name}"${def.schedule ? ' (scheduled)' : ''}`);
+    declared.add(def.name);
+  }
+  for (const def of jobs) {
+    for (const name of def.enqueues ?? []) {
+      if (!declared.has(name)) throw new Error(`Failed to find job handler for "${name}" (enqueued by ${def.name})`);
+    }
+  }
+}
