@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSilent, nextSchedule, updateTypicalGap } from './schedule.js';
+import { healthAfterFetch, isSilent, nextSchedule, sourceJitter, updateTypicalGap, type SourceHealth } from './schedule.js';
 
 const now = new Date('2026-11-25T02:00:00Z');
 const base = { pollIntervalS: 300, failureScore: 0, consecutiveFailures: 0, now, backoffMaxS: 6 * 3600, jitter: 0.5 };
@@ -68,5 +68,47 @@ describe('silence', () => {
     expect(updateTypicalGap(null, hoursAgo(1), now)).toBe(3600);
     expect(updateTypicalGap(3600, hoursAgo(2), now)).toBe(Math.round(3600 * 0.7 + 7200 * 0.3));
     expect(updateTypicalGap(500, null, now)).toBe(500);
+  });
+});
+
+describe('healthAfterFetch', () => {
+  const site: SourceHealth = {
+    id: 7,
+    kind: 'site',
+    pollIntervalS: 300,
+    failureScore: 2,
+    consecutiveFailures: 1,
+    selectorMisses: 2,
+    typicalGapS: 600,
+    lastNewItemAt: new Date(now.getTime() - 1200_000),
+  };
+  const feed: SourceHealth = { ...site, kind: 'feed', selectorMisses: 0 };
+  const backoffMaxS = 6 * 3600;
+
+  it.each([
+    // source, status, new items → selector misses, typical gap (undefined: left as it is)
+    ['site', 'ok', 3, 0, 780],
+    ['site', 'ok', 0, 0, undefined],
+    ['site', 'not_modified', 0, 0, undefined],
+    ['site', 'selector_empty', 0, 3, undefined],
+    ['site', 'timeout', 0, undefined, undefined],
+    ['feed', 'ok', 3, undefined, 780],
+    ['feed', 'not_modified', 0, undefined, undefined],
+    ['feed', 'parse_error', 0, undefined, undefined],
+  ] as const)('a %s answering %s with %i new items: selector misses %s, typical gap %s', (kind, status, itemsNew, misses, gap) => {
+    const r = healthAfterFetch(kind === 'site' ? site : feed, { status, itemsNew }, now, backoffMaxS);
+    expect(r.selectorMisses).toBe(misses);
+    expect(r.typicalGapS).toBe(gap);
+  });
+
+  it('schedules exactly as nextSchedule does, with the jitter fixed per source', () => {
+    for (const status of ['ok', 'timeout', 'http_5xx'] as const) {
+      const r = healthAfterFetch(site, { status, itemsNew: 0, retryAfterMs: 3_600_000 }, now, backoffMaxS);
+      const expected = nextSchedule({ ...site, status, now, backoffMaxS, retryAfterMs: 3_600_000, jitter: sourceJitter(site.id) });
+      expect({ nextFetchAt: r.nextFetchAt, failureScore: r.failureScore, consecutiveFailures: r.consecutiveFailures }).toEqual(expected);
+    }
+    expect(sourceJitter(1)).toBe(0.761);
+    expect(sourceJitter(7)).toBeGreaterThanOrEqual(0);
+    expect(sourceJitter(7)).toBeLessThan(1);
   });
 });

@@ -1,4 +1,4 @@
-import { isFetchSuccess, type FetchStatus } from './vocabulary.js';
+import { isFetchSuccess, type FetchStatus, type SourceKind } from './vocabulary.js';
 
 // When to fetch a source next, and how its health counters move. Pure: time is an argument.
 
@@ -64,6 +64,56 @@ export function nextSchedule(input: ScheduleInput): ScheduleOutcome {
     failureScore: round(input.failureScore * SCORE_DECAY + (FAILURE_WEIGHT[input.status] ?? 1)),
     consecutiveFailures: failures,
   };
+}
+
+/** A source's health as one fetch moves it on. */
+export interface SourceHealth extends ScheduleState {
+  id: number;
+  kind: SourceKind;
+  selectorMisses: number;
+  typicalGapS: number | null;
+  lastNewItemAt: Date | null;
+}
+
+export interface FetchSummary {
+  status: FetchStatus;
+  itemsNew: number;
+  retryAfterMs?: number;
+}
+
+export interface HealthAfterFetch extends ScheduleOutcome {
+  /** The site's streak of fetches whose list selector matched nothing; undefined: unchanged. */
+  selectorMisses?: number;
+  /** undefined: unchanged. */
+  typicalGapS?: number | null;
+}
+
+/**
+ * Everything one fetch changes on its source besides the fetch's own record: when to fetch next,
+ * the failure counters, the selector-miss streak (a site answering at all, even 304, has working
+ * selectors) and the typical gap between new items. Retries of sources failing together are spread
+ * by a jitter fixed per source.
+ */
+export function healthAfterFetch(source: SourceHealth, fetch: FetchSummary, now: Date, backoffMaxS: number): HealthAfterFetch {
+  const schedule = nextSchedule({
+    pollIntervalS: source.pollIntervalS,
+    failureScore: source.failureScore,
+    consecutiveFailures: source.consecutiveFailures,
+    status: fetch.status,
+    now,
+    backoffMaxS,
+    retryAfterMs: fetch.retryAfterMs,
+    jitter: sourceJitter(source.id),
+  });
+  const selectorMisses =
+    fetch.status === 'selector_empty' ? source.selectorMisses + 1 : source.kind === 'site' && isFetchSuccess(fetch.status) ? 0 : undefined;
+  const typicalGapS = fetch.status === 'ok' && fetch.itemsNew > 0 ? updateTypicalGap(source.typicalGapS, source.lastNewItemAt, now) : undefined;
+  return { ...schedule, selectorMisses, typicalGapS };
+}
+
+/** A fixed number in [0, 1) per source id (Knuth's multiplicative hash). */
+export function sourceJitter(id: number): number {
+  return ((id * 2654435761) % 1000) / 1000;
 }
 
 /** Typical gap between new items, as an exponentially weighted mean (seconds). */

@@ -1,9 +1,10 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
-import type { AlertStatus, DismissReason } from '../../core/vocabulary.js';
+import type { AlertStatus, Category, DismissReason, Level } from '../../core/vocabulary.js';
 import { exactUtc } from './items.js';
 
-// Alert reads for the triage queue, dismissal, and the event-replay query behind SSE Last-Event-ID.
+// Alert reads for the triage queue, dismissal, the event-replay query behind SSE Last-Event-ID,
+// and the crawl's alert writes.
 
 /** Position in the (updated_at desc, id desc) order; `at` is exact to the microsecond. */
 export interface AlertKey {
@@ -102,4 +103,64 @@ export async function alertChangesAfter(db: Db, after: { micros: bigint; alertId
 export async function alertChangeKey(db: Db, id: string): Promise<string | undefined> {
   const r = await db.selectFrom('alerts').select(updatedMicros.as('k')).where('id', '=', id).executeTakeFirst();
   return r?.k;
+}
+
+// The crawl's alert statements. Which alert to raise, with what suggestion, and when to reopen
+// one are decided in services/crawl/ingest.ts.
+
+export interface StoryAlert {
+  storyId: string;
+  ruleIds: number[];
+  words: string[];
+  level: Level;
+  category: Category;
+  departmentId: number | null;
+  negativity: number;
+}
+
+/**
+ * Raises the story's alert, or merges the rule ids, words and negativity into the one it has;
+ * `inserted` tells which.
+ */
+export async function upsertStoryAlert(trx: Db, a: StoryAlert, now: Date): Promise<{ id: string; inserted: boolean }> {
+  const r = await sql<{ id: string; inserted: boolean }>`
+    insert into alerts (story_id, rule_ids, matched_words, suggested_level, suggested_category, suggested_department_id, negativity, created_at, updated_at)
+    values (${a.storyId}, ${a.ruleIds}::int[], ${a.words}::text[], ${a.level}, ${a.category}, ${a.departmentId}, ${a.negativity}, ${now}, ${now})
+    on conflict (story_id) do update set
+      rule_ids = array(select distinct x from unnest(alerts.rule_ids || excluded.rule_ids) x order by x),
+      matched_words = array(select distinct w from unnest(alerts.matched_words || excluded.matched_words) w),
+      negativity = greatest(alerts.negativity, excluded.negativity),
+      updated_at = excluded.updated_at
+    returning id::text, (xmax = 0) as inserted`.execute(trx);
+  return r.rows[0];
+}
+
+/**
+ * Sets the alerts of these stories that stand on a closed case (办结) back to 'new', keeping their
+ * case_id; returns them (the caller writes their audit rows).
+ */
+export async function reopenAlertsOfClosedCases(trx: Db, storyIds: readonly string[], now: Date): Promise<{ id: string; case_id: string }[]> {
+  const r = await sql<{ id: string; case_id: string }>`
+    update alerts a set status = 'new', updated_at = ${now}
+    where a.story_id = any(${storyIds as string[]}::bigint[]) and a.status = 'case'
+      and exists (select 1 from case_stories cs join cases c on c.id = cs.case_id
+                  where cs.story_id = a.story_id and c.status = 'closed')
+    returning a.id::text, a.case_id::text`.execute(trx);
+  return r.rows;
+}
+
+/** Touches the alerts of these stories (updated_at) and marks those of the spiking ones; returns them. */
+export async function touchStoryAlerts(
+  trx: Db,
+  storyIds: readonly string[],
+  spiking: readonly string[],
+  now: Date,
+): Promise<{ id: string; story_id: string }[]> {
+  const r = await sql<{ id: string; story_id: string }>`
+    update alerts set updated_at = ${now},
+      spike_at = case when not spike and story_id = any(${spiking as string[]}::bigint[]) then ${now} else spike_at end,
+      spike = spike or story_id = any(${spiking as string[]}::bigint[])
+    where story_id = any(${storyIds as string[]}::bigint[])
+    returning id::text, story_id::text`.execute(trx);
+  return r.rows;
 }

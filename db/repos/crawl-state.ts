@@ -32,6 +32,14 @@ export async function claimSource(db: Db, id: number, jobId: string, now: Date, 
     .executeTakeFirst();
 }
 
+/**
+ * Locks the source's row until the transaction ends (FOR NO KEY UPDATE, as an admin's edit does):
+ * a crawl's store takes it before any audit row, in the same order as the edit.
+ */
+export async function lockSource(trx: Db, id: number): Promise<void> {
+  await trx.selectFrom('sources').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+}
+
 export interface FetchRecord {
   sourceId: number;
   jobId: string;

@@ -1,7 +1,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
+import { toPgBigint } from '../../core/simhash.js';
 
-// Item reads for the API. Lists are ordered by (fetched_at desc, id desc) and paged by keyset.
+// Item reads for the API, and the crawl's writes. Lists are ordered by (fetched_at desc, id desc) and paged by keyset.
 
 /** A row's position in the (fetched_at desc, id desc) order; `at` is exact to the microsecond. */
 export interface ItemKey {
@@ -61,4 +62,55 @@ export async function listItems(db: Db, f: ItemFilter) {
 /** The newest items, for dry-running a rule. */
 export async function latestItems(db: Db, limit: number) {
   return itemsWithSource(db).orderBy('items.fetched_at', 'desc').orderBy('items.id', 'desc').limit(limit).execute();
+}
+
+// The crawl's statements: which links are stored already, and the bulk insert of new items.
+
+/** Which of these url keys are stored already (one index lookup, before anything is computed). */
+export async function knownUrlKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const r = await sql<{ url_key: string }>`select url_key from items where url_key = any(${keys as string[]}::text[])`.execute(db);
+  return new Set(r.rows.map((x) => x.url_key));
+}
+
+/** One crawled item as stored (its story given apart). */
+export interface NewItem {
+  sourceId: number;
+  urlKey: string;
+  url: string;
+  guid: string | null;
+  title: string;
+  text: string;
+  author: string;
+  publishedAt: Date;
+  publishedAtEstimated: boolean;
+  fetchedAt: Date;
+  simhash: bigint;
+  negativity: number;
+  /** Rule hits: stored as the distinct rule ids and the distinct matched words. */
+  hits: { ruleId: number; words: string[] }[];
+}
+
+/**
+ * Inserts items in one statement (one array per column, unnested), skipping url keys already
+ * stored (ON CONFLICT DO NOTHING); returns the keys actually inserted.
+ */
+export async function insertItems(trx: Db, items: readonly NewItem[], storyOf: (i: number) => string): Promise<string[]> {
+  const col = <T>(f: (it: NewItem, i: number) => T) => items.map(f);
+  const r = await sql<{ url_key: string }>`
+    insert into items (source_id, story_id, url_key, url, guid, title, text, author, published_at, published_at_estimated,
+                       fetched_at, simhash, negativity, matched_rule_ids, matched_words)
+    select source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated,
+           fetched_at, simhash, negativity, rule_ids::int[], array(select jsonb_array_elements_text(words::jsonb))
+    from unnest(${col((it) => it.sourceId)}::int[], ${col((_, i) => storyOf(i))}::bigint[], ${col((it) => it.urlKey)}::text[],
+                ${col((it) => it.url)}::text[], ${col((it) => it.guid)}::text[], ${col((it) => it.title)}::text[],
+                ${col((it) => it.text)}::text[], ${col((it) => it.author)}::text[], ${col((it) => it.publishedAt.toISOString())}::timestamptz[],
+                ${col((it) => it.publishedAtEstimated)}::bool[], ${col((it) => it.fetchedAt.toISOString())}::timestamptz[],
+                ${col((it) => toPgBigint(it.simhash))}::bigint[], ${col((it) => it.negativity)}::real[],
+                ${col((it) => `{${[...new Set(it.hits.map((h) => h.ruleId))].join(',')}}`)}::text[],
+                ${col((it) => JSON.stringify([...new Set(it.hits.flatMap((h) => h.words))]))}::text[])
+      as u(source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated, fetched_at, simhash, negativity, rule_ids, words)
+    on conflict (url_key) do nothing
+    returning url_key`.execute(trx);
+  return r.rows.map((x) => x.url_key);
 }

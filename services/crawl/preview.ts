@@ -3,7 +3,10 @@
 // parse), returning what it would yield. Writes nothing: no items, no fetch record, no health.
 import { canonicalUrl } from '../../core/url.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
-import { CrawlFailure, crawlFetchOptions, entriesOf, entryFields, type CrawlSettings, type ParseSpec } from './crawl-source.js';
+import { CrawlFailure, type CrawlSettings, type ParseSpec } from './context.js';
+import { crawlFetchOptions } from './steps/fetch.js';
+import { entriesOf } from './steps/parse.js';
+import { entryFields } from './steps/normalise.js';
 import { guardedFetch, type FetchOptions } from '../../platform/http/fetch.js';
 
 export const PREVIEW_MAX_ENTRIES = 20;

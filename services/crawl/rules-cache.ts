@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { loadEnabledRules, rulesVersion } from '../../db/repos/rules.js';
-import type { RuleSuggestion } from '../../db/repos/ingest.js';
+import type { RuleSuggestion } from './ingest.js';
 import { compileRules, type CompiledRules } from '../../core/rules/index.js';
 
 export interface RuleSet {

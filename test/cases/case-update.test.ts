@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minhash } from '../../core/minhash.js';
 import { simhash } from '../../core/simhash.js';
-import { ingestItems, type IngestItem } from '../../db/repos/ingest.js';
+import { ingestItems, type IngestItem } from '../../services/crawl/ingest.js';
 import { errorOf, makeSource } from '../api/helpers.js';
 import { auditCount, createCaseFixture, makeAlert, makeDepartment, makeUser, type CaseFixture, type TestUser } from './helpers.js';
 

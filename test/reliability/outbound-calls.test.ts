@@ -328,7 +328,7 @@ describe('every outbound call goes through the one guarded client', () => {
   });
 
   it('webhook delivery and the test fetch use guardedFetch', () => {
-    for (const file of ['services/notifications/deliver.ts', 'services/crawl/preview.ts', 'services/crawl/crawl-source.ts']) {
+    for (const file of ['services/notifications/deliver.ts', 'services/crawl/preview.ts', 'services/crawl/steps/fetch.ts']) {
       expect(views(readFileSync(join(ROOT, file), 'utf8')).bare, file).toMatch(/\bguardedFetch\s*\(/);
     }
   });

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Source } from '../../../db/schema.js';
+import { guardedFetch, type FetchOptions, type FetchResult } from '../../../platform/http/fetch.js';
+import { CrawlFailure, CrawlInterrupted, type CrawlContext, type CrawlDeps, type CrawlSettings } from '../context.js';
+import { step } from './step.js';
+
+// Step 1, fetch: one guarded, conditional GET of the source's URL (SSRF policy, admin allow-list,
+// timeouts, caps, per-host limits). A failure is a CrawlFailure; 304 or the very body of the last
+// fetch is "unchanged".
+
+/** Conditional-GET validators and the body's hash, kept on the source for the next fetch. */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+}
+
+/** A new body to parse. */
+export interface Fetched {
+  kind: 'body';
+  body: Buffer;
+  contentType: string | null;
+  finalUrl: string;
+  httpStatus: number;
+  validators: Validators;
+  /** The allow-list this fetch went by: the source's detail pages go by it too. */
+  allow: Set<string>;
+}
+
+/** Nothing new since the last fetch: a 304, or the same body. */
+export interface Unchanged {
+  kind: 'unchanged';
+  httpStatus: number;
+  message: string;
+  validators?: Validators;
+}
+
+export const fetchSource = step('fetch', async function fetchSource({ deps, source }: CrawlContext): Promise<Fetched | Unchanged> {
+  const { fetched, allow } = await fetchWithAllowlist(deps, source);
+  if (fetched.kind === 'error') throw new CrawlFailure(fetched.status, fetched.message, fetched.httpStatus, fetched.retryAfterMs);
+  if (fetched.kind === 'not_modified') return { kind: 'unchanged', httpStatus: fetched.httpStatus, message: 'Not modified (304)' };
+  const bodyHash = createHash('sha1').update(fetched.body).digest('hex');
+  const validators = { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash };
+  if (source.body_hash === bodyHash) return { kind: 'unchanged', httpStatus: fetched.httpStatus, message: 'Body unchanged', validators };
+  const { body, contentType, finalUrl, httpStatus } = fetched;
+  return { kind: 'body', body, contentType, finalUrl, httpStatus, validators, allow };
+});
+
+/**
+ * The allow-list is cached for a few seconds: an entry an admin added just now must not be
+ * refused into an hour of backoff. On an SSRF refusal, ask again, and fetch again if it changed.
+ */
+async function fetchWithAllowlist(deps: CrawlDeps, source: Source): Promise<{ fetched: FetchResult; allow: Set<string> }> {
+  const allow = await deps.allowlist();
+  const fetched = await fetchUrl(deps, source, source.url, allow, true);
+  if (fetched.kind !== 'error' || fetched.status !== 'ssrf_refused') return { fetched, allow };
+  const fresh = await deps.allowlist({ fresh: true });
+  if (fresh.size === allow.size && [...fresh].every((h) => allow.has(h))) return { fetched, allow };
+  return { fetched: await fetchUrl(deps, source, source.url, fresh, true), allow: fresh };
+}
+
+/** The guarded-fetch options of a crawl: the crawl settings, the admin allow-list, conditional validators. */
+export function crawlFetchOptions(
+  settings: Pick<CrawlSettings, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent'>,
+  allow: Set<string>,
+  extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'resolve' | 'signal'> = {},
+): FetchOptions {
+  return {
+    timeoutMs: settings.timeoutMs,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    maxBytes: settings.maxBytes,
+    maxRedirects: settings.maxRedirects,
+    userAgent: settings.userAgent,
+    etag: extra.etag ?? null,
+    lastModified: extra.lastModified ?? null,
+    isAllowed: (hostPort) => allow.has(hostPort.toLowerCase()),
+    resolve: extra.resolve,
+    signal: extra.signal,
+  };
+}
+
+/**
+ * One guarded GET of a URL of the source, within the per-host limits; conditional (the source's
+ * ETag / Last-Modified) for the source's own URL. Throws CrawlInterrupted when shutdown aborted it.
+ */
+export function fetchUrl(deps: CrawlDeps, source: Source, url: string, allow: Set<string>, conditional: boolean): Promise<FetchResult> {
+  let host = '';
+  try {
+    host = new URL(url).host.toLowerCase();
+  } catch {
+    host = url;
+  }
+  return deps.limiter.run(host, () =>
+    guardedFetch(
+      url,
+      crawlFetchOptions(deps.settings, allow, {
+        etag: conditional ? source.etag : null,
+        lastModified: conditional ? source.last_modified : null,
+        resolve: deps.resolve,
+        signal: deps.signal,
+      }),
+    ).then((r) => {
+      if (deps.signal?.aborted) throw new CrawlInterrupted();
+      return r;
+    }),
+  );
+}

@@ -1,0 +1,74 @@
+import { parseFeed, parseSiteList, type ParsedEntry } from '../parse.js';
+import { CrawlFailure, MAX_ENTRIES_PER_CRAWL, MAX_FEED_ENTRIES, type CrawlContext, type ParseSpec } from '../context.js';
+import { decodeText, type Body } from './decode.js';
+import { step } from './step.js';
+
+// Step 3, parse: the text as the source's kind reads it (a feed, or a site's list page by its
+// selectors) into entries. A feed listing absurdly many entries is refused before any XML parsing;
+// a crawl keeps the first MAX_ENTRIES_PER_CRAWL (feeds list the newest first).
+
+/** Where the text came from: links resolve against finalUrl; failures carry the response's status. */
+export interface Origin {
+  finalUrl: string;
+  httpStatus: number;
+}
+
+export interface Parsed {
+  /** The entries a crawl goes on with (the first MAX_ENTRIES_PER_CRAWL). */
+  entries: ParsedEntry[];
+  /** Entries the page listed. */
+  seen: number;
+}
+
+export const parse = step('parse', async function parse({ source }: CrawlContext, text: string, origin: Origin): Promise<Parsed> {
+  const all = await parseText(source, text, origin);
+  return { entries: all.slice(0, MAX_ENTRIES_PER_CRAWL), seen: all.length };
+});
+
+/** Charset decode + parse of one fetched body, as a crawl does it (a preview, the corpus tests). */
+export async function entriesOf(spec: ParseSpec, fetched: Body & Origin): Promise<ParsedEntry[]> {
+  return parseText(spec, decodeText(spec, fetched), fetched);
+}
+
+/**
+ * All entries of the text. Throws CrawlFailure: too_large for a feed of over MAX_FEED_ENTRIES,
+ * parse_error when the text is not what the source's kind expects, selector_empty when a site's
+ * list selector matches nothing.
+ */
+async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<ParsedEntry[]> {
+  if (spec.kind === 'feed') refuseHugeFeed(text, origin.httpStatus);
+  const entries = await parseEntries(spec, text, origin);
+  if (spec.kind === 'site' && entries.length === 0) {
+    throw new CrawlFailure(
+      'selector_empty',
+      '列表选择器没有匹配到任何条目，网页可能已改版，请检查选择器 / The list selector matched no entries: the page layout may have changed, check the selectors',
+      origin.httpStatus,
+    );
+  }
+  return entries;
+}
+
+/** Counts entry elements (<item>, <entry>, namespaced or not) cheaply, before any XML parsing. */
+function refuseHugeFeed(text: string, httpStatus: number): void {
+  const tag = /<(?:[\w.-]+:)?(?:item|entry)[\s/>]/g;
+  let n = 0;
+  while (tag.exec(text) !== null) {
+    if (++n > MAX_FEED_ENTRIES) {
+      throw new CrawlFailure(
+        'too_large',
+        `订阅源条目超过 ${MAX_FEED_ENTRIES} 条，未解析 / The feed lists more than ${MAX_FEED_ENTRIES} entries: not parsed`,
+        httpStatus,
+      );
+    }
+  }
+}
+
+async function parseEntries(spec: ParseSpec, text: string, origin: Origin): Promise<ParsedEntry[]> {
+  try {
+    if (spec.kind === 'feed') return await parseFeed(text);
+    if (!spec.selectors) throw new Error('Site source has no selectors');
+    return parseSiteList(text, origin.finalUrl, spec.selectors);
+  } catch (err) {
+    throw new CrawlFailure('parse_error', `Parse error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500), origin.httpStatus);
+  }
+}
