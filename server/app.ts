@@ -22,6 +22,7 @@ import { exportsRoutes } from './modules/exports/routes.js';
 import { channelsRoutes } from './modules/channels/routes.js';
 import { escalationsRoutes } from './modules/escalations/routes.js';
 import { instructionsRoutes } from './modules/instructions/routes.js';
+import { todosRoutes } from './modules/todos/routes.js';
 import { notificationsRoutes } from './modules/notifications/routes.js';
 import { followupRoutes } from './modules/followup/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps) {
     .route('/', channelsRoutes(m))
     .route('/', escalationsRoutes(m))
     .route('/', instructionsRoutes(m))
+    .route('/', todosRoutes(m))
     .route('/', eventsRoutes(m))
     .doc31('/api/openapi.json', openApiConfig())
     .route('/', webRoutes(deps.webDir));

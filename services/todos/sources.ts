@@ -1,0 +1,114 @@
+import type { Role } from '../../core/vocabulary.js';
+import type { Db } from '../../db/client.js';
+import * as repo from '../../db/repos/todos.js';
+import type { CaseTodoRow } from '../../db/repos/todos.js';
+import type { SessionUser } from '../shared/actor.js';
+import type { TodoKind, TodoView } from './schema.js';
+
+// The to-do sources: one function per kind of thing that waits for someone. A source names the
+// roles it serves and returns its rows for one user, scoped like the ledger (db/repos/todos.ts).
+// EXTENSION POINT: a new source (alert pushes not acknowledged, a shift handover to accept, …) is
+// one more entry in TODO_SOURCES, with its kind added to TODO_KINDS (schema.ts) and its text to
+// web/src/pages/todos/messages.ts.
+
+export interface TodoContext {
+  db: Db;
+  user: SessionUser;
+  now: Date;
+}
+
+export interface TodoSource {
+  kind: TodoKind;
+  roles: readonly Role[];
+  load(ctx: TodoContext): Promise<TodoView[]>;
+}
+
+const viewer = (u: SessionUser) => ({ id: u.id, role: u.role, departmentId: u.departmentId });
+const caseLink = (caseId: string, part?: string) => `/cases/${caseId}${part ? `#${part}` : ''}`;
+
+/** A source whose rows are cases (or things of a case): one read, one mapping. */
+function caseSource(
+  kind: TodoKind,
+  roles: readonly Role[],
+  read: (db: Db, v: ReturnType<typeof viewer>, now: Date) => Promise<CaseTodoRow[]>,
+  opts: { part?: string; params?: (r: CaseTodoRow) => TodoView['params'] } = {},
+): TodoSource {
+  return {
+    kind,
+    roles,
+    async load({ db, user, now }) {
+      // A handler without a department has no department's work.
+      if (user.role === 'handler' && user.departmentId === null) return [];
+      const rows = await read(db, viewer(user), now);
+      return rows.map((r) => ({
+        id: `${kind}:${r.ref_id}`,
+        kind,
+        params: opts.params ? opts.params(r) : {},
+        caseId: r.case_id,
+        caseNumber: r.case_number,
+        title: r.case_title,
+        dueAt: r.due_at ? r.due_at.toISOString() : null,
+        overdue: r.due_at !== null && r.due_at.getTime() < now.getTime(),
+        link: caseLink(r.case_id, opts.part),
+      }));
+    },
+  };
+}
+
+const untriagedAlerts: TodoSource = {
+  kind: 'alerts.untriaged',
+  roles: ['duty'],
+  async load({ db }) {
+    const a = await repo.untriagedAlerts(db);
+    if (a.count === 0 || !a.oldest_at) return [];
+    return [
+      {
+        id: 'alerts.untriaged',
+        kind: 'alerts.untriaged',
+        params: { count: a.count, oldestAt: a.oldest_at.toISOString() },
+        caseId: null,
+        caseNumber: null,
+        title: '',
+        dueAt: null,
+        overdue: false,
+        link: '/desk',
+      },
+    ];
+  },
+};
+
+const noticesToIssue: TodoSource = {
+  kind: 'notice.issue',
+  roles: ['reviewer'],
+  async load({ db }) {
+    const rows = await repo.noticesToIssue(db);
+    return rows.map((r) => ({
+      id: `notice.issue:${r.id}`,
+      kind: 'notice.issue' as const,
+      params: { generatedAt: r.generated_at.toISOString() },
+      caseId: null,
+      caseNumber: null,
+      title: r.title,
+      dueAt: null,
+      overdue: false,
+      link: '/reports',
+    }));
+  },
+};
+
+/** The slot for responses waiting for a leader's approval: empty until an approval chain exists. */
+const leaderApprovals: TodoSource = { kind: 'response.leader_approval', roles: ['leader'], load: async () => [] };
+
+export const TODO_SOURCES: readonly TodoSource[] = [
+  untriagedAlerts,
+  caseSource('case.needs_draft', ['handler'], repo.casesNeedingDraft, { part: 'responses' }),
+  caseSource('response.returned', ['handler'], repo.returnedDrafts, { part: 'responses', params: (r) => ({ comment: r.extra ?? '' }) }),
+  caseSource('response.publish', ['handler'], repo.approvedToPublish, { part: 'responses' }),
+  caseSource('case.follow_up', ['handler'], repo.followUpsDue, { part: 'follow-up' }),
+  caseSource('instruction.report', ['handler'], repo.instructionsToReport, { part: 'instructions', params: (r) => ({ content: r.extra ?? '' }) }),
+  caseSource('response.review', ['reviewer'], repo.responsesToReview, { part: 'responses' }),
+  noticesToIssue,
+  caseSource('obligation.breached', ['leader'], repo.breaches, { params: (r) => ({ kind: r.extra ?? '' }) }),
+  caseSource('report_up.read', ['leader'], repo.unreadReportsUp),
+  leaderApprovals,
+];
