@@ -8,6 +8,7 @@ import { useLabel } from '../i18n/labels.js';
 import { api, call } from '../lib/api.js';
 import { closeEvents, useAppEvents, useLiveStatus } from '../lib/events.js';
 import { useSession, useUser } from '../lib/session.js';
+import { OnDutyBadge } from './OnDutyBadge.js';
 
 // The frame around every signed-in screen: product name, the screens this role may use, the
 // unread-notification count (live), the language switch and sign-out.
@@ -72,6 +73,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-right">
+          <OnDutyBadge />
           <span className={live ? 'live-dot on' : 'live-dot'} title={live ? t('live') : t('offline')} aria-label={live ? t('live') : t('offline')} />
           <Link href="/notifications" className="bell" aria-label={t('unreadCount', { n: unread })} title={t('unreadCount', { n: unread })}>
             {t('navNotifications')}

@@ -7,6 +7,7 @@ import { mAdmin } from './messages.js';
 import { OrgSection } from './OrgSection.js';
 import { PeriodsSection } from './PeriodsSection.js';
 import { PolicySection } from './PolicySection.js';
+import { RosterSection } from './RosterSection.js';
 import { RulesSection } from './RulesSection.js';
 import { SourcesSection } from './SourcesSection.js';
 import './admin.css';
@@ -22,6 +23,7 @@ const SECTIONS = [
   { path: '/periods', key: 'periods', Component: PeriodsSection },
   { path: '/channels', key: 'channels', Component: ChannelsSection },
   { path: '/calendar', key: 'calendar', Component: CalendarSection },
+  { path: '/roster', key: 'roster', Component: RosterSection },
 ] as const;
 
 export default function AdminPage() {
