@@ -4,14 +4,14 @@ import { minhash } from '../../core/minhash.js';
 import { simhash } from '../../core/simhash.js';
 import { ingestItems, type IngestItem } from '../../services/crawl/ingest.js';
 import { errorOf, makeSource } from '../api/helpers.js';
-import { auditCount, createCaseFixture, makeAlert, makeDepartment, makeUser, type CaseFixture, type TestUser } from './helpers.js';
+import { auditCount, createFixture, makeAlert, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 // PATCH /api/cases/{id} (level change recomputes open obligations, with a reason; reassignment),
 // the audit trail of every change, the append-only trigger, and closed-case attention on ingest.
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const H = 3_600_000;
-let f: CaseFixture;
+let f: Fixture;
 let water: number;
 let housing: number;
 let duty: TestUser;
@@ -21,7 +21,7 @@ let leader: TestUser;
 let admin: TestUser;
 
 beforeAll(async () => {
-  f = await createCaseFixture('cases_update', NOW);
+  f = await createFixture('cases_update', NOW);
   water = await makeDepartment(f, '市水务局');
   housing = await makeDepartment(f, '市住建局');
   duty = await makeUser(f, 'duty');

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaseFixture, makeAlert, makeDepartment, makeUser, type CaseFixture, type TestUser } from './helpers.js';
+import { createFixture, makeAlert, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 // GET /api/cases: the 回应台账 — columns, filters, sorting, keyset paging, totals, department scoping.
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const H = 3_600_000;
-let f: CaseFixture;
+let f: Fixture;
 let water: number;
 let housing: number;
 let edu: number;
@@ -30,7 +30,7 @@ async function open(name: string, hoursAgo: number, level: string, category: str
 }
 
 beforeAll(async () => {
-  f = await createCaseFixture('cases_ledger', NOW);
+  f = await createFixture('cases_ledger', NOW);
   water = await makeDepartment(f, '市水务局');
   housing = await makeDepartment(f, '市住建局');
   edu = await makeDepartment(f, '市教育局');

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../core/workflow/policy.js';
-import { errorOf } from '../api/helpers.js';
-import { auditCount, createCaseFixture, makeAlert, makeDepartment, makeUser, type CaseFixture, type TestUser } from './helpers.js';
+import { auditCount, createFixture, errorOf, makeAlert, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 // Policy, heightened periods and calendar overrides, and the due times they give new cases.
 
 const NOW = new Date('2026-11-24T08:00:00Z');
-let f: CaseFixture;
+let f: Fixture;
 let dept: number;
 let admin: TestUser;
 let duty: TestUser;
@@ -14,7 +13,7 @@ let leader: TestUser;
 let handler: TestUser;
 
 beforeAll(async () => {
-  f = await createCaseFixture('cases_policy', NOW);
+  f = await createFixture('cases_policy', NOW);
   dept = await makeDepartment(f, '市教育局');
   admin = await makeUser(f, 'admin');
   duty = await makeUser(f, 'duty');

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf } from '../api/helpers.js';
-import { auditCount, createCaseFixture, makeAlert, makeDepartment, makeUser, type CaseFixture, type TestUser } from './helpers.js';
+import { auditCount, createFixture, errorOf, makeAlert, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 const H = 3_600_000;
-let f: CaseFixture;
+let f: Fixture;
 let water: number;
 let housing: number;
 let duty: TestUser;
@@ -12,7 +11,7 @@ let admin: TestUser;
 let handler: TestUser;
 
 beforeAll(async () => {
-  f = await createCaseFixture('cases_triage', NOW);
+  f = await createFixture('cases_triage', NOW);
   water = await makeDepartment(f, '市水务局');
   housing = await makeDepartment(f, '市住建局');
   duty = await makeUser(f, 'duty', null, '值班员甲');

@@ -3,6 +3,7 @@ import type { Role } from '../../core/vocabulary.js';
 import type { Db } from '../../db/client.js';
 import { hashPassword } from '../../services/users/password.js';
 import { SESSION_COOKIE, startSession } from '../../server/modules/auth/session.js';
+import { testContext } from './factories.js';
 
 // Users and signed-in sessions for tests.
 //
@@ -45,20 +46,7 @@ export interface TestUser {
 export async function createUser(db: Db, opts: CreateUserOptions): Promise<TestUser> {
   const username = opts.username ?? `${opts.role}_${randomBytes(4).toString('hex')}`;
   const password = opts.password ?? TEST_PASSWORD;
-  const row = await db
-    .insertInto('users')
-    .values({
-      username,
-      display_name: opts.displayName ?? username,
-      role: opts.role,
-      department_id: opts.departmentId ?? null,
-      is_department_head: opts.isDepartmentHead ?? false,
-      leader_rank: opts.leaderRank ?? null,
-      disabled: opts.disabled ?? false,
-      password_hash: await hashPassword(password),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await testContext(db).newUser({ ...opts, username, passwordHash: await hashPassword(password) });
   return { id: row.id, username, password, role: opts.role, departmentId: opts.departmentId ?? null };
 }
 

@@ -6,8 +6,7 @@ import { verifyAuditChain, writeAudit, writeAuditMany, type AuditEntry } from '.
 import { loadPolicies } from '../../db/repos/policies.js';
 import { declaredRoutes } from '../../server/middleware/auth.js';
 import { runAuditRetention } from '../../worker/jobs/audit.retention.js';
-import { createApiFixture, type ApiFixture } from '../api/helpers.js';
-import { makeAlert, makeDepartment } from '../cases/helpers.js';
+import { createApiFixture, makeAlert, makeDepartment, type ApiFixture } from '../helpers/app.js';
 import { createUser, sessionFor, TEST_PASSWORD, type SignedIn, type TestUser } from '../helpers/auth.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { recordFigure, variant } from './figures.js';

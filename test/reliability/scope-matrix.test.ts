@@ -5,11 +5,10 @@ import { ROLES, type Role } from '../../core/vocabulary.js';
 import { insertNotification } from '../../db/repos/notifications.js';
 import { declaredRoutes, type DeclaredRoute } from '../../server/middleware/auth.js';
 import type { AppEvent } from '../../platform/queues.js';
-import { createApiFixture, type ApiFixture } from '../api/helpers.js';
 import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers/auth.js';
 import { readSse } from '../helpers/sse.js';
 import { unzip } from '../reports/helpers.js';
-import { makeCase, makeDepartment } from '../responses/helpers.js';
+import { createApiFixture, makeCase, makeDepartment, type ApiFixture } from '../helpers/app.js';
 import { recordFigure } from './figures.js';
 
 // The role × route × department matrix, generated from the route table (declaredRoutes), the

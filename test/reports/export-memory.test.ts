@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from '../responses/helpers.js';
+import { createFixture, type Fixture } from '../helpers/app.js';
 import { seedCases } from './seed.js';
 
 // 100,000 ledger rows exported as XLSX and as CSV through the real app: the response is read as it

@@ -1,13 +1,13 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../responses/helpers.js';
+import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 // GET /api/cases/export: the ledger's filters and role scoping, CSV (BOM, quoting, formula
 // injection) and XLSX (frozen header, widths, real dates, overdue rows, summary sheet) read back.
 
 const sh = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 const NOW = sh('2026-11-24 16:00');
-const HEADERS = ['发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人'];
+const HEADERS = ['发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示'];
 
 let f: Fixture;
 let A: number;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hoursText, percentText } from '../../core/reports/figures.js';
 import type { Category, Level } from '../../core/vocabulary.js';
 import { errorOf, makeItem, makeSource, makeStory } from '../api/helpers.js';
-import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../responses/helpers.js';
+import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 import { paragraphs, part, tableWithHeader, textOf, unzip } from './helpers.js';
 
 // The weekly notice against GET /api/stats for the same week: every figure of the stored JSON and

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, makeItem, makeSource, makeStory } from '../api/helpers.js';
-import { auditActions, createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from './helpers.js';
+import { auditActions, createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 let f: Fixture;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf } from '../api/helpers.js';
-import { auditActions, createFixture, H, makeCase, makeDepartment, makeUser, obligationsOf, type Fixture, type TestUser } from './helpers.js';
+import { auditActions, createFixture, errorOf, H, makeCase, makeDepartment, makeUser, obligationsOf, type Fixture, type TestUser } from '../helpers/app.js';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 let f: Fixture;

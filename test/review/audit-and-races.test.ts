@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers/auth.js';
 import type { Db } from '../../db/client.js';
-import { createApiFixture, type ApiFixture } from '../api/helpers.js';
-import { makeCase, makeDepartment } from '../responses/helpers.js';
+import { createApiFixture, makeCase, makeDepartment, type ApiFixture } from '../helpers/app.js';
 
 // Accountability: every state change of a case made through the API leaves an audit row naming the
 // caller; and decisions taken on a case read before its lock are re-checked under the lock.

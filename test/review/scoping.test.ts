@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, sessionFor, type SignedIn } from '../helpers/auth.js';
-import { createApiFixture, errorOf, type ApiFixture } from '../api/helpers.js';
-import { makeCase, makeDepartment } from '../responses/helpers.js';
+import { createApiFixture, errorOf, makeCase, makeDepartment, type ApiFixture } from '../helpers/app.js';
 
 // Department scoping: a handler whose department is neither lead nor co-department of a case gets
 // 404 (not 403) on every route that reads or changes that case, and the ledger never lists it.

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../server/app.js';
 import { createUser, sessionFor, type SignedIn } from '../helpers/auth.js';
-import { createApiFixture, errorOf, type ApiFixture } from '../api/helpers.js';
-import { makeCase, makeDepartment } from '../responses/helpers.js';
+import { createApiFixture, errorOf, makeCase, makeDepartment, type ApiFixture } from '../helpers/app.js';
 
 // Input validation of the workflow API: ids, limits, body size, free-text lengths, URLs, and
 // back-dated times that would fake an on-time response.

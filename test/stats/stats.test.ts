@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Level } from '../../core/vocabulary.js';
 import { errorOf, makeItem, makeSource, makeStory } from '../api/helpers.js';
-import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../responses/helpers.js';
+import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 // Twelve cases with known outcomes, and every figure of GET /api/stats compared with a hand count
 // (the table below). Range: Shanghai days 2026-11-16 … 2026-11-22; now: 2026-11-24 16:00 Shanghai.
