@@ -24,7 +24,19 @@ export interface LedgerFilter {
   departmentId?: number;
   status?: CaseStatus;
   overdue?: boolean;
+  /** Cases with a response in this state: 待审核 submitted, 已退回 returned, 待发布 approved. */
+  responseStatus?: LedgerResponseStatus;
   q?: string;
+}
+
+export const LEDGER_RESPONSE_STATUSES = ['submitted', 'returned', 'approved'] as const;
+export type LedgerResponseStatus = (typeof LEDGER_RESPONSE_STATUSES)[number];
+
+/** A leader's instruction (领导批示) as a ledger row lists it. */
+export interface LedgerInstruction {
+  authorName: string;
+  content: string;
+  reported: boolean;
 }
 
 export interface LedgerKey {
@@ -107,6 +119,7 @@ function whereOf(f: LedgerQuery): RawBuilder<unknown> {
         ((o.status = 'open' and o.due_at < ${f.now}) or (o.status = 'met' and o.on_time = false)))`;
     conds.push(f.overdue ? late : sql`not ${late}`);
   }
+  if (f.responseStatus) conds.push(sql`exists (select 1 from responses rq where rq.case_id = c.id and rq.status = ${f.responseStatus})`);
   if (f.q) {
     const p = `%${escapeLike(f.q)}%`;
     conds.push(sql`(c.title ilike ${p} or c.summary ilike ${p} or c.number ilike ${p})`);
@@ -142,6 +155,7 @@ export interface LedgerRow {
   closed_at: Date | null;
   drafted_by_name: string | null;
   reviewed_by_name: string | null;
+  instructions: LedgerInstruction[];
   sort_key: string;
 }
 
@@ -174,6 +188,8 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
       c.closed_at,
       (select u.display_name from users u where u.id = rs.drafted_by) as drafted_by_name,
       (select u.display_name from users u where u.id = rs.reviewed_by) as reviewed_by_name,
+      (select coalesce(json_agg(json_build_object('authorName', i.author_name, 'content', i.content, 'reported', i.reported_at is not null)
+         order by i.created_at, i.id), '[]'::json) from instructions i where i.case_id = c.id) as instructions,
       page.sort_key
     from page
     join cases c on c.id = page.id

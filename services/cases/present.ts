@@ -46,6 +46,7 @@ export function presentLedgerRow(r: LedgerRow): LedgerRowView {
     closedAt: iso(r.closed_at),
     draftedBy: r.drafted_by_name,
     reviewedBy: r.reviewed_by_name,
+    instructions: r.instructions,
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CASE_ORIGINS, CASE_STATUSES, CATEGORIES, CHANNELS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
-import { LEDGER_SORTS } from '../../db/repos/cases-ledger.js';
+import { LEDGER_RESPONSE_STATUSES, LEDGER_SORTS } from '../../db/repos/cases-ledger.js';
 import { BigId, Cursor, DateTime, Limit, QueryDate } from '../shared/schema.js';
 
 const DeptId = z.number().int().min(1).max(2_147_483_647);
@@ -73,6 +73,7 @@ export const LedgerQuery = z.object({
   departmentId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   status: z.enum(CASE_STATUSES).optional(),
   overdue: Bool.optional().openapi({ type: 'string', enum: ['true', 'false'], description: '超期（未办义务已过时限，或逾期完成）' }),
+  responseStatus: z.enum(LEDGER_RESPONSE_STATUSES).optional().openapi({ description: '回应稿状态：submitted 待审核 / returned 已退回 / approved 待发布' }),
   q: z.string().trim().max(200).optional().openapi({ description: '编号、标题或摘要包含的文字' }),
   sort: z.enum(LEDGER_SORTS).default('openedAt'),
   dir: z.enum(['asc', 'desc']).default('desc'),
@@ -113,6 +114,9 @@ export const LedgerRowView = z
     closedAt: DateTime.nullable().openapi({ description: '办结时间' }),
     draftedBy: UserRef.openapi({ description: '经办人' }),
     reviewedBy: UserRef.openapi({ description: '审核人' }),
+    instructions: z
+      .array(z.object({ authorName: z.string(), content: z.string(), reported: z.boolean() }))
+      .openapi({ description: '领导批示（按时间先后；reported：已报告办理情况）' }),
   })
   .openapi('LedgerRow');
 export type LedgerRowView = z.infer<typeof LedgerRowView>;

@@ -1,5 +1,6 @@
 import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, CASE_ORIGIN_LABELS } from '../../../core/vocabulary.js';
 import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
+import { BUSINESS_OFFSET_MS } from '../../../core/business-time.js';
 
 // The ledger's columns (回应台账), as both exports write them: header, width (Excel characters),
 // and the value — text, or a date (written as a real date in XLSX, as Shanghai time in CSV).
@@ -15,6 +16,7 @@ export interface Column {
 const feedback = (r: LedgerRow) =>
   r.feedback_count === 0 ? '' : `${r.feedback_latest_body ?? ''}${r.feedback_count > 1 ? `（共${r.feedback_count}条）` : ''}`;
 const departments = (r: LedgerRow) => [r.lead_department_name, ...r.co_departments.map((d) => d.name)].join('、');
+const instructions = (r: LedgerRow) => r.instructions.map((i) => `${i.authorName}：${i.content}${i.reported ? '（已报告办理情况）' : ''}`).join('；');
 const sources = (r: LedgerRow) => (r.source_names.length > 0 ? r.source_names.join('、') : CASE_ORIGIN_LABELS[r.origin] + (r.origin_note ? `（${r.origin_note}）` : ''));
 
 export const LEDGER_COLUMNS: readonly Column[] = [
@@ -34,9 +36,10 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '办结时间', width: 17, value: (r) => r.closed_at },
   { header: '经办人', width: 10, value: (r) => r.drafted_by_name ?? '' },
   { header: '审核人', width: 10, value: (r) => r.reviewed_by_name ?? '' },
+  { header: '领导批示', width: 30, value: instructions },
 ];
 
-const SHANGHAI_MS = 8 * 3_600_000;
+const SHANGHAI_MS = BUSINESS_OFFSET_MS;
 
 /** 'YYYY-MM-DD HH:mm' in Asia/Shanghai. */
 export function shanghaiText(d: Date): string {
