@@ -3,6 +3,9 @@ import type { Db } from '../client.js';
 import type { Source } from '../schema.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 
+// A source's fetches: which sources are due, the lease one crawl takes on its source, the lock of
+// its store, and the outcome written on the source with a row of fetch history (source_fetches).
+
 /** Sources whose next fetch is due, oldest first. */
 export async function listDueSources(db: Db, now: Date, limit: number): Promise<{ id: number; nextFetchAt: Date; url: string }[]> {
   const rows = await db

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { NewSource, Source, SourceUpdate } from '../schema.js';
 
-// Reads and admin edits of sources. The crawler's writes live in crawl-state.ts.
+// Reads and admin edits of sources. The crawler's writes live in source-fetches.ts.
 
 export type SourceWithCount = Source & { item_count: number };
 

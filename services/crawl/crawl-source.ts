@@ -1,5 +1,5 @@
 import type { Source } from '../../db/schema.js';
-import { claimSource } from '../../db/repos/crawl-state.js';
+import { claimSource } from '../../db/repos/source-fetches.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import type { AppEvent } from '../../platform/queues.js';
 import type { ParsedEntry } from './parse.js';

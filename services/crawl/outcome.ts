@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { recordFetch } from '../../db/repos/crawl-state.js';
+import { recordFetch } from '../../db/repos/source-fetches.js';
 import { healthAfterFetch } from '../../core/schedule.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import type { CrawlContext } from './context.js';

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db.js';
 import { allowHost, addSource, crawlDeps } from '../helpers/crawl.js';
 import { crawlSource } from '../../services/crawl/crawl-source.js';
-import { LeaseLost } from '../../db/repos/crawl-state.js';
+import { LeaseLost } from '../../db/repos/source-fetches.js';
 import { QUEUES } from '../../platform/queues.js';
 import { recordFigure, variant } from './figures.js';
 import { cleanupProcs, liveWorkers, sleep, spawnWorker, startFeedServer, startRedis, waitFor, type RedisProc, type WorkerProc } from './procs.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { listDueSources } from '../../db/repos/crawl-state.js';
+import { listDueSources } from '../../db/repos/source-fetches.js';
 import { crawlJobId } from '../../platform/queues.js';
 import type { Enqueue } from './registry.js';
 

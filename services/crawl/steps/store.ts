@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.js';
-import { lockSource } from '../../../db/repos/crawl-state.js';
+import { lockSource } from '../../../db/repos/source-fetches.js';
 import type { CrawlContext } from '../context.js';
 import { ingestItems, type IngestResult } from '../ingest.js';
 import type { Matched } from './match.js';
