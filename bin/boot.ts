@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { StartupError } from './local-services.js';
+import { BUSINESS_TZ } from '../core/business-time.js';
 
 // Shared start-up chores of every entry point: configuration, logger, business time zone, and
 // a clear message (Chinese and English) instead of a stack trace when start-up fails.
@@ -8,7 +9,7 @@ import { StartupError } from './local-services.js';
 export function boot(name: string): { config: Config; logger: Logger } {
   // Business time is Asia/Shanghai whatever the machine's TZ; code computes zones explicitly,
   // this only makes stray Date formatting in logs agree.
-  process.env.TZ = 'Asia/Shanghai';
+  process.env.TZ = BUSINESS_TZ;
   let config: Config;
   try {
     config = loadConfig();

@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from '../platform/logger.js';
+import { BUSINESS_TZ } from '../core/business-time.js';
 
 // One-machine defaults for `npm start`: an embedded Postgres under ./data/pg when DATABASE_URL is
 // unset, and a local Redis (started from PATH under ./data/redis if none answers).
@@ -55,7 +56,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     // Postgres refuses to run as root: as root, run it as the unprivileged user "postgres".
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=Asia/Shanghai'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `timezone=${BUSINESS_TZ}`],
     onLog: (m: string) => logger.debug({ component: 'postgres' }, m.trim()),
     onError: (e: unknown) => logger.warn({ component: 'postgres', err: String(e) }, 'Embedded Postgres says'),
   });

@@ -1,6 +1,8 @@
 // Dates of crawled items. Everything is UTC arithmetic: the process time zone never matters.
 // A date without a zone is Beijing time (Asia/Shanghai, UTC+8, no daylight saving since 1991).
 
+import { BUSINESS_OFFSET_MS } from './business-time.js';
+
 export interface ParsedDate {
   date: Date;
   /** True when the source gave no usable date and the fetch time was used. */
@@ -10,8 +12,8 @@ export interface ParsedDate {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Asia/Shanghai offset from UTC. */
-export const SHANGHAI_OFFSET_MS = 8 * HOUR;
+/** Beijing time's offset from UTC, in minutes: the zone of a date that names none. */
+const BUSINESS_OFFSET_MIN = BUSINESS_OFFSET_MS / MINUTE;
 /** A date further in the future than this is not believed. */
 export const MAX_FUTURE_MS = DAY;
 
@@ -44,7 +46,7 @@ interface Shanghai {
 
 /** Calendar day in Shanghai of an instant. */
 function shanghaiDay(t: number): Shanghai {
-  const s = new Date(t + SHANGHAI_OFFSET_MS);
+  const s = new Date(t + BUSINESS_OFFSET_MS);
   return { y: s.getUTCFullYear(), mo: s.getUTCMonth() + 1, d: s.getUTCDate() };
 }
 
@@ -58,7 +60,7 @@ function instant(y: number, mo: number, d: number, c: Clock, offsetMin: number):
   return t - offsetMin * MINUTE;
 }
 
-const shanghai = (y: number, mo: number, d: number, c: Clock) => instant(y, mo, d, c, 480);
+const shanghai = (y: number, mo: number, d: number, c: Clock) => instant(y, mo, d, c, BUSINESS_OFFSET_MIN);
 
 function clock(h?: string, mi?: string, s?: string, fraction?: string): Clock {
   const ms = fraction ? Number(fraction.padEnd(3, '0').slice(0, 3)) : 0;
@@ -121,7 +123,7 @@ const PARSERS: [RegExp, Parser][] = [
   // ISO 8601 and naive numeric dates: 2024-05-01T10:00:00+08:00, 2024-05-01 10:00, 2024/5/1, 2024.05.01
   [/^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC)(?:[+-]\d{2}:?\d{2})?)?$/i, (m) => {
     const c = clock(m[5], m[6], m[7], m[8]);
-    const offset = m[9] ? zoneOffset(m[9]) : 480;
+    const offset = m[9] ? zoneOffset(m[9]) : BUSINESS_OFFSET_MIN;
     return offset === undefined ? null : instant(Number(m[1]), Number(m[3]), Number(m[4]), c, offset);
   }],
   // Year-less numeric: 05-01 10:20 (forums)
@@ -146,7 +148,7 @@ function rfc(year: string, month: string, day: string, c: Clock, zone: string | 
   const mo = Object.hasOwn(MONTHS, m) ? MONTHS[m] : undefined;
   if (!mo) return null;
   // No zone, or one we do not know (RFC 2822 §4.3 military letters included): read as a naive date.
-  const offset = zone ? (zoneOffset(zone) ?? 480) : 480;
+  const offset = zone ? (zoneOffset(zone) ?? BUSINESS_OFFSET_MIN) : BUSINESS_OFFSET_MIN;
   return instant(twoDigitYear(year), mo, Number(day), c, offset);
 }
 

@@ -1,9 +1,8 @@
 // Statistics formulas that are not SQL: the date range of a stats query, rates and rounding.
 // Pure: no I/O, time passed in.
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
+import { BUSINESS_OFFSET_MS, DAY_MS, HOUR_MS } from './business-time.js';
+
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Default span of a stats query when `from` is absent. */
@@ -19,12 +18,12 @@ export function shanghaiMidnight(ymd: string): Date | null {
   const utc = Date.UTC(y, mo - 1, d);
   const check = new Date(utc);
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  return new Date(utc - SHANGHAI_OFFSET_MS);
+  return new Date(utc - BUSINESS_OFFSET_MS);
 }
 
 /** Calendar day in Asia/Shanghai of an instant, 'YYYY-MM-DD'. */
 export function shanghaiYmd(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return new Date(at.getTime() + BUSINESS_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /**

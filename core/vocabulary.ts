@@ -1,5 +1,7 @@
 // The product's vocabulary: keys used in code, database CHECKs and the API, with Chinese labels for the UI.
 
+import { BUSINESS_OFFSET_MS } from './business-time.js';
+
 export const LEVELS = ['general', 'significant', 'major', 'especially_major'] as const;
 export type Level = (typeof LEVELS)[number];
 export const LEVEL_LABELS: Record<Level, string> = {
@@ -98,8 +100,8 @@ export const DEPARTMENT_KINDS = ['office', 'bureau', 'town'] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 
 /** Business time zone: every date shown or computed for the office is in this zone. */
-export const BUSINESS_TZ = 'Asia/Shanghai';
-export const BUSINESS_UTC_OFFSET_MINUTES = 8 * 60;
+export { BUSINESS_TZ } from './business-time.js';
+export const BUSINESS_UTC_OFFSET_MINUTES = BUSINESS_OFFSET_MS / 60_000;
 
 // ── Response workflow ────────────────────────────────────────────────────────────────────────
 

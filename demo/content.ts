@@ -44,6 +44,7 @@ const REPOST_WINDOW = 25;
 
 export { mulberry32, type Rng } from '../core/random.js';
 import { mulberry32, type Rng } from '../core/random.js';
+import { BUSINESS_OFFSET_MS } from '../core/business-time.js';
 
 export interface PostGenerator {
   /** The next post of the sequence, stamped with publishedAt. */
@@ -71,7 +72,7 @@ export function createPostGenerator(seed = DEFAULT_SEED): PostGenerator {
   function slots(publishedAt: Date): Record<string, string> {
     const s: Record<string, string> = {};
     for (const [key, values] of Object.entries(SLOTS)) s[key] = pick(values);
-    const local = new Date(publishedAt.getTime() + 8 * 3600_000);
+    const local = new Date(publishedAt.getTime() + BUSINESS_OFFSET_MS);
     Object.assign(s, {
       n: String(int(3, 48)),
       m: String(int(2, 9)),

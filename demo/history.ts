@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import type { Channel, Role } from '../core/vocabulary.js';
 import { DEMO_HISTORY, EXTRA_HANDLERS, NO_LOGIN, REPORT_RECIPIENT, type HistoryCase, type Publication, type Stage } from './history-cases.js';
 import { mulberry32, type Rng } from '../core/random.js';
+import { BUSINESS_OFFSET_MS } from '../core/business-time.js';
 import { loadConfig } from '../platform/config.js';
 import { EventHub } from '../platform/events.js';
 import { createLogger } from '../platform/logger.js';
@@ -21,7 +22,7 @@ import type { ModuleDeps } from '../services/shared/deps.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const SHANGHAI = 8 * HOUR;
+const SHANGHAI = BUSINESS_OFFSET_MS;
 export const HISTORY_SEED = 20261201;
 /** Audit rows of the history carry this in place of a client address. */
 const HISTORY_IP = 'demo-history';

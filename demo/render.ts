@@ -1,5 +1,6 @@
 // Text of the fixture site's feeds and pages. Pure functions: posts and times in, strings out.
 import type { DemoPost } from './content.js';
+import { BUSINESS_ISO_OFFSET, BUSINESS_OFFSET_MS } from '../core/business-time.js';
 
 export interface FeedMeta {
   title: string;
@@ -20,7 +21,6 @@ export interface FeedItem {
   author: string;
 }
 
-const SHANGHAI_MS = 8 * 3600_000;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -35,20 +35,20 @@ function cdata(s: string): string {
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 function shanghaiParts(d: Date): { y: number; mo: number; day: number; h: number; mi: number; s: number; wd: number } {
-  const l = new Date(d.getTime() + SHANGHAI_MS);
+  const l = new Date(d.getTime() + BUSINESS_OFFSET_MS);
   return { y: l.getUTCFullYear(), mo: l.getUTCMonth(), day: l.getUTCDate(), h: l.getUTCHours(), mi: l.getUTCMinutes(), s: l.getUTCSeconds(), wd: l.getUTCDay() };
 }
 
 /** RFC 822 in Beijing time, as Chinese publishers write it: "Wed, 25 Nov 2026 14:03:00 +0800". */
 export function rfc822(d: Date): string {
   const p = shanghaiParts(d);
-  return `${WEEKDAYS[p.wd]}, ${pad(p.day)} ${MONTHS[p.mo]} ${p.y} ${pad(p.h)}:${pad(p.mi)}:${pad(p.s)} +0800`;
+  return `${WEEKDAYS[p.wd]}, ${pad(p.day)} ${MONTHS[p.mo]} ${p.y} ${pad(p.h)}:${pad(p.mi)}:${pad(p.s)} ${BUSINESS_ISO_OFFSET.replace(':', '')}`;
 }
 
 /** ISO 8601 with the +08:00 offset. */
 export function isoShanghai(d: Date): string {
   const p = shanghaiParts(d);
-  return `${p.y}-${pad(p.mo + 1)}-${pad(p.day)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}+08:00`;
+  return `${p.y}-${pad(p.mo + 1)}-${pad(p.day)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}${BUSINESS_ISO_OFFSET}`;
 }
 
 /** "2026-11-25 14:03", Beijing time, no zone: what Chinese list pages show. */

@@ -1,3 +1,4 @@
+import { BUSINESS_TZ } from '../business-time.js';
 import { addDays, formatYmd, parseYmd, shanghaiInstant, shanghaiParts, weekday, type Ymd } from '../workflow/shanghai.js';
 
 // Report periods in Asia/Shanghai: ISO weeks (Monday first; week 1 holds the year's first
@@ -131,7 +132,7 @@ export function weekOf(at: Date): Period {
 
 /** The scheduled weekly notice's time: Monday 08:30 Asia/Shanghai. */
 export const WEEKLY_CRON = '30 8 * * 1';
-export const WEEKLY_TZ = 'Asia/Shanghai';
+export const WEEKLY_TZ = BUSINESS_TZ;
 const DUE_MS = (8 * 60 + 30) * 60_000;
 /** A scheduler tick may fire a little early: this much before 08:30 still counts as 08:30. */
 const EARLY_SLACK_MS = 10 * 60_000;

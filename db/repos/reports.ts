@@ -1,5 +1,6 @@
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import type { Db } from '../client.js';
+import { BUSINESS_TZ } from '../../core/business-time.js';
 import type { FigureInputs } from '../../core/reports/figures.js';
 import { BLOCKED_STATUSES, OVERDUE_LIMIT, UNREACHABLE_STATUSES } from '../../core/reports/figures.js';
 import type { Period, ReportKind } from '../../core/reports/period.js';
@@ -9,7 +10,7 @@ import * as stats from './stats.js';
 // The case figures come from db/repos/stats.ts — the same SQL as GET /api/stats — so a notice and
 // the statistics API agree to the case. The table is typed here (migration 0006).
 
-const TZ = 'Asia/Shanghai';
+const TZ = BUSINESS_TZ;
 
 export interface ReportsTable {
   id: Generated<string>;

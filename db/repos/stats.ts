@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../client.js';
+import { BUSINESS_TZ } from '../../core/business-time.js';
 
 // Statistics over a half-open range [from, to), all computed in SQL. The definitions (which rows
 // count where) are spelled out on each function; services/stats/service.ts documents the
@@ -13,7 +14,7 @@ import type { Db } from '../client.js';
 // An open obligation not yet due is not judged. Each obligation has one J, so consecutive ranges
 // never count it twice.
 
-const TZ = 'Asia/Shanghai';
+const TZ = BUSINESS_TZ;
 
 export interface Range {
   from: Date;

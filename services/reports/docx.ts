@@ -16,6 +16,7 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
+import { BUSINESS_TZ } from '../../core/business-time.js';
 import { hoursText, percentText, type ReportFigures } from '../../core/reports/figures.js';
 import { lateText, overviewText } from '../../core/reports/text.js';
 import { trendChartPng } from './chart.js';
@@ -104,7 +105,7 @@ function caption(text: string): Paragraph {
   return new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text, font: KAI_FONT, size: PT(12) })] });
 }
 
-const shanghaiTime = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const shanghaiTime = new Intl.DateTimeFormat('zh-CN', { timeZone: BUSINESS_TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
 
 /** Department table rows, as the tests read them back: name, received, responded, on time, overdue, rate, average hours. */
 export function departmentRows(f: ReportFigures): string[][] {

@@ -1,3 +1,4 @@
+import { BUSINESS_TZ } from '../../core/business-time.js';
 import { compareDepartments, rate, round, statsRange } from '../../core/stats.js';
 import { CASE_STATUS_LABELS, CATEGORY_LABELS, LEVEL_LABELS, OBLIGATION_KIND_LABELS, type ObligationKind } from '../../core/vocabulary.js';
 import * as repo from '../../db/repos/stats.js';
@@ -21,7 +22,7 @@ import type { StatsView } from './schema.js';
 // - departments: by lead department, ranked by on-time rate (core/stats.ts compareDepartments).
 
 const OVERDUE_LIMIT = 200;
-const TZ = 'Asia/Shanghai';
+const TZ = BUSINESS_TZ;
 
 export async function stats(deps: ModuleDeps, q: { from?: string; to?: string }): Promise<StatsView> {
   const now = deps.now();

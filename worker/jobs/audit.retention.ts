@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { purgeAuditBefore, writeAudit } from '../../db/repos/audit.js';
+import { BUSINESS_TZ, DAY_MS } from '../../core/business-time.js';
 
 // audit.retention: once a day, removes audit rows older than AUDIT_RETENTION_DAYS (at least 180:
 // 网络安全法 requires network logs be kept six months) through audit_log_purge, the one path the
@@ -9,7 +10,7 @@ import { purgeAuditBefore, writeAudit } from '../../db/repos/audit.js';
 
 /** Daily at 03:15 Asia/Shanghai. */
 export const AUDIT_RETENTION_CRON = '15 3 * * *';
-export const AUDIT_RETENTION_TZ = 'Asia/Shanghai';
+export const AUDIT_RETENTION_TZ = BUSINESS_TZ;
 
 export interface AuditRetentionResult {
   removed: number;
@@ -17,7 +18,7 @@ export interface AuditRetentionResult {
 }
 
 export async function runAuditRetention(db: Db, now: Date, retentionDays: number): Promise<AuditRetentionResult> {
-  const cutoff = new Date(now.getTime() - retentionDays * 24 * 3600_000);
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   return db.transaction().execute(async (trx) => {
     const removed = await purgeAuditBefore(trx, cutoff);
     if (removed > 0) {

@@ -16,6 +16,7 @@ import { nextStepAt } from '../../core/workflow/escalation.js';
 import type { EscalationStep, ObligationSpec, PolicyRule, QuietHours } from '../../core/workflow/types.js';
 import { ESCALATION_TARGET_LABELS, OBLIGATION_KIND_LABELS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
 import type { AppEvent } from '../../platform/queues.js';
+import { BUSINESS_TZ } from '../../core/business-time.js';
 
 // cases.sweep: fires every escalation step that is due. All state is in Postgres: the obligations
 // (due times, and next_step_at: when the next unfired step is due) and escalation_fires (unique per
@@ -235,7 +236,7 @@ async function fireSteps(
 }
 
 const shanghai = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
+  timeZone: BUSINESS_TZ,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',

@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client.js';
+import { BUSINESS_TZ } from '../../../core/business-time.js';
 import { failuresFrom, recordFailureFrom } from '../../../db/repos/login-throttle.js';
 import { deleteSession, deleteUserSessions } from '../../../db/repos/sessions.js';
 import { clearFailedLogins, countFailedLogin, findUser, findUserByUsername, lockUser, updateUser } from '../../../db/repos/users.js';
@@ -21,7 +22,7 @@ export const MAX_IP_FAILURES = 20;
 
 /** "14:05" in business time (Asia/Shanghai). */
 function clockTime(d: Date): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: BUSINESS_TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
 }
 
 function badCredentials(): AppError {
@@ -32,7 +33,7 @@ function locked(until: Date): AppError {
   const hhmm = clockTime(until);
   return new AppError({
     code: 'RATE_LIMITED',
-    message: `Account locked after repeated failed sign-ins; try again after ${hhmm} (Asia/Shanghai)`,
+    message: `Account locked after repeated failed sign-ins; try again after ${hhmm} (${BUSINESS_TZ})`,
     messageZh: `账户已锁定，请于 ${hhmm} 后再试`,
     details: { lockedUntil: until.toISOString() },
   });

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { Lang } from '../i18n/index.js';
+import { BUSINESS_TZ } from '../../../core/business-time.js';
 
 // Dates are shown in the office's zone (Asia/Shanghai) whatever the PC's clock zone is.
-const TZ = 'Asia/Shanghai';
+const TZ = BUSINESS_TZ;
 
 const dateTimeFmt = new Intl.DateTimeFormat('zh-CN', {
   timeZone: TZ,

@@ -8,6 +8,7 @@ import { common } from '../../i18n/common.js';
 import { useT } from '../../i18n/index.js';
 import { api, call, type Ok } from '../../lib/api.js';
 import { fmtDateTime } from '../../lib/time.js';
+import { BUSINESS_ISO_OFFSET } from '../../../../core/business-time.js';
 import { Confirm } from './Confirm.js';
 import { Field, GeneralError, useFieldErrors } from './form.js';
 import { mAdmin, mPeriods } from './messages.js';
@@ -22,7 +23,7 @@ export function toLocalInput(iso: string | null | undefined): string {
 }
 /** "YYYY-MM-DDTHH:mm" (Asia/Shanghai) → ISO with offset; '' stays '' (the server names the field). */
 export function fromLocalInput(v: string): string {
-  return v ? `${v.length === 16 ? `${v}:00` : v}+08:00` : '';
+  return v ? `${v.length === 16 ? `${v}:00` : v}${BUSINESS_ISO_OFFSET}` : '';
 }
 
 export function PeriodsSection() {

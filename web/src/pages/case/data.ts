@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, type Ok } from '../../lib/api.js';
 import { fmtDateTime } from '../../lib/time.js';
+import { BUSINESS_ISO_OFFSET } from '../../../../core/business-time.js';
 
 // Types of the case room's answers (from the server's routes) and small shared helpers.
 
@@ -51,6 +52,6 @@ export function shanghaiInput(d: Date): string {
 /** The ISO time of a datetime-local value read as Shanghai time (the office's zone, whatever the PC says). */
 export function fromShanghaiInput(v: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)) return null;
-  const d = new Date(`${v}:00+08:00`);
+  const d = new Date(`${v}:00${BUSINESS_ISO_OFFSET}`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { BUSINESS_ISO_OFFSET, businessLocalInput } from '../../../../core/business-time.js';
 import { CASE_ORIGINS, CATEGORIES, DISMISS_REASONS, LEVELS, type Category, type DismissReason, type Level } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
 import { ErrorBox, FormError, Loading } from '../../components/states.js';
@@ -278,7 +279,7 @@ type ManualOrigin = Exclude<(typeof CASE_ORIGINS)[number], 'alert'>;
 
 /** "YYYY-MM-DDTHH:mm" in Shanghai, for a datetime-local input. */
 function shanghaiInputNow(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 16);
+  return businessLocalInput(new Date());
 }
 
 export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onOpened: (c: OpenedCase) => void }) {
@@ -298,7 +299,7 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
       call(
         api.cases.$post({
           json: {
-            manual: { origin, originNote: originNote.trim(), url: url.trim(), title: title.trim(), text, receivedAt: new Date(`${receivedAt}:00+08:00`).toISOString() },
+            manual: { origin, originNote: originNote.trim(), url: url.trim(), title: title.trim(), text, receivedAt: new Date(`${receivedAt}:00${BUSINESS_ISO_OFFSET}`).toISOString() },
             level: fields.level,
             category: fields.category,
             leadDepartmentId: Number(fields.lead),
@@ -312,7 +313,7 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
     e.preventDefault();
     if (!title.trim()) return setProblem(t('required', { f: t('caseTitle') }));
     if (url.trim() && !/^https?:\/\//i.test(url.trim())) return setProblem(t('badUrl'));
-    if (!receivedAt || Number.isNaN(new Date(`${receivedAt}:00+08:00`).getTime())) return setProblem(t('required', { f: t('receivedAt') }));
+    if (!receivedAt || Number.isNaN(new Date(`${receivedAt}:00${BUSINESS_ISO_OFFSET}`).getTime())) return setProblem(t('required', { f: t('receivedAt') }));
     if (fields.lead === '') return setProblem(t('required', { f: t('lead') }));
     setProblem(null);
     register.mutate();

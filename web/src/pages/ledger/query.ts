@@ -1,3 +1,4 @@
+import { BUSINESS_ISO_OFFSET } from '../../../../core/business-time.js';
 import { CASE_STATUSES, CATEGORIES, LEVELS } from '../../../../core/vocabulary.js';
 
 // The ledger's filters and sort order as they live in the URL (?level=major&q=…&sort=dueAt&dir=asc),
@@ -72,8 +73,8 @@ function nextDay(ymd: string): string {
 /** The query of GET /api/cases (and the export): Shanghai days become instants, `to` exclusive. */
 export function apiQuery(f: LedgerFilters): Record<string, string> {
   const q: Record<string, string> = { sort: f.sort, dir: f.dir };
-  if (f.from) q.from = `${f.from}T00:00:00+08:00`;
-  if (f.to) q.to = `${nextDay(f.to)}T00:00:00+08:00`;
+  if (f.from) q.from = `${f.from}T00:00:00${BUSINESS_ISO_OFFSET}`;
+  if (f.to) q.to = `${nextDay(f.to)}T00:00:00${BUSINESS_ISO_OFFSET}`;
   for (const k of ['level', 'category', 'departmentId', 'status', 'overdue'] as const) if (f[k]) q[k] = f[k];
   if (f.q.trim()) q.q = f.q.trim();
   return q;
