@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Modal } from '../../components/Modal.js';
 import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
@@ -9,7 +8,7 @@ import { useLang, useT } from '../../i18n/index.js';
 import { api, call, errorText, type Ok } from '../../lib/api.js';
 import { fmtDateTime } from '../../lib/time.js';
 import { Confirm } from './Confirm.js';
-import { Field, GeneralError, orNull, useFieldErrors } from './form.js';
+import { Field, FormModal, GeneralError, orNull, useFieldErrors } from './form.js';
 import { mAdmin, mChannels } from './messages.js';
 
 type Channel = Ok<Awaited<ReturnType<(typeof api)['notification-channels']['$get']>>>['items'][number];
@@ -189,65 +188,51 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
   const errs = useFieldErrors(save.error, ['name', 'kind', 'enabled', 'config.url', 'config.smtpUrl', 'config.from', 'config.format', 'config']);
   const e = errs.byField;
   return (
-    <Modal
+    <FormModal
+      id="channel-form"
       title={channel ? t('editTitle') : t('createTitle')}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {tc('cancel')}
-          </button>
-          <button type="submit" form="channel-form" className="btn btn-primary" disabled={save.isPending} data-testid="channel-save">
-            {save.isPending ? tc('saving') : tc('save')}
-          </button>
-        </>
-      }
+      onSubmit={() => save.mutate()}
+      pending={save.isPending}
+      saveTestid="channel-save"
     >
-      <form noValidate
-        id="channel-form"
-        onSubmit={(ev) => {
-          ev.preventDefault();
-          save.mutate();
-        }}
-      >
-        <GeneralError text={errs.general} />
-        <Field label={ta('name')} error={e.name}>
-          <input value={name} onChange={(ev) => setName(ev.target.value)} maxLength={100} required />
-        </Field>
-        <Field label={t('kind')} error={e.kind}>
-          <select value={kind} disabled={!!channel} onChange={(ev) => setKind(ev.target.value as 'email' | 'webhook')}>
-            <option value="webhook">{t('webhook')}</option>
-            <option value="email">{t('email')}</option>
-          </select>
-        </Field>
-        {kind === 'webhook' ? (
-          <>
-            <Field label={t('format')} error={e['config.format']}>
-              <select value={format} onChange={(ev) => setFormat(ev.target.value as Format)}>
-                <option value="wecom">{t('fmt_wecom')}</option>
-                <option value="dingtalk">{t('fmt_dingtalk')}</option>
-                <option value="json">{t('fmt_json')}</option>
-              </select>
-            </Field>
-            <Field label={t('url')} error={e['config.url'] ?? e.config}>
-              <input className="code" value={url} onChange={(ev) => setUrl(ev.target.value)} placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…" required />
-            </Field>
-          </>
-        ) : (
-          <>
-            <Field label={t('smtpUrl')} error={e['config.smtpUrl'] ?? e.config} hint={t('smtpHint')}>
-              <input className="code" value={smtpUrl} onChange={(ev) => setSmtpUrl(ev.target.value)} placeholder="smtps://user:pass@smtp.example.cn:465" />
-            </Field>
-            <Field label={t('from')} error={e['config.from']}>
-              <input value={from} onChange={(ev) => setFrom(ev.target.value)} placeholder="舆情回应台 <opinion@example.cn>" />
-            </Field>
-          </>
-        )}
-        <label className="check">
-          <input type="checkbox" checked={enabled} onChange={(ev) => setEnabled(ev.target.checked)} />
-          {ta('enabled')}
-        </label>
-      </form>
-    </Modal>
+      <GeneralError text={errs.general} />
+      <Field label={ta('name')} error={e.name}>
+        <input value={name} onChange={(ev) => setName(ev.target.value)} maxLength={100} required />
+      </Field>
+      <Field label={t('kind')} error={e.kind}>
+        <select value={kind} disabled={!!channel} onChange={(ev) => setKind(ev.target.value as 'email' | 'webhook')}>
+          <option value="webhook">{t('webhook')}</option>
+          <option value="email">{t('email')}</option>
+        </select>
+      </Field>
+      {kind === 'webhook' ? (
+        <>
+          <Field label={t('format')} error={e['config.format']}>
+            <select value={format} onChange={(ev) => setFormat(ev.target.value as Format)}>
+              <option value="wecom">{t('fmt_wecom')}</option>
+              <option value="dingtalk">{t('fmt_dingtalk')}</option>
+              <option value="json">{t('fmt_json')}</option>
+            </select>
+          </Field>
+          <Field label={t('url')} error={e['config.url'] ?? e.config}>
+            <input className="code" value={url} onChange={(ev) => setUrl(ev.target.value)} placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…" required />
+          </Field>
+        </>
+      ) : (
+        <>
+          <Field label={t('smtpUrl')} error={e['config.smtpUrl'] ?? e.config} hint={t('smtpHint')}>
+            <input className="code" value={smtpUrl} onChange={(ev) => setSmtpUrl(ev.target.value)} placeholder="smtps://user:pass@smtp.example.cn:465" />
+          </Field>
+          <Field label={t('from')} error={e['config.from']}>
+            <input value={from} onChange={(ev) => setFrom(ev.target.value)} placeholder="舆情回应台 <opinion@example.cn>" />
+          </Field>
+        </>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={enabled} onChange={(ev) => setEnabled(ev.target.checked)} />
+        {ta('enabled')}
+      </label>
+    </FormModal>
   );
 }

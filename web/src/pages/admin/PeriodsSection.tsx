@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Modal } from '../../components/Modal.js';
+import { DataTable, EditDelete } from '../../components/DataTable.js';
 import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
@@ -10,7 +10,7 @@ import { api, call, type Ok } from '../../lib/api.js';
 import { fmtDateTime } from '../../lib/time.js';
 import { BUSINESS_ISO_OFFSET } from '../../../../core/business-time.js';
 import { Confirm } from './Confirm.js';
-import { Field, GeneralError, useFieldErrors } from './form.js';
+import { Field, FormModal, GeneralError, useFieldErrors } from './form.js';
 import { mAdmin, mPeriods } from './messages.js';
 
 type Period = Ok<Awaited<ReturnType<typeof api.periods.$get>>>['periods'][number];
@@ -51,43 +51,24 @@ export function PeriodsSection() {
           empty={<Empty title={t('emptyTitle')} hint={t('emptyHint')} />}
         >
           {(data) => (
-          <table className="table admin-table" data-testid="periods-table">
-            <thead>
-              <tr>
-                <th>{t('name')}</th>
-                <th>{t('startsAt')}</th>
-                <th>{t('endsAt')}</th>
-                <th className="num">{t('factor')}</th>
-                <th />
-                <th>{tc('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((p) => {
-                const s = Date.parse(p.startsAt);
-                const e = Date.parse(p.endsAt);
-                return (
-                  <tr key={p.id}>
-                    <td>{p.name}</td>
-                    <td className="nowrap">{fmtDateTime(p.startsAt)}</td>
-                    <td className="nowrap">{fmtDateTime(p.endsAt)}</td>
-                    <td className="num">× {p.factor}</td>
-                    <td>{now < s ? <Tag tone="blue">{t('upcoming')}</Tag> : now > e ? <Tag>{t('past')}</Tag> : <Tag tone="red">{t('current')}</Tag>}</td>
-                    <td className="nowrap">
-                      <div className="row-actions">
-                        <button type="button" className="btn btn-sm" onClick={() => setEditing(p)}>
-                          {tc('edit')}
-                        </button>
-                        <button type="button" className="btn btn-sm btn-danger" onClick={() => setDeleting(p)}>
-                          {tc('delete')}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            <DataTable
+              testid="periods-table"
+              rows={data}
+              rowKey={(p) => p.id}
+              columns={[
+                { key: 'name', header: t('name'), cell: (p) => p.name },
+                { key: 'start', header: t('startsAt'), cellClass: 'nowrap', cell: (p) => fmtDateTime(p.startsAt) },
+                { key: 'end', header: t('endsAt'), cellClass: 'nowrap', cell: (p) => fmtDateTime(p.endsAt) },
+                { key: 'factor', header: t('factor'), className: 'num', cell: (p) => `× ${p.factor}` },
+                { key: 'state', cell: (p) => (now < Date.parse(p.startsAt) ? <Tag tone="blue">{t('upcoming')}</Tag> : now > Date.parse(p.endsAt) ? <Tag>{t('past')}</Tag> : <Tag tone="red">{t('current')}</Tag>) },
+                {
+                  key: 'actions',
+                  header: tc('actions'),
+                  cellClass: 'nowrap',
+                  cell: (p) => <EditDelete onEdit={() => setEditing(p)} onDelete={() => setDeleting(p)} />,
+                },
+              ]}
+            />
           )}
         </ListState>
       </div>
@@ -130,43 +111,22 @@ function PeriodForm({ period, onClose }: { period: Period | null; onClose: () =>
   });
   const errs = useFieldErrors(save.error, ['name', 'startsAt', 'endsAt', 'factor']);
   return (
-    <Modal
-      title={period ? t('editTitle') : t('createTitle')}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {tc('cancel')}
-          </button>
-          <button type="submit" form="period-form" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? tc('saving') : tc('save')}
-          </button>
-        </>
-      }
-    >
-      <form noValidate
-        id="period-form"
-        onSubmit={(ev) => {
-          ev.preventDefault();
-          save.mutate();
-        }}
-      >
-        <GeneralError text={errs.general} />
-        <Field label={t('name')} error={errs.byField.name}>
-          <input value={name} onChange={(ev) => setName(ev.target.value)} maxLength={100} required placeholder="春节假期" />
+    <FormModal id="period-form" title={period ? t('editTitle') : t('createTitle')} onClose={onClose} onSubmit={() => save.mutate()} pending={save.isPending}>
+      <GeneralError text={errs.general} />
+      <Field label={t('name')} error={errs.byField.name}>
+        <input value={name} onChange={(ev) => setName(ev.target.value)} maxLength={100} required placeholder="春节假期" />
+      </Field>
+      <div className="form-grid">
+        <Field label={t('startsAt')} error={errs.byField.startsAt}>
+          <input type="datetime-local" value={startsAt} onChange={(ev) => setStartsAt(ev.target.value)} />
         </Field>
-        <div className="form-grid">
-          <Field label={t('startsAt')} error={errs.byField.startsAt}>
-            <input type="datetime-local" value={startsAt} onChange={(ev) => setStartsAt(ev.target.value)} />
-          </Field>
-          <Field label={t('endsAt')} error={errs.byField.endsAt}>
-            <input type="datetime-local" value={endsAt} onChange={(ev) => setEndsAt(ev.target.value)} />
-          </Field>
-        </div>
-        <Field label={t('factor')} error={errs.byField.factor} hint={t('factorHint')}>
-          <input type="number" min={0.05} max={1} step={0.05} value={factor} onChange={(ev) => setFactor(ev.target.value)} />
+        <Field label={t('endsAt')} error={errs.byField.endsAt}>
+          <input type="datetime-local" value={endsAt} onChange={(ev) => setEndsAt(ev.target.value)} />
         </Field>
-      </form>
-    </Modal>
+      </div>
+      <Field label={t('factor')} error={errs.byField.factor} hint={t('factorHint')}>
+        <input type="number" min={0.05} max={1} step={0.05} value={factor} onChange={(ev) => setFactor(ev.target.value)} />
+      </Field>
+    </FormModal>
   );
 }

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { useLang, type Lang } from '../../i18n/index.js';
+import { Modal } from '../../components/Modal.js';
+import { common } from '../../i18n/common.js';
+import { useLang, useT, type Lang } from '../../i18n/index.js';
 import { ApiError, errorText } from '../../lib/api.js';
 
 // Server validation messages placed at the field they concern. The API's details come in three
@@ -66,3 +68,72 @@ export function GeneralError({ text }: { text: string | null }) {
 
 /** "" → null, trimmed otherwise. */
 export const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
+
+/**
+ * A create / edit dialog: the form inside a Modal with the cancel and save buttons in its
+ * footer. `extra` goes before them (a preview button, a hint); `submitLabel` replaces the
+ * save / saving text.
+ */
+export function FormModal({
+  id,
+  title,
+  onClose,
+  onSubmit,
+  pending,
+  testid,
+  saveTestid,
+  saveLabel,
+  submitLabel,
+  extra,
+  wide,
+  after,
+  children,
+}: {
+  id: string;
+  title: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  pending: boolean;
+  testid?: string;
+  saveTestid?: string;
+  saveLabel?: string;
+  submitLabel?: string;
+  extra?: ReactNode;
+  wide?: boolean;
+  /** Rendered below the form, inside the dialog (a preview result). */
+  after?: ReactNode;
+  children: ReactNode;
+}) {
+  const tc = useT(common);
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      wide={wide}
+      footer={
+        <>
+          {extra}
+          <button type="button" className="btn" onClick={onClose}>
+            {tc('cancel')}
+          </button>
+          <button type="submit" form={id} className="btn btn-primary" disabled={pending} data-testid={saveTestid}>
+            {submitLabel ?? (pending ? tc('saving') : (saveLabel ?? tc('save')))}
+          </button>
+        </>
+      }
+    >
+      <form
+        noValidate
+        id={id}
+        data-testid={testid}
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          onSubmit();
+        }}
+      >
+        {children}
+      </form>
+      {after}
+    </Modal>
+  );
+}

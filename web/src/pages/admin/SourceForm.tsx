@@ -1,0 +1,234 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { MEDIA_TYPES } from '../../../../core/vocabulary.js';
+import { Tag } from '../../components/Tag.js';
+import { toast } from '../../components/toast.js';
+import { common } from '../../i18n/common.js';
+import { useLang, useT } from '../../i18n/index.js';
+import { useLabel } from '../../i18n/labels.js';
+import { api, call, type Ok } from '../../lib/api.js';
+import { fmtDateTime } from '../../lib/time.js';
+import { Field, FormModal, GeneralError, orNull, useFieldErrors } from './form.js';
+import { mAdmin, mSources } from './messages.js';
+import { ExtLink } from './SourceDetail.js';
+import { SOURCES_KEY, statusTone, type Source } from './SourcesSection.js';
+
+type Preview = Ok<Awaited<ReturnType<typeof api.sources.preview.$post>>>;
+type SourceInput = Parameters<typeof api.sources.$post>[0]['json'];
+
+interface FormState {
+  name: string;
+  url: string;
+  kind: 'feed' | 'site';
+  mediaType: (typeof MEDIA_TYPES)[number];
+  region: string;
+  charset: string;
+  pollIntervalS: string;
+  enabled: boolean;
+  sel: { item: string; link: string; title: string; date: string; text: string };
+}
+
+function initialForm(s: Source | null): FormState {
+  return {
+    name: s?.name ?? '',
+    url: s?.url ?? '',
+    kind: s?.kind ?? 'feed',
+    mediaType: s?.mediaType ?? 'news',
+    region: s?.region ?? '',
+    charset: s?.charset ?? '',
+    pollIntervalS: String(s?.pollIntervalS ?? 300),
+    enabled: s?.enabled ?? true,
+    sel: {
+      item: s?.selectors?.item ?? '',
+      link: s?.selectors?.link ?? '',
+      title: s?.selectors?.title ?? '',
+      date: s?.selectors?.date ?? '',
+      text: s?.selectors?.text ?? '',
+    },
+  };
+}
+
+function toInput(f: FormState): SourceInput {
+  const sel = f.sel;
+  const selectors =
+    f.kind === 'site'
+      ? {
+          item: sel.item.trim(),
+          ...(orNull(sel.link) && { link: sel.link.trim() }),
+          ...(orNull(sel.title) && { title: sel.title.trim() }),
+          ...(orNull(sel.date) && { date: sel.date.trim() }),
+          ...(orNull(sel.text) && { text: sel.text.trim() }),
+        }
+      : null;
+  const poll = Number(f.pollIntervalS);
+  return {
+    name: f.name,
+    url: f.url.trim(),
+    kind: f.kind,
+    mediaType: f.mediaType,
+    region: f.region,
+    charset: orNull(f.charset),
+    pollIntervalS: Number.isFinite(poll) && f.pollIntervalS.trim() !== '' ? poll : (Number.NaN as number),
+    enabled: f.enabled,
+    selectors: f.kind === 'site' && selectors && selectors.item === '' ? null : selectors,
+  };
+}
+
+const FIELDS = ['name', 'url', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
+
+export function SourceForm({ source, onClose }: { source: Source | null; onClose: () => void }) {
+  const t = useT(mSources);
+  const tc = useT(common);
+  const ta = useT(mAdmin);
+  const label = useLabel();
+  const qc = useQueryClient();
+  const [f, setF] = useState<FormState>(() => initialForm(source));
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((p) => ({ ...p, [k]: v }));
+  const setSel = (k: keyof FormState['sel'], v: string) => setF((p) => ({ ...p, sel: { ...p.sel, [k]: v } }));
+  const save = useMutation({
+    mutationFn: async () => {
+      const input = toInput(f);
+      if (source) return call(api.sources[':id'].$patch({ param: { id: String(source.id) }, json: input }));
+      return call(api.sources.$post({ json: input }));
+    },
+    onSuccess: async () => {
+      toast(source ? tc('saved') : ta('created'));
+      await qc.invalidateQueries({ queryKey: SOURCES_KEY });
+      onClose();
+    },
+  });
+  const preview = useMutation({
+    mutationFn: async () => {
+      const { name, ...rest } = toInput(f);
+      return call(api.sources.preview.$post({ json: { ...rest, ...(name.trim() && { name }) } }));
+    },
+  });
+  const errs = useFieldErrors(save.error ?? preview.error, FIELDS);
+  const e = errs.byField;
+  return (
+    <FormModal
+      id="source-form"
+      title={source ? t('editTitle') : t('createTitle')}
+      onClose={onClose}
+      onSubmit={() => {
+        preview.reset();
+        save.mutate();
+      }}
+      pending={save.isPending}
+      testid="source-form"
+      saveTestid="source-save"
+      saveLabel={t('saveSource')}
+      wide
+      extra={
+        <>
+          <span className="muted small foot-hint">{t('previewHint')}</span>
+          <button type="button" className="btn" disabled={preview.isPending} onClick={() => preview.mutate()} data-testid="source-preview">
+            {preview.isPending ? t('previewing') : t('preview')}
+          </button>
+        </>
+      }
+      after={preview.data ? <PreviewResult r={preview.data} /> : null}
+    >
+      <GeneralError text={errs.general} />
+      <div className="form-grid">
+        <Field label={t('name')} error={e.name}>
+          <input value={f.name} onChange={(ev) => set('name', ev.target.value)} maxLength={200} required />
+        </Field>
+        <Field label={t('kind')} error={e.kind}>
+          <div className="seg">
+            {(['feed', 'site'] as const).map((k) => (
+              <label key={k} className={f.kind === k ? 'seg-opt on' : 'seg-opt'}>
+                <input type="radio" name="kind" checked={f.kind === k} onChange={() => set('kind', k)} />
+                {k === 'feed' ? t('feed') : t('site')}
+              </label>
+            ))}
+          </div>
+        </Field>
+        <Field label={t('url')} error={e.url} hint={t('urlHint')} wide>
+          <input value={f.url} onChange={(ev) => set('url', ev.target.value)} placeholder="https://" className="code" required data-testid="source-url" />
+        </Field>
+        <Field label={t('mediaType')} error={e.mediaType}>
+          <select value={f.mediaType} onChange={(ev) => set('mediaType', ev.target.value as FormState['mediaType'])}>
+            {MEDIA_TYPES.map((m) => (
+              <option key={m} value={m}>
+                {label('mediaType', m)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('region')} error={e.region}>
+          <input value={f.region} onChange={(ev) => set('region', ev.target.value)} maxLength={100} />
+        </Field>
+        <Field label={t('poll')} error={e.pollIntervalS} hint={t('pollHint')}>
+          <input type="number" min={5} step={1} value={f.pollIntervalS} onChange={(ev) => set('pollIntervalS', ev.target.value)} />
+        </Field>
+        <Field label={t('charset')} error={e.charset} hint={t('charsetHint')}>
+          <input value={f.charset} onChange={(ev) => set('charset', ev.target.value)} placeholder="utf-8" />
+        </Field>
+        <label className="check">
+          <input type="checkbox" checked={f.enabled} onChange={(ev) => set('enabled', ev.target.checked)} />
+          {t('enabledLabel')}
+        </label>
+      </div>
+      {f.kind === 'site' ? (
+        <fieldset className="selectors">
+          <legend>{t('selectors')}</legend>
+          {e.selectors ? <p className="field-error">{e.selectors}</p> : null}
+          <div className="form-grid">
+            {(['item', 'link', 'title', 'date', 'text'] as const).map((k) => (
+              <Field key={k} label={t(`sel${k[0].toUpperCase()}${k.slice(1)}` as 'selItem')} error={e[`selectors.${k}`]}>
+                <input className="code" value={f.sel[k]} onChange={(ev) => setSel(k, ev.target.value)} data-testid={`selector-${k}`} />
+              </Field>
+            ))}
+          </div>
+          <p className="muted small">{t('selHint')}</p>
+        </fieldset>
+      ) : null}
+    </FormModal>
+  );
+}
+
+function PreviewResult({ r }: { r: Preview }) {
+  const t = useT(mSources);
+  const label = useLabel();
+  const { lang } = useLang();
+  return (
+    <section className={`preview ${r.ok ? 'preview-ok' : 'preview-fail'}`} data-testid="source-preview-result" data-status={r.status}>
+      <header className="preview-head">
+        <strong>{t('previewTitle')}</strong>
+        <Tag tone={statusTone(r.status)}>{label('fetchStatus', r.status)}</Tag>
+        {r.httpStatus ? <span className="muted small">HTTP {r.httpStatus}</span> : null}
+        <span className="muted small">{t('duration', { ms: r.durationMs })}</span>
+      </header>
+      <p className={r.ok ? 'preview-msg' : 'preview-msg err-text'}>{lang === 'zh' ? r.messageZh : r.message || r.messageZh}</p>
+      {!r.ok && r.message && lang === 'zh' ? (
+        <p className="muted small">
+          {t('technical')}：<span className="code">{r.message}</span>
+        </p>
+      ) : null}
+      {r.ok ? (
+        r.entries.length === 0 ? (
+          <p className="muted">{t('previewNone')}</p>
+        ) : (
+          <>
+            <p className="muted small">{t('previewTotal', { n: r.total, m: r.entries.length })}</p>
+            <ol className="preview-list">
+              {r.entries.map((en, i) => (
+                <li key={i} data-testid="preview-entry">
+                  <div className="preview-title">
+                    <ExtLink href={en.url}>{en.title}</ExtLink>
+                  </div>
+                  <div className="muted small">
+                    {fmtDateTime(en.publishedAt)}
+                    {en.publishedAtEstimated ? ` ${t('estimated')}` : ''}
+                  </div>
+                  {en.excerpt ? <div className="preview-excerpt small">{en.excerpt}</div> : null}
+                </li>
+              ))}
+            </ol>
+          </>
+        )
+      ) : null}
+    </section>
+  );
+}
