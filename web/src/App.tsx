@@ -48,6 +48,7 @@ const screens = {
   admin: screen(() => import('./pages/admin/AdminPage.js')),
   notifications: screen(() => import('./pages/notifications/NotificationsPage.js')),
   reports: screen(() => import('./pages/reports/ReportsPage.js')),
+  todos: screen(() => import('./pages/todos/TodosPage.js')),
 };
 const DeskPage = screens.desk.Page;
 const CasePage = screens.case.Page;
@@ -57,6 +58,7 @@ const WallPage = screens.wall.Page;
 const AdminPage = screens.admin.Page;
 const NotificationsPage = screens.notifications.Page;
 const ReportsPage = screens.reports.Page;
+const TodosPage = screens.todos.Page;
 
 // The screen in the address bar starts loading at once, alongside the session check, instead of
 // after it (a module is fetched once; lazy() reuses the same promise).
@@ -69,6 +71,7 @@ const PREFETCH: [string, () => Promise<unknown>][] = [
   ['/admin', screens.admin.load],
   ['/notifications', screens.notifications.load],
   ['/reports', screens.reports.load],
+  ['/todos', screens.todos.load],
 ];
 const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
 if (current) void current[1]().catch(() => {});
@@ -151,6 +154,9 @@ export function App() {
               </Route>
               <Route path="/reports">
                 <Screen page={ReportsPage} roles={['reviewer', 'leader', 'admin']} />
+              </Route>
+              <Route path="/todos">
+                <Screen page={TodosPage} roles={['duty', 'handler', 'reviewer', 'leader']} />
               </Route>
               <Route>
                 <NotFound />

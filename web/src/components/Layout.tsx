@@ -9,6 +9,7 @@ import { api, call } from '../lib/api.js';
 import { closeEvents, useAppEvents, useLiveStatus } from '../lib/events.js';
 import { useSession, useUser } from '../lib/session.js';
 import { OnDutyBadge } from './OnDutyBadge.js';
+import { TodoLink } from '../pages/todos/TodoLink.js';
 
 // The frame around every signed-in screen: product name, the screens this role may use, the
 // unread-notification count (live), the language switch and sign-out.
@@ -23,8 +24,8 @@ export const NAV: { path: string; key: 'navDesk' | 'navLedger' | 'navStats' | 'n
 
 /** Where each role starts after signing in. */
 export function homeFor(role: Role): string {
-  if (role === 'leader') return '/stats';
-  if (role === 'handler' || role === 'reviewer') return '/ledger';
+  // 我的待办 is the first screen of everyone whose work arrives as hand-offs.
+  if (role === 'leader' || role === 'handler' || role === 'reviewer') return '/todos';
   return '/desk';
 }
 
@@ -75,6 +76,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <div className="topbar-right">
           <OnDutyBadge />
           <span className={live ? 'live-dot on' : 'live-dot'} title={live ? t('live') : t('offline')} aria-label={live ? t('live') : t('offline')} />
+          <TodoLink />
           <Link href="/notifications" className="bell" aria-label={t('unreadCount', { n: unread })} title={t('unreadCount', { n: unread })}>
             {t('navNotifications')}
             {unread > 0 ? (
