@@ -28,6 +28,11 @@ export const NOTICE_TEXTS = {
     zh: { title: '【交办】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」已交办贵单位（{role}），{obligationKind}时限 {dueAt}。请及时核实并起草回应。' },
     en: { title: '[Assigned] {caseNumber} {caseTitle}', body: '{caseNumber} "{caseTitle}" was assigned to your department ({role}); {obligationKind} due {dueAt}. Please verify and draft a response.' },
   },
+  'case.assigned_no_due': {
+    kind: 'case.assigned',
+    zh: { title: '【交办】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」已交办贵单位（{role}），请及时核实并起草回应。' },
+    en: { title: '[Assigned] {caseNumber} {caseTitle}', body: '{caseNumber} "{caseTitle}" was assigned to your department ({role}). Please verify and draft a response.' },
+  },
   'case.unassigned': {
     zh: { title: '【转办】{caseNumber} 已改由其他单位办理', body: '{caseNumber}「{caseTitle}」已转由{leadDepartment}牵头办理，贵单位不再承办。' },
     en: { title: '[Reassigned] {caseNumber} moved to another department', body: '{caseNumber} "{caseTitle}" is now led by {leadDepartment}; your department no longer handles it.' },
@@ -107,6 +112,21 @@ export const NOTICE_TEXTS = {
     kind: 'escalation',
     zh: { title: '【已超期 {lateHours}】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限为 {dueAt}，已超期 {lateHours}，仍未完成，请督促办理。' },
     en: { title: '[Overdue by {lateHours}] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" was due {dueAt}, {lateHours} ago, and is not done. Please follow it up.' },
+  },
+  'alert.push': {
+    kind: 'alert',
+    zh: { title: '【舆情预警】{sourceName}：{alertTitle}（{tags}）请及时研判 {link}', body: '值班员打开或研判该预警即为确认；{ackMinutes} 分钟内无人确认将转备班和带班领导。' },
+    en: { title: '[Alert] {sourceName}: {alertTitle} ({tagsEn}) please triage {link}', body: 'Opening or triaging the alert acknowledges it; unacknowledged after {ackMinutes} min it goes to the backup and the leader on duty.' },
+  },
+  'alert.repush_backup': {
+    kind: 'alert',
+    zh: { title: '【舆情预警·未确认】{sourceName}：{alertTitle}（{tags}）请及时研判 {link}', body: '该预警推送 {ackMinutes} 分钟后值班员仍未确认，现转给备班的您。' },
+    en: { title: '[Alert · unacknowledged] {sourceName}: {alertTitle} ({tagsEn}) please triage {link}', body: 'No duty officer acknowledged this alert within {ackMinutes} min; it is passed to you as the backup.' },
+  },
+  'alert.repush_leader': {
+    kind: 'alert',
+    zh: { title: '【舆情预警·未确认】{sourceName}：{alertTitle}（{tags}）请督促研判 {link}', body: '该预警推送后值班员和备班均未确认，现报带班领导。' },
+    en: { title: '[Alert · unacknowledged] {sourceName}: {alertTitle} ({tagsEn}) please see it triaged {link}', body: 'Neither the duty officer nor the backup acknowledged this alert; it is passed to you as the leader on duty.' },
   },
 } as const satisfies Record<string, NoticeEntry>;
 

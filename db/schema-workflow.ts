@@ -129,6 +129,9 @@ export interface NotificationsTable {
   urgent: Defaulted<boolean>;
   created_at: GeneratedTimestamp;
   read_at: Date | null;
+  /** Message key (core/notices.ts) and its parameters; null on rows written before keys (their title/body stand). */
+  key: string | null;
+  params: ColumnType<Record<string, string | number> | null, string | null, string | null>;
 }
 
 export interface NotificationChannelsTable {

@@ -8,6 +8,7 @@ import * as m0006 from './20261125_0006_reports.js';
 import * as m0007 from './20261125_0007_perf.js';
 import * as m0008 from './20261125_0008_audit_chain.js';
 import * as m0009 from './20261125_0009_case_record_indexes.js';
+import * as m0010 from './20261206_0010_notice_keys.js';
 import * as m0011 from './20261206_0011_instructions.js';
 import * as m0012 from './20261206_0012_roster.js';
 
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '20261125_0007_perf': m0007,
   '20261125_0008_audit_chain': m0008,
   '20261125_0009_case_record_indexes': m0009,
+  '20261206_0010_notice_keys': m0010,
   '20261206_0011_instructions': m0011,
   '20261206_0012_roster': m0012,
 };

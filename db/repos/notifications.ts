@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { Db } from '../client.js';
 import type { NotificationChannelsTable } from '../schema-workflow.js';
+import { beijingShortZh } from '../../core/business-time.js';
 
 // Notifications per user (in-app, pushed over SSE), notification channels (e-mail, webhook) and
 // one delivery row per notification × enabled channel, sent by the notifications.deliver job.
@@ -13,6 +14,9 @@ export interface NewNotification {
   title: string;
   body: string;
   urgent: boolean;
+  /** Message key and parameters (core/notices.ts): the reader's language is rendered from them when read. */
+  key?: string | null;
+  params?: Record<string, string | number> | null;
 }
 
 export interface DeliveryPayload {
@@ -20,6 +24,7 @@ export interface DeliveryPayload {
   body: string;
   caseId: string | null;
   urgent: boolean;
+  /** When it was sent, Beijing time as "12月5日 10:42" (never an ISO / UTC string: people read it). */
   at: string;
   recipient: string;
 }
@@ -39,7 +44,17 @@ export async function insertNotification(
 ): Promise<string> {
   const row = await trx
     .insertInto('notifications')
-    .values({ user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, urgent: n.urgent, created_at: now })
+    .values({
+      user_id: n.userId,
+      case_id: n.caseId,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      urgent: n.urgent,
+      created_at: now,
+      key: n.key ?? null,
+      params: n.params ? JSON.stringify(n.params) : null,
+    })
     .returning(sql<string>`id::text`.as('id'))
     .executeTakeFirstOrThrow();
   const channels = known?.channels ?? (await enabledChannels(trx));
@@ -50,7 +65,7 @@ export async function insertNotification(
     body: n.body,
     caseId: n.caseId,
     urgent: n.urgent,
-    at: now.toISOString(),
+    at: beijingShortZh(now),
     recipient: user?.display_name ?? '',
   };
   await trx
@@ -79,6 +94,8 @@ export async function insertNotification(
 export interface NewNotificationOf extends NewNotification {
   deliverAfter: Date;
   user: { email: string | null; display_name: string };
+  /** The text sent to the channels when it differs from the in-app one (e.g. "还剩…" as of a deferred delivery). */
+  delivery?: { title: string; body: string };
 }
 
 /** One delivery row of a batch: notification `note` (its index in the batch) × an enabled channel. */
@@ -96,11 +113,11 @@ export interface NewDeliveryOf {
 export function deliveryRowsOf(rows: readonly NewNotificationOf[], now: Date, channels: readonly Channel[]): NewDeliveryOf[] {
   const out: NewDeliveryOf[] = [];
   if (channels.length === 0) return out;
-  const at = now.toISOString();
+  const at = beijingShortZh(now);
   rows.forEach((n, i) => {
     const payload: DeliveryPayload = {
-      title: n.title,
-      body: n.body,
+      title: n.delivery?.title ?? n.title,
+      body: n.delivery?.body ?? n.body,
       caseId: n.caseId,
       urgent: n.urgent,
       at,
@@ -125,11 +142,13 @@ export function deliveryRowsOf(rows: readonly NewNotificationOf[], now: Date, ch
 
 /** A batch of notifications as the JSON one statement reads with json_to_recordset (see NOTES_COLUMNS); `ord` is the 0-based index. */
 export function notesJson(rows: readonly NewNotificationOf[]): string {
-  return JSON.stringify(rows.map((n, i) => ({ ord: i, user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, urgent: n.urgent })));
+  return JSON.stringify(
+    rows.map((n, i) => ({ ord: i, user_id: n.userId, case_id: n.caseId, kind: n.kind, title: n.title, body: n.body, urgent: n.urgent, key: n.key ?? null, params: n.params ?? null })),
+  );
 }
 
 /** The record type of notesJson, and of deliveryRowsOf's JSON. */
-export const NOTES_COLUMNS = sql`ord int, user_id int, case_id bigint, kind text, title text, body text, urgent boolean`;
+export const NOTES_COLUMNS = sql`ord int, user_id int, case_id bigint, kind text, title text, body text, urgent boolean, key text, params jsonb`;
 export const DELIVERIES_COLUMNS = sql`note bigint, channel_id int, target text, payload jsonb, status text, last_error text, next_attempt_at timestamptz`;
 
 /**
@@ -149,8 +168,8 @@ export async function insertNotifications(trx: Db, rows: readonly NewNotificatio
       select nextval('notifications_id_seq'::regclass) as id, u.*
       from json_to_recordset(${notesJson(rows)}::json) as u(${NOTES_COLUMNS})
     ), ins as (
-      insert into notifications (id, user_id, case_id, kind, title, body, urgent, created_at)
-      select id, user_id, case_id, kind, title, body, urgent, ${now}::timestamptz from v
+      insert into notifications (id, user_id, case_id, kind, title, body, urgent, key, params, created_at)
+      select id, user_id, case_id, kind, title, body, urgent, key, params, ${now}::timestamptz from v
     ), del as (
       insert into notification_deliveries (notification_id, channel_id, target, payload, status, last_error, next_attempt_at, created_at)
       select v.id, d.channel_id, d.target, d.payload, d.status, d.last_error, d.next_attempt_at, ${now}::timestamptz
@@ -175,6 +194,8 @@ export async function listNotifications(db: Db, userId: number, limit: number, a
       'urgent',
       'created_at',
       'read_at',
+      'key',
+      'params',
       sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('key_at'),
     ])
     .where('user_id', '=', userId);

@@ -11,6 +11,7 @@ import { insertObligations, obligationAudit } from '../../db/repos/obligations.j
 import { deadlineContext, loadPolicies } from '../../db/repos/policies.js';
 import type { Db } from '../../db/client.js';
 import { conflict, fieldError, notFound } from '../../platform/errors.js';
+import { notifyAssignment } from '../notifications/handoffs.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { OpenCaseInput } from './schema.js';
@@ -142,17 +143,15 @@ export async function openCase(deps: ModuleDeps, input: OpenCaseInput, actor: Ac
     for (const o of obligations) {
       await writeAudit(trx, { actor, entity: 'obligation', entityId: o.id, caseId: c.id, action: 'obligation.create', after: obligationAudit(o) });
     }
-    return { caseId: c.id, alerts: await storyOfAlerts(trx, opening.alertIds) };
+    // 交办: the lead and co-departments' handlers hear of it in the same transaction.
+    const notices = await notifyAssignment(trx, c, null, { lead, co }, actor.id, now);
+    return { caseId: c.id, alerts: await repo.alertStories(trx, opening.alertIds), notices };
   });
 
   await deps.emit({ type: 'case.updated', caseId: result.caseId });
   for (const a of result.alerts) await deps.emit({ type: 'alert.updated', alertId: a.id, storyId: a.story_id });
+  for (const ev of result.notices) await deps.emit(ev);
   return result.caseId;
-}
-
-async function storyOfAlerts(trx: Db, ids: string[]) {
-  if (ids.length === 0) return [];
-  return trx.selectFrom('alerts').select(['id', 'story_id']).where('id', 'in', ids).execute();
 }
 
 /** Attaches a new alert's story to an existing case: evidence added, alert → case, audited. */

@@ -14,6 +14,8 @@ import { cancelObligation, caseObligations, insertObligations, obligationAudit, 
 import { deadlineContext, loadPolicies, type DeadlineContext } from '../../db/repos/policies.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { conflict, fieldError } from '../../platform/errors.js';
+import { notifyAssignment } from '../notifications/handoffs.js';
+import type { AppEvent } from '../../platform/queues.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { PatchCaseInput } from './schema.js';
@@ -38,6 +40,7 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
   if (input.coDepartmentIds !== undefined) await assertDepartments(deps.db, 'coDepartmentIds', input.coDepartmentIds);
   const [rules, ctx] = await Promise.all([loadPolicies(deps.db), deadlineContext(deps.db)]);
 
+  const notices: AppEvent[] = [];
   const caseId = await deps.db.transaction().execute(async (trx) => {
     const c = /^\d{1,18}$/.test(id) ? await lockCase(trx, id) : undefined;
     if (!c) throw caseNotFound();
@@ -79,9 +82,16 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
       const reason = input.reason ?? '';
       await recomputeObligations(trx, c, input.level ?? c.level, input.category ?? c.category, rules, ctx, reason, actor, now);
     }
+    if (departments) {
+      // 转办: the departments given the case (or a new role on it) and those taken off it hear of it.
+      const before = { lead: departments.before.leadDepartmentId, co: departments.before.coDepartmentIds };
+      const kase = { ...c, level: input.level ?? c.level, title: input.title ?? c.title, lead_department_id: departments.lead };
+      notices.push(...(await notifyAssignment(trx, kase, before, departments, actor.id, now)));
+    }
     return c.id;
   });
   await deps.emit({ type: 'case.updated', caseId });
+  for (const ev of notices) await deps.emit(ev);
 }
 
 async function reassignment(trx: Db, c: Case, input: PatchCaseInput) {

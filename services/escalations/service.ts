@@ -3,8 +3,9 @@ import type { DB } from '../../db/schema.js';
 import { sql } from 'kysely';
 import { writeAudit } from '../../db/repos/audit.js';
 import { lockCase, meetObligations } from '../../db/repos/case-access.js';
-import { coDepartmentHandlers, insertCoordination, insertReferral, insertReportUp } from '../../db/repos/escalations.js';
-import { enabledChannels, insertNotification } from '../../db/repos/notifications.js';
+import { insertCoordination, insertReferral, insertReportUp } from '../../db/repos/escalations.js';
+import { caseDepartmentIds } from '../../db/repos/cases.js';
+import { notifyCoordination, notifyReferral, notifyReportUp } from '../notifications/handoffs.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { REFERRAL_TARGET_LABELS, type ReferralTarget } from '../../core/vocabulary.js';
 import type { AppEvent } from '../../platform/queues.js';
@@ -13,7 +14,7 @@ import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 
 // One transaction per record: lock the case, write the record, meet the obligation it satisfies,
-// the audit row; events after commit.
+// the audit row, the addressee's notification (services/notifications/handoffs.ts); events after commit.
 
 function refuseClosed(kase: Case): void {
   if (kase.status === 'closed') throw conflict('The case is closed', '事件已办结，不能再记录');
@@ -36,9 +37,10 @@ export async function recordReportUp(deps: ModuleDeps, actor: Actor, kase: Case,
     const row = await insertReportUp(trx, { caseId: kase.id, by: actor.id, at, recipient: input.recipient, content: input.content });
     const met = await meetObligations(trx, kase.id, ['report'], at, `report_up:${row.id}`);
     await writeAudit(trx, { actor, entity: 'report_up', entityId: row.id, caseId: kase.id, action: 'case.report_up', after: { ...row, met } });
-    return { row, met };
+    const notices = await notifyReportUp(trx, locked, { reporter: actor.name, recipient: input.recipient, content: input.content }, actor.id, now);
+    return { row, met, notices };
   });
-  await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }]);
+  await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }, ...out.notices]);
   return { ...presentReportUp(out.row), met: out.met };
 }
 
@@ -59,9 +61,10 @@ export async function recordReferral(deps: ModuleDeps, actor: Actor, kase: Case,
       action: 'case.referral',
       after: { ...row, targetLabel: REFERRAL_TARGET_LABELS[input.target], met },
     });
-    return { row, met };
+    const notices = await notifyReferral(trx, locked, { referralTarget: input.target, recipient: input.recipient, content: input.content }, actor.id, at);
+    return { row, met, notices };
   });
-  await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }]);
+  await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }, ...out.notices]);
   return { ...presentReferral(out.row), met: out.met };
 }
 
@@ -78,25 +81,10 @@ export async function recordCoordination(deps: ModuleDeps, actor: Actor, user: S
     if (!locked) throw notFound('Case', '舆情事件');
     refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
     const row = await insertCoordination(trx, { caseId: kase.id, fromDepartmentId: kase.lead_department_id, by: actor.id, at: now, content });
-    const recipients = (await coDepartmentHandlers(trx, kase.id)).filter((r) => r.id !== user.id);
-    const channels = await enabledChannels(trx);
-    for (const r of recipients) {
-      const id = await insertNotification(
-        trx,
-        {
-          userId: r.id,
-          caseId: kase.id,
-          kind: 'coordination',
-          title: `【协调】${kase.number} ${kase.title}`,
-          body: `牵头单位协调意见：${content}\nCoordination note from the lead department on case ${kase.number}.`,
-          urgent: kase.level === 'major' || kase.level === 'especially_major',
-        },
-        now,
-        now,
-        { channels, user: { email: r.email, display_name: r.displayName } },
-      );
-      events.push({ type: 'notification.created', userId: r.id, notificationId: id });
-    }
+    const { co } = await caseDepartmentIds(trx, kase.id);
+    const notices = await notifyCoordination(trx, locked, co, content, user.id, now);
+    events.push(...notices);
+    const recipients = notices.flatMap((ev) => (ev.type === 'notification.created' ? [{ id: ev.userId }] : []));
     await writeAudit(trx, { actor, entity: 'coordination', entityId: row.id, caseId: kase.id, action: 'case.coordination', after: { ...row, notified: recipients.map((r) => r.id) } });
     return { row, notified: recipients.map((r) => r.id) };
   });

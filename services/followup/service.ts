@@ -5,12 +5,15 @@ import { writeAudit } from '../../db/repos/audit.js';
 import { lockCase } from '../../db/repos/case-access.js';
 import { scheduleNextUpdate } from '../responses/publish.js';
 import { rearmObligations } from '../../db/repos/escalations.js';
+import { findCase } from '../../db/repos/cases.js';
 import * as repo from '../../db/repos/followup.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { caseFor, caseNotFound, decide, type Who } from '../responses/guard.js';
 
 import type { ModuleDeps } from '../shared/deps.js';
+import type { AppEvent } from '../../platform/queues.js';
+import { notifyClosed, notifyReopened } from '../notifications/handoffs.js';
 import { iso } from '../shared/present.js';
 import { FEEDBACK_KIND_LABELS, type CaseStateView, type FeedbackView, type HeatView } from './schema.js';
 
@@ -85,7 +88,7 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
     throw new AppError({ code: 'FORBIDDEN', message: 'Only the lead department, a reviewer or an admin closes a case', messageZh: '只有牵头单位经办人、审核人或管理员可以办结' });
   }
   const now = deps.now();
-  await deps.db.transaction().execute(async (trx) => {
+  const notices = await deps.db.transaction().execute(async (trx): Promise<AppEvent[]> => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     // Re-checked under the lock: the case may have been reassigned (转办) since it was read.
@@ -115,15 +118,17 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
         after: { status: 'cancelled', reason: 'case.close' },
       });
     }
+    return notifyClosed(trx, locked, input.effectRating, who.user.id, now);
   });
   await deps.emit({ type: 'case.updated', caseId: c.id });
+  for (const ev of notices) await deps.emit(ev);
   return state(deps, c.id);
 }
 
 export async function reopenCase(deps: ModuleDeps, who: Who, caseId: string, reason: string): Promise<CaseStateView> {
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
-  await deps.db.transaction().execute(async (trx) => {
+  const notices = await deps.db.transaction().execute(async (trx): Promise<AppEvent[]> => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     const status = decide(() => caseTransition(locked.status, 'reopen'));
@@ -140,13 +145,15 @@ export async function reopenCase(deps: ModuleDeps, who: Who, caseId: string, rea
     });
     // A reopened major case owes updates again (closing cancelled the open one).
     await scheduleNextUpdate(trx, locked, now, who, now, 'case.reopen');
+    return notifyReopened(trx, locked, reason, who.user.id, now);
   });
   await deps.emit({ type: 'case.updated', caseId: c.id });
+  for (const ev of notices) await deps.emit(ev);
   return state(deps, c.id);
 }
 
 async function state(deps: ModuleDeps, caseId: string): Promise<CaseStateView> {
-  const c = await deps.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  const c = await findCase(deps.db, caseId);
   if (!c) throw caseNotFound();
   return presentCaseState(c);
 }

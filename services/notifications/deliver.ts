@@ -89,7 +89,7 @@ export async function sendEmail(config: Record<string, unknown>, to: string, p: 
       from,
       to,
       subject: `${p.urgent ? '【紧急】' : ''}${p.title}`,
-      text: `${p.recipient ? `${p.recipient}：\n\n` : ''}${p.body}\n\n— 舆情回应台 Opinion Desk (${p.at})`,
+      text: `${p.recipient ? `${p.recipient}：\n\n` : ''}${p.body}\n\n— 舆情回应台（${p.at}）`,
     });
     return { ok: true };
   } finally {
@@ -104,7 +104,7 @@ export type WebhookFormat = 'json' | 'wecom' | 'dingtalk';
 /** The request body for a webhook format. */
 export function webhookBody(format: WebhookFormat, p: DeliveryPayload): unknown {
   const heading = `${p.urgent ? '【紧急】' : ''}${p.title}`;
-  const text = `### ${heading}\n\n${p.body.replace(/\n/g, '\n\n')}${p.recipient ? `\n\n> 接收人 / to: ${p.recipient}` : ''}`;
+  const text = `### ${heading}\n\n${p.body.replace(/\n/g, '\n\n')}${p.recipient ? `\n\n> 接收人：${p.recipient}` : ''}`;
   if (format === 'wecom') return { msgtype: 'markdown', markdown: { content: text } };
   if (format === 'dingtalk') return { msgtype: 'markdown', markdown: { title: heading.slice(0, 64), text } };
   return { title: p.title, body: p.body, caseId: p.caseId, urgent: p.urgent, at: p.at, recipient: p.recipient };

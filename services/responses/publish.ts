@@ -1,10 +1,11 @@
-import { caseTransition, nextRecurrence, obligationsFor, policyFor, responseTransition } from '../../core/workflow/index.js';
+import { caseTransition, kindsMetBy, nextRecurrence, obligationsFor, policyFor, responseTransition } from '../../core/workflow/index.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import type { Channel, ObligationKind } from '../../core/vocabulary.js';
 import type { Db } from '../../db/client.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { writeAudit } from '../../db/repos/audit.js';
-import { lockCase, meetObligations } from '../../db/repos/case-access.js';
+import { lockCase } from '../../db/repos/case-access.js';
+import { findOpenObligation, meetObligations } from '../../db/repos/obligations.js';
 import { deadlineContext, loadPolicies } from '../../db/repos/policies.js';
 import * as repo from '../../db/repos/responses.js';
 import { conflict } from '../../platform/errors.js';
@@ -12,6 +13,8 @@ import { iso } from '../shared/present.js';
 import { caseNotFound, decide } from './guard.js';
 import type { PublishResult } from './schema.js';
 import type { Who } from './guard.js';
+import type { AppEvent } from '../../platform/queues.js';
+import { notifyPublished } from '../notifications/handoffs.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,23 +29,12 @@ export interface PublishArgs {
 }
 
 /**
- * Which open obligations a publication meets: the public response always; for major levels the
- * authoritative information (any publication), the press conference (channel press_conference) and
- * the open update.
- */
-export function kindsMetBy(channel: Channel): ObligationKind[] {
-  // Whatever the level: a case owes only what its policy rule gave it (a general emergency takes
-  // the major track), and meeting a kind the case does not owe changes nothing.
-  return ['response', 'info', ...(channel === 'press_conference' ? (['press'] as const) : []), 'update'];
-}
-
-/**
  * Publishes an approved response, all in the caller's transaction: the response, the case status
  * (the first publication sets responded_at and the follow-up window), the obligations it meets,
  * the next recurring update for major levels, and one audit row per change.
  * Returns undefined when the response does not belong to the case.
  */
-export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omit<PublishResult, 'response'> | undefined> {
+export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Omit<PublishResult, 'response'> & { notices: AppEvent[] }) | undefined> {
   const c = await lockCase(trx, a.caseId, a.who.user);
   if (!c) throw caseNotFound();
   const r = await repo.lockResponse(trx, c.id, a.rid);
@@ -99,6 +91,7 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omi
   }
 
   const nextUpdate = caseStatus === 'closed' ? null : await scheduleNextUpdate(trx, c, a.publishedAt, a.who, a.now, `response:${r.id}`);
+  const notices = await notifyPublished(trx, c, { channel: a.channel, publishedAt: a.publishedAt }, a.who.user.id, a.now);
 
   return {
     case: {
@@ -109,6 +102,7 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<Omi
     },
     obligationsMet: met.map((m) => ({ id: m.id, kind: m.kind as ObligationKind, onTime: m.onTime })),
     nextUpdate,
+    notices,
   };
 }
 
@@ -128,7 +122,7 @@ export async function scheduleNextUpdate(
   const rules = await loadPolicies(trx);
   const updateSpec = obligationsFor(rules, c.level, c.category).find((s) => s.kind === 'update');
   if (!updateSpec) return null;
-  const open = await trx.selectFrom('obligations').select('id').where('case_id', '=', c.id).where('kind', '=', 'update').where('status', '=', 'open').executeTakeFirst();
+  const open = await findOpenObligation(trx, c.id, 'update');
   if (open) return null;
   const next = nextRecurrence(updateSpec, from, await deadlineContext(trx));
   if (!next) return null;

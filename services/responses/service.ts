@@ -7,13 +7,17 @@ import * as repo from '../../db/repos/responses.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { conflict, fieldError, notFound } from '../../platform/errors.js';
 import type { ModuleDeps } from '../shared/deps.js';
+import type { AppEvent } from '../../platform/queues.js';
+import { notifyApproved, notifyReturned, notifySubmitted } from '../notifications/handoffs.js';
 import { caseFor, caseNotFound, decide, type Who } from './guard.js';
 import { presentResponse } from './present.js';
 import { publishInTransaction } from './publish.js';
 import type { PublishResult, ResponseView } from './schema.js';
 
 // 发布审核: draft → submitted → approved | returned (with a comment) → published. Each step is one
-// transaction: lock the case, lock the response, ask the state machine, write, audit.
+// transaction: lock the case, lock the response, ask the state machine, write, audit, and tell the
+// next person (services/notifications/handoffs.ts): submitted → the reviewers; returned → the
+// drafter; approved → the drafter and the lead department; published → see publish.ts.
 
 const responseNotFound = () => notFound('Response', '回应');
 const caseClosed = () => conflict('The case is closed; reopen it before working on its responses', '该事件已办结，如需再次回应请先重新打开');
@@ -57,7 +61,7 @@ async function step(
 ): Promise<ResponseView> {
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
-  await deps.db.transaction().execute(async (trx) => {
+  const notices = await deps.db.transaction().execute(async (trx): Promise<AppEvent[]> => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     // A closed case's responses are history: no edits or review steps until it is reopened.
@@ -76,8 +80,14 @@ async function step(
       before: { status: r.status, ...pick(r, p) },
       after: { status: after.status, ...pick(after, p) },
     });
+    const me = { id: who.user.id, name: who.actor.name };
+    if (action === 'submit') return notifySubmitted(trx, locked, r, me, now);
+    if (action === 'return') return notifyReturned(trx, locked, r, me, after.review_comment, now);
+    if (action === 'approve') return notifyApproved(trx, locked, r, me, now);
+    return [];
   });
   await deps.emit({ type: 'case.updated', caseId: c.id });
+  for (const ev of notices) await deps.emit(ev);
   return view(deps, c, rid);
 }
 
@@ -121,6 +131,8 @@ export async function publishResponse(
     publishInTransaction(trx, { caseId: c.id, rid, who, channel: input.channel, url: input.url ?? '', publishedAt, now }),
   );
   if (!out) throw responseNotFound();
+  const { notices, ...result } = out;
   await deps.emit({ type: 'case.updated', caseId: c.id });
-  return { ...out, response: await view(deps, c, rid) };
+  for (const ev of notices) await deps.emit(ev);
+  return { ...result, response: await view(deps, c, rid) };
 }

@@ -69,7 +69,8 @@ describe('notifications.deliver', () => {
     const wecom = receiver.requests.filter((q) => q.path === '/wecom');
     const ding = receiver.requests.filter((q) => q.path === '/dingtalk');
     expect(json).toHaveLength(notes.length);
-    expect(json[0].body).toMatchObject({ caseId, urgent: expect.any(Boolean), at: now.toISOString() });
+    // The time people read is Beijing time text, never an ISO / UTC string.
+    expect(json[0].body).toMatchObject({ caseId, urgent: expect.any(Boolean), at: '11月4日 10:00' });
     expect(notes.map((n) => n.title)).toContain(json[0].body.title);
     expect(wecom[0].body).toEqual({ msgtype: 'markdown', markdown: { content: expect.stringContaining('###') } });
     expect(ding[0].body).toEqual({ msgtype: 'markdown', markdown: { title: expect.any(String), text: expect.stringContaining('###') } });

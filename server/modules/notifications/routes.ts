@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ROLES } from '../../../core/vocabulary.js';
-import { listNotifications, unreadCount } from '../../../db/repos/notifications.js';
+import { noticeLang } from '../../../core/notices.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json } from '../../openapi.js';
-import { decodeCursor, paginate } from '../../../services/shared/cursor.js';
 import { Cursor, DateTime, Limit } from '../../../services/shared/schema.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import * as service from '../../../services/notifications/service.js';
 
-// The signed-in user's own notifications (催办、预警、超时通知), newest first. Other users' ids → 404.
+// The signed-in user's own notifications (催办、预警、超时通知), newest first, in the reader's language
+// (?lang=zh|en, else Accept-Language, else Chinese). Other users' ids → 404.
 
 const tags = ['notifications'];
 const anyone = requireRole(...ROLES);
@@ -32,6 +32,7 @@ const Query = z.object({
   limit: Limit(50, 200),
   cursor: Cursor,
   unread: z.enum(['1', 'true', '0', 'false']).optional().openapi({ description: '只看未读' }),
+  lang: z.enum(['zh', 'en']).optional().openapi({ description: '显示语言（默认按 Accept-Language，否则中文）' }),
 });
 
 const list = createRoute({
@@ -64,27 +65,9 @@ const readAll = createRoute({
 export function notificationsRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(list, async (c) => {
-      const user = currentUser(c);
       const q = c.req.valid('query');
-      const rows = await listNotifications(deps.db, user.id, q.limit, decodeCursor(q.cursor), q.unread === '1' || q.unread === 'true');
-      const { page, nextCursor } = paginate(rows, q.limit, (r) => ({ at: r.key_at, id: r.id }));
-      return c.json(
-        {
-          items: page.map((r) => ({
-            id: r.id,
-            caseId: r.case_id,
-            kind: r.kind,
-            title: r.title,
-            body: r.body,
-            urgent: r.urgent,
-            createdAt: r.created_at.toISOString(),
-            readAt: r.read_at ? r.read_at.toISOString() : null,
-          })),
-          nextCursor,
-          unreadCount: await unreadCount(deps.db, user.id),
-        },
-        200,
-      );
+      const lang = noticeLang(q.lang, c.req.header('accept-language'));
+      return c.json(await service.listMine(deps, currentUser(c).id, { limit: q.limit, cursor: q.cursor, unreadOnly: q.unread === '1' || q.unread === 'true', lang }), 200);
     })
     .openapi(read, async (c) => c.json(await service.markOneRead(deps, currentUser(c).id, c.req.valid('param').id, actorOf(c)), 200))
     .openapi(readAll, async (c) => c.json(await service.markEveryRead(deps, currentUser(c).id, actorOf(c)), 200));
