@@ -9,6 +9,7 @@ import { caseKey, type CaseData } from './data.js';
 import { EscalationsPanel, useEscalations } from './Escalations.js';
 import { FollowUpPanel } from './FollowUp.js';
 import { CaseHeader } from './Header.js';
+import { InstructionsPanel } from './Instructions.js';
 import { Items } from './Items.js';
 import { m } from './messages.js';
 import { Obligations } from './Obligations.js';
@@ -82,6 +83,7 @@ function CaseRoom({ c }: { c: CaseData }) {
   return (
     <div className="case-room" data-testid="case-room" data-case-id={c.id} data-status={c.status}>
       <CaseHeader c={c} />
+      <InstructionsPanel c={c} />
       <div className="grid-main-side cr-grid">
         <div className="stack cr-main">
           <Obligations list={c.obligations} />
