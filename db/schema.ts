@@ -155,6 +155,8 @@ export interface AlertsTable {
   spike_at: Date | null;
   dismiss_reason: DismissReason | null;
   dismissed_at: Date | null;
+  dismissed_by: number | null;
+  dismiss_note: ColumnType<string, string | undefined, string>;
   case_id: Int8 | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;

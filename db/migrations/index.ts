@@ -11,6 +11,7 @@ import * as m0009 from './20261125_0009_case_record_indexes.js';
 import * as m0010 from './20261206_0010_notice_keys.js';
 import * as m0011 from './20261206_0011_instructions.js';
 import * as m0012 from './20261206_0012_roster.js';
+import * as m0013 from './20261206_0013_alert_triage.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261206_0010_notice_keys': m0010,
   '20261206_0011_instructions': m0011,
   '20261206_0012_roster': m0012,
+  '20261206_0013_alert_triage': m0013,
 };

@@ -27,6 +27,7 @@ function alertsWithStory(db: Db) {
       'stories.first_seen_at',
       'stories.last_seen_at',
       exactUtc('alerts.updated_at').as('updated_key'),
+      sql<string | null>`(select coalesce(nullif(u.display_name, ''), u.username) from users u where u.id = alerts.dismissed_by)`.as('dismissed_by_name'),
       sql<string | null>`(select i.url from items i where i.story_id = alerts.story_id
                           order by i.published_at, i.id limit 1)`.as('first_item_url'),
       sql<string[]>`(select coalesce(array_agg(distinct so.name), '{}') from items i
@@ -52,19 +53,59 @@ export async function findAlert(db: Db, id: string) {
   return alertsWithStory(db).where('alerts.id', '=', id).executeTakeFirst();
 }
 
+export async function findAlerts(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return alertsWithStory(db).where('alerts.id', 'in', [...ids]).orderBy('alerts.id').execute();
+}
+
 export async function findAlertByStory(db: Db, storyId: string) {
   return alertsWithStory(db).where('alerts.story_id', '=', storyId).executeTakeFirst();
 }
 
 /** Dismisses a 'new' alert. Returns false when no 'new' alert has this id. */
-export async function dismissAlert(db: Db, id: string, reason: DismissReason, now: Date): Promise<boolean> {
+export async function dismissAlert(
+  db: Db,
+  id: string,
+  reason: DismissReason,
+  now: Date,
+  by: { userId: number | null; note: string } = { userId: null, note: '' },
+): Promise<boolean> {
   const r = await db
     .updateTable('alerts')
-    .set({ status: 'dismissed', dismiss_reason: reason, dismissed_at: now, updated_at: now })
+    .set({ status: 'dismissed', dismiss_reason: reason, dismissed_at: now, dismissed_by: by.userId, dismiss_note: by.note, updated_at: now })
     .where('id', '=', id)
     .where('status', '=', 'new')
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
+}
+
+/** Restores a dismissed alert to 'new' (undo). Returns the dismissal it undid, or undefined when the alert is not dismissed. */
+export async function restoreAlert(db: Db, id: string, now: Date) {
+  const before = await db
+    .selectFrom('alerts')
+    .select(['dismiss_reason', 'dismiss_note', 'case_id'])
+    .where('id', '=', id)
+    .where('status', '=', 'dismissed')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return undefined;
+  await db
+    .updateTable('alerts')
+    .set({ status: 'new', dismiss_reason: null, dismissed_at: null, dismissed_by: null, dismiss_note: '', updated_at: now })
+    .where('id', '=', id)
+    .execute();
+  return before;
+}
+
+/** The case an alert belongs to (for its audit rows). */
+export async function alertCaseId(db: Db, id: string): Promise<string | null> {
+  return (await db.selectFrom('alerts').select('case_id').where('id', '=', id).executeTakeFirst())?.case_id ?? null;
+}
+
+/** How many alerts await triage (the desk's counter; the alerts_status index answers it). */
+export async function countNewAlerts(db: Db): Promise<number> {
+  const r = await db.selectFrom('alerts').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'new').executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 export async function alertStatus(db: Db, id: string): Promise<AlertStatus | undefined> {

@@ -32,6 +32,8 @@ export function presentAlert(a: AlertRow, names: AlertNames): AlertView {
     dismissReason: a.dismiss_reason,
     dismissReasonLabel: a.dismiss_reason ? DISMISS_REASON_LABELS[a.dismiss_reason] : null,
     dismissedAt: iso(a.dismissed_at),
+    dismissedBy: a.dismissed_by_name,
+    dismissNote: a.dismiss_note,
     createdAt: iso(a.created_at),
     updatedAt: iso(a.updated_at),
   };

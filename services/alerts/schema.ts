@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ALERT_STATUSES, CATEGORIES, DISMISS_REASONS, LEVELS } from '../../core/vocabulary.js';
-import { Cursor, DateTime, Heat, Limit } from '../shared/schema.js';
+import { BigId, Cursor, DateTime, Heat, Limit } from '../shared/schema.js';
 
 export const AlertQuery = z.object({
   status: z.enum(ALERT_STATUSES).optional(),
@@ -8,7 +8,14 @@ export const AlertQuery = z.object({
   cursor: Cursor,
 });
 
-export const DismissInput = z.object({ reason: z.enum(DISMISS_REASONS) }).strict().openapi('DismissInput');
+const DismissNote = z.string().trim().max(500).optional().openapi({ description: '排除说明（可选）' });
+
+export const DismissInput = z.object({ reason: z.enum(DISMISS_REASONS), note: DismissNote }).strict().openapi('DismissInput');
+
+export const BulkDismissInput = z
+  .object({ ids: z.array(BigId).min(1).max(200), reason: z.enum(DISMISS_REASONS), note: DismissNote })
+  .strict()
+  .openapi('BulkDismissInput');
 
 export const AlertView = z
   .object({
@@ -33,6 +40,8 @@ export const AlertView = z
     dismissReason: z.enum(DISMISS_REASONS).nullable(),
     dismissReasonLabel: z.string().nullable(),
     dismissedAt: DateTime.nullable(),
+    dismissedBy: z.string().nullable(),
+    dismissNote: z.string(),
     createdAt: DateTime,
     updatedAt: DateTime,
   })
@@ -46,3 +55,10 @@ export const AlertPage = z
     newCount: z.number().int().openapi({ description: '待研判预警总数（不受筛选和分页影响）' }),
   })
   .openapi('AlertPage');
+
+export const BulkDismissResult = z
+  .object({
+    dismissed: z.array(AlertView),
+    skipped: z.array(z.object({ id: z.string(), status: z.string() })),
+  })
+  .openapi('BulkDismissResult');

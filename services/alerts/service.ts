@@ -1,6 +1,7 @@
 import type { AlertStatus, DismissReason } from '../../core/vocabulary.js';
+import type { Db } from '../../db/client.js';
 import * as repo from '../../db/repos/alerts.js';
-import { writeAudit, type AuditActor } from '../../db/repos/audit.js';
+import { lockAuditChainHead, writeAudit, type AuditActor } from '../../db/repos/audit.js';
 import { departmentNames } from '../../db/repos/departments.js';
 import { ruleNames } from '../../db/repos/rules.js';
 import { conflict, notFound } from '../../platform/errors.js';
@@ -20,10 +21,9 @@ export async function presentAlerts(deps: ModuleDeps, rows: repo.AlertRow[]): Pr
   return rows.map((r) => presentAlert(r, { rules, departments }));
 }
 
-/** How many alerts await triage (the desk's counter; the alerts_status index answers it). */
+/** How many alerts await triage (the desk's counter). */
 export async function countNewAlerts(deps: ModuleDeps): Promise<number> {
-  const r = await deps.db.selectFrom('alerts').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'new').executeTakeFirstOrThrow();
-  return Number(r.n);
+  return repo.countNewAlerts(deps.db);
 }
 
 export async function listAlerts(deps: ModuleDeps, q: { status?: AlertStatus; limit: number; cursor?: string }) {
@@ -41,16 +41,74 @@ export async function getAlert(deps: ModuleDeps, id: string): Promise<AlertView>
   return (await presentAlerts(deps, [row]))[0];
 }
 
+/** What a dismissal records besides its reason. */
+export interface Dismissal {
+  reason: DismissReason;
+  note?: string;
+}
+
+async function dismissOne(trx: Db, id: string, d: Dismissal, now: Date, actor: AuditActor | null): Promise<AlertStatus | 'dismissed_now' | undefined> {
+  const note = d.note ?? '';
+  if (!(await repo.dismissAlert(trx, id, d.reason, now, { userId: actor?.id ?? null, note }))) return repo.alertStatus(trx, id);
+  const caseId = await repo.alertCaseId(trx, id);
+  await writeAudit(trx, { actor, entity: 'alert', entityId: id, caseId, action: 'alert.dismiss', before: { status: 'new' }, after: { status: 'dismissed', reason: d.reason, note } });
+  return 'dismissed_now';
+}
+
 /** Triage: the alert is noise. Only a 'new' alert can be dismissed (409 otherwise). */
-export async function dismissAlert(deps: ModuleDeps, id: string, reason: DismissReason, actor: AuditActor | null): Promise<AlertView> {
+export async function dismissAlert(deps: ModuleDeps, id: string, d: Dismissal, actor: AuditActor | null): Promise<AlertView> {
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.dismissAlert(trx, id, reason, deps.now()))) {
+    const outcome = await dismissOne(trx, id, d, deps.now(), actor);
+    if (outcome === undefined) throw alertNotFound();
+    if (outcome !== 'dismissed_now') throw conflict(`Only a new alert can be dismissed; this one is ${outcome}`, '只有待研判的预警可以排除，该预警已处理', { status: outcome });
+  });
+  const view = await getAlert(deps, id);
+  await deps.emit({ type: 'alert.updated', alertId: view.id, storyId: view.storyId });
+  return view;
+}
+
+/**
+ * Bulk triage: dismisses every listed alert that is still new, with one reason, in one transaction
+ * (an audit row each). Alerts already triaged by someone else, or unknown, are reported, not failed.
+ */
+export async function dismissAlerts(deps: ModuleDeps, ids: readonly string[], d: Dismissal, actor: AuditActor | null) {
+  const unique = [...new Set(ids)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const dismissed: string[] = [];
+  const skipped: { id: string; status: AlertStatus | 'not_found' }[] = [];
+  await deps.db.transaction().execute(async (trx) => {
+    // Lock order: the audit chain head first (every audited transaction takes it), then the alerts
+    // in id order — two officers' overlapping batches queue instead of deadlocking.
+    await lockAuditChainHead(trx);
+    const now = deps.now();
+    for (const id of unique) {
+      const outcome = await dismissOne(trx, id, d, now, actor);
+      if (outcome === 'dismissed_now') dismissed.push(id);
+      else skipped.push({ id, status: outcome ?? 'not_found' });
+    }
+  });
+  const views = dismissed.length === 0 ? [] : await presentAlerts(deps, await repo.findAlerts(deps.db, dismissed));
+  for (const v of views) await deps.emit({ type: 'alert.updated', alertId: v.id, storyId: v.storyId });
+  return { dismissed: views, skipped };
+}
+
+/** Undo a dismissal (撤销 / 恢复为待研判): the alert is new again; audited. 409 unless it is dismissed. */
+export async function restoreAlert(deps: ModuleDeps, id: string, actor: AuditActor | null): Promise<AlertView> {
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await repo.restoreAlert(trx, id, deps.now());
+    if (!before) {
       const status = await repo.alertStatus(trx, id);
       if (status === undefined) throw alertNotFound();
-      throw conflict(`Only a new alert can be dismissed; this one is ${status}`, '只有待研判的预警可以排除，该预警已处理', { status });
+      throw conflict(`Only a dismissed alert can be restored; this one is ${status}`, '只有已排除的预警可以恢复为待研判', { status });
     }
-    const caseId = (await trx.selectFrom('alerts').select('case_id').where('id', '=', id).executeTakeFirst())?.case_id ?? null;
-    await writeAudit(trx, { actor, entity: 'alert', entityId: id, caseId, action: 'alert.dismiss', before: { status: 'new' }, after: { status: 'dismissed', reason } });
+    await writeAudit(trx, {
+      actor,
+      entity: 'alert',
+      entityId: id,
+      caseId: before.case_id,
+      action: 'alert.restore',
+      before: { status: 'dismissed', reason: before.dismiss_reason, note: before.dismiss_note },
+      after: { status: 'new' },
+    });
   });
   const view = await getAlert(deps, id);
   await deps.emit({ type: 'alert.updated', alertId: view.id, storyId: view.storyId });

@@ -88,6 +88,8 @@ describe('GET /api/alerts', () => {
       dismissReason: null,
       dismissReasonLabel: null,
       dismissedAt: null,
+      dismissedBy: null,
+      dismissNote: '',
       createdAt: at(10).toISOString(),
       updatedAt: at(10).toISOString(),
     });

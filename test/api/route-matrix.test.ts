@@ -61,6 +61,8 @@ const SPEC: Record<string, readonly Role[] | 'public'> = {
   'GET /api/alerts': ['duty', 'reviewer', 'leader', 'admin'],
   'GET /api/alerts/:id': ['duty', 'reviewer', 'leader', 'admin'],
   'POST /api/alerts/:id/dismiss': ['duty', 'admin'],
+  'POST /api/alerts/dismiss': ['duty', 'admin'],
+  'POST /api/alerts/:id/restore': ['duty', 'admin'],
 };
 
 const keyOf = (r: DeclaredRoute) => `${r.method} ${r.path}`;

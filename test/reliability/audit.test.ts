@@ -158,6 +158,8 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'PATCH /api/rules/:id', as: 'admin', path: () => `/api/rules/${ids.rule}`, body: { enabled: false } },
       { route: 'DELETE /api/rules/:id', as: 'admin', path: () => `/api/rules/${ids.rule}` },
       { route: 'POST /api/alerts/:id/dismiss', as: 'duty', path: `/api/alerts/${a3.alertId}/dismiss`, body: { reason: 'false_positive' } },
+      { route: 'POST /api/alerts/:id/restore', as: 'duty', path: `/api/alerts/${a3.alertId}/restore` },
+      { route: 'POST /api/alerts/dismiss', as: 'duty', path: '/api/alerts/dismiss', body: { ids: [a3.alertId], reason: 'irrelevant', note: '批量' } },
       { route: 'POST /api/cases', as: 'duty', path: '/api/cases', body: { alertIds: [a1.alertId], level: 'major', category: 'difficulty', leadDepartmentId: lead, coDepartmentIds: [co] }, then: (b) => (ids.case = b.id) },
       { route: 'POST /api/alerts/:id/attach', as: 'duty', path: `/api/alerts/${a2.alertId}/attach`, body: () => ({ caseId: ids.case }) },
       { route: 'PATCH /api/cases/:id', as: 'duty', path: c, body: { title: '新标题' } },
