@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -36,17 +32,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   await migrateToLatest(db);
   await db.destroy();
   await admin.end();
-  // The dashboard, built once per run into its own folder for the browser tests (test/e2e).
-  const webDir = mkdtempSync(join(tmpdir(), 'od-web-'));
-  process.env.OD_TEST_WEB_DIR = webDir;
-  const { build } = await import('vite');
-  await build({
-    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-    logLevel: 'error',
-    build: { outDir: webDir, emptyOutDir: true },
-  });
   return async () => {
-    rmSync(webDir, { recursive: true, force: true });
     const c = new pg.Client({ connectionString: adminUrl() });
     await c.connect();
     await c.query(`drop database if exists ${template} with (force)`);
