@@ -108,6 +108,11 @@ export const NOTICE_TEXTS = {
     zh: { title: '【已超期 {lateHours}】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限为 {dueAt}，已超期 {lateHours}，仍未完成。' },
     en: { title: '[Overdue by {lateHours}] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" was due {dueAt}, {lateHours} ago, and is not done.' },
   },
+  'escalation.due': {
+    kind: 'escalation',
+    zh: { title: '【已到期】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限 {dueAt} 已到，仍未完成，请督促办理。' },
+    en: { title: '[Due now] {caseNumber} {obligationKind}: {caseTitle}', body: 'The {obligationKind} of {caseNumber} "{caseTitle}" was due {dueAt} and is not done. Please follow it up.' },
+  },
   'escalation.overdue': {
     kind: 'escalation',
     zh: { title: '【已超期 {lateHours}】{caseNumber} {obligationKind}：{caseTitle}', body: '{caseNumber}「{caseTitle}」的{obligationKind}时限为 {dueAt}，已超期 {lateHours}，仍未完成，请督促办理。' },
