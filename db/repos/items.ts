@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import { toPgBigint } from '../../core/simhash.js';
+import type { MediaType } from '../../core/vocabulary.js';
 
 // Item reads for the API, and the crawl's writes. Lists are ordered by (fetched_at desc, id desc) and paged by keyset.
 
@@ -15,6 +16,10 @@ export interface ItemFilter {
   q?: string;
   sourceId?: number;
   storyId?: string;
+  /** The source's media type (news, forum, …). */
+  mediaType?: MediaType;
+  /** Items a monitoring rule matched. */
+  ruleId?: number;
   /** published_at bounds: from inclusive, to exclusive. */
   from?: Date;
   to?: Date;
@@ -34,8 +39,16 @@ function itemsWithSource(db: Db) {
   return db
     .selectFrom('items')
     .innerJoin('sources', 'sources.id', 'items.source_id')
+    .leftJoin('alerts', 'alerts.story_id', 'items.story_id')
     .selectAll('items')
-    .select(['sources.name as source_name', exactUtc('items.fetched_at').as('fetched_key')]);
+    .select([
+      'sources.name as source_name',
+      'sources.media_type as media_type',
+      exactUtc('items.fetched_at').as('fetched_key'),
+      'alerts.id as alert_id',
+      'alerts.status as alert_status',
+      'alerts.case_id as alert_case_id',
+    ]);
 }
 
 export type ItemRow = Awaited<ReturnType<typeof listItems>>[number];
@@ -48,6 +61,11 @@ export async function listItems(db: Db, f: ItemFilter) {
   }
   if (f.sourceId !== undefined) q = q.where('items.source_id', '=', f.sourceId);
   if (f.storyId !== undefined) q = q.where('items.story_id', '=', f.storyId);
+  if (f.mediaType !== undefined) q = q.where('sources.media_type', '=', f.mediaType);
+  if (f.ruleId !== undefined) {
+    const ruleId = f.ruleId;
+    q = q.where((): Expression<SqlBool> => sql<SqlBool>`items.matched_rule_ids @> array[${ruleId}]::int[]`);
+  }
   if (f.from) q = q.where('items.published_at', '>=', f.from);
   if (f.to) q = q.where('items.published_at', '<', f.to);
   if (f.after) {

@@ -7,6 +7,7 @@ export function presentItem(i: ItemRow): ItemView {
     id: i.id,
     sourceId: i.source_id,
     sourceName: i.source_name,
+    mediaType: i.media_type,
     storyId: i.story_id,
     url: i.url,
     title: i.title,
@@ -18,5 +19,6 @@ export function presentItem(i: ItemRow): ItemView {
     negativity: i.negativity,
     matchedRuleIds: i.matched_rule_ids,
     matchedWords: i.matched_words,
+    alert: i.alert_id === null || i.alert_status === null ? null : { id: i.alert_id, status: i.alert_status, caseId: i.alert_case_id },
   };
 }

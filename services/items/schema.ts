@@ -1,10 +1,13 @@
 import { z } from '@hono/zod-openapi';
+import { ALERT_STATUSES, MEDIA_TYPES } from '../../core/vocabulary.js';
 import { BigId, Cursor, DateTime, Limit, QueryDate } from '../shared/schema.js';
 
 export const ItemQuery = z.object({
   q: z.string().trim().max(200).optional().openapi({ description: '标题或正文包含的文字' }),
   sourceId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   storyId: BigId.optional(),
+  mediaType: z.enum(MEDIA_TYPES).optional().openapi({ description: '媒体类型' }),
+  ruleId: z.coerce.number().int().min(1).max(2_147_483_647).optional().openapi({ description: '命中的监测方案' }),
   from: QueryDate.openapi({ description: '发布时间不早于（含）' }),
   to: QueryDate.openapi({ description: '发布时间早于（不含）' }),
   limit: Limit(50, 200),
@@ -17,6 +20,7 @@ export const ItemView = z
     id: z.string(),
     sourceId: z.number().int(),
     sourceName: z.string(),
+    mediaType: z.enum(MEDIA_TYPES),
     storyId: z.string().nullable(),
     url: z.string(),
     title: z.string(),
@@ -28,6 +32,10 @@ export const ItemView = z
     negativity: z.number(),
     matchedRuleIds: z.array(z.number().int()),
     matchedWords: z.array(z.string()),
+    alert: z
+      .object({ id: z.string(), status: z.enum(ALERT_STATUSES), caseId: z.string().nullable() })
+      .nullable()
+      .openapi({ description: '所在同题聚合的预警（无则为 null）' }),
   })
   .openapi('Item');
 export type ItemView = z.infer<typeof ItemView>;

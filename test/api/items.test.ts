@@ -92,6 +92,27 @@ describe('GET /api/items', () => {
     expect(range.items.map((i) => i.publishedAt).sort()).toEqual(['2026-11-03T00:00:00.000Z', '2026-11-04T00:00:00.000Z', '2026-11-05T00:00:00.000Z']);
   });
 
+  it('filters by media type and matched rule, and names the alert of the item\'s story', async () => {
+    const forum = (await f.db.insertInto('sources').values({ name: '清河论坛', kind: 'feed', url: 'https://bbs.example.cn/rss', media_type: 'forum' }).returning('id').executeTakeFirstOrThrow()).id;
+    const rule = (await f.db.insertInto('rules').values({ name: '化工厂', expression: '化工厂' }).returning('id').executeTakeFirstOrThrow()).id;
+    const story = await makeStory(f.db, '城西化工厂', new Date('2026-11-21T00:00:00Z'));
+    const hit = await makeItem(f.db, forum, { title: '城西化工厂要爆炸了？', story_id: story, matched_rule_ids: [rule], fetched_at: '2026-11-21T08:00:00Z' });
+    await makeItem(f.db, forum, { title: '论坛闲聊', fetched_at: '2026-11-21T08:00:01Z' });
+    const alert = (await f.db.insertInto('alerts').values({ story_id: story, rule_ids: [rule] }).returning('id').executeTakeFirstOrThrow()).id;
+
+    const byMedia = await page('?mediaType=forum');
+    expect(byMedia.items.map((i) => i.sourceId)).toEqual([forum, forum]);
+    expect(byMedia.items.every((i) => i.mediaType === 'forum')).toBe(true);
+    const byRule = await page(`?ruleId=${rule}`);
+    expect(byRule.items.map((i) => i.id)).toEqual([hit]);
+    expect(byRule.items[0]!.alert).toEqual({ id: alert, status: 'new', caseId: null });
+    expect((await page(`?ruleId=${rule}&mediaType=news`)).items).toEqual([]);
+    const plain = await page('?q=论坛闲聊');
+    expect(plain.items[0]!.alert).toBeNull();
+    expect((await f.request('GET', '/api/items?mediaType=tv')).status).toBe(400);
+    expect((await f.request('GET', '/api/items?ruleId=abc')).status).toBe(400);
+  });
+
   it('refuses a forged cursor, a bad date and a bad limit', async () => {
     const forged = await f.request('GET', '/api/items?cursor=abc');
     expect(forged.status).toBe(400);
