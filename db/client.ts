@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 
@@ -29,4 +29,9 @@ export function createDb(connectionString: string, opts: DbOptions = {}): Db {
     client.on('error', () => {});
   });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** One round trip to the database (the health check). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -5,7 +5,7 @@ export { workCalendar, calendarYearsCovered, calendarYearsMissing, packageCovers
 export { computeDueAt, heightenedFactor, nextRecurrence } from './deadlines.js';
 export { DEFAULT_POLICY, DEFAULT_FOLLOW_UP_HOURS, STEP_IDS, defaultEscalationSteps, policyFor, obligationsFor } from './policy.js';
 export { stepFireAt, dueSteps, deferForQuietHours, isMetAt, type StepObligation } from './escalation.js';
-export { obligationView, type ObligationView } from './obligation.js';
+export { kindsMetBy, obligationView, type ObligationView } from './obligation.js';
 export {
   caseTransition,
   caseActionsAllowed,

@@ -5,6 +5,7 @@
 //   breached    = met after due, or still open and now > dueAt (met exactly at due is on time)
 //   onTime      = met: metAt ≤ dueAt; open: false once past due, else null (not decided yet)
 import { isMetAt } from './escalation.js';
+import type { Channel, ObligationKind } from '../vocabulary.js';
 
 export interface ObligationView {
   goalMs: number;
@@ -32,4 +33,15 @@ export function obligationView(ob: { startedAt: Date; dueAt: Date; metAt: Date |
     breached: late,
     onTime: met ? !late : late ? false : null,
   };
+}
+
+/**
+ * Which open obligations a publication meets: the public response always; for major levels the
+ * authoritative information (any publication), the press conference (channel press_conference) and
+ * the open update.
+ */
+export function kindsMetBy(channel: Channel): ObligationKind[] {
+  // Whatever the level: a case owes only what its policy rule gave it (a general emergency takes
+  // the major track), and meeting a kind the case does not owe changes nothing.
+  return ['response', 'info', ...(channel === 'press_conference' ? (['press'] as const) : []), 'update'];
 }

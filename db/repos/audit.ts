@@ -167,3 +167,20 @@ export async function purgeAuditBefore(db: Db, cutoff: Date): Promise<number> {
   const r = await sql<{ removed: string }>`select audit_log_purge(${cutoff}::timestamptz)::text as removed`.execute(db);
   return Number(r.rows[0]?.removed ?? 0);
 }
+
+export interface AuditPageQuery {
+  caseId?: string;
+  userId?: number;
+  /** Rows with a smaller id only (the cursor: the last row of the previous page). */
+  beforeId?: string;
+  limit: number;
+}
+
+/** Audit rows newest first, optionally of one case or one actor. */
+export async function listAuditPage(db: Db, q: AuditPageQuery) {
+  let sel = db.selectFrom('audit_log').selectAll();
+  if (q.caseId !== undefined) sel = sel.where('case_id', '=', q.caseId);
+  if (q.userId !== undefined) sel = sel.where('actor_id', '=', q.userId);
+  if (q.beforeId !== undefined) sel = sel.where('id', '<', sql<string>`${q.beforeId}::bigint`);
+  return sel.orderBy('id', 'desc').limit(q.limit).execute();
+}

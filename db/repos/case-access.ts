@@ -48,22 +48,3 @@ export async function lockCase(trx: Db, caseId: string, viewer?: Viewer): Promis
     .executeTakeFirst();
   return member ? c : undefined;
 }
-
-/**
- * Marks the case's open obligations of these kinds met at `at` (on time when at ≤ due), returning
- * the ids met. Call inside the transaction of the event that meets them (with its audit rows).
- */
-export async function meetObligations(
-  trx: Db,
-  caseId: string,
-  kinds: readonly string[],
-  at: Date,
-  metBy: string,
-): Promise<{ id: string; kind: string; onTime: boolean }[]> {
-  if (kinds.length === 0) return [];
-  const rows = await sql<{ id: string; kind: string; on_time: boolean }>`
-    update obligations set status = 'met', met_at = ${at}, on_time = (${at}::timestamptz <= due_at), met_by = ${metBy}, updated_at = now()
-    where case_id = ${caseId} and status = 'open' and kind = any(${kinds as string[]}::text[])
-    returning id::text, kind, on_time`.execute(trx);
-  return rows.rows.map((r) => ({ id: r.id, kind: r.kind, onTime: r.on_time }));
-}

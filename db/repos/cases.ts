@@ -134,3 +134,14 @@ export async function updateCaseFields(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The case row (no visibility check: callers have checked it or locked the case). */
+export async function findCase(db: Db, caseId: string): Promise<Case | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+}
+
+/** The story of each of these alerts (for the alert.updated events after a triage commits). */
+export async function alertStories(db: Db, alertIds: readonly string[]): Promise<{ id: string; story_id: string }[]> {
+  if (alertIds.length === 0) return [];
+  return db.selectFrom('alerts').select(['id', 'story_id']).where('id', 'in', alertIds).execute();
+}

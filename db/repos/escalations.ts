@@ -362,3 +362,20 @@ export async function leadDepartmentOf(db: Db, caseId: string): Promise<number |
   const r = await db.selectFrom('cases').select('lead_department_id').where('id', '=', caseId).executeTakeFirst();
   return r?.lead_department_id;
 }
+
+/** A case's reports up, referrals, coordinations and fired escalation steps, each oldest first. */
+export async function caseEscalationRecords(db: Db, caseId: string) {
+  const [reports, referrals, coordinations, fires] = await Promise.all([
+    db.selectFrom('reports_up').selectAll().where('case_id', '=', caseId).orderBy('reported_at').orderBy('id').execute(),
+    db.selectFrom('referrals').selectAll().where('case_id', '=', caseId).orderBy('referred_at').orderBy('id').execute(),
+    db.selectFrom('coordinations').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
+    db
+      .selectFrom('escalation_fires')
+      .select([sql<string>`obligation_id::text`.as('obligation_id'), 'step_id', 'target', 'due_at', 'fired_at'])
+      .where('case_id', '=', caseId)
+      .orderBy('fired_at')
+      .orderBy('id')
+      .execute(),
+  ]);
+  return { reports, referrals, coordinations, fires };
+}

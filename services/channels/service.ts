@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { writeAudit } from '../../db/repos/audit.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
+import { findUser } from '../../db/repos/users.js';
 import { deleteChannel, deliveryCounts, findChannel, insertChannel, listChannels, recentFailures, updateChannel, type Channel } from '../../db/repos/notifications.js';
 import { checkUrl } from '../../platform/http/ssrf.js';
 import { sendDelivery } from '../notifications/deliver.js';
@@ -168,7 +169,7 @@ export async function remove(deps: ModuleDeps, id: number, actor: Actor): Promis
  */
 export async function sendTest(deps: ModuleDeps, id: number, user: SessionUser, to: string | undefined, actor: Actor): Promise<TestResult> {
   const ch = await channelOr404(deps, id);
-  const email = to ?? (await deps.db.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirst())?.email ?? '';
+  const email = to ?? (await findUser(deps.db, user.id))?.email ?? '';
   const allow = await loadAllowlist(deps.db);
   const at = deps.now();
   const r = await sendDelivery(

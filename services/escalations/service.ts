@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { sql } from 'kysely';
 import { writeAudit } from '../../db/repos/audit.js';
-import { lockCase, meetObligations } from '../../db/repos/case-access.js';
+import { lockCase } from '../../db/repos/case-access.js';
+import { meetObligations } from '../../db/repos/obligations.js';
+import { caseEscalationRecords } from '../../db/repos/escalations.js';
 import { insertCoordination, insertReferral, insertReportUp } from '../../db/repos/escalations.js';
 import { caseDepartmentIds } from '../../db/repos/cases.js';
 import { notifyCoordination, notifyReferral, notifyReportUp } from '../notifications/handoffs.js';
@@ -93,18 +94,7 @@ export async function recordCoordination(deps: ModuleDeps, actor: Actor, user: S
 }
 
 export async function listEscalations(deps: ModuleDeps, caseId: string) {
-  const [reports, referrals, coordinations, fires] = await Promise.all([
-    deps.db.selectFrom('reports_up').selectAll().where('case_id', '=', caseId).orderBy('reported_at').orderBy('id').execute(),
-    deps.db.selectFrom('referrals').selectAll().where('case_id', '=', caseId).orderBy('referred_at').orderBy('id').execute(),
-    deps.db.selectFrom('coordinations').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
-    deps.db
-      .selectFrom('escalation_fires')
-      .select([sql<string>`obligation_id::text`.as('obligation_id'), 'step_id', 'target', 'due_at', 'fired_at'])
-      .where('case_id', '=', caseId)
-      .orderBy('fired_at')
-      .orderBy('id')
-      .execute(),
-  ]);
+  const { reports, referrals, coordinations, fires } = await caseEscalationRecords(deps.db, caseId);
   return {
     reportsUp: reports.map(presentReportUp),
     referrals: referrals.map(presentReferral),

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { writeAudit } from '../../db/repos/audit.js';
-import { listCalendarOverrides } from '../../db/repos/policies.js';
+import { listCalendarOverrides } from '../../db/repos/calendar.js';
 import * as repo from '../../db/repos/roster.js';
 import { daysOfMonth, fillMonth, minuteOfText, onDutyAt, rosterDaysAround, textOfMinute, type OnDuty, type RosterEntry, type Shift } from '../../core/roster.js';
 import { workCalendar } from '../../core/workflow/calendar.js';

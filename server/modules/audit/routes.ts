@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import { verifyAuditChain } from '../../../db/repos/audit.js';
+import { listAuditPage, verifyAuditChain } from '../../../db/repos/audit.js';
 import { fieldError } from '../../../platform/errors.js';
 import { requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json } from '../../openapi.js';
@@ -85,11 +84,7 @@ export function auditRoutes(deps: ModuleDeps) {
     .openapi(list, async (c) => {
     const q = c.req.valid('query');
     const after = decodeAuditCursor(q.cursor);
-    let sel = deps.db.selectFrom('audit_log').selectAll();
-    if (q.caseId !== undefined) sel = sel.where('case_id', '=', q.caseId);
-    if (q.userId !== undefined) sel = sel.where('actor_id', '=', q.userId);
-    if (after !== undefined) sel = sel.where('id', '<', sql<string>`${after}::bigint`);
-    const rows = await sel.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await listAuditPage(deps.db, { caseId: q.caseId, userId: q.userId, beforeId: after, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     const nextCursor = rows.length > q.limit ? Buffer.from(page[page.length - 1].id, 'utf8').toString('base64url') : null;
     return c.json({ entries: page.map((a) => ({ ...presentAuditRow(a), ip: a.ip, caseId: a.case_id })), nextCursor }, 200);

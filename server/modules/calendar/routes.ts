@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { workCalendar } from '../../../core/workflow/calendar.js';
 import { writeAudit } from '../../../db/repos/audit.js';
-import * as repo from '../../../db/repos/policies.js';
+import * as repo from '../../../db/repos/calendar.js';
 import { fieldError } from '../../../platform/errors.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json, jsonBody } from '../../openapi.js';

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
+import { pingDatabase } from '../../../db/client.js';
 import type { SessionUser } from '../../middleware/auth.js';
 import { createRouter, json } from '../../openapi.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
@@ -68,7 +68,7 @@ function withTimeout<T>(p: Promise<T>): Promise<T> {
 
 async function check(deps: ModuleDeps): Promise<Health> {
   const [db, redis] = await Promise.all([
-    withTimeout(sql`select 1`.execute(deps.db)).then(() => 'ok' as const, () => 'error' as const),
+    withTimeout(pingDatabase(deps.db)).then(() => 'ok' as const, () => 'error' as const),
     deps.redis ? withTimeout(deps.redis.ping()).then(() => 'ok' as const, () => 'error' as const) : Promise.resolve('absent' as const),
   ]);
   return { status: db === 'ok' && redis !== 'error' ? 'ok' : 'degraded', db, redis };

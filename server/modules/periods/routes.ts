@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeAudit } from '../../../db/repos/audit.js';
-import * as repo from '../../../db/repos/policies.js';
+import * as repo from '../../../db/repos/periods.js';
 import { notFound } from '../../../platform/errors.js';
 import { actorOf, requireRole } from '../../middleware/auth.js';
 import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from '../../openapi.js';
