@@ -50,7 +50,7 @@ export const NOTICE_TEXTS = {
     en: { title: '[Ready to publish] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was approved by {reviewer} and may be published.' },
   },
   'response.published': {
-    zh: { title: '【已发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应已于 {publishedAt} 通过{channel}发布。' },
+    zh: { title: '【已发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应已于 {publishedAt} 发布（{channel}）。' },
     en: { title: '[Published] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was published on {channel} at {publishedAt}.' },
   },
   'case.closed': {

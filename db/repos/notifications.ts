@@ -93,7 +93,7 @@ export async function insertNotification(
 /** One notification of a batch (insertNotifications), with its recipient and first delivery attempt. */
 export interface NewNotificationOf extends NewNotification {
   deliverAfter: Date;
-  user: { email: string | null; display_name: string };
+  user: { email: string | null; display_name: string; phone?: string | null };
   /** The text sent to the channels when it differs from the in-app one (e.g. "还剩…" as of a deferred delivery). */
   delivery?: { title: string; body: string };
 }
@@ -124,15 +124,18 @@ export function deliveryRowsOf(rows: readonly NewNotificationOf[], now: Date, ch
       recipient: n.user.display_name ?? '',
     };
     for (const ch of channels) {
+      // SMS costs money and wakes people: urgent notices (alert pushes) only, unless the channel says otherwise.
+      if (ch.kind === 'sms' && !n.urgent && (ch.config as { urgentOnly?: unknown }).urgentOnly !== false) continue;
       const email = ch.kind === 'email' ? (n.user.email ?? '').trim() : '';
-      const skipped = ch.kind === 'email' && email === '';
+      const phone = ch.kind === 'sms' ? (n.user.phone ?? '').trim() : '';
+      const skipped = (ch.kind === 'email' && email === '') || (ch.kind === 'sms' && phone === '');
       out.push({
         note: i,
         channel_id: ch.id,
-        target: ch.kind === 'email' ? email : String((ch.config as { url?: unknown }).url ?? ''),
+        target: ch.kind === 'email' ? email : ch.kind === 'sms' ? phone : String((ch.config as { url?: unknown }).url ?? ''),
         payload,
         status: skipped ? 'failed' : 'pending',
-        last_error: skipped ? '用户未设置邮箱，已跳过 / skipped: the user has no e-mail address' : '',
+        last_error: !skipped ? '' : ch.kind === 'sms' ? '用户未设置手机号，已跳过 / skipped: the user has no phone number' : '用户未设置邮箱，已跳过 / skipped: the user has no e-mail address',
         next_attempt_at: n.deliverAfter,
       });
     }
@@ -201,7 +204,8 @@ export async function listNotifications(db: Db, userId: number, limit: number, a
     .where('user_id', '=', userId);
   if (unreadOnly) q = q.where('read_at', 'is', null);
   if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.at}::timestamptz, ${after.id}::bigint)`);
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  // By the column, not the `id::text` alias of the select list (text order would put 9 before 13).
+  return q.orderBy('created_at', 'desc').orderBy(sql`notifications.id`, 'desc').limit(limit + 1).execute();
 }
 
 export async function unreadCount(db: Db, userId: number): Promise<number> {
@@ -243,7 +247,7 @@ export async function findChannel(db: Db, id: number) {
   return db.selectFrom('notification_channels').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertChannel(trx: Db, c: { kind: 'email' | 'webhook'; name: string; config: Record<string, unknown>; enabled: boolean }) {
+export async function insertChannel(trx: Db, c: { kind: 'email' | 'webhook' | 'sms'; name: string; config: Record<string, unknown>; enabled: boolean }) {
   return trx
     .insertInto('notification_channels')
     .values({ kind: c.kind, name: c.name, config: JSON.stringify(c.config), enabled: c.enabled })
@@ -304,7 +308,7 @@ export async function deliveryCounts(db: Db) {
 export interface ClaimedDelivery {
   id: string;
   channelId: number;
-  kind: 'email' | 'webhook';
+  kind: 'email' | 'webhook' | 'sms';
   config: Record<string, unknown>;
   target: string;
   payload: DeliveryPayload;
@@ -322,7 +326,7 @@ export async function claimDueDeliveries(db: Db, now: Date, limit: number, lease
   const rows = await sql<{
     id: string;
     channel_id: number;
-    kind: 'email' | 'webhook';
+    kind: 'email' | 'webhook' | 'sms';
     config: Record<string, unknown>;
     target: string;
     payload: DeliveryPayload;
