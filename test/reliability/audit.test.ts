@@ -173,6 +173,8 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/cases/:id/reports-up', as: 'duty', path: () => `${c()}/reports-up`, body: { recipient: '县委办', content: '报告' } },
       { route: 'POST /api/cases/:id/referrals', as: 'duty', path: () => `${c()}/referrals`, body: { target: 'cyberspace', recipient: '网信办', content: '移交' } },
       { route: 'POST /api/cases/:id/coordinations', as: 'handler', path: () => `${c()}/coordinations`, body: { content: '请配合' } },
+      { route: 'POST /api/cases/:id/instructions', as: 'leader', path: () => `${c()}/instructions`, body: { content: '请核实并报告', reportWithinHours: 4 }, then: (b) => (ids.instruction = b.id) },
+      { route: 'POST /api/cases/:id/instructions/:iid/report', as: 'handler', path: () => `${c()}/instructions/${ids.instruction}/report`, body: { content: '已核实办理' } },
       { route: 'POST /api/cases/:id/feedback', as: 'coHandler', path: () => `${c()}/feedback`, body: { kind: 'reaction', body: '反应平稳' } },
       { route: 'POST /api/cases/:id/close', as: 'handler', path: () => `${c()}/close`, body: { effectRating: 'good', conclusion: '办结' } },
       { route: 'POST /api/cases/:id/reopen', as: 'duty', path: () => `${c()}/reopen`, body: { reason: '新情况' } },
