@@ -44,6 +44,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/escalation/sse.test.ts',
       'test/escalation/sweep.test.ts',
       'test/instructions/',
+      'test/notifications/',
       'test/roster/',
       'test/todos/',
       'test/reports/export.test.ts',
