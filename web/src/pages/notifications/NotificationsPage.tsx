@@ -27,10 +27,11 @@ export default function NotificationsPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
 
   const q = useInfiniteQuery({
-    queryKey: ['notifications', 'list', unreadOnly ? 'unread' : 'all'],
+    // The server renders each notification in the reader's language (from its message key).
+    queryKey: ['notifications', 'list', unreadOnly ? 'unread' : 'all', lang],
     initialPageParam: '',
     queryFn: ({ pageParam }) => {
-      const query: { limit: string; unread?: '1'; cursor?: string } = { limit: String(PAGE) };
+      const query: { limit: string; lang: typeof lang; unread?: '1'; cursor?: string } = { limit: String(PAGE), lang };
       if (unreadOnly) query.unread = '1';
       if (pageParam) query.cursor = pageParam;
       return call(api.notifications.$get({ query }));
