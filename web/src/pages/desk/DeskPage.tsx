@@ -12,9 +12,12 @@ import { useNow } from '../../lib/time.js';
 import { AlertDetail } from './AlertDetail.js';
 import { AlertQueue, type RowAction } from './AlertQueue.js';
 import { OPEN_CASES_KEY, storyKey, useAlertQueue, type Alert } from './data.js';
-import { AttachDialog, DismissDialog, OpenCaseDialog, RegisterDialog, type Attached, type OpenedCase } from './dialogs.js';
+import { DeskHead } from './DeskHead.js';
+import { AttachDialog, DismissDialog, OpenCaseDialog, type Attached, type OpenedCase } from './dialogs.js';
+import { useDeskKeys } from './keys.js';
 import { m } from './messages.js';
 import { OpenCases } from './OpenCases.js';
+import { RegisterDialog } from './RegisterDialog.js';
 import { beep, useSoundSetting } from './sound.js';
 import './desk.css';
 
@@ -24,20 +27,6 @@ import './desk.css';
 type Dialog = { kind: RowAction; alert: Alert } | { kind: 'register' } | null;
 
 const TABS: AlertStatus[] = ['new', 'dismissed', 'case'];
-
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && typeof el.closest === 'function' && el.closest('input, textarea, select, [contenteditable="true"], [contenteditable=""]') !== null;
-}
-
-function SpeakerIcon({ on }: { on: boolean }) {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M2.5 6h2.5l3.5-3v10l-3.5-3H2.5z" fill="currentColor" />
-      {on ? <path d="M11 5.5a3.5 3.5 0 0 1 0 5M12.8 3.8a6 6 0 0 1 0 8.4" /> : <path d="M11 6l3.5 4M14.5 6L11 10" />}
-    </svg>
-  );
-}
 
 export default function DeskPage() {
   const t = useT(m);
@@ -147,28 +136,8 @@ export default function DeskPage() {
     [],
   );
 
-  // Keyboard: j / k move, d / o / a triage; ignored while typing or while a dialog is open.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (dialog !== null || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      const key = e.key.toLowerCase();
-      if (key === 'j' || key === 'k') {
-        e.preventDefault();
-        if (alerts.length === 0) return;
-        const i = selectedId === null ? -1 : alerts.findIndex((a) => a.id === selectedId);
-        const next = i < 0 ? 0 : Math.max(0, Math.min(alerts.length - 1, i + (key === 'j' ? 1 : -1)));
-        setSelectedId(alerts[next].id);
-        return;
-      }
-      const action: RowAction | null = key === 'd' ? 'dismiss' : key === 'o' ? 'open' : key === 'a' ? 'attach' : null;
-      if (action && canTriage && selected && selected.status === 'new') {
-        e.preventDefault();
-        setDialog({ kind: action, alert: selected });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [dialog, alerts, selectedId, selected, canTriage]);
+  const select = useCallback((id: string) => setSelectedId(id), []);
+  useDeskKeys({ enabled: dialog === null, alerts, selectedId, selected, canTriage, select, act: onAction });
 
   const newCount = newQ.newCount;
   const tabLabel = { new: t('tabNew'), dismissed: t('tabDismissed'), case: t('tabCase') };
@@ -203,27 +172,7 @@ export default function DeskPage() {
 
   return (
     <div className="desk">
-      <div className="page-head desk-head">
-        <h1>{t('title')}</h1>
-        <span className={`desk-count${newCount > 0 ? ' has-new' : ''}`} title={t('newAlerts', { n: newCount })}>
-          {t('tabNew')}
-          <b data-testid="new-alert-count" className="num">
-            {newQ.isPending ? '…' : newCount}
-          </b>
-        </span>
-        <span className="spacer" />
-        <button type="button" className={`btn btn-sm sound-toggle${sound ? ' on' : ''}`} aria-pressed={sound} onClick={toggleSound} title={t('sound')}>
-          <SpeakerIcon on={sound} /> {sound ? t('soundOn') : t('soundOff')}
-        </button>
-        {canTriage ? (
-          <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'register' })}>
-            {t('register')}
-          </button>
-        ) : null}
-      </div>
-      <p className="desk-hint small muted" data-testid="shortcut-hint">
-        {canTriage ? t('hint') : `${t('readOnly')} ${t('hintReadOnly')}`}
-      </p>
+      <DeskHead newCount={newCount} pending={newQ.isPending} sound={sound} toggleSound={toggleSound} canTriage={canTriage} onRegister={() => setDialog({ kind: 'register' })} />
       <div className="desk-grid">
         <section className="panel desk-queue">
           <header className="panel-head desk-tabs" role="tablist">

@@ -1,0 +1,113 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { BUSINESS_ISO_OFFSET, businessLocalInput } from '../../../../core/business-time.js';
+import { CASE_ORIGINS } from '../../../../core/vocabulary.js';
+import { Modal } from '../../components/Modal.js';
+import { FormError } from '../../components/states.js';
+import { common } from '../../i18n/common.js';
+import { useT } from '../../i18n/index.js';
+import { useLabel } from '../../i18n/labels.js';
+import { api, call } from '../../lib/api.js';
+import { CaseFields, type CaseFieldValues, type OpenedCase } from './dialogs.js';
+import { m } from './messages.js';
+
+const MANUAL_ORIGINS = CASE_ORIGINS.filter((o) => o !== 'alert');
+type ManualOrigin = Exclude<(typeof CASE_ORIGINS)[number], 'alert'>;
+
+/** "YYYY-MM-DDTHH:mm" in Shanghai, for a datetime-local input. */
+function shanghaiInputNow(): string {
+  return businessLocalInput(new Date());
+}
+
+export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onOpened: (c: OpenedCase) => void }) {
+  const t = useT(m);
+  const tc = useT(common);
+  const label = useLabel();
+  const [origin, setOrigin] = useState<ManualOrigin>('cyberspace_office');
+  const [originNote, setOriginNote] = useState('');
+  const [url, setUrl] = useState('');
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [receivedAt, setReceivedAt] = useState(shanghaiInputNow);
+  const [fields, setFields] = useState<CaseFieldValues>({ level: 'general', category: 'other', lead: '', co: [] });
+  const [problem, setProblem] = useState<string | null>(null);
+  const register = useMutation({
+    mutationFn: () =>
+      call(
+        api.cases.$post({
+          json: {
+            manual: { origin, originNote: originNote.trim(), url: url.trim(), title: title.trim(), text, receivedAt: new Date(`${receivedAt}:00${BUSINESS_ISO_OFFSET}`).toISOString() },
+            level: fields.level,
+            category: fields.category,
+            leadDepartmentId: Number(fields.lead),
+            coDepartmentIds: fields.co,
+          },
+        }),
+      ),
+    onSuccess: onOpened,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!title.trim()) return setProblem(t('required', { f: t('caseTitle') }));
+    if (url.trim() && !/^https?:\/\//i.test(url.trim())) return setProblem(t('badUrl'));
+    if (!receivedAt || Number.isNaN(new Date(`${receivedAt}:00${BUSINESS_ISO_OFFSET}`).getTime())) return setProblem(t('required', { f: t('receivedAt') }));
+    if (fields.lead === '') return setProblem(t('required', { f: t('lead') }));
+    setProblem(null);
+    register.mutate();
+  };
+  return (
+    <Modal
+      title={t('registerTitle')}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            {tc('cancel')}
+          </button>
+          <button type="submit" form="register-form" className="btn btn-primary" disabled={register.isPending}>
+            {register.isPending ? t('registering') : t('registerSubmit')}
+          </button>
+        </>
+      }
+    >
+      <form id="register-form" onSubmit={submit} data-testid="register-form">
+        <div className="form-grid form-grid-3">
+          <label className="field">
+            <span>{t('origin')}</span>
+            <select value={origin} onChange={(e) => setOrigin(e.target.value as ManualOrigin)} name="origin">
+              {MANUAL_ORIGINS.map((o) => (
+                <option key={o} value={o}>
+                  {label('caseOrigin', o)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('originNote')}</span>
+            <input value={originNote} onChange={(e) => setOriginNote(e.target.value)} placeholder={t('originNotePh')} maxLength={500} name="originNote" />
+          </label>
+          <label className="field">
+            <span>{t('receivedAt')}</span>
+            <input type="datetime-local" value={receivedAt} onChange={(e) => setReceivedAt(e.target.value)} name="receivedAt" />
+          </label>
+        </div>
+        <label className="field">
+          <span>{t('caseTitle')}</span>
+          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} name="title" />
+        </label>
+        <label className="field">
+          <span>{t('url')}</span>
+          <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={t('urlPh')} maxLength={2000} name="url" inputMode="url" />
+        </label>
+        <label className="field">
+          <span>{t('text')}</span>
+          <textarea value={text} onChange={(e) => setText(e.target.value)} maxLength={50_000} rows={3} name="text" />
+        </label>
+        <CaseFields value={fields} onChange={setFields} />
+        {problem ? <p className="form-error">{problem}</p> : null}
+        <FormError error={register.error} />
+      </form>
+    </Modal>
+  );
+}
