@@ -48,7 +48,7 @@ async function sinceLast(): Promise<string[]> {
   if (rows.length > 0) seen = Number(rows[rows.length - 1]!.id);
   const name = (id: number) => Object.entries(u).find(([, x]) => x.id === id)?.[0] ?? `#${id}`;
   for (const r of rows) expect(r.case_id).toBe(caseId);
-  return rows.map((r) => `${name(r.user_id)}:${r.key}${r.key === 'case.assigned' ? `:${r.params?.role}` : ''}`).sort();
+  return rows.map((r) => `${name(r.user_id)}:${r.key}${r.key?.startsWith('case.assigned') ? `:${r.params?.role}` : ''}`).sort();
 }
 
 const url = (p = '') => `/api/cases/${caseId}/responses${p}`;
@@ -117,5 +117,31 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
     expect(((await byHeader.json()).items[0] as { title: string }).title).toMatch(/^\[Published\]/);
     const zh = await f.app.request('/api/notifications?lang=zh', { headers: { ...u.duty.headers, 'accept-language': 'en-US' } });
     expect(((await zh.json()).items[0] as { title: string }).title).toMatch(/^【已发布】/);
+  });
+});
+
+describe('reopening, coordination, report up, referral and re-assignment reach their addressees', () => {
+  it('each tells exactly the people it concerns', async () => {
+    await sinceLast();
+    expect((await f.as(u.admin, 'POST', `/api/cases/${caseId}/reopen`, { reason: '网民反映仍有片区停水' })).status).toBe(200);
+    expect(await sinceLast()).toEqual(['handler2:case.reopened', 'handler:case.reopened']);
+
+    expect((await f.as(u.handler, 'POST', `/api/cases/${caseId}/coordinations`, { content: '请住建局核实二次供水设施' })).status).toBe(201);
+    expect(await sinceLast()).toEqual(['coHandler:case.coordination']);
+
+    expect((await f.as(u.admin, 'POST', `/api/cases/${caseId}/reports-up`, { recipient: '市政府办公室', content: '停水情况及处置进展' })).status).toBe(201);
+    expect(await sinceLast()).toEqual(['inCharge:case.report_up', 'principal:case.report_up']);
+
+    expect((await f.as(u.admin, 'POST', `/api/cases/${caseId}/referrals`, { target: 'public_security', recipient: '市公安局网安支队', content: '造谣账号线索' })).status).toBe(201);
+    expect(await sinceLast()).toEqual(['duty:case.referral', 'handler2:case.referral', 'handler:case.referral']);
+
+    // 转办: 住建局 becomes the lead and 教育局 a co-department; 水务局 is taken off the case.
+    const [housing, other] = [u.coHandler.departmentId, u.outsider.departmentId];
+    expect((await f.as(u.admin, 'PATCH', `/api/cases/${caseId}`, { leadDepartmentId: housing, coDepartmentIds: [other] })).status).toBe(200);
+    // The response is published (its obligation met): the notice names no time limit.
+    expect(await sinceLast()).toEqual(['coHandler:case.assigned_no_due:lead', 'handler2:case.unassigned', 'handler:case.unassigned', 'outsider:case.assigned_no_due:co']);
+    const gone = (await (await f.as(u.handler, 'GET', '/api/notifications')).json()).items[0] as { title: string; body: string };
+    expect(gone.title).toMatch(/^【转办】YQ-\d{4}-\d{4} 已改由其他单位办理$/);
+    expect(gone.body).toContain('已转由市住建局牵头办理');
   });
 });
