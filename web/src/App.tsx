@@ -49,6 +49,7 @@ const screens = {
   notifications: screen(() => import('./pages/notifications/NotificationsPage.js')),
   reports: screen(() => import('./pages/reports/ReportsPage.js')),
   todos: screen(() => import('./pages/todos/TodosPage.js')),
+  search: screen(() => import('./pages/search/SearchPage.js')),
 };
 const DeskPage = screens.desk.Page;
 const CasePage = screens.case.Page;
@@ -59,6 +60,7 @@ const AdminPage = screens.admin.Page;
 const NotificationsPage = screens.notifications.Page;
 const ReportsPage = screens.reports.Page;
 const TodosPage = screens.todos.Page;
+const SearchPage = screens.search.Page;
 
 // The screen in the address bar starts loading at once, alongside the session check, instead of
 // after it (a module is fetched once; lazy() reuses the same promise).
@@ -72,6 +74,7 @@ const PREFETCH: [string, () => Promise<unknown>][] = [
   ['/notifications', screens.notifications.load],
   ['/reports', screens.reports.load],
   ['/todos', screens.todos.load],
+  ['/search', screens.search.load],
 ];
 const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
 if (current) void current[1]().catch(() => {});
@@ -154,6 +157,9 @@ export function App() {
               </Route>
               <Route path="/reports">
                 <Screen page={ReportsPage} roles={['reviewer', 'leader', 'admin']} />
+              </Route>
+              <Route path="/search">
+                <Screen page={SearchPage} roles={['duty', 'reviewer', 'leader', 'admin']} />
               </Route>
               <Route path="/todos">
                 <Screen page={TodosPage} roles={['duty', 'handler', 'reviewer', 'leader']} />
