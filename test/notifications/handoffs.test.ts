@@ -12,6 +12,7 @@ const u: Record<string, TestUser> = {};
 let caseId: string;
 let rid: string;
 let seen = 0; // notifications already checked
+const live: string[] = []; // `notification.created` events, as "userId:notificationId"
 
 async function leader(rank: 'in_charge' | 'principal', name: string): Promise<TestUser> {
   const row = await f.newUser({ role: 'leader', leaderRank: rank, displayName: name });
@@ -20,6 +21,9 @@ async function leader(rank: 'in_charge' | 'principal', name: string): Promise<Te
 
 beforeAll(async () => {
   f = await createFixture('handoffs', NOW);
+  f.events.subscribe((ev) => {
+    if (ev.type === 'notification.created') live.push(`${ev.userId}:${ev.notificationId}`);
+  });
   const water = await makeDepartment(f, '市水务局');
   const housing = await makeDepartment(f, '市住建局');
   const other = await makeDepartment(f, '市教育局');
@@ -82,6 +86,10 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
 
     expect((await f.as(u.reviewer, 'POST', `/api/cases/${caseId}/close`, { effectRating: 'good', conclusion: '供水恢复，舆情平息' })).status).toBe(200);
     expect(await sinceLast()).toEqual(['handler2:case.closed', 'handler:case.closed']);
+
+    // Each one was announced live (after its commit) for the dashboard.
+    const rows = await f.db.selectFrom('notifications').select(['id', 'user_id']).execute();
+    expect(live.sort()).toEqual(rows.map((r) => `${r.user_id}:${r.id}`).sort());
   });
 
   it('each reader sees Chinese with Beijing times: no ISO time, no Latin word outside case numbers and links', async () => {
