@@ -8,6 +8,7 @@ import { api, call } from '../../lib/api.js';
 import { useUser } from '../../lib/session.js';
 import { m } from './messages.js';
 import { filtersToSearch, hasFilters, parseFilters, type LedgerFilters } from './query.js';
+import { ResponseStatusFilter } from './ResponseStatusFilter.js';
 
 // The ledger's filter bar: dates, level, category, department, status, overdue and a text
 // search typed freely and applied after a pause.
@@ -91,6 +92,7 @@ export function FilterBar({ filters, update, goSearch }: { filters: LedgerFilter
           <option value="false">{t('fOverdueNo')}</option>
         </select>
       </label>
+      <ResponseStatusFilter filters={filters} update={update} />
       <label className="lf lf-q">
         <span>{t('fQ')}</span>
         <input type="search" value={qText} placeholder={t('fQPlaceholder')} onChange={(e) => setQText(e.target.value)} maxLength={200} data-testid="filter-q" />

@@ -109,6 +109,13 @@ export function useColumns(): Column[] {
       { id: 'closed', label: 'colClosed', width: 98, cell: (r) => <TimeCell at={r.closedAt} /> },
       { id: 'drafter', label: 'colDrafter', width: 80, cell: (r) => r.draftedBy ?? '—' },
       { id: 'reviewer', label: 'colReviewer', width: 80, cell: (r) => r.reviewedBy ?? '—' },
+      {
+        id: 'instructions',
+        label: 'colInstructions',
+        width: 180,
+        cell: (r) => (r.instructions.length === 0 ? '—' : r.instructions.map((i) => `${i.authorName}：${i.content}`).join('；')),
+        title: (r) => (r.instructions.length === 0 ? undefined : r.instructions.map((i) => `${i.authorName}：${i.content}`).join('\n')),
+      },
     ],
     [t, label],
   );

@@ -19,6 +19,7 @@ export const COLUMN_IDS = [
   'closed',
   'drafter',
   'reviewer',
+  'instructions',
 ] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
