@@ -99,7 +99,7 @@ describe('the full story, in the browser', () => {
 
     // Statistics count it: the figures on screen are the API's, and the API counts this case.
     const leader = await signedIn('leader');
-    await leader.waitForURL(/\/stats/);
+    await leader.goto(`${sys.baseUrl}/stats`);
     const stats = (await (await leader.request.get(`${sys.baseUrl}/api/stats`)).json()) as { responseTime: { count: number } };
     expect(stats.responseTime.count).toBeGreaterThanOrEqual(1);
     await expect.poll(() => leader.getByTestId('kpi-responded').innerText(), { timeout: 15_000 }).toBe(String(stats.responseTime.count));
