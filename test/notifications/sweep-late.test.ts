@@ -134,3 +134,43 @@ describe('a stale step and a later one of the same obligation reaching the same 
     ]);
   });
 });
+
+describe('quiet hours hold a reminder back, never past its due time, and it says the time left when delivered', () => {
+  it('a deferred warning tells the channels the hours left at 07:00; one whose due time falls in the night goes at once', async () => {
+    await t.db.insertInto('notification_channels').values({ kind: 'webhook', name: 'quiet-late', config: JSON.stringify({ url: 'http://127.0.0.1:9/x' }) }).execute();
+    try {
+      const quiet = { startHour: 22, endHour: 7 };
+      const only = (hours: number) => DEFAULT_POLICY.map((r) => ({ ...r, escalationSteps: [{ id: `warn-${hours}h`, trigger: { type: 'before_due' as const, hours }, target: 'reviewer' as const, urgent: false }] }));
+      const payloadOf = async (caseId: string) =>
+        (
+          await sql<{ title: string; payload: { title: string; at: string }; next_attempt_at: Date }>`
+            select n.title, d.payload, d.next_attempt_at from notifications n join notification_deliveries d on d.notification_id = n.id
+            where n.case_id = ${caseId}::bigint`.execute(t.db)
+        ).rows;
+
+      // Due 11:00 Beijing; the 12 h warning fires at 23:00 and is delivered at 07:00, 4 hours before due.
+      const due1 = new Date('2026-11-10T03:00:00Z');
+      const c1 = await makeCase(t.db, { leadDepartmentId: office.dept, openedAt: new Date(due1.getTime() - 48 * HOUR) });
+      await makeObligation(t.db, c1, { startedAt: new Date(due1.getTime() - 48 * HOUR), hours: 48 });
+      const night = new Date('2026-11-09T15:00:00Z'); // 23:00 Beijing
+      await sweepDueSteps(t.db, night, { quiet, policies: only(12) });
+      const [p1] = await payloadOf(c1);
+      expect(p1!.title).toMatch(/^【12小时后到期】/); // in the app, at once
+      expect(p1!.next_attempt_at.toISOString()).toBe('2026-11-09T23:00:00.000Z'); // 07:00 Beijing
+      expect(p1!.payload.title).toMatch(/^【4小时后到期】/);
+      expect(p1!.payload.at).toBe('11月9日 23:00');
+
+      // Due 00:00 Beijing; the 2 h warning fires at 22:00: holding it until 07:00 would pass the due time.
+      const due2 = new Date('2026-11-10T16:00:00Z');
+      const c2 = await makeCase(t.db, { leadDepartmentId: office.dept, openedAt: new Date(due2.getTime() - 48 * HOUR) });
+      await makeObligation(t.db, c2, { startedAt: new Date(due2.getTime() - 48 * HOUR), hours: 48 });
+      const ten = new Date('2026-11-10T14:00:00Z');
+      await sweepDueSteps(t.db, ten, { quiet, policies: only(2) });
+      const [p2] = await payloadOf(c2);
+      expect(p2!.next_attempt_at.toISOString()).toBe(ten.toISOString());
+      expect(p2!.payload.title).toMatch(/^【2小时后到期】/);
+    } finally {
+      await t.db.deleteFrom('notification_channels').where('name', '=', 'quiet-late').execute();
+    }
+  });
+});
