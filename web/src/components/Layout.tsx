@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import type { Role } from '../../../core/vocabulary.js';
 import { common } from '../i18n/common.js';
@@ -8,6 +8,7 @@ import { useLabel } from '../i18n/labels.js';
 import { api, call } from '../lib/api.js';
 import { closeEvents, useAppEvents, useLiveStatus } from '../lib/events.js';
 import { useSession, useUser } from '../lib/session.js';
+import { mFrame } from './messages.js';
 import { OnDutyBadge } from './OnDutyBadge.js';
 import { TodoLink } from '../pages/todos/TodoLink.js';
 
@@ -53,20 +54,27 @@ export function Layout({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const unread = useUnreadCount();
   const live = useLiveStatus();
+  const tf = useT(mFrame);
+  // On a phone the menu and the right-hand controls fold behind one button.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location]);
   useEffect(() => {
     const base = t('appName');
     document.title = unread > 0 ? `(${unread}) ${base}` : base;
   }, [unread, t]);
   return (
     <div className="app">
-      <header className="topbar">
+      <header className={menuOpen ? 'topbar menu-open' : 'topbar'}>
         <Link href={homeFor(user.role)} className="brand">
           <span className="brand-mark" aria-hidden="true">
             舆
           </span>
           {t('appName')}
         </Link>
-        <nav className="nav" aria-label="main">
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-menu" aria-label={menuOpen ? tf('closeMenu') : tf('menu')} onClick={() => setMenuOpen(!menuOpen)} data-testid="menu-button">
+          <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span>
+        </button>
+        <nav className="nav" aria-label="main" id="main-menu">
           {NAV.filter((n) => n.roles.includes(user.role)).map((n) => (
             <Link key={n.path} href={n.path} className={location.startsWith(n.path) ? 'nav-link active' : 'nav-link'}>
               {t(n.key)}

@@ -1,5 +1,6 @@
 import { Link, Route, Switch, useLocation } from 'wouter';
 import NotFound from '../NotFound.js';
+import { DesktopOnlyNote } from '../../components/DesktopOnly.js';
 import { useT } from '../../i18n/index.js';
 import { CalendarSection } from './CalendarSection.js';
 import { ChannelsSection } from './ChannelsSection.js';
@@ -31,6 +32,8 @@ export default function AdminPage() {
   const [location] = useLocation();
   const current = location === '/' || location === '' ? '/sources' : location;
   return (
+    <>
+    <DesktopOnlyNote />
     <div className="admin">
       <nav className="admin-nav panel" aria-label={t('title')} data-testid="admin-nav">
         <div className="admin-nav-title">{t('title')}</div>
@@ -56,5 +59,6 @@ export default function AdminPage() {
         </Switch>
       </section>
     </div>
+    </>
   );
 }

@@ -1,0 +1,163 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
+import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
+import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
+
+// Every screen a person uses away from the desk, at 390×844 (a phone) signed in as the role that
+// uses it: no sideways scrolling, the menu folded behind one button that opens it, no text
+// squeezed to one character a line, primary buttons big enough to tap. Each screen is also
+// photographed at 1366×768 so the desktop look can be compared.
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 768 };
+
+/** Elements in `root` with several characters of their own text laid out narrower than two characters. */
+async function squeezedText(page: Page, root: string): Promise<string[]> {
+  return page.evaluate((rootSel) => {
+    const out: string[] = [];
+    const scope = document.querySelector(rootSel);
+    if (!scope) return ['no ' + rootSel];
+    for (const el of Array.from(scope.querySelectorAll<HTMLElement>('*'))) {
+      if (el.closest('svg')) continue;
+      const own = Array.from(el.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .replace(/\s+/g, '');
+      if (own.length < 3) continue;
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden') continue;
+      const font = parseFloat(cs.fontSize) || 14;
+      if (r.width < 2 * font * 0.95) out.push(`${el.tagName.toLowerCase()}.${el.className} "${own.slice(0, 20)}" ${Math.round(r.width)}px`);
+    }
+    return out;
+  }, root);
+}
+
+/** Visible primary buttons lower than 40 px. */
+async function smallPrimaryButtons(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('.btn-primary'))
+      .filter((b) => b.offsetParent !== null)
+      .map((b) => ({ text: b.innerText.trim(), h: b.getBoundingClientRect().height }))
+      .filter((b) => b.h < 40)
+      .map((b) => `${b.text} ${b.h}px`),
+  );
+}
+
+const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+describe('phone screens (390×844)', () => {
+  let sys: RunningSystem;
+  let browser: Browser;
+  let team: Team;
+  let caseId = '';
+  const contexts = new Map<string, BrowserContext>();
+
+  beforeAll(async () => {
+    sys = await startSystem('e2ephone');
+    browser = await launchBrowser();
+    team = await signInTeam(sys.baseUrl, DEMO_PASSWORD);
+    const zj = await departmentId(team.duty, '住建局');
+    const seeds = [
+      { title: '城关镇拆迁补偿款迟迟未发放，群众多次反映无果', level: 'significant', category: 'difficulty', hoursAgo: 5 },
+      { title: '老旧小区加装电梯进展缓慢', level: 'general', category: 'suggestion', hoursAgo: 60 },
+    ] as const;
+    for (const s of seeds) {
+      const c = await registerCase(team.duty, { ...s, departmentId: zj, receivedAt: new Date(Date.now() - s.hoursAgo * 3_600_000) });
+      if (!caseId) caseId = c.id;
+      else await respond({ handler: team.handler, reviewer: team.reviewer }, c.id);
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  /** A page of `user` at the given size (one signed-in context per user and size). */
+  async function pageAs(user: string, size: { width: number; height: number }): Promise<Page> {
+    const key = `${user}-${size.width}`;
+    let ctx = contexts.get(key);
+    if (!ctx) {
+      ctx = await newContext(browser, size);
+      const p = await ctx.newPage();
+      await signInUi(p, sys.baseUrl, user, DEMO_PASSWORD);
+      await p.close();
+      contexts.set(key, ctx);
+    }
+    return ctx.newPage();
+  }
+
+  const screens = [
+    { name: 'desk', user: 'duty', path: () => '/desk', ready: '.desk-grid' },
+    { name: 'notifications', user: 'handler', path: () => '/notifications', ready: '.notif-page' },
+    { name: 'case', user: 'handler', path: () => `/cases/${caseId}`, ready: '.case-room' },
+    { name: 'ledger', user: 'handler', path: () => '/ledger', ready: '[data-testid="ledger-card"]' },
+    { name: 'stats', user: 'leader', path: () => '/stats', ready: '[data-testid="kpi-cases"]' },
+    { name: 'wall', user: 'leader', path: () => '/stats/wall', ready: '.wall', noMenu: true },
+  ];
+
+  for (const s of screens) {
+    it(`${s.name}: fits the phone, menu button, no one-character text, tap-sized buttons`, async () => {
+      const page = await pageAs(s.user, PHONE);
+      await page.goto(`${sys.baseUrl}${s.path()}`);
+      await page.locator(s.ready).first().waitFor();
+      await page.waitForTimeout(600);
+      await screenshot(page, `phone-${s.name}-390`);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+      expect(await squeezedText(page, s.noMenu ? '.wall' : 'main')).toEqual([]);
+      expect(await smallPrimaryButtons(page)).toEqual([]);
+      if (!s.noMenu) {
+        const menu = page.getByTestId('menu-button');
+        expect(await menu.isVisible()).toBe(true);
+        expect(await page.locator('.nav-link').first().isVisible()).toBe(false);
+        await menu.click();
+        await page.locator('.nav-link').first().waitFor({ state: 'visible' });
+        expect(await menu.getAttribute('aria-expanded')).toBe('true');
+        expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+        await screenshot(page, `phone-${s.name}-390-menu`);
+      }
+      await page.close();
+
+      const desk = await pageAs(s.user, DESKTOP);
+      await desk.goto(`${sys.baseUrl}${s.path()}`);
+      await desk.locator(s.name === 'ledger' ? '[data-testid="ledger-row"]' : s.ready).first().waitFor();
+      await desk.waitForTimeout(600);
+      if (!s.noMenu) expect(await desk.getByTestId('menu-button').isVisible()).toBe(false);
+      await screenshot(desk, `phone-${s.name}-1366`);
+      await desk.close();
+    }, 60_000);
+  }
+
+  it('the case room: the handler drafts and submits a response on the phone', async () => {
+    const page = await pageAs('handler', PHONE);
+    await page.goto(`${sys.baseUrl}/cases/${caseId}`);
+    await page.locator('.case-room').waitFor();
+    const box = page.locator('.cr-composer textarea').first();
+    await box.scrollIntoViewIfNeeded();
+    await box.fill('经核实，拆迁补偿款已于本周拨付到位，群众可到城关镇政府咨询。');
+    await screenshot(page, 'phone-case-draft-390');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    expect(await smallPrimaryButtons(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the administration says it is for a desktop instead of a broken layout', async () => {
+    const page = await pageAs('admin', PHONE);
+    await page.goto(`${sys.baseUrl}/admin/sources`);
+    await page.getByTestId('desktop-only').waitFor();
+    expect(await page.getByTestId('desktop-only').innerText()).toContain('系统管理仅支持电脑端');
+    expect(await page.locator('.admin').isVisible()).toBe(false);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-admin-390');
+    await page.close();
+    const desk = await pageAs('admin', DESKTOP);
+    await desk.goto(`${sys.baseUrl}/admin/sources`);
+    await desk.locator('.admin').waitFor();
+    expect(await desk.getByTestId('desktop-only').isVisible()).toBe(false);
+    await screenshot(desk, 'phone-admin-1366');
+    await desk.close();
+  }, 60_000);
+});
