@@ -45,6 +45,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/escalation/sweep.test.ts',
       'test/instructions/',
       'test/notifications/',
+      'test/push/',
       'test/roster/',
       'test/todos/',
       'test/reports/export.test.ts',
