@@ -136,7 +136,7 @@ export interface NotificationsTable {
 
 export interface NotificationChannelsTable {
   id: Generated<number>;
-  kind: 'email' | 'webhook';
+  kind: 'email' | 'webhook' | 'sms';
   name: string;
   config: Json<Record<string, unknown>>;
   enabled: Defaulted<boolean>;

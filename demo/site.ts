@@ -9,6 +9,7 @@ import { createPostGenerator, DEFAULT_SEED, HOSTILE_POST_ID, mulberry32, type De
 import { BROKEN_FEED, challengePage, statusPage, wafPage, type Fault } from './faults.js';
 import * as R from './render.js';
 import { conditional, gbk, html, HTML, redirect, reply, send, type Reply } from './reply.js';
+import { createHookRecorder, type HookRecorder } from './hooks.js';
 import { CORPUS_DIR } from './corpus.js';
 
 export type { Fault } from './faults.js';
@@ -48,6 +49,8 @@ export interface FixtureSite {
   setFault(path: string, fault: Fault | null): void;
   /** Requests received for a path (query ignored), faults included. */
   requestCount(path: string): number;
+  /** The fake SMS gateway and group robot under /hooks/ (demo/hooks.ts): what they received. */
+  hooks: HookRecorder;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
   const faults = new Map<string, Fault>();
   const builtinFaults = new Map<string, Fault>([['/slow/feed.xml', { kind: 'delay', ms: opts.slowMs ?? 60_000 }]]);
   const counts = new Map<string, number>();
+  const hooks = createHookRecorder();
   const timers = new Set<NodeJS.Timeout>();
   const corpus = await listCorpus();
 
@@ -206,6 +210,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
     const url = new URL(req.url ?? '/', 'http://fixture.invalid');
     const path = url.pathname;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    if (path.startsWith('/hooks/')) return send(req, res, await hooks.handle(req, path, clock()));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(req, res, html(statusPage(405), 405));
     const fault = faults.get(path) ?? builtinFaults.get(path);
     if (fault?.kind === 'reset') return void req.socket.destroy();
@@ -298,6 +303,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
       else faults.delete(path);
     },
     requestCount: (path) => counts.get(path) ?? 0,
+    hooks,
     async close() {
       if (publisher) clearInterval(publisher);
       for (const t of timers) clearTimeout(t);

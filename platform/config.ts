@@ -12,6 +12,8 @@ const positiveInt = z.coerce.number().int().positive();
 const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** The dashboard's address as users reach it, for links in pushes (default: http://HOST:PORT). */
+  PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   /**

@@ -31,6 +31,7 @@ import { periodsRoutes } from './modules/periods/routes.js';
 import { policiesRoutes } from './modules/policies/routes.js';
 import { responsesRoutes } from './modules/responses/routes.js';
 import { rosterRoutes } from './modules/roster/routes.js';
+import { pushRoutes } from './modules/roster/push-routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import type { ModuleDeps } from '../services/shared/deps.js';
 import { statsRoutes } from './modules/stats/routes.js';
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps) {
     .route('/', periodsRoutes(m))
     .route('/', calendarRoutes(m))
     .route('/', rosterRoutes(m))
+    .route('/', pushRoutes(m))
     .route('/', auditRoutes(m))
     .route('/', departmentsRoutes(m))
     .route('/', notificationsRoutes(m))

@@ -3,10 +3,21 @@ import { DateTime } from '../shared/schema.js';
 
 export const EmailConfig = z.object({ smtpUrl: z.string().url().max(2000).optional(), from: z.string().min(1).max(300).optional() }).strict();
 export const WebhookConfig = z.object({ url: z.string().url().max(2000), format: z.enum(['json', 'wecom', 'dingtalk']).default('json') }).strict();
+export const SmsConfig = z
+  .object({
+    url: z.string().url().max(2000).openapi({ description: '短信网关地址，可含 {phone} {text}' }),
+    method: z.enum(['POST', 'GET']).default('POST'),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(2000)).default({}),
+    bodyTemplate: z.string().max(4000).default('{"phone":"{phone}","text":"{text}"}').openapi({ description: '请求体模板，{phone} 为手机号，{text} 为短信内容' }),
+    contentType: z.string().max(200).default('application/json; charset=utf-8'),
+    urgentOnly: z.boolean().default(true).openapi({ description: '只发送紧急通知（预警推送）' }),
+  })
+  .strict();
 export const ChannelCreate = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('email'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: EmailConfig.default({}) }),
     z.object({ kind: z.literal('webhook'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: WebhookConfig }),
+    z.object({ kind: z.literal('sms'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: SmsConfig }),
   ])
   .openapi('ChannelCreate');
 export type ChannelCreate = z.infer<typeof ChannelCreate>;
@@ -18,7 +29,7 @@ const Failure = z.object({ id: z.string(), notificationId: z.string().nullable()
 export const ChannelView = z
   .object({
     id: z.number().int(),
-    kind: z.enum(['email', 'webhook']),
+    kind: z.enum(['email', 'webhook', 'sms']),
     name: z.string(),
     enabled: z.boolean(),
     config: z.record(z.string(), z.unknown()),

@@ -8,7 +8,7 @@ import { sendDelivery } from '../notifications/deliver.js';
 import { fieldError, notFound } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
-import { EmailConfig, WebhookConfig, type ChannelCreate, type ChannelPatch, type ChannelView, type TestResult } from './schema.js';
+import { EmailConfig, SmsConfig, WebhookConfig, type ChannelCreate, type ChannelPatch, type ChannelView, type TestResult } from './schema.js';
 
 // Notification channels (admin): e-mail over SMTP and webhooks. Each create, edit and delete writes
 // its audit row in the transaction of the change. A channel's config carries credentials (an SMTP
@@ -17,12 +17,12 @@ import { EmailConfig, WebhookConfig, type ChannelCreate, type ChannelPatch, type
 const channelNotFound = () => notFound('Notification channel', '通知渠道');
 
 /** The config after validation: webhook URLs must be http(s) and not private unless allow-listed. */
-async function validConfig(deps: ModuleDeps, kind: 'email' | 'webhook', config: unknown): Promise<Record<string, unknown>> {
-  const parsed = (kind === 'email' ? EmailConfig : WebhookConfig).safeParse(config);
-  if (!parsed.success) throw fieldError('config', `is not a valid ${kind} channel configuration`, `不是有效的${kind === 'email' ? '邮件' : 'Webhook'}渠道配置`);
-  if (kind === 'webhook') {
+async function validConfig(deps: ModuleDeps, kind: 'email' | 'webhook' | 'sms', config: unknown): Promise<Record<string, unknown>> {
+  const parsed = (kind === 'email' ? EmailConfig : kind === 'sms' ? SmsConfig : WebhookConfig).safeParse(config);
+  if (!parsed.success) throw fieldError('config', `is not a valid ${kind} channel configuration`, `不是有效的${kind === 'email' ? '邮件' : kind === 'sms' ? '短信网关' : 'Webhook'}渠道配置`);
+  if (kind === 'webhook' || kind === 'sms') {
     const allow = await loadAllowlist(deps.db);
-    const check = checkUrl((parsed.data as { url: string }).url, (hp) => allow.has(hp.toLowerCase()));
+    const check = checkUrl((parsed.data as { url: string }).url.replace(/\{(phone|text)\}/g, 'x'), (hp) => allow.has(hp.toLowerCase()));
     if (!check.ok) throw fieldError('config.url', `is refused: ${check.reason}`, `被安全策略拒绝（内网或保留地址，需先加入允许列表）：${check.reason}`);
   }
   return parsed.data as Record<string, unknown>;

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { claimDueDeliveries, markDeliveryFailed, markDeliverySent, type ClaimedDelivery, type DeliveryPayload } from '../../db/repos/notifications.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { guardedFetch } from '../../platform/http/fetch.js';
+import { sendSms } from './sms.js';
 
 // notifications.deliver: sends due pending deliveries (e-mail over SMTP, webhooks: plain JSON,
 // WeCom robot, DingTalk robot). A failure is written on the row (last_error) and retried with
@@ -70,6 +71,7 @@ export interface SendContext extends DeliverOptions {
 export async function sendDelivery(d: Pick<ClaimedDelivery, 'kind' | 'config' | 'target' | 'payload'>, ctx: SendContext): Promise<SendResult> {
   try {
     if (d.kind === 'email') return await sendEmail(d.config, d.target, d.payload, ctx);
+    if (d.kind === 'sms') return await sendSms(d.config, d.target, d.payload, ctx);
     return await sendWebhook(d.config, d.payload, ctx);
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -27,7 +27,7 @@ export interface Notice {
 export async function notify(trx: Db, notices: readonly Notice[], now: Date): Promise<string[]> {
   if (notices.length === 0) return [];
   const userIds = [...new Set(notices.map((n) => n.userId))];
-  const users = await trx.selectFrom('users').select(['id', 'email', 'display_name']).where('id', 'in', userIds).execute();
+  const users = await trx.selectFrom('users').select(['id', 'email', 'phone', 'display_name']).where('id', 'in', userIds).execute();
   const byId = new Map(users.map((u) => [u.id, u]));
   const channels = await enabledChannels(trx);
   const rows: NewNotificationOf[] = notices.map((n) => {
@@ -43,7 +43,7 @@ export async function notify(trx: Db, notices: readonly Notice[], now: Date): Pr
       body: text.body,
       urgent: n.urgent ?? false,
       deliverAfter: n.deliverAfter ?? now,
-      user: { email: u?.email ?? null, display_name: u?.display_name ?? '' },
+      user: { email: u?.email ?? null, display_name: u?.display_name ?? '', phone: u?.phone ?? null },
       ...(n.deliveryParams ? { delivery: renderNotice(n.key, n.deliveryParams, 'zh') } : {}),
     };
   });

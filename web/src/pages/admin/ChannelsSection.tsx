@@ -157,7 +157,7 @@ function ChannelForm({ channel, onClose }: { channel: Channel | null; onClose: (
   const tc = useT(common);
   const ta = useT(mAdmin);
   const qc = useQueryClient();
-  const [kind, setKind] = useState<'email' | 'webhook'>(channel?.kind ?? 'webhook');
+  const [kind, setKind] = useState<'email' | 'webhook'>(channel?.kind === 'email' ? 'email' : 'webhook');
   const [name, setName] = useState(channel?.name ?? '');
   const [enabled, setEnabled] = useState(channel?.enabled ?? true);
   const [url, setUrl] = useState(String(channel?.config.url ?? ''));
