@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
+import { join } from 'node:path';
+import { launchBrowser, newContext, SCREENSHOT_DIR, screenshot, signInUi } from './browser.js';
 import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
 
@@ -46,6 +47,12 @@ async function smallPrimaryButtons(page: Page): Promise<string[]> {
       .map((b) => `${b.text} ${b.h}px`),
   );
 }
+
+/** A full-page picture (a phone screen is read by scrolling). */
+const fullShot = async (page: Page, name: string) => {
+  await screenshot(page, name);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+};
 
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
@@ -105,7 +112,7 @@ describe('phone screens (390×844)', () => {
       await page.goto(`${sys.baseUrl}${s.path()}`);
       await page.locator(s.ready).first().waitFor();
       await page.waitForTimeout(600);
-      await screenshot(page, `phone-${s.name}-390`);
+      await fullShot(page, `phone-${s.name}-390`);
       expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
       expect(await squeezedText(page, s.noMenu ? '.wall' : 'main')).toEqual([]);
       expect(await smallPrimaryButtons(page)).toEqual([]);
