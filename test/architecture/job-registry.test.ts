@@ -39,7 +39,7 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
 describe('the job registry', () => {
   it('declares every job of the queue contract once, on its own queue', () => {
     expect(JOBS.map((d) => d.name).sort()).toEqual(
-      ['audit.retention', 'cases.sweep', 'notifications.deliver', 'reports.weekly', 'sources.crawl', 'sources.schedule'].sort(),
+      ['alerts.sweep', 'audit.retention', 'cases.sweep', 'notifications.deliver', 'reports.weekly', 'sources.crawl', 'sources.schedule'].sort(),
     );
     expect(Object.fromEntries(JOBS.map((d) => [d.name, queueOf(d.name)]))).toMatchObject({ 'reports.weekly': QUEUES.reports, 'sources.crawl': QUEUES.crawl });
   });

@@ -6,6 +6,7 @@ import { JOB_QUEUE, type AppEvent, type JobName, type JobPayloads } from '../../
 import type { FetchOptions } from '../../platform/http/fetch.js';
 import type { CrawlSettings } from '../../services/crawl/crawl-source.js';
 import { deliverDue } from '../../services/notifications/deliver.js';
+import { publicBaseUrl, sweepAlertPushes } from '../../services/alerts/push.js';
 import { WEEKLY_CRON, WEEKLY_TZ } from '../../core/reports/period.js';
 import { scheduleDueSources } from './sources.schedule.js';
 import { createCrawlHandler } from './sources.crawl.js';
@@ -97,6 +98,18 @@ export const JOBS: readonly AnyJobDefinition[] = [
     schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
     options: TICK_OPTIONS,
     failed: { message: 'Escalation sweep failed', level: 'warn' },
+  }),
+  // Alert pushes: catch-up of unpushed new alerts and the re-push steps, exactly once (Postgres).
+  job({
+    name: 'alerts.sweep',
+    handler: (ctx) => async () => {
+      const r = await sweepAlertPushes(ctx.db, ctx.now(), publicBaseUrl(ctx.config));
+      if (r.planned + r.repushed > 0) ctx.logger.info({ planned: r.planned, repushed: r.repushed }, 'Alert push sweep');
+      return r;
+    },
+    schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
+    options: TICK_OPTIONS,
+    failed: { message: 'Alert push sweep failed', level: 'warn' },
   }),
   job({
     name: 'notifications.deliver',
