@@ -3,6 +3,8 @@ import { HostLimiter } from '../../platform/http/host-limiter.js';
 import { crawlSource, type CrawlSettings } from '../../services/crawl/crawl-source.js';
 import { RuleCache, cached } from '../../services/crawl/rules-cache.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
+import { planAlertPushes, publicBaseUrl } from '../../services/alerts/push.js';
+import type { AppEvent } from '../../platform/queues.js';
 import type { JobContext, JobHandler } from './registry.js';
 
 // sources.crawl: crawls one source once (services/crawl). One host limiter, rule cache and
@@ -27,6 +29,16 @@ export function createCrawlHandler(ctx: JobContext): JobHandler<'sources.crawl'>
   const limiter = new HostLimiter({ perHost: config.CRAWL_PER_HOST_CONCURRENCY, minDelayMs: config.CRAWL_HOST_DELAY_MS });
   const rules = new RuleCache(db);
   const allowlist = cached(() => loadAllowlist(db), 2000);
-  const deps = { db, logger, settings, limiter, rules, allowlist, publish, now, resolve, signal };
+  // A new alert is pushed to the duty officers right after its event (alerts.sweep catches any missed).
+  const baseUrl = publicBaseUrl(config);
+  const publishAndPush = async (ev: AppEvent) => {
+    await publish(ev);
+    if (ev.type !== 'alert.created') return;
+    await db
+      .transaction()
+      .execute((trx) => planAlertPushes(trx, [ev.alertId], now(), baseUrl))
+      .catch((err: unknown) => logger.warn({ err, alert_id: ev.alertId }, 'Alert push failed'));
+  };
+  const deps = { db, logger, settings, limiter, rules, allowlist, publish: publishAndPush, now, resolve, signal };
   return async (job) => crawlSource(deps, job.data.sourceId, job.id ?? `crawl-${job.data.sourceId}`);
 }
