@@ -1,4 +1,5 @@
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useIsPhone } from '../../components/useMedia.js';
 import { useT } from '../../i18n/index.js';
 import type { Stats } from './data.js';
 import { m } from './messages.js';
@@ -49,6 +50,8 @@ export function TrendChart({ daily, theme = LIGHT, height = 240 }: { daily: Stat
 
 export function HistogramChart({ buckets, theme = LIGHT, height = 240 }: { buckets: Stats['responseHistogram']; theme?: Theme; height?: number }) {
   const t = useT(m);
+  // On a phone the bucket names do not all fit side by side: recharts shows those that do.
+  const phone = useIsPhone();
   const data = buckets.map((b) => ({
     name: b.toHours === null ? t('bucketOpen', { from: b.fromHours }) : t('bucket', { from: b.fromHours, to: b.toHours }),
     count: b.count,
@@ -57,7 +60,7 @@ export function HistogramChart({ buckets, theme = LIGHT, height = 240 }: { bucke
     <ResponsiveContainer width="100%" height={height}>
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
         <CartesianGrid stroke={theme.grid} vertical={false} />
-        <XAxis dataKey="name" tick={{ fill: theme.ink, fontSize: theme.font - 1 }} tickLine={false} axisLine={{ stroke: theme.grid }} interval={0} />
+        <XAxis dataKey="name" tick={{ fill: theme.ink, fontSize: theme.font - 1 }} tickLine={false} axisLine={{ stroke: theme.grid }} interval={phone ? 'preserveStartEnd' : 0} minTickGap={phone ? 8 : undefined} />
         <YAxis allowDecimals={false} tick={{ fill: theme.ink, fontSize: theme.font }} tickLine={false} axisLine={false} width={44} />
         <Tooltip />
         <Bar dataKey="count" name={t('count')} fill={theme.bar} radius={[3, 3, 0, 0]} isAnimationActive={false} />
