@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, LEVELS, RULE_SCOPES } from '../../core/vocabulary.js';
 import { DateTime } from '../shared/schema.js';
+import { PushPolicySchema } from '../alerts/push-schema.js';
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -11,6 +12,7 @@ const fields = {
   suggestedCategory: z.enum(CATEGORIES),
   suggestedDepartmentId: z.number().int().min(1).nullable(),
   enabled: z.boolean(),
+  pushPolicy: PushPolicySchema.nullable().openapi({ description: '预警推送策略；null：使用默认策略' }),
 };
 
 export const RuleCreate = z
@@ -22,6 +24,7 @@ export const RuleCreate = z
     suggestedCategory: fields.suggestedCategory.default('other'),
     suggestedDepartmentId: fields.suggestedDepartmentId.default(null),
     enabled: fields.enabled.default(true),
+    pushPolicy: fields.pushPolicy.default(null),
   })
   .strict()
   .openapi('RuleCreate');
@@ -37,6 +40,7 @@ export const RulePatch = z
     suggestedCategory: fields.suggestedCategory.optional(),
     suggestedDepartmentId: fields.suggestedDepartmentId.optional(),
     enabled: fields.enabled.optional(),
+    pushPolicy: fields.pushPolicy.optional(),
   })
   .strict()
   .openapi('RulePatch');
@@ -56,6 +60,7 @@ export const RuleView = z
     suggestedDepartmentId: z.number().int().nullable(),
     suggestedDepartmentName: z.string().nullable(),
     enabled: z.boolean(),
+    pushPolicy: PushPolicySchema.nullable(),
     createdAt: DateTime,
     updatedAt: DateTime,
   })

@@ -5,6 +5,7 @@ import { departmentExists } from '../../db/repos/departments.js';
 import { latestItems } from '../../db/repos/items.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import * as repo from '../../db/repos/rules.js';
+import { toPolicy } from '../../db/repos/alert-pushes.js';
 import type { Rule, RulesTable } from '../../db/schema.js';
 import { AppError, fieldError, notFound } from '../../platform/errors.js';
 import type { Actor } from '../shared/actor.js';
@@ -28,6 +29,7 @@ function auditedRule(r: Rule) {
     suggestedCategory: r.suggested_category,
     suggestedDepartmentId: r.suggested_department_id,
     enabled: r.enabled,
+    pushPolicy: r.push_policy ?? null,
   };
 }
 
@@ -47,6 +49,7 @@ export function presentRule(r: RuleRow): RuleView {
     suggestedDepartmentId: r.suggested_department_id,
     suggestedDepartmentName: r.department_name,
     enabled: r.enabled,
+    pushPolicy: toPolicy(r.push_policy),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };
@@ -97,6 +100,7 @@ export async function createRule(deps: ModuleDeps, input: RuleCreate, actor: Act
       suggested_category: input.suggestedCategory,
       suggested_department_id: input.suggestedDepartmentId,
       enabled: input.enabled,
+      push_policy: input.pushPolicy === null ? null : JSON.stringify(input.pushPolicy),
       created_at: now,
       updated_at: now,
     });
@@ -118,6 +122,7 @@ export async function updateRule(deps: ModuleDeps, id: number, p: RulePatch, act
     ...(p.suggestedCategory !== undefined && { suggested_category: p.suggestedCategory }),
     ...(p.suggestedDepartmentId !== undefined && { suggested_department_id: p.suggestedDepartmentId }),
     ...(p.enabled !== undefined && { enabled: p.enabled }),
+    ...(p.pushPolicy !== undefined && { push_policy: p.pushPolicy === null ? null : JSON.stringify(p.pushPolicy) }),
   };
   await deps.db.transaction().execute(async (trx) => {
     const before = await repo.lockRule(trx, id);

@@ -181,6 +181,18 @@ describe('alert push to the duty officer on shift', () => {
   });
 });
 
+describe('push policy on a rule (API)', () => {
+  it('creates and patches a rule with its push policy; null falls back to the default', async () => {
+    const created = await asAdmin('POST', '/api/rules', { name: '化工', expression: '化工+爆炸', pushPolicy: { mode: 'filter', negative: true, ackMinutes: 10 } });
+    expect(created.status).toBe(201);
+    const rule = await created.json();
+    expect(rule.pushPolicy).toMatchObject({ mode: 'filter', negative: true, ackMinutes: 10, heightenedAckMinutes: 5 });
+    const patched = await (await asAdmin('PATCH', `/api/rules/${rule.id}`, { pushPolicy: null })).json();
+    expect(patched.pushPolicy).toBeNull();
+    expect((await asAdmin('PATCH', `/api/rules/${rule.id}`, { pushPolicy: { mode: 'loud' } })).status).toBe(400);
+  });
+});
+
 describe('security', () => {
   it('only duty officers and admins acknowledge; only admins read or change the push policy', async () => {
     const id = (await f.db.selectFrom('alerts').select('id').executeTakeFirstOrThrow()).id;
