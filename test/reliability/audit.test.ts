@@ -121,7 +121,10 @@ interface Step {
 }
 
 /** Routes whose calls this test does not make, with the reason. Empty: every route is called. */
-const EXCLUDED: Record<string, string> = {};
+const EXCLUDED: Record<string, string> = {
+  // A push acknowledgement writes its audit row when it acknowledges a push (test/push/push.test.ts); this test's alerts were never pushed.
+  'POST /api/alerts/:id/acknowledge': 'audited only when a push is acknowledged',
+};
 
 describe('every state-changing route writes its own audit row, in the transaction of its change', () => {
   it('calls each POST/PUT/PATCH/DELETE route of the route table with a valid request, first with audit inserts failing (nothing may persist), then normally (its own row)', async () => {
@@ -196,6 +199,12 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/notification-channels/:id/test', as: 'admin', path: () => `/api/notification-channels/${ids.channel}/test` },
       { route: 'DELETE /api/notification-channels/:id', as: 'admin', path: () => `/api/notification-channels/${ids.channel}` },
       { route: 'DELETE /api/departments/:id', as: 'admin', path: () => `/api/departments/${ids.dept}` },
+      { route: 'POST /api/roster/shifts', as: 'admin', path: '/api/roster/shifts', body: { name: '中班', start: '12:00', end: '20:00' }, then: (b) => (ids.shift = b.id) },
+      { route: 'PATCH /api/roster/shifts/:id', as: 'admin', path: () => `/api/roster/shifts/${ids.shift}`, body: { name: '中班', start: '12:00', end: '21:00' } },
+      { route: 'POST /api/roster/fill', as: 'admin', path: '/api/roster/fill', body: () => ({ month: '2026-12', slots: [{ weekday: 1, shiftId: ids.shift, primaryUserId: who.duty.user.id }] }) },
+      { route: 'POST /api/roster/swap', as: 'admin', path: '/api/roster/swap', body: () => ({ day: '2026-12-08', shiftId: ids.shift, primaryUserId: who.duty.user.id }) },
+      { route: 'DELETE /api/roster/shifts/:id', as: 'admin', path: () => `/api/roster/shifts/${ids.shift}` },
+      { route: 'PUT /api/push-policy', as: 'admin', path: '/api/push-policy', body: { mode: 'filter', negative: true } },
     ];
 
     const violations: string[] = [];
@@ -298,7 +307,7 @@ describe('every state-changing route writes its own audit row, in the transactio
     expect(missing).toEqual([]);
     expect([...byBackstop]).toEqual([]);
     expect(Object.fromEntries(notAtomic)).toEqual({});
-    expect(ownTransaction.length).toBe(routes.length);
+    expect(ownTransaction.length).toBe(routes.length - Object.keys(EXCLUDED).length);
     expect(covered.size).toBe(routes.length - Object.keys(EXCLUDED).length);
     expect(routes.length).toBeGreaterThanOrEqual(50);
   }, 180_000);
