@@ -2,8 +2,9 @@
 // leader's statistics and the weekly notice are not empty on a fresh demo. Every step goes through
 // the real services (registration, 发布审核, 跟踪反馈, 办结, 上报/移交/协调) with an injected clock,
 // so obligations, deadlines, on-time judgements and audit rows are what the product itself writes.
-import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
+import { findCase } from '../db/repos/cases.js';
+import { activeUsersOf, anyCaseExists, departmentIdsByName, insertNoLoginHandler, withTryLock } from '../db/repos/demo.js';
 import type { Channel, Role } from '../core/vocabulary.js';
 import { DEMO_HISTORY, EXTRA_HANDLERS, NO_LOGIN, REPORT_RECIPIENT, type HistoryCase, type Publication, type Stage } from './history-cases.js';
 import { mulberry32, type Rng } from '../core/random.js';
@@ -48,13 +49,7 @@ const who = (user: SessionUser): Who => ({ user, actor: actorFor(user) });
 const actorFor = (user: SessionUser): Actor => ({ id: user.id, name: user.displayName || user.username, ip: HISTORY_IP });
 
 async function sessionUser(db: Db, where: { username?: string; role: Role; departmentId?: number }): Promise<SessionUser | undefined> {
-  let q = db
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'department_id', 'is_department_head', 'leader_rank'])
-    .where('role', '=', where.role)
-    .where('disabled', '=', false);
-  if (where.departmentId !== undefined) q = q.where('department_id', '=', where.departmentId);
-  const rows = await q.orderBy('id').execute();
+  const rows = await activeUsersOf(db, { role: where.role, departmentId: where.departmentId });
   const row = rows.find((r) => r.username.toLowerCase() === where.username) ?? rows[0];
   if (!row) return undefined;
   return {
@@ -69,8 +64,7 @@ async function sessionUser(db: Db, where: { username?: string; role: Role; depar
 }
 
 async function people(db: Db): Promise<People | undefined> {
-  const depts = await db.selectFrom('departments').select(['id', 'name']).execute();
-  const departments = new Map(depts.map((d) => [d.name, d.id]));
+  const departments = await departmentIdsByName(db);
   const duty = await sessionUser(db, { username: 'duty', role: 'duty' });
   const reviewer = await sessionUser(db, { username: 'reviewer', role: 'reviewer' });
   if (!duty || !reviewer) return undefined;
@@ -82,11 +76,7 @@ async function people(db: Db): Promise<People | undefined> {
     let h = await sessionUser(db, { role: 'handler', departmentId });
     const extra = EXTRA_HANDLERS.find((e) => e.department === name);
     if (!h && extra) {
-      await db
-        .insertInto('users')
-        .values({ username: extra.username, display_name: extra.displayName, role: 'handler', department_id: departmentId, is_department_head: true, password_hash: NO_LOGIN })
-        .onConflict((oc) => oc.expression(sql`lower(username)`).doNothing())
-        .execute();
+      await insertNoLoginHandler(db, { username: extra.username, displayName: extra.displayName, departmentId, passwordHash: NO_LOGIN });
       h = await sessionUser(db, { role: 'handler', departmentId });
     }
     if (h) handlers.set(departmentId, h);
@@ -129,17 +119,7 @@ function channelUrl(channel: Channel, rng: Rng, at: Date): string {
 export async function seedDemoHistory(db: Db, now: Date): Promise<number> {
   // A session-level advisory lock on one connection: a second process starting at the same time
   // skips instead of seeding twice (the seeding itself spans many transactions on the pool).
-  return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_lock(hashtext('opinion-desk:seed-demo-history')) as got`.execute(conn);
-    if (!rows[0]?.got) return 0;
-    try {
-      const any = await db.selectFrom('cases').select('id').limit(1).executeTakeFirst();
-      if (any) return 0;
-      return await seed(db, now);
-    } finally {
-      await sql`select pg_advisory_unlock(hashtext('opinion-desk:seed-demo-history'))`.execute(conn);
-    }
-  });
+  return withTryLock(db, 'opinion-desk:seed-demo-history', 0, async () => ((await anyCaseExists(db)) ? 0 : seed(db, now)));
 }
 
 async function seed(db: Db, end: Date): Promise<number> {
@@ -234,20 +214,20 @@ async function seed(db: Db, end: Date): Promise<number> {
     if (spec.reportUp) {
       const r = spec.reportUp;
       add(at(r.h), async () => {
-        const kase = await db.selectFrom('cases').selectAll().where('id', '=', needCase()).executeTakeFirstOrThrow();
+        const kase = await caseOf(db, needCase());
         await recordReportUp(deps, actorFor(p.duty), kase, { recipient: r.recipient, content: r.content });
       });
     }
     for (const r of spec.referrals ?? []) {
       add(at(r.h), async () => {
-        const kase = await db.selectFrom('cases').selectAll().where('id', '=', needCase()).executeTakeFirstOrThrow();
+        const kase = await caseOf(db, needCase());
         await recordReferral(deps, actorFor(r.target === 'public_security' ? p.duty : p.reviewer), kase, { target: r.target, recipient: r.recipient, content: r.content });
       });
     }
     if (spec.coordination) {
       const c = spec.coordination;
       add(at(c.h), async () => {
-        const kase = await db.selectFrom('cases').selectAll().where('id', '=', needCase()).executeTakeFirstOrThrow();
+        const kase = await caseOf(db, needCase());
         await recordCoordination(deps, actorFor(handler), handler, kase, c.content);
       });
     }
@@ -268,4 +248,10 @@ async function seed(db: Db, end: Date): Promise<number> {
     await ev.run();
   }
   return created;
+}
+
+async function caseOf(db: Db, id: string) {
+  const kase = await findCase(db, id);
+  if (!kase) throw new Error(`demo history: case ${id} vanished`);
+  return kase;
 }

@@ -1,6 +1,6 @@
 // The demo organisation: departments, monitoring rules and sources pointing at the fixture site.
-import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
+import { insertDemoUser, seedMonitoringOnce, usernameTaken } from '../db/repos/demo.js';
 import type { NewRule, NewSource, SiteSelectors } from '../db/schema.js';
 import type { Category, DepartmentKind, Level, Role } from '../core/vocabulary.js';
 
@@ -63,39 +63,19 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
     return `${site.hostname}:${site.port || (site.protocol === 'https:' ? '443' : '80')}`;
   });
 
-  await db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('opinion-desk:seed-demo'))`.execute(tx);
-    const existing = await tx.selectFrom('sources').select('id').limit(1).executeTakeFirst();
-    if (existing) return;
-
-    await tx
-      .insertInto('departments')
-      .values(DEMO_DEPARTMENTS)
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const departments = await tx
-      .selectFrom('departments')
-      .select(['id', 'name'])
-      .where('name', 'in', DEMO_DEPARTMENTS.map((d) => d.name))
-      .execute();
-    const departmentId = new Map(departments.map((d) => [d.name, d.id]));
-
-    const rules: NewRule[] = DEMO_RULES.map((r) => ({
-      name: r.name,
-      expression: r.expression,
-      negative_only: r.negativeOnly ?? false,
-      suggested_level: r.level,
-      suggested_category: r.category,
-      suggested_department_id: departmentId.get(r.department) ?? null,
-    }));
-    await tx.insertInto('rules').values(rules).execute();
-
-    await tx.insertInto('sources').values(demoSources(base, trouble)).execute();
-    await tx
-      .insertInto('fetch_allowlist')
-      .values(hostPorts.map((host_port) => ({ host_port, note: '演示站点' })))
-      .onConflict((oc) => oc.column('host_port').doNothing())
-      .execute();
+  await seedMonitoringOnce(db, {
+    departments: DEMO_DEPARTMENTS,
+    rules: (departmentId): NewRule[] =>
+      DEMO_RULES.map((r) => ({
+        name: r.name,
+        expression: r.expression,
+        negative_only: r.negativeOnly ?? false,
+        suggested_level: r.level,
+        suggested_category: r.category,
+        suggested_department_id: departmentId.get(r.department) ?? null,
+      })),
+    sources: demoSources(base, trouble),
+    allowHostPorts: hostPorts,
   });
 }
 
@@ -170,30 +150,18 @@ export async function seedDemoUsers(db: Db, password: string): Promise<string[]>
   const { hashPassword } = await import('../services/users/password.js');
   const created: string[] = [];
   for (const u of DEMO_USERS) {
-    const exists = await db.selectFrom('users').select('id').where(sql<string>`lower(username)`, '=', u.username).executeTakeFirst();
-    if (exists) continue;
-    const passwordHash = await hashPassword(password);
-    await db.transaction().execute(async (tx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('opinion-desk:seed-demo-users'))`.execute(tx);
-      const kind = DEMO_DEPARTMENTS.find((d) => d.name === u.department)?.kind ?? 'bureau';
-      await tx.insertInto('departments').values({ name: u.department, kind }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const dept = await tx.selectFrom('departments').select('id').where('name', '=', u.department).executeTakeFirstOrThrow();
-      const inserted = await tx
-        .insertInto('users')
-        .values({
-          username: u.username,
-          display_name: u.displayName,
-          role: u.role,
-          department_id: dept.id,
-          is_department_head: u.isDepartmentHead ?? false,
-          leader_rank: u.leaderRank ?? null,
-          password_hash: passwordHash,
-        })
-        .onConflict((oc) => oc.expression(sql`lower(username)`).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted) created.push(u.username);
+    if (await usernameTaken(db, u.username)) continue;
+    const inserted = await insertDemoUser(db, {
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      department: u.department,
+      departmentKind: DEMO_DEPARTMENTS.find((d) => d.name === u.department)?.kind ?? 'bureau',
+      isDepartmentHead: u.isDepartmentHead ?? false,
+      leaderRank: u.leaderRank ?? null,
+      passwordHash: await hashPassword(password),
     });
+    if (inserted) created.push(u.username);
   }
   return created;
 }
