@@ -45,3 +45,9 @@ export async function lockUser(db: Db, id: number, until: Date): Promise<void> {
 export async function clearFailedLogins(db: Db, id: number): Promise<void> {
   await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
 }
+
+/** How to reach these users (e-mail, phone, name), for a notice's deliveries. */
+export async function contactsOf(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'email', 'phone', 'display_name']).where('id', 'in', [...ids]).execute();
+}

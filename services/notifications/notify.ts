@@ -1,3 +1,4 @@
+import { contactsOf } from '../../db/repos/users.js';
 import type { Db } from '../../db/client.js';
 import { enabledChannels, insertNotifications, type NewNotificationOf } from '../../db/repos/notifications.js';
 import { noticeKind, renderNotice, type NoticeKey, type NoticeParams } from '../../core/notices.js';
@@ -27,7 +28,7 @@ export interface Notice {
 export async function notify(trx: Db, notices: readonly Notice[], now: Date): Promise<string[]> {
   if (notices.length === 0) return [];
   const userIds = [...new Set(notices.map((n) => n.userId))];
-  const users = await trx.selectFrom('users').select(['id', 'email', 'phone', 'display_name']).where('id', 'in', userIds).execute();
+  const users = await contactsOf(trx, userIds);
   const byId = new Map(users.map((u) => [u.id, u]));
   const channels = await enabledChannels(trx);
   const rows: NewNotificationOf[] = notices.map((n) => {

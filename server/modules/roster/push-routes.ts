@@ -1,3 +1,4 @@
+import { alertStatus } from '../../../db/repos/alerts.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeAudit } from '../../../db/repos/audit.js';
 import { loadPushDefault, savePushDefault } from '../../../db/repos/alert-pushes.js';
@@ -58,8 +59,7 @@ export function pushRoutes(deps: ModuleDeps) {
     })
     .openapi(ack, async (c) => {
       const { id } = c.req.valid('param');
-      const exists = await deps.db.selectFrom('alerts').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) throw notFound('Alert', '预警');
+      if ((await alertStatus(deps.db, id)) === undefined) throw notFound('Alert', '预警');
       const u = currentUser(c);
       const actor = actorOf(c);
       return c.json({ acknowledged: await acknowledgeAlert(deps.db, id, { id: u.id, name: actor.name, ip: actor.ip }, 'opened', deps.now()) }, 200);
