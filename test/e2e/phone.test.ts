@@ -61,6 +61,7 @@ describe('phone screens (390×844)', () => {
   let browser: Browser;
   let team: Team;
   let caseId = '';
+  let reviewCaseId = '';
   const contexts = new Map<string, BrowserContext>();
 
   beforeAll(async () => {
@@ -77,6 +78,17 @@ describe('phone screens (390×844)', () => {
       if (!caseId) caseId = c.id;
       else await respond({ handler: team.handler, reviewer: team.reviewer }, c.id);
     }
+    // A case whose response waits for review: the reviewer approves or returns it on the phone.
+    const review = await registerCase(team.duty, {
+      title: '城南菜市场占道经营影响通行',
+      level: 'general',
+      category: 'difficulty',
+      departmentId: zj,
+      receivedAt: new Date(Date.now() - 3 * 3_600_000),
+    });
+    reviewCaseId = review.id;
+    const draft = await team.handler.call<{ id: string }>('POST', `/api/cases/${review.id}/responses`, { body: '经核实，已安排城管部门规范摊位，恢复道路通行。' });
+    await team.handler.call('POST', `/api/cases/${review.id}/responses/${draft.id}/submit`);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -104,6 +116,10 @@ describe('phone screens (390×844)', () => {
     { name: 'ledger', user: 'handler', path: () => '/ledger', ready: '[data-testid="ledger-card"]' },
     { name: 'stats', user: 'leader', path: () => '/stats', ready: '[data-testid="kpi-cases"]' },
     { name: 'wall', user: 'leader', path: () => '/stats/wall', ready: '.wall', noMenu: true },
+    { name: 'todos-handler', user: 'handler', path: () => '/todos', ready: '[data-testid="todos-page"]' },
+    { name: 'todos-leader', user: 'leader', path: () => '/todos', ready: '[data-testid="todos-page"]' },
+    { name: 'search', user: 'duty', path: () => '/search', ready: '[data-testid="search-page"]' },
+    { name: 'review', user: 'reviewer', path: () => `/cases/${reviewCaseId}`, ready: '[data-testid="response"][data-status="submitted"]' },
   ];
 
   for (const s of screens) {
@@ -148,6 +164,25 @@ describe('phone screens (390×844)', () => {
     await screenshot(page, 'phone-case-draft-390');
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     expect(await smallPrimaryButtons(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the case room: the reviewer reaches 审核通过 and 退回修改 on the phone, both tap-sized', async () => {
+    const page = await pageAs('reviewer', PHONE);
+    await page.goto(`${sys.baseUrl}/cases/${reviewCaseId}`);
+    const response = page.locator('[data-testid="response"][data-status="submitted"]');
+    await response.waitFor();
+    for (const name of ['审核通过', '退回修改']) {
+      const button = response.locator('.cr-actions button', { hasText: name });
+      await button.scrollIntoViewIfNeeded();
+      expect(await button.isVisible()).toBe(true);
+      expect(await button.isEnabled()).toBe(true);
+      const box = await button.boundingBox();
+      expect(box && box.height).toBeGreaterThanOrEqual(40);
+      expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-review-actions-390');
     await page.close();
   }, 60_000);
 
