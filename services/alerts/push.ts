@@ -5,7 +5,8 @@ import { deadlineContext } from '../../db/repos/policies.js';
 import { dutyOfficerIds, leadersInCharge } from '../../db/repos/roster.js';
 import { ackWindowMs, alertLink, policyFor, pushParams, stepAfter, type RepushStep } from '../../core/alert-push.js';
 import { renderNotice } from '../../core/notices.js';
-import { notify } from '../notifications/notify.js';
+import { createdEvents, notify, type Notice } from '../notifications/notify.js';
+import type { AppEvent } from '../../platform/queues.js';
 import { onDutyNow } from '../roster/service.js';
 
 // Alert pushes: when the crawl raises an alert, push it at once (if the rule's policy, or the
@@ -21,8 +22,25 @@ const SWEEP_BATCH = 100;
 
 const STEP_KEY = { backup: 'alert.repush_backup', leader: 'alert.repush_leader' } as const;
 
-/** Plans and sends the pushes of new alerts, in the caller's transaction (idempotent per alert). Returns how many were pushed. */
-export async function planAlertPushes(trx: Db, alertIds: readonly string[], now: Date, baseUrl: string): Promise<number> {
+/** Publishes events after commit; a failed publish never undoes a push (the unread count refreshes anyway). */
+export type Publish = (ev: AppEvent) => Promise<void>;
+
+/** Writes the notices and collects their `notification.created` events (to publish after commit). */
+async function notifyCollect(trx: Db, notices: Notice[], now: Date, events: AppEvent[] | undefined): Promise<void> {
+  const ids = await notify(trx, notices, now);
+  events?.push(...createdEvents(notices, ids));
+}
+
+export async function publishAll(events: readonly AppEvent[], publish: Publish | undefined): Promise<void> {
+  if (publish) for (const ev of events) await publish(ev).catch(() => {});
+}
+
+/**
+ * Plans and sends the pushes of new alerts, in the caller's transaction (idempotent per alert).
+ * Returns how many were pushed; the pushed notifications' `notification.created` events are
+ * appended to `events`, for the caller to publish after commit.
+ */
+export async function planAlertPushes(trx: Db, alertIds: readonly string[], now: Date, baseUrl: string, events?: AppEvent[]): Promise<number> {
   if (alertIds.length === 0) return 0;
   const [alerts, fallback, ctx] = await Promise.all([repo.alertsForPush(trx, alertIds), repo.loadPushDefault(trx), deadlineContext(trx)]);
   let pushed = 0;
@@ -43,7 +61,7 @@ export async function planAlertPushes(trx: Db, alertIds: readonly string[], now:
     );
     if (pushId === null) continue;
     await repo.insertFire(trx, pushId, 'initial', recipients, now);
-    await notify(trx, recipients.map((userId) => ({ userId, caseId: null, key: 'alert.push' as const, params, urgent: true })), now);
+    await notifyCollect(trx, recipients.map((userId) => ({ userId, caseId: null, key: 'alert.push' as const, params, urgent: true })), now, events);
     if (policy.groupChannelId !== null) await groupDelivery(trx, policy.groupChannelId, 'alert.push', params, now);
     await writeAudit(trx, { actor: null, entity: 'alert', entityId: a.id, action: 'alert.push', after: { pushId, recipients, groupChannelId: policy.groupChannelId, ackWindowS: Math.round(windowMs / 1000) } });
     pushed += 1;
@@ -68,12 +86,20 @@ async function stepRecipients(trx: Db, step: RepushStep, now: Date): Promise<num
  * unacknowledged pushes, each exactly once (rows taken with skip locked, fires recorded under a
  * primary key), in one transaction per batch. An alert triaged meanwhile counts as acknowledged.
  */
-export async function sweepAlertPushes(db: Db, now: Date, baseUrl: string): Promise<{ planned: number; repushed: number; acknowledged: number }> {
+export async function sweepAlertPushes(
+  db: Db,
+  now: Date,
+  baseUrl: string,
+  opts: { publish?: Publish } = {},
+): Promise<{ planned: number; repushed: number; acknowledged: number }> {
   const missing = await repo.unplannedAlerts(db, new Date(now.getTime() - CATCH_UP_MS), SWEEP_BATCH);
-  const planned = missing.length > 0 ? await db.transaction().execute((trx) => planAlertPushes(trx, missing, now, baseUrl)) : 0;
+  const planEvents: AppEvent[] = [];
+  const planned = missing.length > 0 ? await db.transaction().execute((trx) => planAlertPushes(trx, missing, now, baseUrl, planEvents)) : 0;
+  await publishAll(planEvents, opts.publish);
   let repushed = 0;
   let acknowledged = 0;
   for (;;) {
+    const events: AppEvent[] = [];
     const n = await db.transaction().execute(async (trx) => {
       const due = await repo.claimDuePushes(trx, now, SWEEP_BATCH);
       for (const p of due) {
@@ -88,13 +114,14 @@ export async function sweepAlertPushes(db: Db, now: Date, baseUrl: string): Prom
         const [a] = await repo.alertsForPush(trx, [p.alertId]);
         if (!a) continue;
         const params = { ...pushParams(a, alertLink(baseUrl, a.id)), ackMinutes: Math.round(p.ackWindowS / 60) };
-        await notify(trx, recipients.map((userId) => ({ userId, caseId: null, key: STEP_KEY[p.step], params, urgent: true })), now);
+        await notifyCollect(trx, recipients.map((userId) => ({ userId, caseId: null, key: STEP_KEY[p.step], params, urgent: true })), now, events);
         if (p.groupChannelId !== null) await groupDelivery(trx, p.groupChannelId, STEP_KEY[p.step], params, now);
         await writeAudit(trx, { actor: null, entity: 'alert', entityId: p.alertId, action: `alert.repush.${p.step}`, after: { pushId: p.id, recipients } });
         repushed += 1;
       }
       return due.length;
     });
+    await publishAll(events, opts.publish);
     if (n < SWEEP_BATCH) break;
   }
   return { planned, repushed, acknowledged };

@@ -103,7 +103,7 @@ export const JOBS: readonly AnyJobDefinition[] = [
   job({
     name: 'alerts.sweep',
     handler: (ctx) => async () => {
-      const r = await sweepAlertPushes(ctx.db, ctx.now(), publicBaseUrl(ctx.config));
+      const r = await sweepAlertPushes(ctx.db, ctx.now(), publicBaseUrl(ctx.config), { publish: ctx.publish });
       if (r.planned + r.repushed > 0) ctx.logger.info({ planned: r.planned, repushed: r.repushed }, 'Alert push sweep');
       return r;
     },

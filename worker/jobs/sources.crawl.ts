@@ -3,7 +3,7 @@ import { HostLimiter } from '../../platform/http/host-limiter.js';
 import { crawlSource, type CrawlSettings } from '../../services/crawl/crawl-source.js';
 import { RuleCache, cached } from '../../services/crawl/rules-cache.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
-import { planAlertPushes, publicBaseUrl } from '../../services/alerts/push.js';
+import { planAlertPushes, publicBaseUrl, publishAll } from '../../services/alerts/push.js';
 import type { AppEvent } from '../../platform/queues.js';
 import type { JobContext, JobHandler } from './registry.js';
 
@@ -34,9 +34,11 @@ export function createCrawlHandler(ctx: JobContext): JobHandler<'sources.crawl'>
   const publishAndPush = async (ev: AppEvent) => {
     await publish(ev);
     if (ev.type !== 'alert.created') return;
+    const events: AppEvent[] = [];
     await db
       .transaction()
-      .execute((trx) => planAlertPushes(trx, [ev.alertId], now(), baseUrl))
+      .execute((trx) => planAlertPushes(trx, [ev.alertId], now(), baseUrl, events))
+      .then(() => publishAll(events, publish))
       .catch((err: unknown) => logger.warn({ err, alert_id: ev.alertId }, 'Alert push failed'));
   };
   const deps = { db, logger, settings, limiter, rules, allowlist, publish: publishAndPush, now, resolve, signal };
