@@ -58,20 +58,20 @@ export function Obligations({ list }: { list: Obligation[] }) {
                     data-outcome={outcome}
                     className={o.status === 'cancelled' ? 'cr-cancelled' : overdue ? 'overdue' : undefined}
                   >
-                    <td>
+                    <td className="cr-ob-kind">
                       <strong>{label('obligationKind', o.kind)}</strong>
                       {o.kind === 'update' ? <span className="muted small"> · {t('obNth', { n: o.seq })}</span> : null}
                       {o.note ? <div className="muted small cr-note">{o.note}</div> : null}
                     </td>
-                    <td className="num nowrap">{fmtDateTime(o.dueAt)}</td>
-                    <td className="num nowrap">
+                    <td className="num nowrap" data-label={t('obDue')}>{fmtDateTime(o.dueAt)}</td>
+                    <td className="num nowrap" data-label={t('obGoal')}>
                       {fmtDuration(goal, lang)}
                       {o.windowUnit === 'working_days' ? <div className="muted small">{t('workingDays')}</div> : null}
                     </td>
-                    <td className="num nowrap">{o.status === 'cancelled' ? '—' : fmtDuration(elapsed, lang)}</td>
-                    <td>{o.status === 'cancelled' ? '—' : <Countdown dueAt={o.dueAt} now={now} windowMs={goal} metAt={o.metAt} onTime={o.onTime} />}</td>
-                    <td className="num nowrap">{fmtDateTime(o.metAt)}</td>
-                    <td>{result}</td>
+                    <td className="num nowrap" data-label={t('obElapsed')}>{o.status === 'cancelled' ? '—' : fmtDuration(elapsed, lang)}</td>
+                    <td data-label={t('obRemaining')}>{o.status === 'cancelled' ? '—' : <Countdown dueAt={o.dueAt} now={now} windowMs={goal} metAt={o.metAt} onTime={o.onTime} />}</td>
+                    <td className="num nowrap" data-label={t('obMetAt')}>{fmtDateTime(o.metAt)}</td>
+                    <td className="cr-ob-result" data-label={t('obResult')}>{result}</td>
                   </tr>
                 );
               })}

@@ -7,7 +7,7 @@ import { useLabel } from '../../i18n/labels.js';
 import { useAppEvents } from '../../lib/events.js';
 import { fmtDateTime } from '../../lib/time.js';
 import { HBarChart, HistogramChart, levelColour, TrendChart } from './charts.js';
-import { hoursText, pct, PRESETS, rangeSearch, rateTone, useRange, useStats, type Range, type Stats } from './data.js';
+import { hoursInUnit, hoursText, hoursUnit, pct, PRESETS, rangeSearch, rateTone, useRange, useStats, type Range, type Stats } from './data.js';
 import { m } from './messages.js';
 import './stats.css';
 
@@ -67,6 +67,7 @@ export function OverdueTable({ rows }: { rows: Stats['overdue'] }) {
   const label = useLabel();
   const { lang } = useLang();
   if (rows.length === 0) return <Empty title={t('overdueNone')} hint={t('overdueNoneHint')} />;
+  const unit = hoursUnit(rows.map((o) => o.hoursLate));
   return (
     <table className="table stats-table">
       <thead>
@@ -94,7 +95,7 @@ export function OverdueTable({ rows }: { rows: Stats['overdue'] }) {
             <td className="nowrap num">{fmtDateTime(o.dueAt).slice(5)}</td>
             <td className="right nowrap">
               <span className={o.status === 'open' ? 'countdown tone-overdue' : 'countdown tone-red'} title={o.status === 'open' ? t('overdueOpen') : t('overdueMetLate')}>
-                {hoursText(o.hoursLate, lang)}
+                {hoursInUnit(o.hoursLate, unit, lang)}
               </span>
             </td>
           </tr>
@@ -108,6 +109,7 @@ export function RankingTable({ rows, compact }: { rows: Stats['departments']; co
   const t = useT(m);
   const { lang } = useLang();
   if (rows.length === 0) return <Empty title={t('rankingNone')} />;
+  const unit = hoursUnit(rows.map((d) => d.averageResponseHours));
   return (
     <table className="table stats-table ranking">
       <thead>
@@ -115,8 +117,8 @@ export function RankingTable({ rows, compact }: { rows: Stats['departments']; co
           <th className="center">{t('colRank')}</th>
           <th>{t('colDept')}</th>
           <th className="right">{t('colCases')}</th>
-          {compact ? null : <th className="right">{t('colJudged')}</th>}
-          {compact ? null : <th className="right">{t('colOnTime')}</th>}
+          {compact ? null : <th className="right col-wide">{t('colJudged')}</th>}
+          {compact ? null : <th className="right col-wide">{t('colOnTime')}</th>}
           <th className="rate-col">{t('colRate')}</th>
           <th className="right">{t('colAvg')}</th>
         </tr>
@@ -127,17 +129,17 @@ export function RankingTable({ rows, compact }: { rows: Stats['departments']; co
             <td className="center">
               <span className={`rank rank-${d.rank <= 3 ? d.rank : 'n'}`}>{d.rank}</span>
             </td>
-            <td className="nowrap">{d.name}</td>
+            <td className="nowrap rank-dept">{d.name}</td>
             <td className="right num">{d.cases}</td>
-            {compact ? null : <td className="right num">{d.judged}</td>}
-            {compact ? null : <td className="right num">{d.onTime}</td>}
+            {compact ? null : <td className="right num col-wide">{d.judged}</td>}
+            {compact ? null : <td className="right num col-wide">{d.onTime}</td>}
             <td className="rate-col">
               <span className="rate-bar" aria-hidden="true">
                 <span className={`rate-fill tone-${rateTone(d.onTimeRate) ?? 'none'}`} style={{ width: `${Math.round((d.onTimeRate ?? 0) * 100)}%` }} />
               </span>
               <span className="num rate-text">{pct(d.onTimeRate)}</span>
             </td>
-            <td className="right num nowrap">{hoursText(d.averageResponseHours, lang)}</td>
+            <td className="right num nowrap">{hoursInUnit(d.averageResponseHours, unit, lang)}</td>
           </tr>
         ))}
       </tbody>

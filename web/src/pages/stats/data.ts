@@ -90,6 +90,19 @@ export function hoursText(h: number | null | undefined, lang: 'zh' | 'en'): stri
   return lang === 'zh' ? `${Math.round(h * 10) / 10} 小时` : `${Math.round(h * 10) / 10} h`;
 }
 
+/** One unit for a whole column of hour figures: days (one decimal) when any reaches two days, else hours. */
+export function hoursUnit(values: (number | null | undefined)[]): 'h' | 'd' {
+  return values.some((h) => h !== null && h !== undefined && h >= 48) ? 'd' : 'h';
+}
+
+/** `h` hours in the given unit (one decimal), with the unit's name. */
+export function hoursInUnit(h: number | null | undefined, unit: 'h' | 'd', lang: 'zh' | 'en'): string {
+  if (h === null || h === undefined) return '—';
+  const v = Math.round((unit === 'd' ? h / 24 : h) * 10) / 10;
+  if (unit === 'd') return lang === 'zh' ? `${v} 天` : `${v} d`;
+  return lang === 'zh' ? `${v} 小时` : `${v} h`;
+}
+
 /** Colour of an on-time rate: ≥ 90 % good, ≥ 70 % warning, below that bad. */
 export function rateTone(rate: number | null): 'good' | 'warn' | 'bad' | undefined {
   if (rate === null) return undefined;
