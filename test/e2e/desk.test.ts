@@ -114,7 +114,17 @@ describe('值班台 (duty desk)', () => {
     await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
 
     const row = page.locator('[data-testid=alert-row]', { hasText: marker });
-    await row.waitFor({ timeout: 45_000 });
+    // It arrives in the "N 条新预警" bar (the queue does not move under the officer) and enters on a click.
+    await expect
+      .poll(
+        async () => {
+          const bar = page.locator('[data-testid=fresh-bar]');
+          if (await bar.isVisible()) await bar.click().catch(() => {});
+          return row.count();
+        },
+        { timeout: 45_000, interval: 500 },
+      )
+      .toBeGreaterThan(0);
     // Same page (no reload), the matched words highlighted, the rule named.
     expect(await page.evaluate(() => (window as unknown as { deskMarker?: number }).deskMarker)).toBe(42);
     expect(await row.locator('mark').allInnerTexts()).toEqual(expect.arrayContaining(['城关', '拆迁']));

@@ -42,7 +42,15 @@ describe('the full story, in the browser', () => {
     const before = new Set(await duty.getByTestId('alert-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id'))));
     const fresh = duty.getByTestId('alert-row');
     await expect
-      .poll(async () => (await fresh.evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id')))).some((id) => !before.has(id)), { timeout: 90_000, interval: 1000 })
+      .poll(
+        async () => {
+          // Alerts that arrive while the officer triages wait in the "N 条新预警" bar until it is clicked.
+          const bar = duty.getByTestId('fresh-bar');
+          if (await bar.isVisible()) await bar.click().catch(() => {});
+          return (await fresh.evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id')))).some((id) => !before.has(id));
+        },
+        { timeout: 90_000, interval: 1000 },
+      )
       .toBe(true);
     const newId = (await fresh.evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id')))).find((id) => !before.has(id))!;
     const row = duty.locator(`[data-testid="alert-row"][data-alert-id="${newId}"]`);

@@ -21,9 +21,10 @@ interface RowProps {
   now: Date;
   onSelect: (id: string) => void;
   onAction: (action: RowAction, alert: Alert) => void;
+  onRestore?: (alert: Alert) => void;
 }
 
-const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, onSelect, onAction }: RowProps) {
+const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, onSelect, onAction, onRestore }: RowProps) {
   const t = useT(m);
   const { lang } = useLang();
   const label = useLabel();
@@ -60,14 +61,25 @@ const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, on
           ))}
           {a.status === 'dismissed' && a.dismissReason ? <Tag>{t('dismissedAs', { r: label('dismissReason', a.dismissReason) })}</Tag> : null}
         </div>
-        <div className="alert-sub muted small">
-          <span className="alert-sources" title={a.sourceNames.join('、')}>
-            {sources}
-          </span>
-          <span className="nowrap" title={fmtDateTime(a.heat.firstSeenAt)}>
-            {t('firstSeen')} {fmtRelative(a.heat.firstSeenAt, now, lang)}
-          </span>
-        </div>
+        {a.status === 'dismissed' ? (
+          <div className="alert-sub muted small" data-testid="dismissed-by">
+            <span className="nowrap">{t('dismissedByAt', { who: a.dismissedBy ?? t('someone'), at: fmtDateTime(a.dismissedAt) })}</span>
+            {a.dismissNote ? (
+              <span className="alert-note" title={a.dismissNote}>
+                {t('noteShown', { note: a.dismissNote })}
+              </span>
+            ) : null}
+          </div>
+        ) : (
+          <div className="alert-sub muted small">
+            <span className="alert-sources" title={a.sourceNames.join('、')}>
+              {sources}
+            </span>
+            <span className="nowrap" title={fmtDateTime(a.heat.firstSeenAt)}>
+              {t('firstSeen')} {fmtRelative(a.heat.firstSeenAt, now, lang)}
+            </span>
+          </div>
+        )}
       </div>
       {canTriage && a.status === 'new' ? (
         <div className="alert-actions" onClick={(e) => e.stopPropagation()}>
@@ -82,6 +94,13 @@ const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, on
           </button>
         </div>
       ) : null}
+      {canTriage && a.status === 'dismissed' && onRestore ? (
+        <div className="alert-actions" onClick={(e) => e.stopPropagation()}>
+          <button type="button" className="btn btn-sm" onClick={() => onRestore(a)} data-testid="restore">
+            {t('restore')}
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 });
@@ -93,6 +112,7 @@ export function AlertQueue({
   now,
   onSelect,
   onAction,
+  onRestore,
   footer,
 }: {
   alerts: Alert[];
@@ -101,6 +121,7 @@ export function AlertQueue({
   now: Date;
   onSelect: (id: string) => void;
   onAction: (action: RowAction, alert: Alert) => void;
+  onRestore?: (alert: Alert) => void;
   footer?: React.ReactNode;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -122,7 +143,7 @@ export function AlertQueue({
           const a = alerts[item.index];
           return (
             <div key={item.key} className="queue-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-              <AlertRow alert={a} selected={a.id === selectedId} canTriage={canTriage} now={now} onSelect={onSelect} onAction={onAction} />
+              <AlertRow alert={a} selected={a.id === selectedId} canTriage={canTriage} now={now} onSelect={onSelect} onAction={onAction} onRestore={onRestore} />
             </div>
           );
         })}

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useSearch } from 'wouter';
 import type { AlertStatus, DismissReason } from '../../../../core/vocabulary.js';
 import { Empty, ErrorBox, Loading } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
@@ -42,6 +43,15 @@ export default function DeskPage() {
   const [freshCase, setFreshCase] = useState<string | null>(null);
   const [sound, toggleSound] = useSoundSetting();
   const now = useNow(30_000);
+  // /desk?alert=ID (the link in an alert push): that alert, selected, fetched if not loaded.
+  const search = useSearch();
+  const linkedId = new URLSearchParams(search).get('alert');
+  const [pendingLink, setPendingLink] = useState<string | null>(null);
+  // Alerts that arrived while the officer triages the 待研判 list: held back until asked for.
+  const [held, setHeld] = useState<ReadonlyMap<string, Alert>>(() => new Map());
+  const [undo, setUndo] = useState<{ alert: Alert; text: string; key: number } | null>(null);
+  const tabRef = useRef(tab);
+  tabRef.current = tab;
 
   const newQ = useAlertQueue('new', overlay);
   const otherQ = useAlertQueue(tab === 'new' ? 'dismissed' : tab, overlay, tab !== 'new');
@@ -49,16 +59,64 @@ export default function DeskPage() {
   const alerts = q.alerts;
   const selected = selectedId === null ? null : (alerts.find((a) => a.id === selectedId) ?? overlay.get(selectedId) ?? null);
 
-  const remember = useCallback((a: Alert) => setOverlay((prev) => new Map(prev).set(a.id, a)), []);
+  const remember = useCallback((a: Alert) => {
+    setOverlay((prev) => new Map(prev).set(a.id, a));
+    setHeld((prev) => {
+      if (!prev.has(a.id)) return prev;
+      const next = new Map(prev);
+      if (a.status === 'new') next.set(a.id, a);
+      else next.delete(a.id);
+      return next;
+    });
+  }, []);
+
+  useEffect(() => {
+    if (!linkedId) return;
+    setPendingLink(linkedId);
+    setSelectedId(linkedId);
+    let live = true;
+    call(api.alerts[':id'].$get({ param: { id: linkedId } }))
+      .then((a) => {
+        if (!live) return;
+        remember(a);
+        setTab(a.status);
+        setSelectedId(a.id);
+        setPendingLink(null);
+      })
+      .catch(() => {
+        if (!live) return;
+        setPendingLink(null);
+        setSelectedId(null);
+        toast(t('alertGone'), 'error');
+      });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [linkedId]);
+
+  // Opening an alert acknowledges its push (once per alert; not pushed or gone: nothing to do).
+  const acked = useRef(new Set<string>());
+  const selectedKnown = selected?.id ?? null;
+  useEffect(() => {
+    if (!canTriage || selectedKnown === null || acked.current.has(selectedKnown)) return;
+    acked.current.add(selectedKnown);
+    void api.alerts[':id'].acknowledge.$post({ param: { id: selectedKnown } }).catch(() => undefined);
+  }, [canTriage, selectedKnown]);
 
   // Live: fetch each created or updated alert and lay it over the fetched pages.
+  const alertsRef = useRef(alerts);
+  alertsRef.current = alerts;
   const soundRef = useRef(sound);
   soundRef.current = sound;
   useAppEvents((ev) => {
     if (ev.type === 'alert.created' || ev.type === 'alert.updated') {
       void call(api.alerts[':id'].$get({ param: { id: ev.alertId } }))
         .then((a) => {
-          remember(a);
+          const known = alertsRef.current.some((x) => x.id === a.id);
+          if (ev.type === 'alert.created' && a.status === 'new' && tabRef.current === 'new' && !known) {
+            setHeld((prev) => new Map(prev).set(a.id, a));
+          } else remember(a);
           if (ev.type === 'alert.created' && a.status === 'new' && soundRef.current) beep();
         })
         .catch(() => {
@@ -73,7 +131,7 @@ export default function DeskPage() {
   // When the selected alert leaves the list (triaged), the one that took its place is selected.
   const lastIndex = useRef(-1);
   useEffect(() => {
-    if (selectedId === null) return;
+    if (selectedId === null || selectedId === pendingLink) return;
     const i = alerts.findIndex((a) => a.id === selectedId);
     if (i >= 0) {
       lastIndex.current = i;
@@ -82,17 +140,17 @@ export default function DeskPage() {
     if (dialog !== null) return;
     const next = alerts[Math.min(lastIndex.current, alerts.length - 1)];
     setSelectedId(next ? next.id : null);
-  }, [alerts, selectedId, dialog]);
+  }, [alerts, selectedId, dialog, pendingLink]);
 
   const closeDialog = useCallback(() => setDialog(null), []);
 
   const dismiss = useMutation({
-    mutationFn: ({ alert, reason }: { alert: Alert; reason: DismissReason }) =>
-      call(api.alerts[':id'].dismiss.$post({ param: { id: alert.id }, json: { reason } })),
+    mutationFn: ({ alert, reason, note }: { alert: Alert; reason: DismissReason; note?: string }) =>
+      call(api.alerts[':id'].dismiss.$post({ param: { id: alert.id }, json: note ? { reason, note } : { reason } })),
     onSuccess: (a) => {
       remember(a);
       setDialog(null);
-      toast(t('dismissed', { t: label('dismissReason', a.dismissReason) }));
+      setUndo({ alert: a, text: t('dismissed', { t: label('dismissReason', a.dismissReason) }), key: Date.now() });
     },
     onError: (err, { alert }) => {
       setDialog(null);
@@ -101,11 +159,50 @@ export default function DeskPage() {
     },
   });
   const pickReason = useCallback(
-    (reason: DismissReason) => {
-      if (dialog?.kind === 'dismiss') dismiss.mutate({ alert: dialog.alert, reason });
+    (reason: DismissReason, note?: string) => {
+      if (dialog?.kind === 'dismiss') dismiss.mutate({ alert: dialog.alert, reason, note });
     },
     [dialog, dismiss],
   );
+
+  // The undo bar stays 10 s after a dismissal.
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo((u) => (u?.key === undo.key ? null : u)), 10_000);
+    return () => clearTimeout(timer);
+  }, [undo]);
+
+  const restore = useMutation({
+    mutationFn: (alert: Alert) => call(api.alerts[':id'].restore.$post({ param: { id: alert.id } })),
+    onSuccess: (a, _alert) => {
+      remember(a);
+      toast(t('restored'));
+    },
+    onError: (err, alert) => {
+      toast(errorText(err, lang), 'error');
+      void call(api.alerts[':id'].$get({ param: { id: alert.id } })).then(remember, () => undefined);
+    },
+  });
+  const onRestore = useCallback((a: Alert) => restore.mutate(a), [restore]);
+  const onUndo = useCallback(() => {
+    if (!undo) return;
+    setUndo(null);
+    restore.mutate(undo.alert);
+  }, [undo, restore]);
+
+  const freshHeld = useMemo(() => [...held.values()].filter((a) => !alerts.some((x) => x.id === a.id)), [held, alerts]);
+  const showHeld = useCallback(() => {
+    setOverlay((prev) => {
+      const next = new Map(prev);
+      for (const a of held.values()) next.set(a.id, a);
+      return next;
+    });
+    setHeld(new Map());
+  }, [held]);
+  // Leaving the 待研判 list lets the held alerts in.
+  useEffect(() => {
+    if (tab !== 'new' && held.size > 0) showHeld();
+  }, [tab, held, showHeld]);
 
   const onOpened = useCallback(
     (c: OpenedCase, alert?: Alert) => {
@@ -139,7 +236,7 @@ export default function DeskPage() {
   const select = useCallback((id: string) => setSelectedId(id), []);
   useDeskKeys({ enabled: dialog === null, alerts, selectedId, selected, canTriage, select, act: onAction });
 
-  const newCount = newQ.newCount;
+  const newCount = newQ.newCount + freshHeld.length;
   const tabLabel = { new: t('tabNew'), dismissed: t('tabDismissed'), case: t('tabCase') };
 
   let body;
@@ -156,6 +253,7 @@ export default function DeskPage() {
         now={now}
         onSelect={setSelectedId}
         onAction={onAction}
+        onRestore={onRestore}
         footer={
           q.loadingMore ? (
             <p className="queue-foot muted small">{t('loadingMore', { n: alerts.length })}</p>
@@ -193,7 +291,14 @@ export default function DeskPage() {
               </button>
             ))}
           </header>
-          <div className="queue-body">{body}</div>
+          <div className="queue-body">
+            {tab === 'new' && freshHeld.length > 0 ? (
+              <button type="button" className="fresh-bar" data-testid="fresh-bar" onClick={showHeld}>
+                {t('freshBar', { n: freshHeld.length })}
+              </button>
+            ) : null}
+            {body}
+          </div>
         </section>
         <section className="panel desk-detail">
           <header className="panel-head">
@@ -205,6 +310,14 @@ export default function DeskPage() {
         </section>
         <OpenCases highlightId={freshCase} />
       </div>
+      {undo ? (
+        <div className="toast toast-ok desk-undo" role="status" data-testid="undo-bar">
+          <span>{undo.text}</span>
+          <button type="button" className="btn btn-sm" onClick={onUndo}>
+            {t('undo')}
+          </button>
+        </div>
+      ) : null}
       {dialog?.kind === 'dismiss' ? <DismissDialog alert={dialog.alert} busy={dismiss.isPending} onPick={pickReason} onClose={closeDialog} /> : null}
       {dialog?.kind === 'open' ? <OpenCaseDialog alert={dialog.alert} onClose={closeDialog} onOpened={(c) => onOpened(c, dialog.alert)} /> : null}
       {dialog?.kind === 'attach' ? <AttachDialog alert={dialog.alert} onClose={closeDialog} onAttached={(r) => onAttached(r, dialog.alert)} /> : null}

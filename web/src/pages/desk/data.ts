@@ -54,18 +54,19 @@ export function useAlertQueue(status: AlertStatus, overlay: Overlay, enabled = t
     const out: Alert[] = [];
     const seen = new Set<string>();
     let gone = 0; // fetched as new, since triaged
-    const fresh = [...overlay.values()].filter((a) => a.status === status).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+    // An alert already in the fetched pages keeps its place (the queue does not jump under the
+    // officer); only alerts that were not in them (arrived, or moved here from another tab) go first.
+    const inPages = new Set<string>();
+    for (const page of pages) for (const a of page.alerts) inPages.add(a.id);
+    const fresh = [...overlay.values()].filter((a) => a.status === status && !inPages.has(a.id)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
     for (const a of fresh) {
       out.push(a);
       seen.add(a.id);
     }
-    let arrived = fresh.length; // new to this list since it was fetched
+    const arrived = fresh.length; // new to this list since it was fetched
     for (const page of pages) {
       for (const a of page.alerts) {
-        if (seen.has(a.id)) {
-          arrived -= 1; // only the fresh ones are seen before the pages
-          continue;
-        }
+        if (seen.has(a.id)) continue;
         const o = overlay.get(a.id);
         if (o && o.status !== status) {
           gone += 1;

@@ -15,17 +15,22 @@ export type OpenedCase = Ok<Awaited<ReturnType<typeof api.cases.$post>>>;
 
 // ── Dismiss ──────────────────────────────────────────────────────────────────────────────────────
 
-/** The reason menu: a click, or keys 1–4. */
-export function DismissDialog({ alert, busy, onPick, onClose }: { alert: Alert; busy: boolean; onPick: (r: DismissReason) => void; onClose: () => void }) {
+/** The reason menu: a click, or keys 1–4 (not while typing the optional note). */
+export function DismissDialog({ alert, busy, onPick, onClose }: { alert: Alert; busy: boolean; onPick: (r: DismissReason, note?: string) => void; onClose: () => void }) {
   const t = useT(m);
   const label = useLabel();
+  const [note, setNote] = useState('');
+  const noteRef = useRef(note);
+  noteRef.current = note;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = e.target as HTMLElement | null;
+      if (el && typeof el.closest === 'function' && el.closest('input, textarea, select')) return;
       const i = Number(e.key) - 1;
       if (Number.isInteger(i) && i >= 0 && i < DISMISS_REASONS.length) {
         e.preventDefault();
-        if (!busy) onPick(DISMISS_REASONS[i]);
+        if (!busy) onPick(DISMISS_REASONS[i], noteRef.current.trim() || undefined);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -37,11 +42,15 @@ export function DismissDialog({ alert, busy, onPick, onClose }: { alert: Alert; 
       <p className="muted small">{t('dismissPrompt')}</p>
       <div className="dismiss-reasons" data-testid="dismiss-menu">
         {DISMISS_REASONS.map((r, i) => (
-          <button key={r} type="button" className="btn" disabled={busy} onClick={() => onPick(r)} data-reason={r}>
+          <button key={r} type="button" className="btn" disabled={busy} onClick={() => onPick(r, note.trim() || undefined)} data-reason={r}>
             <kbd>{i + 1}</kbd> {label('dismissReason', r)}
           </button>
         ))}
       </div>
+      <label className="field dismiss-note">
+        <span>{t('noteLabel')}</span>
+        <textarea name="note" rows={2} maxLength={500} value={note} placeholder={t('notePlaceholder')} onChange={(e) => setNote(e.target.value)} />
+      </label>
     </Modal>
   );
 }
