@@ -121,7 +121,7 @@ function SearchForm(props: { draft: SearchFilter; setDraft: (f: SearchFilter) =>
         <input type="date" value={draft.to} onChange={(e) => set('to', e.target.value)} />
       </label>
       <div className="search-actions">
-        <button type="submit" className="btn primary">
+        <button type="submit" className="btn btn-primary">
           {t('search')}
         </button>
         <button type="button" className="btn" onClick={props.onReset}>
@@ -173,7 +173,7 @@ function ResultCard({ item, canTriage, words }: { item: Item; canTriage: boolean
         </span>
         {a?.status === 'new' && canTriage ? (
           <>
-            <button type="button" className="btn primary" onClick={() => void startDialog('open')}>
+            <button type="button" className="btn btn-primary" onClick={() => void startDialog('open')}>
               {t('openCase')}
             </button>
             <button type="button" className="btn" onClick={() => void startDialog('attach')}>
