@@ -10,6 +10,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   sweep: () => import('./sweep.js'),
   dashboard: () => import('./dashboard.js'),
   reports: () => import('./reports.js'),
+  push: () => import('./push.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
