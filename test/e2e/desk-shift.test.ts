@@ -153,7 +153,7 @@ describe('值班台 through a shift', () => {
     await screenshot(page, '13-desk-dismissed-tab');
     await row.getByRole('button', { name: '恢复为待研判' }).click();
     await row.waitFor({ state: 'detached' });
-    await page.locator('.toast', { hasText: '已恢复为待研判' }).waitFor();
+    await page.locator('.toast', { hasText: '已恢复为待研判' }).last().waitFor();
     expect((await okJson<AlertJson>(await duty.get(`/api/alerts/${id}`))).status).toBe('new');
     await page.getByRole('tab', { name: /待研判/ }).click();
     await page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`).waitFor();
@@ -188,4 +188,33 @@ describe('值班台 through a shift', () => {
     expect(await page.locator('[data-testid=alert-row][aria-selected=true]').getAttribute('data-alert-id')).toBe(id);
     await page.context().close();
   }, 150_000);
+
+  it('bulk triage: checkboxes and the x key pick several alerts, dismissed together with one reason', async () => {
+    const page = await desk();
+    const rows = page.locator('[data-testid=alert-row][data-status=new]');
+    const ids = (await rows.evaluateAll((els) => els.slice(0, 3).map((e) => e.getAttribute('data-alert-id')!))) as string[];
+    expect(ids).toHaveLength(3);
+    const row = (id: string) => page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`);
+    await row(ids[0]).getByTestId('alert-check').check();
+    await row(ids[1]).getByTestId('alert-check').check();
+    await row(ids[2]).locator('.alert-title').click();
+    await page.keyboard.press('x');
+    const bar = page.getByTestId('bulk-bar');
+    await expect.poll(() => bar.innerText()).toContain('已选 3 条');
+    expect(await row(ids[2]).getByTestId('alert-check').isChecked()).toBe(true);
+    await screenshot(page, '15-desk-bulk');
+    await bar.getByRole('button', { name: '批量排除' }).click();
+    const menu = page.locator('[data-testid=dismiss-menu]');
+    await menu.waitFor();
+    await page.locator('textarea[name=note]').fill('同一谣言的转载');
+    await menu.locator('[data-reason=duplicate]').click();
+    for (const id of ids) await row(id).waitFor({ state: 'detached' });
+    await bar.waitFor({ state: 'detached' });
+    for (const id of ids) {
+      const a = await okJson<AlertJson>(await duty.get(`/api/alerts/${id}`));
+      expect(a.status).toBe('dismissed');
+      expect(a.dismissNote).toBe('同一谣言的转载');
+    }
+    await page.context().close();
+  }, 90_000);
 });

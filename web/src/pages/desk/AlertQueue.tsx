@@ -22,9 +22,11 @@ interface RowProps {
   onSelect: (id: string) => void;
   onAction: (action: RowAction, alert: Alert) => void;
   onRestore?: (alert: Alert) => void;
+  checked?: boolean;
+  onToggle?: (alert: Alert) => void;
 }
 
-const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, onSelect, onAction, onRestore }: RowProps) {
+const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, onSelect, onAction, onRestore, checked, onToggle }: RowProps) {
   const t = useT(m);
   const { lang } = useLang();
   const label = useLabel();
@@ -40,6 +42,9 @@ const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, on
       role="option"
       onClick={() => onSelect(a.id)}
     >
+      {canTriage && a.status === 'new' && onToggle ? (
+        <input type="checkbox" className="alert-check" data-testid="alert-check" checked={!!checked} title={t('check')} aria-label={t('check')} onClick={(e) => e.stopPropagation()} onChange={() => onToggle(a)} />
+      ) : null}
       <div className="alert-main">
         <div className="alert-title" title={a.storyTitle}>
           <Highlight text={a.storyTitle} words={a.matchedWords} />
@@ -113,6 +118,8 @@ export function AlertQueue({
   onSelect,
   onAction,
   onRestore,
+  checked,
+  onToggle,
   footer,
 }: {
   alerts: Alert[];
@@ -122,6 +129,8 @@ export function AlertQueue({
   onSelect: (id: string) => void;
   onAction: (action: RowAction, alert: Alert) => void;
   onRestore?: (alert: Alert) => void;
+  checked?: ReadonlySet<string>;
+  onToggle?: (alert: Alert) => void;
   footer?: React.ReactNode;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -143,7 +152,7 @@ export function AlertQueue({
           const a = alerts[item.index];
           return (
             <div key={item.key} className="queue-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-              <AlertRow alert={a} selected={a.id === selectedId} canTriage={canTriage} now={now} onSelect={onSelect} onAction={onAction} onRestore={onRestore} />
+              <AlertRow alert={a} selected={a.id === selectedId} canTriage={canTriage} now={now} onSelect={onSelect} onAction={onAction} onRestore={onRestore} checked={checked?.has(a.id) ?? false} onToggle={onToggle} />
             </div>
           );
         })}

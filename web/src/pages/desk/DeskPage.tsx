@@ -25,7 +25,7 @@ import './desk.css';
 // 值班台: the live alert queue with one-key triage, the selected alert's items, and the open cases
 // with their countdowns. New alerts arrive by server-sent events; nothing needs a reload.
 
-type Dialog = { kind: RowAction; alert: Alert } | { kind: 'register' } | null;
+type Dialog = { kind: RowAction; alert: Alert } | { kind: 'register' } | { kind: 'bulk'; ids: string[] } | null;
 
 const TABS: AlertStatus[] = ['new', 'dismissed', 'case'];
 
@@ -50,6 +50,7 @@ export default function DeskPage() {
   // Alerts that arrived while the officer triages the 待研判 list: held back until asked for.
   const [held, setHeld] = useState<ReadonlyMap<string, Alert>>(() => new Map());
   const [undo, setUndo] = useState<{ alert: Alert; text: string; key: number } | null>(null);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(() => new Set());
   const tabRef = useRef(tab);
   tabRef.current = tab;
 
@@ -234,7 +235,44 @@ export default function DeskPage() {
   );
 
   const select = useCallback((id: string) => setSelectedId(id), []);
-  useDeskKeys({ enabled: dialog === null, alerts, selectedId, selected, canTriage, select, act: onAction });
+  const toggle = useCallback(
+    (a: Alert) =>
+      setChecked((prev) => {
+        const next = new Set(prev);
+        if (next.has(a.id)) next.delete(a.id);
+        else next.add(a.id);
+        return next;
+      }),
+    [],
+  );
+  useDeskKeys({ enabled: dialog === null, alerts, selectedId, selected, canTriage, select, act: onAction, toggle });
+  // Only alerts still awaiting triage on the list count as selected for the bulk action.
+  const checkedIds = useMemo(() => (tab === 'new' ? alerts.filter((a) => checked.has(a.id) && a.status === 'new').map((a) => a.id) : []), [alerts, checked, tab]);
+
+  const dismissMany = useMutation({
+    mutationFn: ({ ids, reason, note }: { ids: string[]; reason: DismissReason; note?: string }) =>
+      call(api.alerts.dismiss.$post({ json: note ? { ids, reason, note } : { ids, reason } })),
+    onSuccess: (r, { reason }) => {
+      for (const a of r.dismissed) remember(a);
+      setDialog(null);
+      setChecked(new Set());
+      toast(t('bulkDone', { n: r.dismissed.length, t: label('dismissReason', reason) }));
+      if (r.skipped.length > 0) {
+        toast(t('bulkSkipped', { n: r.skipped.length }), 'error');
+        for (const s of r.skipped) void call(api.alerts[':id'].$get({ param: { id: s.id } })).then(remember, () => undefined);
+      }
+    },
+    onError: (err) => {
+      setDialog(null);
+      toast(errorText(err, lang), 'error');
+    },
+  });
+  const pickBulkReason = useCallback(
+    (reason: DismissReason, note?: string) => {
+      if (dialog?.kind === 'bulk') dismissMany.mutate({ ids: dialog.ids, reason, note });
+    },
+    [dialog, dismissMany],
+  );
 
   const newCount = newQ.newCount + freshHeld.length;
   const tabLabel = { new: t('tabNew'), dismissed: t('tabDismissed'), case: t('tabCase') };
@@ -254,6 +292,8 @@ export default function DeskPage() {
         onSelect={setSelectedId}
         onAction={onAction}
         onRestore={onRestore}
+        checked={checked}
+        onToggle={canTriage && tab === 'new' ? toggle : undefined}
         footer={
           q.loadingMore ? (
             <p className="queue-foot muted small">{t('loadingMore', { n: alerts.length })}</p>
@@ -292,6 +332,17 @@ export default function DeskPage() {
             ))}
           </header>
           <div className="queue-body">
+            {checkedIds.length > 0 ? (
+              <div className="bulk-bar" data-testid="bulk-bar">
+                <span>{t('selectedN', { n: checkedIds.length })}</span>
+                <button type="button" className="btn btn-sm btn-primary" onClick={() => setDialog({ kind: 'bulk', ids: checkedIds })}>
+                  {t('bulkDismiss')}
+                </button>
+                <button type="button" className="btn btn-sm" onClick={() => setChecked(new Set())}>
+                  {t('clearSelection')}
+                </button>
+              </div>
+            ) : null}
             {tab === 'new' && freshHeld.length > 0 ? (
               <button type="button" className="fresh-bar" data-testid="fresh-bar" onClick={showHeld}>
                 {t('freshBar', { n: freshHeld.length })}
@@ -318,6 +369,7 @@ export default function DeskPage() {
           </button>
         </div>
       ) : null}
+      {dialog?.kind === 'bulk' ? <DismissDialog title={t('bulkTitle', { n: dialog.ids.length })} busy={dismissMany.isPending} onPick={pickBulkReason} onClose={closeDialog} /> : null}
       {dialog?.kind === 'dismiss' ? <DismissDialog alert={dialog.alert} busy={dismiss.isPending} onPick={pickReason} onClose={closeDialog} /> : null}
       {dialog?.kind === 'open' ? <OpenCaseDialog alert={dialog.alert} onClose={closeDialog} onOpened={(c) => onOpened(c, dialog.alert)} /> : null}
       {dialog?.kind === 'attach' ? <AttachDialog alert={dialog.alert} onClose={closeDialog} onAttached={(r) => onAttached(r, dialog.alert)} /> : null}

@@ -16,7 +16,7 @@ export type OpenedCase = Ok<Awaited<ReturnType<typeof api.cases.$post>>>;
 // ── Dismiss ──────────────────────────────────────────────────────────────────────────────────────
 
 /** The reason menu: a click, or keys 1–4 (not while typing the optional note). */
-export function DismissDialog({ alert, busy, onPick, onClose }: { alert: Alert; busy: boolean; onPick: (r: DismissReason, note?: string) => void; onClose: () => void }) {
+export function DismissDialog({ alert, title, busy, onPick, onClose }: { alert?: Alert; title?: string; busy: boolean; onPick: (r: DismissReason, note?: string) => void; onClose: () => void }) {
   const t = useT(m);
   const label = useLabel();
   const [note, setNote] = useState('');
@@ -37,8 +37,8 @@ export function DismissDialog({ alert, busy, onPick, onClose }: { alert: Alert; 
     return () => window.removeEventListener('keydown', onKey);
   }, [busy, onPick]);
   return (
-    <Modal title={t('dismissTitle')} onClose={onClose}>
-      <p className="dismiss-target">{alert.storyTitle}</p>
+    <Modal title={title ?? t('dismissTitle')} onClose={onClose}>
+      {alert ? <p className="dismiss-target">{alert.storyTitle}</p> : null}
       <p className="muted small">{t('dismissPrompt')}</p>
       <div className="dismiss-reasons" data-testid="dismiss-menu">
         {DISMISS_REASONS.map((r, i) => (

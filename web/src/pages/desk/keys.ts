@@ -9,7 +9,7 @@ function isTyping(target: EventTarget | null): boolean {
   return !!el && typeof el.closest === 'function' && el.closest('input, textarea, select, [contenteditable="true"], [contenteditable=""]') !== null;
 }
 
-export function useDeskKeys({ enabled, alerts, selectedId, selected, canTriage, select, act }: { enabled: boolean; alerts: Alert[]; selectedId: string | null; selected: Alert | null; canTriage: boolean; select: (id: string) => void; act: (action: RowAction, alert: Alert) => void }) {
+export function useDeskKeys({ enabled, alerts, selectedId, selected, canTriage, select, act, toggle }: { enabled: boolean; alerts: Alert[]; selectedId: string | null; selected: Alert | null; canTriage: boolean; select: (id: string) => void; act: (action: RowAction, alert: Alert) => void; toggle?: (alert: Alert) => void }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!enabled || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
@@ -22,6 +22,11 @@ export function useDeskKeys({ enabled, alerts, selectedId, selected, canTriage, 
         select(alerts[next].id);
         return;
       }
+      if (key === 'x' && toggle && canTriage && selected && selected.status === 'new') {
+        e.preventDefault();
+        toggle(selected);
+        return;
+      }
       const action: RowAction | null = key === 'd' ? 'dismiss' : key === 'o' ? 'open' : key === 'a' ? 'attach' : null;
       if (action && canTriage && selected && selected.status === 'new') {
         e.preventDefault();
@@ -30,5 +35,5 @@ export function useDeskKeys({ enabled, alerts, selectedId, selected, canTriage, 
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled, alerts, selectedId, selected, canTriage, select, act]);
+  }, [enabled, alerts, selectedId, selected, canTriage, select, act, toggle]);
 }
