@@ -78,6 +78,7 @@ describe('notification.created events of alert pushes', () => {
 
   it('the alerts.sweep job publishes the events of its catch-up pushes and of each re-push step', async () => {
     const published: AppEvent[] = [];
+    const enqueued: string[] = [];
     const def = JOBS.find((d) => d.name === 'alerts.sweep')!;
     const ctx = {
       config: { HOST: '127.0.0.1', PORT: 3000, PUBLIC_URL: BASE } as unknown as Config,
@@ -85,7 +86,9 @@ describe('notification.created events of alert pushes', () => {
       logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as unknown as Logger,
       now: () => clock,
       publish: async (ev: AppEvent) => void published.push(ev),
+      enqueue: async (name: string) => void enqueued.push(name),
     } as unknown as JobContext;
+    expect(def.enqueues).toContain('notifications.deliver');
     const tick = def.handler(ctx) as unknown as () => Promise<{ planned: number; repushed: number }>;
 
     // catch-up: an alert the crawl never planned
@@ -93,6 +96,7 @@ describe('notification.created events of alert pushes', () => {
     let before = await lastNotificationId();
     await insertAlert('自来水发黄');
     expect(await tick()).toMatchObject({ planned: 1 });
+    expect(enqueued).toEqual(['notifications.deliver']); // the push is delivered now, not on the next tick
     let rows = await notificationsAfter(before);
     expect(rows.map((r) => r.userId)).toEqual([duty1.id]);
     expect(published).toEqual(rows);
@@ -115,8 +119,11 @@ describe('notification.created events of alert pushes', () => {
     expect(rows.some((r) => r.userId === leader.id)).toBe(true);
     expect(published).toEqual(rows);
 
-    // nothing due: nothing published
+    // nothing due: nothing published, no delivery asked for
     published.length = 0;
+    enqueued.length = 0;
+    expect(await tick()).toMatchObject({ planned: 0, repushed: 0 });
+    expect(enqueued).toEqual([]);
     expect((await sweepAlertPushes(f.db, clock, BASE, { publish: async (ev) => void published.push(ev) })).repushed).toBe(0);
     expect(published).toEqual([]);
   });

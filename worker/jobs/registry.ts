@@ -105,8 +105,10 @@ export const JOBS: readonly AnyJobDefinition[] = [
     handler: (ctx) => async () => {
       const r = await sweepAlertPushes(ctx.db, ctx.now(), publicBaseUrl(ctx.config), { publish: ctx.publish });
       if (r.planned + r.repushed > 0) ctx.logger.info({ planned: r.planned, repushed: r.repushed }, 'Alert push sweep');
+      if (r.planned + r.repushed > 0) await ctx.enqueue('notifications.deliver', [{ data: {} }]); // sent now, not on the next tick
       return r;
     },
+    enqueues: ['notifications.deliver'],
     schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
     options: TICK_OPTIONS,
     failed: { message: 'Alert push sweep failed', level: 'warn' },
