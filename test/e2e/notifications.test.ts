@@ -6,7 +6,8 @@ import { apiAs, okJson } from './api.js';
 
 // 通知 in a real browser. Notifications are made the real way: the duty officer registers a case
 // led by 住建局 with 人社局 as co-department, and 住建局's handler sends a coordination note, which
-// notifies 人社局's handler (handler2), who is watching the notifications screen.
+// notifies 人社局's handler (handler2), who is watching the notifications screen (and was told of the
+// case's assignment when it was opened).
 
 describe('通知 (notifications)', () => {
   let sys: RunningSystem;
@@ -48,16 +49,18 @@ describe('通知 (notifications)', () => {
     await signInUi(page, sys.baseUrl, 'handler2', DEMO_PASSWORD);
     await page.goto(`${sys.baseUrl}/notifications`);
     await page.getByRole('heading', { name: '通知' }).waitFor();
-    await page.getByText('暂无通知').waitFor();
-    expect(await page.locator('[data-testid=unread-count]').count()).toBe(0);
+    // The case's assignment (交办) already told 人社局 as co-department.
+    const rows = page.locator('[data-testid=notification-row]');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    expect(await rows.first().innerText()).toContain('交办');
+    await expect.poll(() => page.locator('[data-testid=unread-count]').innerText(), { timeout: 15_000 }).toBe('1');
 
     // Two coordination notes arrive while the screen is open.
     await coordinate('请人社局协助核实工资拖欠情况，今日 18 时前反馈。');
     await coordinate('补充：请一并提供该项目农民工工资专户流水。');
-    const rows = page.locator('[data-testid=notification-row]');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-    await expect.poll(() => page.locator('[data-testid=unread-count]').innerText(), { timeout: 15_000 }).toBe('2');
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-read')))).toEqual(['false', 'false']);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => page.locator('[data-testid=unread-count]').innerText(), { timeout: 15_000 }).toBe('3');
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-read')))).toEqual(['false', 'false', 'false']);
     const first = rows.first();
     expect(await first.innerText()).toContain('补充：请一并提供');
     expect(await first.getByRole('link', { name: '查看事件' }).getAttribute('href')).toBe(`/cases/${caseId}`);
@@ -66,11 +69,11 @@ describe('通知 (notifications)', () => {
     // Mark one read: it is no longer emphasised and the header count drops.
     await first.getByRole('button', { name: '标为已读' }).click();
     await expect.poll(() => first.getAttribute('data-read')).toBe('true');
-    await expect.poll(() => page.locator('[data-testid=unread-count]').innerText()).toBe('1');
+    await expect.poll(() => page.locator('[data-testid=unread-count]').innerText()).toBe('2');
 
-    // The unread filter shows the other one only.
+    // The unread filter shows the other two only, newest first.
     await page.getByRole('tab', { name: '未读' }).click();
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.first().innerText()).toContain('今日 18 时前反馈');
 
     // Mark all read: the count disappears from the header; the server agrees.
