@@ -1,9 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { listItems } from '../../../db/repos/items.js';
 import { createRouter, errors, json } from '../../openapi.js';
-import { decodeCursor, paginate } from '../../../services/shared/cursor.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
-import { presentItem } from '../../../services/items/present.js';
+import { searchItems } from '../../../services/items/service.js';
 import { ItemPage, ItemQuery } from '../../../services/items/schema.js';
 import { requireRole } from '../../middleware/auth.js';
 
@@ -20,10 +18,5 @@ const list = createRoute({
 });
 
 export function itemsRoutes(deps: ModuleDeps) {
-  return createRouter().openapi(list, async (c) => {
-    const { cursor, limit, ...filter } = c.req.valid('query');
-    const rows = await listItems(deps.db, { ...filter, after: decodeCursor(cursor), limit: limit + 1 });
-    const { page, nextCursor } = paginate(rows, limit, (r) => ({ at: r.fetched_key, id: r.id }));
-    return c.json({ items: page.map(presentItem), nextCursor }, 200);
-  });
+  return createRouter().openapi(list, async (c) => c.json(await searchItems(deps, c.req.valid('query')), 200));
 }
