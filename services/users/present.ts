@@ -7,6 +7,7 @@ export function presentUser(u: User) {
   return {
     ...toSessionUser(u),
     email: u.email,
+    phone: u.phone,
     disabled: u.disabled,
     lockedUntil: iso(u.locked_until),
     passwordChangedAt: iso(u.password_changed_at),

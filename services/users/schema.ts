@@ -9,6 +9,19 @@ const Username = z
     params: { messageZh: '只能包含字母、数字、_ . -（2–64 个字符）' },
   });
 
+/** A mainland mobile number: 11 digits starting with 13–19 (where SMS pushes go). */
+export const MOBILE_PHONE = /^1[3-9]\d{9}$/;
+/** A mobile number, or empty / null for none (the service stores empty as null). */
+const Phone = z
+  .string()
+  .trim()
+  .refine((s) => s === '' || MOBILE_PHONE.test(s), {
+    message: 'must be a mainland mobile number (11 digits starting with 13–19) or empty',
+    params: { messageZh: '须为 11 位中国大陆手机号（以 13–19 开头），或留空' },
+  })
+  .nullable()
+  .openapi({ description: '手机号（短信推送用），空串或 null 表示不设置', example: '13800138000' });
+
 export const UserView = z
   .object({
     id: z.number().int(),
@@ -19,6 +32,7 @@ export const UserView = z
     isDepartmentHead: z.boolean(),
     leaderRank: LeaderRank.nullable(),
     email: z.string().nullable(),
+    phone: z.string().nullable(),
     disabled: z.boolean(),
     lockedUntil: z.string().nullable(),
     passwordChangedAt: z.string(),
@@ -36,6 +50,7 @@ export const UserCreate = z
     role: z.enum(ROLES),
     departmentId: z.number().int().positive().nullable().optional(),
     email: z.string().email().max(200).nullable().optional(),
+    phone: Phone.optional(),
     isDepartmentHead: z.boolean().optional(),
     leaderRank: LeaderRank.nullable().optional(),
     password: z.string().min(1).max(200),
@@ -50,6 +65,7 @@ export const UserPatch = z
     role: z.enum(ROLES).optional(),
     departmentId: z.number().int().positive().nullable().optional(),
     email: z.string().email().max(200).nullable().optional(),
+    phone: Phone.optional(),
     isDepartmentHead: z.boolean().optional(),
     leaderRank: LeaderRank.nullable().optional(),
     disabled: z.boolean().optional(),

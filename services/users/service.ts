@@ -29,6 +29,29 @@ async function checkShape(deps: ModuleDeps, s: Shape): Promise<void> {
   }
 }
 
+/** A phone number as stored: empty (or none) is null. */
+const phoneOrNull = (p: string | null | undefined): string | null => (p === undefined || p === null || p.trim() === '' ? null : p.trim());
+
+type UserView = ReturnType<typeof presentUser>;
+
+/**
+ * The fields an update changed, before and after — what an audit reader needs, not the whole
+ * user twice. updatedAt is left out (it changes on every update); a change that changes nothing
+ * is still recorded, with empty objects.
+ */
+function changedFields(before: UserView, after: UserView): { before: Partial<UserView>; after: Partial<UserView> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as (keyof UserView)[]) {
+    if (key === 'updatedAt') continue;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b as Partial<UserView>, after: a as Partial<UserView> };
+}
+
 export async function listAll(deps: ModuleDeps) {
   return (await listUsers(deps.db)).map(presentUser);
 }
@@ -54,6 +77,7 @@ export async function createUser(deps: ModuleDeps, input: UserCreate, actor: Act
       department_id: shape.departmentId,
       leader_rank: shape.leaderRank,
       email: input.email ?? null,
+      phone: phoneOrNull(input.phone),
       is_department_head: input.isDepartmentHead ?? false,
       password_hash: passwordHash,
     });
@@ -80,6 +104,7 @@ export async function patchUser(deps: ModuleDeps, id: number, input: UserPatch, 
   if (input.role !== undefined) set.role = input.role;
   if (input.departmentId !== undefined) set.department_id = input.departmentId;
   if (input.email !== undefined) set.email = input.email;
+  if (input.phone !== undefined) set.phone = phoneOrNull(input.phone);
   if (input.isDepartmentHead !== undefined) set.is_department_head = input.isDepartmentHead;
   if (input.leaderRank !== undefined) set.leader_rank = input.leaderRank;
   if (input.disabled !== undefined) set.disabled = input.disabled;
@@ -99,7 +124,8 @@ export async function patchUser(deps: ModuleDeps, id: number, input: UserPatch, 
     }
     const view = presentUser(row);
     const action = input.password !== undefined ? 'update.password_reset' : 'update';
-    await writeAudit(trx, { actor, entity: 'user', entityId: id, action, before: presentUser(before), after: view });
+    const diff = changedFields(presentUser(before), view);
+    await writeAudit(trx, { actor, entity: 'user', entityId: id, action, before: diff.before, after: diff.after });
     return view;
   });
 }

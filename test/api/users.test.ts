@@ -93,6 +93,46 @@ describe('users admin', () => {
     expect((await audits('user', u.id)).map((r) => r.action)).toEqual(['auth.login', 'update', 'update', 'update.password_reset', 'auth.login']);
   });
 
+  it('sets, shows and clears a mobile number; refuses a malformed one in both languages; audits only what changed', async () => {
+    const created = await f.request('POST', '/api/users', { username: 'wang_wu', displayName: '王五', role: 'duty', password: 'Wangwu-secret-1', phone: '13912345678' });
+    expect(created.status).toBe(201);
+    const u = await created.json();
+    expect(u.phone).toBe('13912345678');
+    expect((await f.db.selectFrom('users').select('phone').where('id', '=', u.id).executeTakeFirstOrThrow()).phone).toBe('13912345678');
+
+    for (const bad of ['1391234567', '12912345678', '+8613912345678', '139-1234-5678', '0139123456789']) {
+      const res = await f.request('PATCH', `/api/users/${u.id}`, { phone: bad });
+      expect(res.status, bad).toBe(400);
+      const issue = (await errorOf(res)).details.issues[0];
+      expect(issue).toMatchObject({ path: 'phone', messageZh: '须为 11 位中国大陆手机号（以 13–19 开头），或留空' });
+      expect(issue.message).toMatch(/mainland mobile number/);
+    }
+    const badCreate = await f.request('POST', '/api/users', { username: 'zhao_liu', displayName: '赵六', role: 'duty', password: 'Zhaoliu-secret-1', phone: '110' });
+    expect(badCreate.status).toBe(400);
+    expect(await f.db.selectFrom('users').select('id').where('username', '=', 'zhao_liu').executeTakeFirst()).toBeUndefined();
+
+    const changed = await f.request('PATCH', `/api/users/${u.id}`, { phone: ' 18600001111 ' });
+    expect(changed.status).toBe(200);
+    expect((await changed.json()).phone).toBe('18600001111');
+    expect((await (await f.request('GET', `/api/users/${u.id}`)).json()).phone).toBe('18600001111');
+    expect((await (await f.request('GET', '/api/users')).json()).users.find((x: { id: number }) => x.id === u.id).phone).toBe('18600001111');
+
+    const cleared = await f.request('PATCH', `/api/users/${u.id}`, { phone: '' });
+    expect((await cleared.json()).phone).toBeNull();
+    expect((await f.db.selectFrom('users').select('phone').where('id', '=', u.id).executeTakeFirstOrThrow()).phone).toBeNull();
+    expect((await (await f.request('PATCH', `/api/users/${u.id}`, { phone: '15500002222' })).json()).phone).toBe('15500002222');
+    expect((await (await f.request('PATCH', `/api/users/${u.id}`, { phone: null })).json()).phone).toBeNull();
+
+    // One row per change, holding only the fields that changed (not the whole user twice).
+    const rows = (await audits('user', u.id)).filter((r) => r.action === 'update');
+    expect(rows.map((r) => [r.before, r.after])).toEqual([
+      [{ phone: '13912345678' }, { phone: '18600001111' }],
+      [{ phone: '18600001111' }, { phone: null }],
+      [{ phone: null }, { phone: '15500002222' }],
+      [{ phone: '15500002222' }, { phone: null }],
+    ]);
+  });
+
   it('an admin cannot disable or demote themselves', async () => {
     const res = await f.request('PATCH', `/api/users/${f.admin.id}`, { disabled: true });
     expect(res.status).toBe(409);

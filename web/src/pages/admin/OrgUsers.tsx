@@ -101,6 +101,12 @@ export function UsersPanel() {
                 ),
               },
               {
+                key: 'phone',
+                header: t('phone'),
+                cellClass: 'nowrap',
+                cell: (u) => (u.phone ? <span className="code" data-testid="user-phone">{u.phone}</span> : <span className="muted">{t('noPhone')}</span>),
+              },
+              {
                 key: 'state',
                 header: t('state'),
                 cellClass: 'nowrap',
@@ -149,7 +155,7 @@ export function UsersPanel() {
   );
 }
 
-const USER_FIELDS = ['username', 'displayName', 'role', 'departmentId', 'email', 'isDepartmentHead', 'leaderRank', 'password', 'disabled'] as const;
+const USER_FIELDS = ['username', 'displayName', 'role', 'departmentId', 'email', 'phone', 'isDepartmentHead', 'leaderRank', 'password', 'disabled'] as const;
 
 function UserForm({ user, onClose }: { user: User | null; onClose: () => void }) {
   const t = useT(mOrg);
@@ -164,6 +170,7 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
     role: user?.role ?? ('handler' as UserCreate['role']),
     departmentId: user?.departmentId ?? null,
     email: user?.email ?? '',
+    phone: user?.phone ?? '',
     isDepartmentHead: user?.isDepartmentHead ?? false,
     leaderRank: user?.leaderRank ?? null,
     password: '',
@@ -176,6 +183,7 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
         role: f.role,
         departmentId: f.departmentId,
         email: orNull(f.email),
+        phone: f.phone.trim(),
         isDepartmentHead: f.isDepartmentHead,
         leaderRank: f.role === 'leader' ? f.leaderRank : null,
       };
@@ -229,6 +237,9 @@ function UserForm({ user, onClose }: { user: User | null; onClose: () => void })
         </Field>
         <Field label={t('email')} error={e.email}>
           <input type="email" value={f.email} onChange={(ev) => set('email', ev.target.value)} />
+        </Field>
+        <Field label={t('phone')} error={e.phone} hint={t('phoneHint')}>
+          <input type="tel" inputMode="numeric" value={f.phone} onChange={(ev) => set('phone', ev.target.value)} maxLength={20} autoComplete="off" placeholder="13800138000" data-testid="user-phone-input" />
         </Field>
         {f.role === 'leader' ? (
           <Field label={t('leaderRank')} error={e.leaderRank}>
