@@ -39,6 +39,18 @@ export const ChannelView = z
   })
   .openapi('NotificationChannel');
 export type ChannelView = z.infer<typeof ChannelView>;
-export const TestInput = z.object({ to: z.string().email().optional().openapi({ description: '测试邮件收件人（默认：当前管理员的邮箱）' }) }).openapi('ChannelTestInput');
+export const TestInput = z
+  .object({
+    to: z.string().email().optional().openapi({ description: '测试邮件收件人（默认：当前管理员的邮箱）' }),
+    phone: z
+      .string()
+      .refine((s) => /^1[3-9]\d{9}$/.test(s), {
+        message: 'is not a mainland mobile number (11 digits starting with 13–19)',
+        params: { messageZh: '不是有效的手机号（11 位，以 13–19 开头）' },
+      })
+      .optional()
+      .openapi({ description: '测试短信的手机号（默认：当前管理员的手机号）' }),
+  })
+  .openapi('ChannelTestInput');
 export const TestResult = z.object({ ok: z.boolean(), error: z.string().nullable() }).openapi('ChannelTestResult');
 export type TestResult = z.infer<typeof TestResult>;

@@ -4,7 +4,7 @@ import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { findUser } from '../../db/repos/users.js';
 import { deleteChannel, deliveryCounts, findChannel, insertChannel, listChannels, recentFailures, updateChannel, type Channel } from '../../db/repos/notifications.js';
 import { checkUrl } from '../../platform/http/ssrf.js';
-import { sendDelivery } from '../notifications/deliver.js';
+import { sendDelivery, type SendResult } from '../notifications/deliver.js';
 import { fieldError, notFound } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
@@ -167,34 +167,41 @@ export async function remove(deps: ModuleDeps, id: number, actor: Actor): Promis
  * on an admin's request, so the attempt is audited as an action of its own (channel.test, with
  * the outcome) after the send, instead of being left to the route backstop.
  */
-export async function sendTest(deps: ModuleDeps, id: number, user: SessionUser, to: string | undefined, actor: Actor): Promise<TestResult> {
+export async function sendTest(deps: ModuleDeps, id: number, user: SessionUser, input: { to?: string; phone?: string }, actor: Actor): Promise<TestResult> {
   const ch = await channelOr404(deps, id);
-  const email = to ?? (await findUser(deps.db, user.id))?.email ?? '';
+  const me = input.to !== undefined && input.phone !== undefined ? undefined : await findUser(deps.db, user.id);
+  const email = input.to ?? me?.email ?? '';
+  // An SMS test goes to the number given, else to the administrator's own (用户 → 手机号).
+  const phone = input.phone ?? me?.phone ?? '';
   const allow = await loadAllowlist(deps.db);
   const at = deps.now();
-  const r = await sendDelivery(
-    {
-      kind: ch.kind,
-      config: ch.config,
-      target: ch.kind === 'email' ? email : String(ch.config.url ?? ''),
-      payload: {
-        title: '测试消息 / Test message',
-        body: `这是来自舆情回应台的测试消息（渠道：${ch.name}）。\nThis is a test message from Opinion Desk (channel: ${ch.name}).`,
-        caseId: null,
-        urgent: false,
-        at: at.toISOString(),
-        recipient: user.displayName,
-      },
-    },
-    { smtpUrl: deps.config.SMTP_URL, smtpFrom: deps.config.SMTP_FROM, isAllowed: (hp) => allow.has(hp.toLowerCase()) },
-  );
+  const r: SendResult =
+    ch.kind === 'sms' && phone === ''
+      ? { ok: false, error: '请填写测试手机号，或先在“部门与用户”中为自己设置手机号' }
+      : await sendDelivery(
+          {
+            kind: ch.kind,
+            config: ch.config,
+            target: ch.kind === 'email' ? email : ch.kind === 'sms' ? phone : String(ch.config.url ?? ''),
+            payload: {
+              // In Chinese only, like every message the office's people receive.
+              title: '【舆情回应台】测试消息',
+              body: `这是来自舆情回应台的测试消息（渠道：${ch.name}）。`,
+              caseId: null,
+              urgent: false,
+              at: at.toISOString(),
+              recipient: user.displayName,
+            },
+          },
+          { smtpUrl: deps.config.SMTP_URL, smtpFrom: deps.config.SMTP_FROM, isAllowed: (hp) => allow.has(hp.toLowerCase()) },
+        );
   // Nothing else is written: the audit insert is a transaction of its own.
   await writeAudit(deps.db, {
     actor,
     entity: 'notification_channel',
     entityId: id,
     action: 'channel.test',
-    after: { kind: ch.kind, ...(ch.kind === 'email' ? { to: email } : {}), ok: r.ok, error: r.ok ? null : scrub(r.error, ch.config) },
+    after: { kind: ch.kind, ...(ch.kind === 'email' ? { to: email } : ch.kind === 'sms' ? { phone } : {}), ok: r.ok, error: r.ok ? null : scrub(r.error, ch.config) },
   });
   return { ok: r.ok, error: r.ok ? null : r.error };
 }

@@ -215,4 +215,44 @@ describe('/api/notification-channels', () => {
     // The SMTP password is masked in the audit rows as in the view.
     expect(actions.rows.map((r) => r.text).join('\n')).not.toContain('secret');
   });
+
+  it('an SMS gateway channel test goes to the number given, else to the admin’s own phone, in Chinese only', async () => {
+    const hp = receiver.hostPort;
+    if (!(await f.db.selectFrom('fetch_allowlist').select('host_port').where('host_port', '=', hp).executeTakeFirst())) {
+      await f.db.insertInto('fetch_allowlist').values({ host_port: hp }).execute();
+    }
+    const created = await as(admin, 'POST', '/api/notification-channels', {
+      kind: 'sms',
+      name: '短信网关',
+      config: { url: `${receiver.url}/sms`, method: 'POST', headers: { 'X-Api-Key': 'k1' }, bodyTemplate: '{"mobile":"{phone}","content":"{text}"}' },
+    });
+    expect(created.status).toBe(201);
+    const ch = (await created.json()) as { id: number };
+    // No number given and none set on the admin: nothing is sent, and the admin is told what to do.
+    await f.db.updateTable('users').set({ phone: null }).where('id', '=', admin.id).execute();
+    const before = receiver.requests.length;
+    const none = (await (await as(admin, 'POST', `/api/notification-channels/${ch.id}/test`, {})).json()) as { ok: boolean; error: string };
+    expect(none.ok).toBe(false);
+    expect(none.error).toContain('手机号');
+    expect(receiver.requests.length).toBe(before);
+
+    expect(await (await as(admin, 'POST', `/api/notification-channels/${ch.id}/test`, { phone: '13700001111' })).json()).toEqual({ ok: true, error: null });
+    expect(receiver.requests.at(-1)).toMatchObject({ path: '/sms', body: { mobile: '13700001111', content: expect.stringContaining('测试消息') } });
+    expect(receiver.requests.at(-1)!.body.content).not.toMatch(/[A-Za-z]{2,}/);
+
+    await f.db.updateTable('users').set({ phone: '15900002222' }).where('id', '=', admin.id).execute();
+    expect(await (await as(admin, 'POST', `/api/notification-channels/${ch.id}/test`)).json()).toEqual({ ok: true, error: null });
+    expect(receiver.requests.at(-1)!.body.mobile).toBe('15900002222');
+
+    const bad = await as(admin, 'POST', `/api/notification-channels/${ch.id}/test`, { phone: '12345' });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).details.issues[0]).toMatchObject({ path: 'phone', messageZh: '不是有效的手机号（11 位，以 13–19 开头）' });
+    const rows = await f.db.selectFrom('audit_log').select(['action', 'after']).where('entity', '=', 'notification_channel').where('entity_id', '=', String(ch.id)).orderBy('id').execute();
+    expect(rows.map((r) => [r.action, (r.after as { phone?: string; ok?: boolean }).phone, (r.after as { ok?: boolean }).ok])).toEqual([
+      ['channel.create', undefined, undefined],
+      ['channel.test', '', false],
+      ['channel.test', '13700001111', true],
+      ['channel.test', '15900002222', true],
+    ]);
+  });
 });

@@ -76,12 +76,17 @@ export function channelsRoutes(deps: ModuleDeps) {
       return c.json({ id, deleted: true as const }, 200);
     })
     .openapi(test, async (c) => {
-      let to: string | undefined;
+      let input: { to?: string; phone?: string } = {};
       if ((c.req.header('content-type') ?? '').includes('json')) {
         const parsed = TestInput.safeParse(await c.req.json().catch(() => ({})));
-        if (!parsed.success) throw fieldError('to', 'is not an e-mail address', '不是有效的邮箱地址');
-        to = parsed.data.to;
+        if (!parsed.success) {
+          if (parsed.error.issues.some((i) => i.path[0] === 'phone')) {
+            throw fieldError('phone', 'is not a mainland mobile number (11 digits starting with 13–19)', '不是有效的手机号（11 位，以 13–19 开头）');
+          }
+          throw fieldError('to', 'is not an e-mail address', '不是有效的邮箱地址');
+        }
+        input = parsed.data;
       }
-      return c.json(await service.sendTest(deps, c.req.valid('param').id, currentUser(c), to, actorOf(c)), 200);
+      return c.json(await service.sendTest(deps, c.req.valid('param').id, currentUser(c), input, actorOf(c)), 200);
     });
 }
