@@ -2,6 +2,7 @@ import { LEDGER_SORTS, countLedger, listLedger, type LedgerKey, type LedgerSort 
 import type { Viewer } from '../../db/repos/case-access.js';
 import { caseDetail } from '../../db/repos/case-detail.js';
 import { fieldError, notFound } from '../../platform/errors.js';
+import { isExactUtcTimestamp } from '../shared/cursor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { presentCase, presentLedgerRow } from './present.js';
 import type { CaseView, LedgerQuery } from './schema.js';
@@ -19,7 +20,6 @@ export async function getCase(deps: ModuleDeps, id: string, viewer: Viewer): Pro
 
 // Ledger cursors: base64url of [sort, dir, key, id]; a cursor is only valid for the sort it came from.
 
-const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z|infinity)$/;
 const INT = /^\d{1,3}$/;
 const ID = /^[1-9][0-9]{0,17}$/;
 
@@ -33,7 +33,7 @@ export function decodeLedgerCursor(cursor: string | undefined, sort: LedgerSort,
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'string')) {
       const [s, d, value, id] = v as string[];
-      const valueOk = s === 'level' ? INT.test(value) : TS.test(value);
+      const valueOk = s === 'level' ? INT.test(value) : value === 'infinity' || isExactUtcTimestamp(value);
       if ((LEDGER_SORTS as readonly string[]).includes(s) && s === sort && d === dir && valueOk && ID.test(id)) return { value, id };
     }
   } catch {
