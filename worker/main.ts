@@ -28,6 +28,8 @@ export interface WorkerOptions {
 export interface RunningWorker {
   /** The queues of the registry's jobs, by queue name. */
   queues: ReadonlyMap<string, Queue>;
+  /** Adds jobs as the handlers do (JobContext.enqueue): tests, benchmarks. */
+  enqueue: Enqueue;
   /** Waits for in-flight jobs to finish, then closes every connection. */
   close(): Promise<void>;
 }
@@ -73,7 +75,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const def = byName.get(name);
     if (!def) throw new Error(`Failed to find job handler for "${name}"`);
     if (items.length === 0) return;
-    await queueFor(name).addBulk(items.map((it) => ({ name, data: it.data, opts: { ...def.options, ...(it.jobId ? { jobId: it.jobId } : {}) } })));
+    await queueFor(name).addBulk(
+      items.map((it) => ({
+        name,
+        data: it.data,
+        opts: {
+          ...def.options,
+          ...(it.jobId ? { jobId: it.jobId } : {}),
+          ...(it.dedupe ? { deduplication: { id: it.dedupe, keepLastIfActive: true } } : {}),
+        },
+      })),
+    );
   };
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // every in-flight fetch listens to it
@@ -142,6 +154,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   return {
     queues,
+    enqueue,
     async close() {
       clearInterval(reassert);
       clearInterval(watch);

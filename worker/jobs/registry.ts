@@ -10,6 +10,7 @@ import { publicBaseUrl, sweepAlertPushes } from '../../services/alerts/push.js';
 import { WEEKLY_CRON, WEEKLY_TZ } from '../../core/reports/period.js';
 import { scheduleDueSources } from './sources.schedule.js';
 import { createCrawlHandler } from './sources.crawl.js';
+import { deliverNow } from './notifications.deliver.js';
 import { parseQuietHours, sweepDueSteps } from './cases.sweep.js';
 import { runWeeklyReport } from './reports.weekly.js';
 import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './audit.retention.js';
@@ -37,7 +38,12 @@ export interface JobContext {
   settings?: Partial<CrawlSettings>;
 }
 
-export type Enqueue = <N extends JobName>(name: N, jobs: readonly { data: JobPayloads[N]; jobId?: string }[]) => Promise<void>;
+/**
+ * `jobId`: a job of that id already in the queue (any state) swallows the new one. `dedupe`: jobs
+ * of that deduplication id collapse into one while it waits; one added while it runs is kept and
+ * runs after it (BullMQ deduplication with keepLastIfActive).
+ */
+export type Enqueue = <N extends JobName>(name: N, jobs: readonly { data: JobPayloads[N]; jobId?: string; dedupe?: string }[]) => Promise<void>;
 
 export type JobHandler<N extends JobName> = (job: Job<JobPayloads[N], unknown, N>) => Promise<unknown>;
 
@@ -81,6 +87,8 @@ export const JOBS: readonly AnyJobDefinition[] = [
     name: 'sources.crawl',
     handler: createCrawlHandler,
     concurrency: (c) => c.CRAWL_CONCURRENCY,
+    // A crawl that pushed an alert asks for its delivery at once (deduplicated), not on the next tick.
+    enqueues: ['notifications.deliver'],
     options: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: { age: 300, count: 10_000 }, removeOnFail: true },
     failed: { message: 'Crawl job failed', level: 'final-error', fields: (d) => ({ source_id: d.sourceId }) },
   }),
@@ -105,7 +113,7 @@ export const JOBS: readonly AnyJobDefinition[] = [
     handler: (ctx) => async () => {
       const r = await sweepAlertPushes(ctx.db, ctx.now(), publicBaseUrl(ctx.config), { publish: ctx.publish });
       if (r.planned + r.repushed > 0) ctx.logger.info({ planned: r.planned, repushed: r.repushed }, 'Alert push sweep');
-      if (r.planned + r.repushed > 0) await ctx.enqueue('notifications.deliver', [{ data: {} }]); // sent now, not on the next tick
+      if (r.planned + r.repushed > 0) await deliverNow(ctx.enqueue); // sent now, not on the next tick
       return r;
     },
     enqueues: ['notifications.deliver'],
