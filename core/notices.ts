@@ -133,6 +133,27 @@ export const NOTICE_TEXTS = {
     zh: { title: '【舆情预警·未确认】{sourceName}：{alertTitle}（{tags}）请督促研判 {link}', body: '该预警推送后值班员和备班均未确认，现报带班领导。' },
     en: { title: '[Alert · unacknowledged] {sourceName}: {alertTitle} ({tagsEn}) please see it triaged {link}', body: 'Neither the duty officer nor the backup acknowledged this alert; it is passed to you as the leader on duty.' },
   },
+  // 交接班 (services/handovers).
+  'handover.submitted': {
+    kind: 'handover',
+    zh: { title: '【交接班】{fromName}已提交{shiftName}交接班记录，请接班确认', body: '{shiftName}（{startsAt}起）交接：未研判预警 {untriaged} 条，本班交办事件 {opened} 件，下一班到期事项 {deadlines} 项，未确认的预警推送 {pushes} 条。交班意见：{notes}' },
+    en: { title: '[Handover] {fromName} handed over the {shiftName} shift; please accept', body: 'Shift from {startsAt}: {untriaged} alerts untriaged, {opened} cases opened, {deadlines} deadlines in the next shift, {pushes} pushes unacknowledged. Notes: {notes}' },
+  },
+  'handover.accepted': {
+    kind: 'handover',
+    zh: { title: '【交接班】{toName}已接班', body: '{shiftName}（{startsAt}起）的交接班记录已由{toName}于 {acceptedAt} 确认接班。{note}' },
+    en: { title: '[Handover] {toName} accepted the handover', body: 'The handover of the {shiftName} shift (from {startsAt}) was accepted by {toName} at {acceptedAt}. {note}' },
+  },
+  'handover.not_submitted': {
+    kind: 'handover',
+    zh: { title: '【交接班未完成】{shiftName}（{startsAt}起）未提交交接班记录', body: '{fromName}值守的{shiftName}已于 {endsAt} 结束，下一班开始 30 分钟后仍未提交交接班记录，请督促交接。' },
+    en: { title: '[Handover missing] {shiftName} shift from {startsAt}: no handover record', body: 'The {shiftName} shift of {fromName} ended at {endsAt}; 30 minutes into the next shift no handover was submitted. Please see to it.' },
+  },
+  'handover.not_accepted': {
+    kind: 'handover',
+    zh: { title: '【交接班未完成】{shiftName}（{startsAt}起）交接班未确认', body: '{fromName}已提交交接班记录，下一班开始 30 分钟后{toName}仍未接班确认，请督促。' },
+    en: { title: '[Handover not accepted] {shiftName} shift from {startsAt}', body: '{fromName} submitted the handover; 30 minutes into the next shift {toName} has not accepted it. Please see to it.' },
+  },
 } as const satisfies Record<string, NoticeEntry>;
 
 export type NoticeKey = keyof typeof NOTICE_TEXTS;

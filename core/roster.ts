@@ -128,3 +128,62 @@ export function fillMonth(month: string, pattern: WeeklyPattern, calendar: WorkC
   }
   return out;
 }
+
+// ── Handover (交接班) ───────────────────────────────────────────────────────────────────────────
+
+/** Every roster entry with its window, in start order (entries naming an unknown shift are left out). */
+export function slotsOf(roster: readonly RosterEntry[], shifts: readonly Shift[]): OnDuty[] {
+  const byId = new Map(shifts.map((s) => [s.id, s]));
+  const out: OnDuty[] = [];
+  for (const e of roster) {
+    const s = byId.get(e.shiftId);
+    if (!s) continue;
+    out.push({ day: e.day, shiftId: e.shiftId, primary: e.primaryUserId, backup: e.backupUserId, leader: e.leaderUserId, ...shiftWindow(e.day, s) });
+  }
+  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.shiftId - b.shiftId);
+}
+
+/** How far ahead the next shift is looked for (a day off may separate two shifts). */
+export const NEXT_SHIFT_HORIZON_MS = 3 * DAY_MS;
+
+/** The shift after `slot`: the first one starting at or after its end, within the horizon; null if none is rostered. */
+export function nextSlot(slots: readonly OnDuty[], slot: Pick<OnDuty, 'endsAt'>): OnDuty | null {
+  const end = slot.endsAt.getTime();
+  return slots.find((s) => s.startsAt.getTime() >= end && s.startsAt.getTime() < end + NEXT_SHIFT_HORIZON_MS) ?? null;
+}
+
+/** How long after a shift ends its officer may still write the handover. */
+export const HANDOVER_GRACE_MS = 2 * 60 * MINUTE_MS;
+/** A handover not accepted this long into the next shift is reported to the leader on duty. */
+export const HANDOVER_ACCEPT_MS = 30 * MINUTE_MS;
+
+const onSlot = (s: OnDuty, userId: number) => s.primary === userId || s.backup === userId;
+
+/**
+ * The shift whose handover `userId` writes at `t`: their shift running at t, else their latest
+ * shift that ended less than the grace before t; null if they are not on duty.
+ */
+export function handoverSlotOf(slots: readonly OnDuty[], userId: number, t: Date): OnDuty | null {
+  const now = t.getTime();
+  const running = slots.find((s) => onSlot(s, userId) && s.startsAt.getTime() <= now && now < s.endsAt.getTime());
+  if (running) return running;
+  const ended = slots.filter((s) => onSlot(s, userId) && s.endsAt.getTime() <= now && now - s.endsAt.getTime() < HANDOVER_GRACE_MS);
+  return ended.length > 0 ? ended[ended.length - 1]! : null;
+}
+
+/**
+ * The handovers due for a check at `t`: pairs (outgoing, incoming) where the incoming shift began
+ * at least the acceptance window before t and less than a day before (older ones were checked by
+ * earlier sweeps, or are history). A shift followed by the same officer needs no handover.
+ */
+export function handoversDueAt(slots: readonly OnDuty[], t: Date): { from: OnDuty; to: OnDuty }[] {
+  const now = t.getTime();
+  const out: { from: OnDuty; to: OnDuty }[] = [];
+  for (const from of slots) {
+    const to = nextSlot(slots, from);
+    if (!to || to.primary === from.primary) continue;
+    const since = now - to.startsAt.getTime();
+    if (since >= HANDOVER_ACCEPT_MS && since < DAY_MS) out.push({ from, to });
+  }
+  return out;
+}

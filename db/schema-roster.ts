@@ -59,7 +59,32 @@ export interface AlertPushFiresTable {
   recipient_ids: Defaulted<number[]>;
 }
 
+/** 交接班 (migration 20261207_0014_handover). */
+export interface DutyHandoversTable {
+  id: Generated<number>;
+  day: ColumnType<string, string, string>;
+  shift_id: number;
+  shift_name: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  from_user_id: number | null;
+  to_user_id: number | null;
+  next_day: ColumnType<string | null, string | null, string | null>;
+  next_shift_id: number | null;
+  next_starts_at: Timestamp | null;
+  next_leader_user_id: number | null;
+  notes: Defaulted<string>;
+  snapshot: ColumnType<unknown, string | undefined, string>;
+  submitted_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  accepted_by: number | null;
+  accept_note: Defaulted<string>;
+  leader_notified_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface RosterTables {
+  duty_handovers: DutyHandoversTable;
   duty_shifts: DutyShiftsTable;
   duty_roster: DutyRosterTable;
   alert_push_settings: AlertPushSettingsTable;

@@ -20,6 +20,8 @@ export interface JobPayloads {
   'cases.sweep': Record<string, never>;
   /** Tick: push new alerts the crawl did not, and re-push unacknowledged ones to the backup and the leader on duty (state in Postgres). */
   'alerts.sweep': Record<string, never>;
+  /** Tick: a shift handover not accepted 30 minutes into the next shift notifies the leader on duty, once (state in Postgres). */
+  'handovers.sweep': Record<string, never>;
   /** Tick: send every notification delivery (e-mail, webhook) whose next attempt is due. */
   'notifications.deliver': Record<string, never>;
   /** Generate the weekly notice that is due (previous ISO week from Monday 08:30 Asia/Shanghai); once per week in Postgres. */
@@ -34,6 +36,7 @@ export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = 
   'sources.schedule': QUEUES.schedule,
   'cases.sweep': QUEUES.sweep,
   'alerts.sweep': QUEUES.sweep,
+  'handovers.sweep': QUEUES.sweep,
   'notifications.deliver': QUEUES.deliver,
   'reports.weekly': QUEUES.reports,
   'audit.retention': QUEUES.reports,

@@ -31,6 +31,7 @@ import { periodsRoutes } from './modules/periods/routes.js';
 import { policiesRoutes } from './modules/policies/routes.js';
 import { responsesRoutes } from './modules/responses/routes.js';
 import { rosterRoutes } from './modules/roster/routes.js';
+import { handoversRoutes } from './modules/handovers/routes.js';
 import { pushRoutes } from './modules/roster/push-routes.js';
 import { rulesRoutes } from './modules/rules/routes.js';
 import type { ModuleDeps } from '../services/shared/deps.js';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps) {
     .route('/', periodsRoutes(m))
     .route('/', calendarRoutes(m))
     .route('/', rosterRoutes(m))
+    .route('/', handoversRoutes(m))
     .route('/', pushRoutes(m))
     .route('/', auditRoutes(m))
     .route('/', departmentsRoutes(m))

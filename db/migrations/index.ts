@@ -12,6 +12,9 @@ import * as m0010 from './20261206_0010_notice_keys.js';
 import * as m0011 from './20261206_0011_instructions.js';
 import * as m0012 from './20261206_0012_roster.js';
 import * as m0013 from './20261206_0013_alert_triage.js';
+import * as m0014 from './20261207_0014_handover.js';
+import * as m0015 from './20261207_0015_period_poll_factor.js';
+import * as m0018 from './20261207_0018_response_integrity.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +31,7 @@ export const migrations: Record<string, Migration> = {
   '20261206_0011_instructions': m0011,
   '20261206_0012_roster': m0012,
   '20261206_0013_alert_triage': m0013,
+  '20261207_0014_handover': m0014,
+  '20261207_0015_period_poll_factor': m0015,
+  '20261207_0018_response_integrity': m0018,
 };

@@ -4,6 +4,10 @@ import * as repo from '../../db/repos/todos.js';
 import type { CaseTodoRow } from '../../db/repos/todos.js';
 import type { SessionUser } from '../shared/actor.js';
 import type { TodoKind, TodoView } from './schema.js';
+import { handoversToAccept, unacknowledgedPushList, findHandoverOf } from '../../db/repos/handovers.js';
+import { handoverSlotOf, HANDOVER_ACCEPT_MS, slotsOf } from '../../core/roster.js';
+import { addDays, formatYmd, shanghaiParts } from '../../core/business-time.js';
+import { listRoster, listShifts, toEntry } from '../../db/repos/roster.js';
 
 // The to-do sources: one function per kind of thing that waits for someone. A source names the
 // roles it serves and returns its rows for one user, scoped like the ledger (db/repos/todos.ts).
@@ -77,6 +81,78 @@ const untriagedAlerts: TodoSource = {
   },
 };
 
+/** Alert pushes nobody acknowledged: one row each, due when it goes to the next person. */
+const unacknowledgedPushes: TodoSource = {
+  kind: 'alert.unacknowledged',
+  roles: ['duty'],
+  async load({ db, now }) {
+    const rows = await unacknowledgedPushList(db);
+    return rows.map((p) => ({
+      id: `alert.unacknowledged:${p.alert_id}`,
+      kind: 'alert.unacknowledged' as const,
+      params: { pushedAt: p.pushed_at.toISOString() },
+      caseId: null,
+      caseNumber: null,
+      title: p.title,
+      dueAt: p.next_due_at ? p.next_due_at.toISOString() : null,
+      overdue: p.next_due_at !== null && p.next_due_at.getTime() < now.getTime(),
+      link: `/desk?alert=${p.alert_id}`,
+    }));
+  },
+};
+
+/** Write the handover: the last hour of one's shift (or the grace after it), until it is submitted. */
+const WRITE_BEFORE_END_MS = 60 * 60_000;
+const handoverToWrite: TodoSource = {
+  kind: 'handover.write',
+  roles: ['duty'],
+  async load({ db, user, now }) {
+    const day = shanghaiParts(now).day;
+    const [shifts, rows] = await Promise.all([listShifts(db), listRoster(db, formatYmd(addDays(day, -1)), formatYmd(day))]);
+    const slot = handoverSlotOf(slotsOf(rows.map(toEntry), shifts), user.id, now);
+    if (!slot || slot.primary !== user.id || slot.endsAt.getTime() - now.getTime() > WRITE_BEFORE_END_MS) return [];
+    const existing = await findHandoverOf(db, slot.day, slot.shiftId);
+    if (existing?.submitted_at) return [];
+    const shiftName = shifts.find((s) => s.id === slot.shiftId)?.name ?? '';
+    return [
+      {
+        id: `handover.write:${slot.day}:${slot.shiftId}`,
+        kind: 'handover.write' as const,
+        params: { shiftName },
+        caseId: null,
+        caseNumber: null,
+        title: '',
+        dueAt: slot.endsAt.toISOString(),
+        overdue: slot.endsAt.getTime() < now.getTime(),
+        link: '/handover',
+      },
+    ];
+  },
+};
+
+/** Handovers handed to the user, to accept: due 30 minutes into their shift (then the leader on duty hears). */
+const handoverToAccept: TodoSource = {
+  kind: 'handover.accept',
+  roles: ['duty'],
+  async load({ db, user, now }) {
+    const rows = await handoversToAccept(db, user.id);
+    return rows.map((h) => {
+      const due = h.next_starts_at ? new Date(h.next_starts_at.getTime() + HANDOVER_ACCEPT_MS) : null;
+      return {
+        id: `handover.accept:${h.id}`,
+        kind: 'handover.accept' as const,
+        params: { shiftName: h.shift_name, fromName: h.from_name ?? '' },
+        caseId: null,
+        caseNumber: null,
+        title: '',
+        dueAt: due ? due.toISOString() : null,
+        overdue: due !== null && due.getTime() < now.getTime(),
+        link: '/handover',
+      };
+    });
+  },
+};
+
 const noticesToIssue: TodoSource = {
   kind: 'notice.issue',
   roles: ['reviewer'],
@@ -101,6 +177,9 @@ const leaderApprovals: TodoSource = { kind: 'response.leader_approval', roles: [
 
 export const TODO_SOURCES: readonly TodoSource[] = [
   untriagedAlerts,
+  unacknowledgedPushes,
+  handoverToWrite,
+  handoverToAccept,
   caseSource('case.needs_draft', ['handler'], repo.casesNeedingDraft, { part: 'responses' }),
   caseSource('response.returned', ['handler'], repo.returnedDrafts, { part: 'responses', params: (r) => ({ comment: r.extra ?? '' }) }),
   caseSource('response.publish', ['handler'], repo.approvedToPublish, { part: 'responses' }),

@@ -7,6 +7,7 @@ import type { FetchOptions } from '../../platform/http/fetch.js';
 import type { CrawlSettings } from '../../services/crawl/crawl-source.js';
 import { deliverDue } from '../../services/notifications/deliver.js';
 import { publicBaseUrl, sweepAlertPushes } from '../../services/alerts/push.js';
+import { sweepHandovers } from '../../services/handovers/service.js';
 import { WEEKLY_CRON, WEEKLY_TZ } from '../../core/reports/period.js';
 import { scheduleDueSources } from './sources.schedule.js';
 import { createCrawlHandler } from './sources.crawl.js';
@@ -120,6 +121,23 @@ export const JOBS: readonly AnyJobDefinition[] = [
     schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
     options: TICK_OPTIONS,
     failed: { message: 'Alert push sweep failed', level: 'warn' },
+  }),
+  // 交接班: a handover not accepted 30 minutes into the next shift (or never written) is reported
+  // to the leader on duty, once per shift (Postgres holds who was told).
+  job({
+    name: 'handovers.sweep',
+    handler: (ctx) => async () => {
+      const r = await sweepHandovers(ctx.db, ctx.now(), { publish: ctx.publish });
+      if (r.notified > 0) {
+        ctx.logger.info({ notified: r.notified }, 'Handover sweep told the leader on duty');
+        await ctx.enqueue('notifications.deliver', [{ data: {} }]);
+      }
+      return r;
+    },
+    enqueues: ['notifications.deliver'],
+    schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
+    options: TICK_OPTIONS,
+    failed: { message: 'Handover sweep failed', level: 'warn' },
   }),
   job({
     name: 'notifications.deliver',
