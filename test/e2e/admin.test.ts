@@ -134,6 +134,69 @@ describe('管理 (administration screens)', () => {
     await screenshot(page, '65-admin-channels');
   }, 60_000);
 
+  it('sets the admin’s mobile number, creates, edits and tests an SMS gateway channel; the fake gateway records the message', async () => {
+    type Hook = { kind: string; method: string; url: string; headers: Record<string, string>; json: Record<string, string> | null };
+    const smsLog = async () => ((await (await page.request.get(`${sys.siteUrl}/hooks/log`)).json()) as Hook[]).filter((m) => m.kind === 'sms');
+
+    // 部门与用户: the admin gives themselves a mobile number (a malformed one is refused at the field).
+    await page.goto(`${sys.baseUrl}/admin/org`);
+    const me = page.getByTestId('user-row').filter({ has: page.locator('.code', { hasText: /^admin$/ }) });
+    await me.getByRole('button', { name: '编辑' }).click();
+    await page.getByTestId('user-phone-input').fill('1380013800');
+    await page.getByTestId('user-save').click();
+    const phoneError = page.getByTestId('user-form').locator('.field-invalid .field-error');
+    await phoneError.waitFor();
+    expect(await phoneError.innerText()).toContain('手机号');
+    await page.getByTestId('user-phone-input').fill('13800138000');
+    await page.getByTestId('user-save').click();
+    await page.getByTestId('user-form').waitFor({ state: 'detached' });
+    await expect.poll(() => me.getByTestId('user-phone').innerText()).toBe('13800138000');
+
+    // 通知渠道: a new SMS gateway channel pointing at the fixture site's fake gateway.
+    await page.goto(`${sys.baseUrl}/admin/channels`);
+    await page.getByTestId('channel-add').click();
+    await page.getByTestId('channel-kind').selectOption({ label: '短信网关' });
+    await page.getByLabel('名称').fill('值班短信');
+    const form = page.locator('#channel-form');
+    // The placeholders are explained where the template is typed.
+    expect(await form.innerText()).toContain('{phone} 替换为接收人手机号，{text} 替换为短信内容');
+    await page.getByTestId('sms-url').fill(`${sys.siteUrl}/hooks/sms`);
+    await page.getByTestId('sms-headers').fill('X-Api-Key: demo-key-1');
+    await page.getByTestId('sms-body').fill('{"mobile":"{phone}","content":"{text}"}');
+    await page.getByTestId('channel-save').click();
+    const card = page.getByTestId('channel-card').filter({ hasText: '值班短信' });
+    await card.waitFor();
+    expect(await card.innerText()).toContain('短信网关');
+
+    const before = (await smsLog()).length;
+    await card.getByTestId('channel-test').click();
+    const result = card.getByTestId('channel-test-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getAttribute('data-ok'), await result.innerText()).toBe('true');
+    await expect.poll(async () => (await smsLog()).length, { timeout: 10_000 }).toBe(before + 1);
+    const sent = (await smsLog()).at(-1)!;
+    expect(sent.method).toBe('POST');
+    expect(sent.headers['x-api-key']).toBe('demo-key-1');
+    expect(sent.json).toMatchObject({ mobile: '13800138000', content: expect.stringContaining('测试消息') });
+    await screenshot(page, '66-admin-channel-sms');
+
+    // Edit: a GET gateway with the number and the text in the address; the test goes to the number typed.
+    await card.getByRole('button', { name: '编辑' }).click();
+    expect(await page.getByTestId('sms-headers').inputValue()).toBe('X-Api-Key: demo-key-1');
+    await page.getByTestId('sms-method').selectOption('GET');
+    await page.getByTestId('sms-url').fill(`${sys.siteUrl}/hooks/sms?to={phone}&msg={text}`);
+    await page.getByTestId('channel-save').click();
+    await page.locator('#channel-form').waitFor({ state: 'detached' });
+    await card.getByTestId('channel-test-phone').fill('13900001111');
+    await card.getByTestId('channel-test').click();
+    await expect.poll(async () => (await smsLog()).length, { timeout: 30_000 }).toBe(before + 2);
+    const got = (await smsLog()).at(-1)!;
+    expect(got.method).toBe('GET');
+    const q = new URL(got.url, sys.siteUrl).searchParams;
+    expect(q.get('to')).toBe('13900001111');
+    expect(q.get('msg')).toContain('测试消息');
+  }, 90_000);
+
   it('is not offered to a duty officer, and /admin shows not-found', async () => {
     const ctx = await newContext(browser);
     const duty = await ctx.newPage();
