@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import { Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { FetchStatus } from '../../core/vocabulary.js';
-import { checkParsedUrl, isForbiddenAddress, urlTarget } from './ssrf.js';
+import { checkParsedUrl, checkTarget, isForbiddenAddress, urlTarget, type UrlTarget } from './ssrf.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -309,7 +309,30 @@ function defaultResolve(hostname: string): Promise<ResolvedAddress[]> {
 async function vettedAddresses(url: URL, opts: FetchOptions, signal: AbortSignal): Promise<ResolvedAddress[]> {
   const check = checkParsedUrl(url, opts.isAllowed);
   if (!check.ok) throw new FetchFailure('ssrf_refused', check.reason);
-  const { host, hostPort } = urlTarget(url);
+  return resolveVetted(urlTarget(url), opts, signal);
+}
+
+/**
+ * The guard for a connection that is not HTTP (the mail transport): checks the host rules, resolves
+ * the name and refuses it when any address is private or reserved, unless host:port is allow-listed.
+ * The caller connects only to the returned addresses. Throws FetchFailure ('ssrf_refused',
+ * 'dns_error').
+ */
+export async function vetTarget(
+  target: UrlTarget,
+  opts: Pick<FetchOptions, 'isAllowed' | 'resolve'>,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<ResolvedAddress[]> {
+  const check = checkTarget(target, opts.isAllowed);
+  if (!check.ok) throw new FetchFailure('ssrf_refused', check.reason);
+  return resolveVetted(target, opts, signal);
+}
+
+async function resolveVetted(
+  { host, hostPort }: UrlTarget,
+  opts: Pick<FetchOptions, 'isAllowed' | 'resolve'>,
+  signal: AbortSignal,
+): Promise<ResolvedAddress[]> {
   const family = isIP(host);
   if (family !== 0) return [{ address: host, family: family === 6 ? 6 : 4 }];
   let addresses: ResolvedAddress[];

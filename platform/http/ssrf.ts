@@ -136,7 +136,11 @@ export function checkParsedUrl(url: URL, isAllowed: (hostPort: string) => boolea
   if (url.username !== '' || url.password !== '') {
     return { ok: false, reason: 'URLs with credentials (user:password@) are refused' };
   }
-  const { host, hostPort } = urlTarget(url);
+  return checkTarget(urlTarget(url), isAllowed);
+}
+
+/** The host rules alone (an allow-listed host:port passes; private literals and local names do not). */
+export function checkTarget({ host, hostPort }: UrlTarget, isAllowed: (hostPort: string) => boolean): UrlCheck {
   if (host === '') return { ok: false, reason: 'The URL has no host' };
   if (isAllowed(hostPort)) return { ok: true };
   if (ipaddr.isValid(host) && isForbiddenAddress(host)) {
@@ -144,6 +148,39 @@ export function checkParsedUrl(url: URL, isAllowed: (hostPort: string) => boolea
   }
   if (isLocalName(host)) return { ok: false, reason: `${hostPort} is a local host name` };
   return { ok: true };
+}
+
+/**
+ * Host and port of an smtp:// or smtps:// URL (default ports 587 and 465, as the mail transport
+ * uses), the host normalised as for http (smtp is not a special scheme, so the URL parser leaves
+ * "0x7f.1" or upper case alone: the host is re-read as an http host). Null: not an SMTP URL.
+ */
+export function smtpTarget(url: URL): UrlTarget | null {
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return null;
+  if (url.host === '') return null;
+  let normal: URL;
+  try {
+    normal = new URL(`http://${url.host}`);
+  } catch {
+    return null;
+  }
+  const port = url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587;
+  const hostname = normal.hostname.toLowerCase();
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return { host, port, hostPort: `${hostname}:${port}` };
+}
+
+/** Creation-time validation of an SMTP server URL: smtp or smtps, and the host rules of every fetch. */
+export function checkSmtpUrl(raw: string, isAllowed: (hostPort: string) => boolean): UrlCheck {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'Not a valid absolute URL' };
+  }
+  const target = smtpTarget(url);
+  if (!target) return { ok: false, reason: 'Only smtp:// and smtps:// mail server URLs are accepted' };
+  return checkTarget(target, isAllowed);
 }
 
 /**

@@ -3,8 +3,8 @@ import { writeAudit } from '../../db/repos/audit.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { findUser } from '../../db/repos/users.js';
 import { deleteChannel, deliveryCounts, findChannel, insertChannel, listChannels, recentFailures, updateChannel, type Channel } from '../../db/repos/notifications.js';
-import { checkUrl } from '../../platform/http/ssrf.js';
-import { sendDelivery, type SendResult } from '../notifications/deliver.js';
+import { checkSmtpUrl, checkUrl } from '../../platform/http/ssrf.js';
+import { MAIL_AUTH_FAILED, MAIL_CONNECT_FAILED, sendDelivery, type SendResult } from '../notifications/deliver.js';
 import { fieldError, notFound } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
@@ -24,6 +24,13 @@ async function validConfig(deps: ModuleDeps, kind: 'email' | 'webhook' | 'sms', 
     const allow = await loadAllowlist(deps.db);
     const check = checkUrl((parsed.data as { url: string }).url.replace(/\{(phone|text)\}/g, 'x'), (hp) => allow.has(hp.toLowerCase()));
     if (!check.ok) throw fieldError('config.url', `is refused: ${check.reason}`, `被安全策略拒绝（内网或保留地址，需先加入允许列表）：${check.reason}`);
+  }
+  const smtpUrl = kind === 'email' ? (parsed.data as { smtpUrl?: string }).smtpUrl : undefined;
+  if (smtpUrl !== undefined) {
+    // The SMTP server is held to the rules of every outbound connection (checked again after DNS at each send).
+    const allow = await loadAllowlist(deps.db);
+    const check = checkSmtpUrl(smtpUrl, (hp) => allow.has(hp.toLowerCase()));
+    if (!check.ok) throw fieldError('config.smtpUrl', `is refused: ${check.reason}`, `被安全策略拒绝（须为 smtp:// 或 smtps://，内网或保留地址需先加入允许列表）：${check.reason}`);
   }
   return parsed.data as Record<string, unknown>;
 }
@@ -163,6 +170,16 @@ export async function remove(deps: ModuleDeps, id: number, actor: Actor): Promis
 }
 
 /**
+ * What a test tells of a failure. E-mail: 认证失败 or 连接失败 only (a refusal by the SSRF guard
+ * included), so a test cannot tell a closed port from an open one or read a banner.
+ */
+function testError(r: Extract<SendResult, { ok: false }>): string {
+  if (r.mail === 'auth') return MAIL_AUTH_FAILED;
+  if (r.mail !== undefined) return MAIL_CONNECT_FAILED;
+  return r.error;
+}
+
+/**
  * Sends a test message through the channel now. No data changes, but a message leaves the system
  * on an admin's request, so the attempt is audited as an action of its own (channel.test, with
  * the outcome) after the send, instead of being left to the route backstop.
@@ -201,7 +218,7 @@ export async function sendTest(deps: ModuleDeps, id: number, user: SessionUser, 
     entity: 'notification_channel',
     entityId: id,
     action: 'channel.test',
-    after: { kind: ch.kind, ...(ch.kind === 'email' ? { to: email } : ch.kind === 'sms' ? { phone } : {}), ok: r.ok, error: r.ok ? null : scrub(r.error, ch.config) },
+    after: { kind: ch.kind, ...(ch.kind === 'email' ? { to: email } : ch.kind === 'sms' ? { phone } : {}), ok: r.ok, error: r.ok ? null : scrub(testError(r), ch.config) },
   });
-  return { ok: r.ok, error: r.ok ? null : r.error };
+  return { ok: r.ok, error: r.ok ? null : testError(r) };
 }

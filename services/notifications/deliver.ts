@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { Db } from '../../db/client.js';
 import { claimDueDeliveries, markDeliveryFailed, markDeliverySent, type ClaimedDelivery, type DeliveryPayload } from '../../db/repos/notifications.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
-import { guardedFetch } from '../../platform/http/fetch.js';
+import { FetchFailure, guardedFetch, vetTarget } from '../../platform/http/fetch.js';
+import { smtpTarget } from '../../platform/http/ssrf.js';
 import { sendSms } from './sms.js';
 
 // notifications.deliver: sends due pending deliveries (e-mail over SMTP, webhooks: plain JSON,
@@ -10,7 +12,8 @@ import { sendSms } from './sms.js';
 // exponential backoff; after MAX_ATTEMPTS the row is failed, visible on the channels admin page.
 // Webhook POSTs go through the crawler's guarded client (guardedFetch): private and reserved
 // addresses are refused unless the host:port is on the admin allow-list, and the socket connects
-// only to the vetted address.
+// only to the vetted address. E-mail goes through the same guard (vetTarget) before the mail
+// transport is given the vetted address.
 
 export const MAX_ATTEMPTS = 8;
 export const BACKOFF_BASE_MS = 30_000;
@@ -29,7 +32,15 @@ export interface DeliverOptions {
   resolve?: (host: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 }
 
-export type SendResult = { ok: true } | { ok: false; error: string; permanent?: boolean };
+export type SendResult =
+  | { ok: true }
+  | {
+      ok: false;
+      error: string;
+      permanent?: boolean;
+      /** E-mail only: the failure as a channel test may tell it (refused: by the SSRF guard, before connecting). */
+      mail?: 'connect' | 'auth' | 'refused';
+    };
 
 /** Delay before attempt n+1 after n failed attempts: 30 s, 1 min, 2 min, … capped at 6 h. */
 export function backoffMs(attempts: number): number {
@@ -80,12 +91,53 @@ export async function sendDelivery(d: Pick<ClaimedDelivery, 'kind' | 'config' | 
 
 // ── E-mail ────────────────────────────────────────────────────────────────────────────────────
 
-export async function sendEmail(config: Record<string, unknown>, to: string, p: DeliveryPayload, ctx: DeliverOptions): Promise<SendResult> {
+/** What an e-mail failure tells: only these, never the socket's or the server's own words. */
+export const MAIL_CONNECT_FAILED = '连接失败';
+export const MAIL_AUTH_FAILED = '认证失败';
+const MAIL_REFUSED = '连接失败：安全策略拒绝（内网或保留地址，需先加入允许列表）';
+const SMTP_DNS_TIMEOUT_MS = 10_000;
+
+/**
+ * Sends one e-mail. The SMTP server goes through the SSRF guard as every other outbound connection:
+ * the URL must be smtp:// or smtps://, its name is resolved here and refused when it is (or resolves
+ * to) a private or reserved address, unless its host:port is allow-listed, and the transport is given
+ * the checked address (the name kept only for TLS: SNI and the certificate check), so it makes no
+ * lookup of its own. Only the server, port and credentials are taken from the URL (no proxy or other
+ * transport options). A failure says 连接失败 or 认证失败 and nothing more: a closed port, an open port
+ * that speaks something else and a timeout read the same.
+ */
+export async function sendEmail(config: Record<string, unknown>, to: string, p: DeliveryPayload, ctx: SendContext): Promise<SendResult> {
   const smtpUrl = typeof config.smtpUrl === 'string' && config.smtpUrl !== '' ? config.smtpUrl : ctx.smtpUrl;
   const from = typeof config.from === 'string' && config.from !== '' ? config.from : ctx.smtpFrom;
   if (!smtpUrl) return { ok: false, error: '未配置 SMTP 服务器 / no SMTP server configured (SMTP_URL or channel smtpUrl)', permanent: true };
   if (to === '') return { ok: false, error: '用户未设置邮箱 / the user has no e-mail address', permanent: true };
-  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    return { ok: false, error: MAIL_CONNECT_FAILED, mail: 'connect', permanent: true };
+  }
+  const target = smtpTarget(url);
+  if (!target) return { ok: false, error: MAIL_CONNECT_FAILED, mail: 'connect', permanent: true };
+  let address: string;
+  try {
+    address = (await vetTarget(target, ctx, AbortSignal.timeout(SMTP_DNS_TIMEOUT_MS)))[0]!.address;
+  } catch (err) {
+    if (err instanceof FetchFailure && err.status === 'ssrf_refused') return { ok: false, error: MAIL_REFUSED, mail: 'refused', permanent: true };
+    return { ok: false, error: MAIL_CONNECT_FAILED, mail: 'connect' };
+  }
+  const servername = isIP(target.host) === 0 ? target.host : undefined;
+  const transport = nodemailer.createTransport({
+    host: address,
+    port: target.port,
+    secure: url.protocol === 'smtps:',
+    servername,
+    tls: servername ? { servername } : {},
+    auth: url.username !== '' ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as never);
   try {
     await transport.sendMail({
       from,
@@ -94,6 +146,10 @@ export async function sendEmail(config: Record<string, unknown>, to: string, p: 
       text: `${p.recipient ? `${p.recipient}：\n\n` : ''}${p.body}\n\n— 舆情回应台（${p.at}）`,
     });
     return { ok: true };
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'EAUTH' || code === 'ENOAUTH') return { ok: false, error: MAIL_AUTH_FAILED, mail: 'auth' };
+    return { ok: false, error: MAIL_CONNECT_FAILED, mail: 'connect' };
   } finally {
     transport.close();
   }

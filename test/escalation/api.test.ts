@@ -185,6 +185,8 @@ describe('/api/notification-channels', () => {
     receiver.script.push(500);
     expect(await (await as(admin, 'POST', `/api/notification-channels/${ch.id}/test`)).json()).toEqual({ ok: false, error: expect.stringMatching(/HTTP 500/) });
 
+    // The sink is on loopback: like a webhook receiver, it must be allow-listed first.
+    await f.db.insertInto('fetch_allowlist').values({ host_port: new URL(sink.url).host }).execute();
     const mail = await as(admin, 'POST', '/api/notification-channels', { kind: 'email', name: '邮件', config: { smtpUrl: sink.url.replace('smtp://', 'smtp://u:secret@'), from: 'desk@example.test' } });
     expect(mail.status).toBe(201);
     const mailCh = (await mail.json()) as { id: number; config: { smtpUrl: string } };

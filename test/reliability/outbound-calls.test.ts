@@ -40,7 +40,7 @@ const EXCEPTIONS: Array<{ file: string; kind: Kind; why: string }> = [
   {
     file: 'services/notifications/deliver.ts',
     kind: 'mail transport',
-    why: 'SMTP to the mail server an administrator configured (SMTP_URL or the channel smtpUrl); not HTTP, admins only, often on the internal network by design',
+    why: 'SMTP to the mail server an administrator configured (SMTP_URL or the channel smtpUrl); not HTTP, so it cannot be guardedFetch, but the host is vetted by the same guard first (vetTarget: allow-list, private addresses after DNS) and the transport is handed the vetted address',
   },
   {
     file: 'demo/site.ts',
