@@ -32,7 +32,6 @@ export const TIERS: Record<TierName, Tier> = {
       'test/api/',
       'test/architecture/',
       'test/audit-chain/',
-      'test/audit-chain/',
       'test/cases/',
       'test/responses/',
       'test/review/',
