@@ -27,25 +27,6 @@ export async function updateUser(db: Db, id: number, values: Updateable<UsersTab
   return db.updateTable('users').set(values).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
-/** Counts one failed sign-in; returns the new count. */
-export async function countFailedLogin(db: Db, id: number): Promise<number> {
-  const r = await db
-    .updateTable('users')
-    .set({ failed_logins: sql`failed_logins + 1` })
-    .where('id', '=', id)
-    .returning('failed_logins')
-    .executeTakeFirstOrThrow();
-  return r.failed_logins;
-}
-
-export async function lockUser(db: Db, id: number, until: Date): Promise<void> {
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', id).execute();
-}
-
-export async function clearFailedLogins(db: Db, id: number): Promise<void> {
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
-}
-
 /** How to reach these users (e-mail, phone, name), for a notice's deliveries. */
 export async function contactsOf(db: Db, ids: readonly number[]) {
   if (ids.length === 0) return [];

@@ -63,16 +63,17 @@ describe('POST /api/auth/login', () => {
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     const [a, b] = [await errorOf(wrong), await errorOf(unknown)];
-    expect(a).toMatchObject({ code: 'UNAUTHORIZED', messageZh: '用户名或密码错误' });
+    expect(a).toMatchObject({ code: 'UNAUTHORIZED', messageZh: '用户名或密码错误，或账号暂不可用，请稍后再试或联系管理员' });
     expect({ ...b, requestId: '' }).toEqual({ ...a, requestId: '' });
     expect(wrong.headers.get('set-cookie')).toBeNull();
   });
 
-  it('refuses a disabled user, even with the right password', async () => {
+  it('refuses a disabled user, even with the right password, as it refuses a wrong one', async () => {
     const u = await createUser(f.db, { role: 'duty', disabled: true });
     const res = await login(u.username, u.password);
-    expect(res.status).toBe(403);
-    expect((await errorOf(res)).messageZh).toBe('账户已停用，请联系系统管理员');
+    expect(res.status).toBe(401);
+    expect((await errorOf(res)).messageZh).toBe('用户名或密码错误，或账号暂不可用，请稍后再试或联系管理员');
+    expect(res.headers.get('set-cookie')).toBeNull();
   });
 
   it('validates the body', async () => {
@@ -83,20 +84,21 @@ describe('POST /api/auth/login', () => {
 });
 
 describe('lockout after 5 consecutive failures', () => {
-  it('locks for 15 minutes, says until when, then lets the right password in', async () => {
+  it('locks for 15 minutes without telling the caller, then lets the right password in', async () => {
     const u = await createUser(f.db, { role: 'reviewer' });
     for (let i = 1; i <= 4; i++) expect((await login(u.username, `wrong-${i}-pass`)).status).toBe(401);
     const fifth = await login(u.username, 'wrong-5-pass');
-    expect(fifth.status).toBe(429);
+    expect(fifth.status).toBe(401);
     const e = await errorOf(fifth);
-    // 10:00 Shanghai + 15 min
-    expect(e.messageZh).toBe('账户已锁定，请于 10:15 后再试');
-    expect(e.details.lockedUntil).toBe(new Date(clock.getTime() + 15 * 60_000).toISOString());
+    expect(e.messageZh).toBe('用户名或密码错误，或账号暂不可用，请稍后再试或联系管理员');
+    expect(e.details).toBeUndefined();
+    const locked = await f.db.selectFrom('users').select(['failed_logins', 'locked_until']).where('id', '=', u.id).executeTakeFirstOrThrow();
+    expect(locked).toEqual({ failed_logins: 5, locked_until: new Date(clock.getTime() + 15 * 60_000) });
 
-    // Locked: even the right password is refused.
+    // Locked: even the right password is refused, alike.
     const during = await login(u.username, u.password);
-    expect(during.status).toBe(429);
-    expect((await errorOf(during)).messageZh).toBe('账户已锁定，请于 10:15 后再试');
+    expect(during.status).toBe(401);
+    expect({ ...(await errorOf(during)), requestId: '' }).toEqual({ ...e, requestId: '' });
 
     advance(15 * 60_000 + 1000);
     const after = await login(u.username, u.password);

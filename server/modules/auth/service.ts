@@ -1,10 +1,8 @@
 import type { Db } from '../../../db/client.js';
-import { BUSINESS_TZ } from '../../../core/business-time.js';
-import { failuresFrom, recordFailureFrom } from '../../../db/repos/login-throttle.js';
+import { confirmSignIn, reserveSignIn } from '../../../db/repos/login-throttle.js';
 import { deleteSession, deleteUserSessions } from '../../../db/repos/sessions.js';
-import { clearFailedLogins, countFailedLogin, findUser, findUserByUsername, lockUser, updateUser } from '../../../db/repos/users.js';
+import { findUser, findUserByUsername, updateUser } from '../../../db/repos/users.js';
 import { writeAudit } from '../../../db/repos/audit.js';
-import type { User } from '../../../db/schema-auth.js';
 import { toSessionUser } from '../../../services/users/present.js';
 import { AppError, fieldError } from '../../../platform/errors.js';
 import type { Actor, SessionUser } from '../../middleware/auth.js';
@@ -13,6 +11,15 @@ import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from '../.
 import { startSession, type NewSessionTokens } from './session.js';
 
 // Sign-in with per-account lockout and per-address throttling; password change.
+//
+// Each attempt is reserved (counted as a failure of its address and account) before its password
+// is checked, by one statement (db/repos/login-throttle.ts), so concurrent attempts check no more
+// passwords than the limits allow; a success gives the reservation back unless the account was
+// locked meanwhile. The caller learns only "signed in" or the one generic refusal: an unknown
+// name, a wrong password, a locked and a disabled account answer alike. The audit row of each
+// refusal keeps the reason, with the typed name as data (the caller is anonymous, whatever they
+// typed). Only the per-address throttle answers differently (429): it is about the caller's
+// address, not the account.
 
 /** Defaults of LOGIN_MAX_FAILURES and LOGIN_LOCKOUT_MINUTES (platform/config.ts). */
 export const MAX_FAILED_LOGINS = 5;
@@ -20,22 +27,15 @@ export const LOCKOUT_MS = 15 * 60_000;
 export const IP_WINDOW_MS = 15 * 60_000;
 export const MAX_IP_FAILURES = 20;
 
-/** "14:05" in business time (Asia/Shanghai). */
-function clockTime(d: Date): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: BUSINESS_TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-}
+/** Why a sign-in was refused, as its audit row records it (never told to the caller). */
+export type SignInRefusal = 'UNKNOWN_USER' | 'WRONG_PASSWORD' | 'LOCKED' | 'DISABLED';
 
-function badCredentials(): AppError {
-  return new AppError({ code: 'UNAUTHORIZED', message: 'Wrong username or password', messageZh: '用户名或密码错误' });
-}
-
-function locked(until: Date): AppError {
-  const hhmm = clockTime(until);
+/** The one answer to every refused sign-in (no account enumeration). */
+export function signInRefused(): AppError {
   return new AppError({
-    code: 'RATE_LIMITED',
-    message: `Account locked after repeated failed sign-ins; try again after ${hhmm} (${BUSINESS_TZ})`,
-    messageZh: `账户已锁定，请于 ${hhmm} 后再试`,
-    details: { lockedUntil: until.toISOString() },
+    code: 'UNAUTHORIZED',
+    message: 'Wrong username or password, or the account is not available; try again later or ask an administrator',
+    messageZh: '用户名或密码错误，或账号暂不可用，请稍后再试或联系管理员',
   });
 }
 
@@ -58,56 +58,47 @@ export async function login(
   previousSessionId?: string,
 ): Promise<LoginResult> {
   const now = deps.now();
-  if ((await failuresFrom(deps.db, client.ip, now, IP_WINDOW_MS)) >= MAX_IP_FAILURES) throw throttled();
   const maxFailures = deps.config.LOGIN_MAX_FAILURES ?? MAX_FAILED_LOGINS;
   const lockoutMs = (deps.config.LOGIN_LOCKOUT_MINUTES ?? LOCKOUT_MS / 60_000) * 60_000;
   const user = await findUserByUsername(deps.db, input.username);
-  // Every failed attempt is an audit row too (等保: 登录失败处理与审计), written in the transaction
-  // that counts the failure (per address, and per account when there is one); the per-address
-  // throttle above bounds how many one client can write.
-  const recordFailure = async (trx: Db, err: AppError, action: string): Promise<void> => {
-    await recordFailureFrom(trx, client.ip, now, IP_WINDOW_MS);
-    await writeAudit(trx, {
-      actor: { id: user?.id ?? null, name: user ? user.display_name || user.username : input.username.slice(0, 100), ip: client.ip },
+  const reservation = await reserveSignIn(deps.db, client.ip, user?.id ?? null, {
+    now,
+    windowMs: IP_WINDOW_MS,
+    maxAddressFailures: MAX_IP_FAILURES,
+    maxFailures,
+    lockoutMs,
+  });
+  if (!reservation.address) throw throttled();
+
+  // Every refused attempt is an audit row (等保: 登录失败处理与审计); the reservation above already
+  // counted it, and the per-address throttle bounds how many one client can write. The actor is
+  // anonymous: the typed name is only data.
+  const refuse = async (reason: SignInRefusal): Promise<never> => {
+    const lockedUntil = reason === 'WRONG_PASSWORD' ? reservation.lockedUntil : null;
+    await writeAudit(deps.db, {
+      actor: { id: null, name: 'anonymous', ip: client.ip },
       entity: 'user',
       entityId: user?.id ?? 0,
-      action,
-      after: { username: input.username.slice(0, 100), reason: err.code },
+      action: lockedUntil ? 'auth.lockout' : 'auth.login_failed',
+      after: { username: input.username.slice(0, 100), reason, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
     });
-  };
-  const fail = async (err: AppError): Promise<never> => {
-    await deps.db.transaction().execute((trx) => recordFailure(trx, err, 'auth.login_failed'));
-    throw err;
+    if (lockedUntil) deps.logger.warn({ user_id: user?.id, ip: client.ip }, 'Account locked after failed sign-ins');
+    throw signInRefused();
   };
 
   if (!user) {
     await verifyDummy(input.password);
-    return fail(badCredentials());
+    return refuse('UNKNOWN_USER');
   }
-  if (user.locked_until && user.locked_until > now) return fail(locked(user.locked_until));
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const lockedUntil = await deps.db.transaction().execute(async (trx) => {
-      const failures = await countFailedLogin(trx, user.id);
-      if (failures < maxFailures) {
-        await recordFailure(trx, badCredentials(), 'auth.login_failed');
-        return null;
-      }
-      const until = new Date(now.getTime() + lockoutMs);
-      await lockUser(trx, user.id, until);
-      await recordFailure(trx, locked(until), 'auth.lockout');
-      return until;
-    });
-    if (lockedUntil === null) throw badCredentials();
-    deps.logger.warn({ user_id: user.id, ip: client.ip }, 'Account locked after failed sign-ins');
-    throw locked(lockedUntil);
-  }
-  if (user.disabled) {
-    throw new AppError({ code: 'FORBIDDEN', message: 'This account is disabled; ask an administrator', messageZh: '账户已停用，请联系系统管理员' });
-  }
+  // Locked, or as many attempts as the limit allows are being checked: refused unchecked.
+  if (reservation.seq === null) return refuse('LOCKED');
+  if (!(await verifyPassword(user.password_hash, input.password))) return refuse('WRONG_PASSWORD');
+  if (user.disabled) return refuse('DISABLED');
   // The session, the end of the one the client came with (no session fixation: always a fresh
-  // one), the failure counter's reset and the audit row commit together.
+  // one), the reservation given back and the audit row commit together — unless the account was
+  // locked while the password was being checked.
   const tokens = await deps.db.transaction().execute(async (trx) => {
-    if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(trx, user.id);
+    if (!(await confirmSignIn(trx, client.ip, user.id, reservation, now))) return null;
     if (previousSessionId !== undefined) await deleteSession(trx, previousSessionId);
     const fresh = await startSession(trx, deps.config, user.id, { now, ip: client.ip, userAgent: client.userAgent });
     await writeAudit(trx, {
@@ -119,6 +110,7 @@ export async function login(
     });
     return fresh;
   });
+  if (!tokens) return refuse('LOCKED');
   return { ...tokens, user: toSessionUser(user) };
 }
 
