@@ -26,6 +26,8 @@ export interface HeightenedPeriodsTable {
   starts_at: Timestamp;
   ends_at: Timestamp;
   factor: number;
+  /** Multiplies every source's poll interval while the period is active (0.1–1, default 0.5). */
+  poll_factor: Defaulted<number>;
   created_by: number | null;
   created_at: GeneratedTimestamp;
 }
@@ -175,6 +177,10 @@ export interface ResponsesTable {
   url: Defaulted<string>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** Who last edited the body (with the drafter, never its approver). */
+  edited_by: Defaulted<number | null>;
+  /** 补录: published with a time typed in afterwards (more than a few minutes back). */
+  backfilled: Defaulted<boolean>;
 }
 
 export interface FeedbackTable {
@@ -193,6 +199,8 @@ export interface ReportsUpTable {
   reported_at: Timestamp;
   recipient: string;
   content: string;
+  /** 补录: recorded with a time typed in afterwards (more than a few minutes back). */
+  backfilled: Defaulted<boolean>;
 }
 
 export interface ReferralsTable {

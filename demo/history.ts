@@ -215,7 +215,7 @@ async function seed(db: Db, end: Date): Promise<number> {
       const r = spec.reportUp;
       add(at(r.h), async () => {
         const kase = await caseOf(db, needCase());
-        await recordReportUp(deps, actorFor(p.duty), kase, { recipient: r.recipient, content: r.content });
+        await recordReportUp(deps, actorFor(p.duty), 'duty', kase, { recipient: r.recipient, content: r.content });
       });
     }
     for (const r of spec.referrals ?? []) {

@@ -46,6 +46,8 @@ const schema = z.object({
     .int()
     .min(180, { message: '审计日志保留天数不得少于 180 天（《网络安全法》要求网络日志留存不少于六个月）/ must be at least 180 days (Cybersecurity Law: network logs are kept at least six months)' })
     .default(180),
+  /** 补录: how far back (hours) a handler or duty officer may date a publication or report; further back only a reviewer. */
+  BACKFILL_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** Behind a reverse proxy: read the client address from X-Forwarded-For (else it can be forged). */
   TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().min(1).default('./data'),

@@ -41,6 +41,8 @@ export const RESPONSE_COLUMNS: readonly Col[] = [
   ['url', 'plain'],
   ['created_at', 'ts'],
   ['updated_at', 'ts'],
+  ['edited_by', 'plain'],
+  ['backfilled', 'plain'],
 ];
 
 export const FEEDBACK_COLUMNS: readonly Col[] = [
@@ -59,6 +61,7 @@ export const REPORT_UP_COLUMNS: readonly Col[] = [
   ['reported_at', 'ts'],
   ['recipient', 'plain'],
   ['content', 'plain'],
+  ['backfilled', 'plain'],
 ];
 
 export const REFERRAL_COLUMNS: readonly Col[] = [

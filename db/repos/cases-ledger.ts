@@ -146,6 +146,8 @@ export interface LedgerRow {
   assigned_at: Date | null;
   due_at: Date | null;
   responded_at: Date | null;
+  /** 补录: the first publication's time was typed in afterwards. */
+  responded_backfilled: boolean;
   response_channel: Channel | null;
   on_time: boolean | null;
   overdue: boolean;
@@ -182,7 +184,7 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
          from case_departments cd join departments dd on dd.id = cd.department_id
          where cd.case_id = c.id and cd.role = 'co') as co_departments,
       c.clock_started_at, c.opened_at, c.assigned_at, ob.due_at,
-      rs.responded_at, rs.response_channel,
+      rs.responded_at, coalesce(rs.responded_backfilled, false) as responded_backfilled, rs.response_channel,
       ob.on_time, coalesce(ob.overdue, false) as overdue,
       fb.feedback_count, fb.feedback_latest_at, fb.feedback_latest_body,
       c.closed_at,
@@ -198,6 +200,7 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
     left join lateral (
       select (array_agg(rp.published_at order by rp.published_at, rp.id) filter (where ${PUBLISHED}))[1] as responded_at,
         (array_agg(rp.channel order by rp.published_at, rp.id) filter (where ${PUBLISHED}))[1] as response_channel,
+        (array_agg(rp.backfilled order by rp.published_at, rp.id) filter (where ${PUBLISHED}))[1] as responded_backfilled,
         (array_agg(rp.drafted_by order by rp.created_at desc, rp.id desc))[1] as drafted_by,
         (array_agg(rp.reviewed_by order by rp.created_at desc, rp.id desc))[1] as reviewed_by
       from responses rp where rp.case_id = c.id) rs on true

@@ -330,10 +330,10 @@ export async function coDepartmentHandlers(db: Db, caseId: string): Promise<Reci
 
 // ── Typed escalation records ──────────────────────────────────────────────────────────────────
 
-export async function insertReportUp(trx: Db, r: { caseId: string; by: number | null; at: Date; recipient: string; content: string }) {
+export async function insertReportUp(trx: Db, r: { caseId: string; by: number | null; at: Date; backfilled?: boolean; recipient: string; content: string }) {
   return trx
     .insertInto('reports_up')
-    .values({ case_id: r.caseId, reported_by: r.by, reported_at: r.at, recipient: r.recipient, content: r.content })
+    .values({ case_id: r.caseId, reported_by: r.by, reported_at: r.at, backfilled: r.backfilled ?? false, recipient: r.recipient, content: r.content })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -64,6 +64,8 @@ export interface ResponsePatch {
   published_at?: Date;
   channel?: Channel;
   url?: string;
+  edited_by?: number | null;
+  backfilled?: boolean;
 }
 
 export async function updateResponse(trx: Db, id: string, patch: ResponsePatch, at: Date): Promise<ResponseRow> {

@@ -37,6 +37,7 @@ export function presentLedgerRow(r: LedgerRow): LedgerRowView {
     assignedAt: iso(r.assigned_at ?? r.opened_at),
     dueAt: iso(r.due_at),
     respondedAt: iso(r.responded_at),
+    respondedBackfilled: r.responded_backfilled,
     responseChannel: r.response_channel,
     responseChannelLabel: r.response_channel ? CHANNEL_LABELS[r.response_channel] : null,
     onTime: r.on_time,

@@ -105,6 +105,7 @@ export const LedgerRowView = z
     assignedAt: DateTime.nullable().openapi({ description: '转办时间' }),
     dueAt: DateTime.nullable().openapi({ description: '回应时限' }),
     respondedAt: DateTime.nullable().openapi({ description: '回应时间（首次发布）' }),
+    respondedBackfilled: z.boolean().openapi({ description: '回应时间为补录（发布后补记）' }),
     responseChannel: z.enum(CHANNELS).nullable(),
     responseChannelLabel: z.string().nullable().openapi({ description: '回应方式' }),
     onTime: z.boolean().nullable().openapi({ description: '是否按时' }),

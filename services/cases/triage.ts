@@ -15,6 +15,7 @@ import { notifyAssignment } from '../notifications/handoffs.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { OpenCaseInput } from './schema.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
 
 // Triage (研判): open a case from alerts or a hand-registered opinion; attach an alert to a case.
 
@@ -165,6 +166,7 @@ export async function attachAlert(deps: ModuleDeps, alertId: string, caseId: str
     }
     const c = await lockCase(trx, caseId);
     if (!c) throw notFound('Case', '舆情事件');
+    refuseClosedCase(c); // no evidence is added to a closed case until it is reopened
     await repo.linkStories(trx, c.id, [alert.story_id]);
     const added = await repo.snapshotStoryItems(trx, c.id, [alert.story_id], now);
     await repo.markAlertsCase(trx, [alert.id], c.id, now);

@@ -20,6 +20,7 @@ import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { PatchCaseInput } from './schema.js';
 import { caseNotFound } from './service.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
 import { assertDepartments } from './triage.js';
 
 // PATCH /api/cases/{id}: text fields, level / category (recomputing open obligations, with a
@@ -44,6 +45,7 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
   const caseId = await deps.db.transaction().execute(async (trx) => {
     const c = /^\d{1,18}$/.test(id) ? await lockCase(trx, id) : undefined;
     if (!c) throw caseNotFound();
+    refuseClosedCase(c); // 办结: read-only until reopened, even a title
     const levelChanged = input.level !== undefined && input.level !== c.level;
     const categoryChanged = input.category !== undefined && input.category !== c.category;
     if (levelChanged && !input.reason) throw fieldError('reason', 'is required when the level changes', '调整级别时必须填写理由');

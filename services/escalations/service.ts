@@ -8,34 +8,41 @@ import { insertCoordination, insertReferral, insertReportUp } from '../../db/rep
 import { caseDepartmentIds } from '../../db/repos/cases.js';
 import { notifyCoordination, notifyReferral, notifyReportUp } from '../notifications/handoffs.js';
 import type { Case } from '../../db/schema-workflow.js';
-import { REFERRAL_TARGET_LABELS, type ReferralTarget } from '../../core/vocabulary.js';
+import { REFERRAL_TARGET_LABELS, type ReferralTarget, type Role } from '../../core/vocabulary.js';
 import type { AppEvent } from '../../platform/queues.js';
-import { AppError, conflict, fieldError, notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
+import { recordedTime } from '../shared/recorded-time.js';
 import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 
 // One transaction per record: lock the case, write the record, meet the obligation it satisfies,
 // the audit row, the addressee's notification (services/notifications/handoffs.ts); events after commit.
 
-function refuseClosed(kase: Case): void {
-  if (kase.status === 'closed') throw conflict('The case is closed', '事件已办结，不能再记录');
-}
+const refuseClosed = refuseClosedCase;
 
 async function emitAll(deps: ModuleDeps, events: AppEvent[]): Promise<void> {
   for (const ev of events) await deps.emit(ev);
 }
 
-export async function recordReportUp(deps: ModuleDeps, actor: Actor, kase: Case, input: { recipient: string; content: string; reportedAt?: string }) {
+export async function recordReportUp(deps: ModuleDeps, actor: Actor, role: Role, kase: Case, input: { recipient: string; content: string; reportedAt?: string }) {
   refuseClosed(kase);
   const now = deps.now();
-  const at = input.reportedAt ? new Date(input.reportedAt) : now;
-  if (at.getTime() > now.getTime()) throw fieldError('reportedAt', 'may not be in the future', '不能晚于当前时间');
-  if (at.getTime() < kase.clock_started_at.getTime()) throw fieldError('reportedAt', 'is before the case was first seen', '早于事件发现时间');
+  // 补录: never before the opinion was first seen; further back than the limit only a reviewer records it.
+  const { at, backfilled } = recordedTime({
+    field: 'reportedAt',
+    label: '报告时间',
+    typed: input.reportedAt,
+    now,
+    notBefore: [{ at: kase.clock_started_at, what: 'case_start' }],
+    maxHours: deps.config.BACKFILL_MAX_HOURS,
+    role,
+  });
   const out = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, kase.id);
     if (!locked) throw notFound('Case', '舆情事件');
     refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
-    const row = await insertReportUp(trx, { caseId: kase.id, by: actor.id, at, recipient: input.recipient, content: input.content });
+    const row = await insertReportUp(trx, { caseId: kase.id, by: actor.id, at, backfilled, recipient: input.recipient, content: input.content });
     const met = await meetObligations(trx, kase.id, ['report'], at, `report_up:${row.id}`);
     await writeAudit(trx, { actor, entity: 'report_up', entityId: row.id, caseId: kase.id, action: 'case.report_up', after: { ...row, met } });
     const notices = await notifyReportUp(trx, locked, { reporter: actor.name, recipient: input.recipient, content: input.content }, actor.id, now);
@@ -107,7 +114,15 @@ export async function listEscalations(deps: ModuleDeps, caseId: string) {
 type Row<T extends keyof DB> = Selectable<DB[T]>;
 
 function presentReportUp(r: Row<'reports_up'>) {
-  return { id: r.id, caseId: r.case_id, reportedBy: r.reported_by, reportedAt: r.reported_at.toISOString(), recipient: r.recipient, content: r.content };
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    reportedBy: r.reported_by,
+    reportedAt: r.reported_at.toISOString(),
+    backfilled: r.backfilled,
+    recipient: r.recipient,
+    content: r.content,
+  };
 }
 
 function presentReferral(r: Row<'referrals'>) {

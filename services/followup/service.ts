@@ -10,6 +10,7 @@ import * as repo from '../../db/repos/followup.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { caseFor, caseNotFound, decide, type Who } from '../responses/guard.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
 
 import type { ModuleDeps } from '../shared/deps.js';
 import type { AppEvent } from '../../platform/queues.js';
@@ -62,6 +63,7 @@ export async function addFeedback(deps: ModuleDeps, who: Who, caseId: string, in
   const id = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
+    refuseClosedCase(locked);
     decide(() => caseTransition(locked.status, 'add_feedback'));
     const fid = await repo.insertFeedback(trx, { caseId: c.id, authorId: who.user.id, kind: input.kind, body: input.body, at: now });
     await writeAudit(trx, { actor: who.actor, entity: 'feedback', entityId: fid, caseId: c.id, action: 'feedback.add', after: input });
@@ -95,6 +97,7 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
     if (!mayClose(who, locked)) {
       throw new AppError({ code: 'FORBIDDEN', message: 'Only the lead department, a reviewer or an admin closes a case', messageZh: '只有牵头单位经办人、审核人或管理员可以办结' });
     }
+    refuseClosedCase(locked); // already closed: read-only until reopened
     const status = decide(() => caseTransition(locked.status, 'close'));
     await repo.closeCase(trx, c.id, { status, by: who.user.id, at: now, rating: input.effectRating, conclusion: input.conclusion });
     await writeAudit(trx, {

@@ -20,6 +20,7 @@ import { loadPolicies } from '../../db/repos/policies.js';
 import type { Case } from '../../db/schema-workflow.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import type { AppEvent } from '../../platform/queues.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
 import { notify } from '../notifications/notify.js';
 import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
@@ -34,9 +35,7 @@ import type { InstructionInput, InstructionReportInput, InstructionView } from '
 const caseNotFound = () => notFound('Case', '舆情事件');
 const instructionNotFound = () => notFound('Instruction', '领导批示');
 
-function refuseClosed(kase: Case): void {
-  if (kase.status === 'closed') throw conflict('The case is closed', '事件已办结，不能再记录');
-}
+const refuseClosed = refuseClosedCase;
 
 function stepsOf(rules: readonly PolicyRule[], kase: Case): readonly EscalationStep[] {
   try {

@@ -22,6 +22,7 @@ export function presentResponse(r: ResponseWithNames, category: Category): Respo
     reviewComment: r.review_comment,
     publishedBy: person(r.published_by, r.published_by_name),
     publishedAt: iso(r.published_at),
+    backfilled: r.backfilled,
     channel: r.channel,
     channelLabel: r.channel === null ? null : CHANNEL_LABELS[r.channel],
     url: r.url,

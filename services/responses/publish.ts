@@ -9,6 +9,8 @@ import { findOpenObligation, meetObligations } from '../../db/repos/obligations.
 import { deadlineContext, loadPolicies } from '../../db/repos/policies.js';
 import * as repo from '../../db/repos/responses.js';
 import { conflict } from '../../platform/errors.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
+import { recordedTime } from '../shared/recorded-time.js';
 import { iso } from '../shared/present.js';
 import { caseNotFound, decide } from './guard.js';
 import type { PublishResult } from './schema.js';
@@ -24,7 +26,10 @@ export interface PublishArgs {
   who: Who;
   channel: Channel;
   url: string;
-  publishedAt: Date;
+  /** The publication time the person typed (补录), or undefined: now. */
+  typedAt: string | undefined;
+  /** How far back a handler may date it (BACKFILL_MAX_HOURS); further back only a reviewer. */
+  maxBackfillHours: number;
   now: Date;
 }
 
@@ -37,6 +42,7 @@ export interface PublishArgs {
 export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Omit<PublishResult, 'response'> & { notices: AppEvent[] }) | undefined> {
   const c = await lockCase(trx, a.caseId, a.who.user);
   if (!c) throw caseNotFound();
+  refuseClosedCase(c);
   const r = await repo.lockResponse(trx, c.id, a.rid);
   if (!r) return undefined;
   if (r.status !== 'approved') {
@@ -44,14 +50,24 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Om
   }
   const nextStatus = decide(() => responseTransition(r.status, 'publish', a.who.user.role));
   const caseStatus = decide(() => caseTransition(c.status, 'publish'));
+  // Never before the opinion was first seen or the response approved; 补录 beyond the limit: a reviewer.
+  const { at: publishedAt, backfilled } = recordedTime({
+    field: 'publishedAt',
+    label: '发布时间',
+    typed: a.typedAt,
+    now: a.now,
+    notBefore: [{ at: c.clock_started_at, what: 'case_start' }, ...(r.reviewed_at ? [{ at: r.reviewed_at, what: 'approval' as const }] : [])],
+    maxHours: a.maxBackfillHours,
+    role: a.who.user.role,
+  });
   const rules = await loadPolicies(trx);
   const first = c.responded_at === null;
-  const followUpUntil = first ? new Date(a.publishedAt.getTime() + policyFor(rules, c.level, c.category).followUpHours * HOUR_MS) : undefined;
+  const followUpUntil = first ? new Date(publishedAt.getTime() + policyFor(rules, c.level, c.category).followUpHours * HOUR_MS) : undefined;
 
   const published = await repo.updateResponse(
     trx,
     r.id,
-    { status: nextStatus, published_by: a.who.user.id, published_at: a.publishedAt, channel: a.channel, url: a.url },
+    { status: nextStatus, published_by: a.who.user.id, published_at: publishedAt, channel: a.channel, url: a.url, backfilled },
     a.now,
   );
   await writeAudit(trx, {
@@ -61,10 +77,10 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Om
     caseId: c.id,
     action: 'response.publish',
     before: { status: r.status },
-    after: { status: published.status, channel: a.channel, url: a.url, publishedAt: a.publishedAt.toISOString() },
+    after: { status: published.status, channel: a.channel, url: a.url, publishedAt: publishedAt.toISOString(), backfilled },
   });
 
-  await repo.markCaseResponded(trx, c.id, { status: caseStatus, respondedAt: first ? a.publishedAt : undefined, followUpUntil, at: a.now });
+  await repo.markCaseResponded(trx, c.id, { status: caseStatus, respondedAt: first ? publishedAt : undefined, followUpUntil, at: a.now });
   if (caseStatus !== c.status || first) {
     await writeAudit(trx, {
       actor: a.who.actor,
@@ -73,11 +89,11 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Om
       caseId: c.id,
       action: 'case.respond',
       before: { status: c.status, respondedAt: iso(c.responded_at), followUpUntil: iso(c.follow_up_until) },
-      after: { status: caseStatus, respondedAt: iso(first ? a.publishedAt : c.responded_at), followUpUntil: iso(followUpUntil ?? c.follow_up_until) },
+      after: { status: caseStatus, respondedAt: iso(first ? publishedAt : c.responded_at), followUpUntil: iso(followUpUntil ?? c.follow_up_until) },
     });
   }
 
-  const met = await meetObligations(trx, c.id, kindsMetBy(a.channel), a.publishedAt, `response:${r.id}`);
+  const met = await meetObligations(trx, c.id, kindsMetBy(a.channel), publishedAt, `response:${r.id}`);
   for (const m of met) {
     await writeAudit(trx, {
       actor: a.who.actor,
@@ -86,18 +102,18 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Om
       caseId: c.id,
       action: 'obligation.met',
       before: { status: 'open' },
-      after: { status: 'met', kind: m.kind, metAt: a.publishedAt.toISOString(), onTime: m.onTime, by: `response:${r.id}` },
+      after: { status: 'met', kind: m.kind, metAt: publishedAt.toISOString(), onTime: m.onTime, by: `response:${r.id}` },
     });
   }
 
-  const nextUpdate = caseStatus === 'closed' ? null : await scheduleNextUpdate(trx, c, a.publishedAt, a.who, a.now, `response:${r.id}`);
-  const notices = await notifyPublished(trx, c, { channel: a.channel, publishedAt: a.publishedAt }, a.who.user.id, a.now);
+  const nextUpdate = caseStatus === 'closed' ? null : await scheduleNextUpdate(trx, c, publishedAt, a.who, a.now, `response:${r.id}`);
+  const notices = await notifyPublished(trx, c, { channel: a.channel, publishedAt: publishedAt }, a.who.user.id, a.now);
 
   return {
     case: {
       id: c.id,
       status: caseStatus,
-      respondedAt: iso(first ? a.publishedAt : c.responded_at),
+      respondedAt: iso(first ? publishedAt : c.responded_at),
       followUpUntil: iso(followUpUntil ?? c.follow_up_until),
     },
     obligationsMet: met.map((m) => ({ id: m.id, kind: m.kind as ObligationKind, onTime: m.onTime })),

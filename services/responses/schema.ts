@@ -19,7 +19,7 @@ export const PublishInput = z
   .object({
     channel: z.enum(CHANNELS),
     url: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
-    publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: '发布时间（不晚于当前时间），缺省为现在' }),
+    publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: '发布时间，缺省为现在；不早于审核通过时间，补录最多 24 小时前（BACKFILL_MAX_HOURS），更早须由审核人补录' }),
   })
   .strict()
   .openapi('ResponsePublishInput');
@@ -44,6 +44,8 @@ export const ResponseView = z
     reviewComment: z.string(),
     publishedBy: Person,
     publishedAt: DateTime.nullable(),
+    /** 补录: the publication time was typed in afterwards. */
+    backfilled: z.boolean(),
     channel: z.enum(CHANNELS).nullable(),
     channelLabel: z.string().nullable(),
     url: z.string(),

@@ -5,7 +5,8 @@ import { writeAudit } from '../../db/repos/audit.js';
 import { lockCase } from '../../db/repos/case-access.js';
 import * as repo from '../../db/repos/responses.js';
 import type { Case } from '../../db/schema-workflow.js';
-import { conflict, fieldError, notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { refuseClosedCase } from '../shared/closed-case.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { AppEvent } from '../../platform/queues.js';
 import { notifyApproved, notifyReturned, notifySubmitted } from '../notifications/handoffs.js';
@@ -20,7 +21,24 @@ import type { PublishResult, ResponseView } from './schema.js';
 // drafter; approved → the drafter and the lead department; published → see publish.ts.
 
 const responseNotFound = () => notFound('Response', '回应');
-const caseClosed = () => conflict('The case is closed; reopen it before working on its responses', '该事件已办结，如需再次回应请先重新打开');
+
+/** 403 when the person approving drafted the response or edited it last (whatever their role). */
+function refuseSelfApproval(r: repo.ResponseRow, userId: number): void {
+  if (r.drafted_by === userId) {
+    throw new AppError({
+      code: 'FORBIDDEN',
+      message: 'The drafter of a response cannot approve it; another reviewer must review it',
+      messageZh: '起草人不能审核自己起草的回应，请由其他审核人审核',
+    });
+  }
+  if (r.edited_by === userId) {
+    throw new AppError({
+      code: 'FORBIDDEN',
+      message: 'The last editor of a response cannot approve it; another reviewer must review it',
+      messageZh: '最后修改人不能审核自己修改的回应，请由其他审核人审核',
+    });
+  }
+}
 
 async function view(deps: ModuleDeps, c: Case, rid: string): Promise<ResponseView> {
   const row = await repo.findResponse(deps.db, c.id, rid);
@@ -41,7 +59,7 @@ export async function createResponse(deps: ModuleDeps, who: Who, caseId: string,
   const row = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
-    if (locked.status === 'closed') throw caseClosed();
+    refuseClosedCase(locked);
     const r = await repo.insertResponse(trx, { caseId: c.id, body, by: who.user.id, at: now });
     await writeAudit(trx, { actor: who.actor, entity: 'response', entityId: r.id, caseId: c.id, action: 'response.draft', after: { status: r.status, body } });
     return r;
@@ -65,10 +83,12 @@ async function step(
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     // A closed case's responses are history: no edits or review steps until it is reopened.
-    if (locked.status === 'closed') throw caseClosed();
+    refuseClosedCase(locked);
     const r = await repo.lockResponse(trx, c.id, rid);
     if (!r) throw responseNotFound();
     const next = decide(() => responseTransition(r.status, action, who.user.role));
+    // 发布审核 is a second pair of eyes: never the drafter's or the last editor's own.
+    if (action === 'approve') refuseSelfApproval(r, who.user.id);
     const p = patch(now);
     const after = await repo.updateResponse(trx, r.id, { ...p, status: next }, now);
     await writeAudit(trx, {
@@ -99,7 +119,7 @@ function pick(row: repo.ResponseRow, patch: repo.ResponsePatch): Record<string, 
 }
 
 export const editResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string, body: string) =>
-  step(deps, who, caseId, rid, 'edit', () => ({ body }));
+  step(deps, who, caseId, rid, 'edit', () => ({ body, edited_by: who.user.id }));
 
 export const submitResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string) =>
   step(deps, who, caseId, rid, 'submit', (now) => ({ submitted_by: who.user.id, submitted_at: now }));
@@ -119,16 +139,17 @@ export async function publishResponse(
 ): Promise<PublishResult> {
   const c = await caseFor(deps.db, caseId, who.user);
   const now = deps.now();
-  const publishedAt = input.publishedAt === undefined ? now : new Date(input.publishedAt);
-  if (publishedAt.getTime() > now.getTime()) {
-    throw fieldError('publishedAt', 'must not be in the future', '不能晚于当前时间');
-  }
-  // A back-dated publication may not predate the opinion itself (it would meet every deadline "on time").
-  if (publishedAt.getTime() < c.clock_started_at.getTime()) {
-    throw fieldError('publishedAt', 'is before the case was first seen', '早于事件发现时间');
-  }
   const out = await deps.db.transaction().execute((trx) =>
-    publishInTransaction(trx, { caseId: c.id, rid, who, channel: input.channel, url: input.url ?? '', publishedAt, now }),
+    publishInTransaction(trx, {
+      caseId: c.id,
+      rid,
+      who,
+      channel: input.channel,
+      url: input.url ?? '',
+      typedAt: input.publishedAt,
+      maxBackfillHours: deps.config.BACKFILL_MAX_HOURS,
+      now,
+    }),
   );
   if (!out) throw responseNotFound();
   const { notices, ...result } = out;

@@ -170,7 +170,11 @@ describe('closed-case attention (ingest)', () => {
     const row = await f.db.selectFrom('audit_log').selectAll().where('action', '=', 'alert.reopen').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ entity_id: alert.id, case_id: c.id, actor_id: null, actor_name: 'system' });
 
-    // The duty desk can attach it to the closed case again: the new evidence joins.
+    // A closed case takes no evidence until it is reopened; reopened, the new evidence joins.
+    const refused = await f.as(duty, 'POST', `/api/alerts/${alert.id}/attach`, { caseId: c.id });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.messageZh).toBe('事件已办结，如需修改请先重新打开');
+    expect((await f.as(duty, 'POST', `/api/cases/${c.id}/reopen`, { reason: '办结后出现新信息' })).status).toBe(200);
     const attach = await f.as(duty, 'POST', `/api/alerts/${alert.id}/attach`, { caseId: c.id });
     expect(attach.status).toBe(200);
     expect((await attach.json()).evidenceAdded).toBe(2);

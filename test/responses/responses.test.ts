@@ -118,12 +118,15 @@ describe('the review flow (发布审核)', () => {
     const future = await f.as(handler, 'POST', `${base(caseId)}/${rid}/publish`, { channel: 'reply', publishedAt: new Date(NOW.getTime() + H).toISOString() });
     expect(future.status).toBe(400);
     expect((await errorOf(future)).messageZh).toContain('不能晚于当前时间');
+    // Approved four hours ago, published three hours ago, recorded now (补录 within 24 h).
+    await f.db.updateTable('responses').set({ reviewed_at: new Date(NOW.getTime() - 4 * H) }).where('id', '=', rid).execute();
     const at = new Date(NOW.getTime() - 3 * H).toISOString();
     const p = await f.as(handler, 'POST', `${base(caseId)}/${rid}/publish`, { channel: 'reply', publishedAt: at });
     expect(p.status).toBe(200);
     const out = await p.json();
     expect(out.obligationsMet[0].onTime).toBe(true);
     expect(out.case.respondedAt).toBe(at);
+    expect(out.response.backfilled).toBe(true);
   });
 
   it('only a reviewer approves or returns; a return needs a comment', async () => {

@@ -117,7 +117,9 @@ describe('a back-dated publication', () => {
     expect((await errorOf(early)).messageZh).toContain('早于事件发现时间');
     const ob = await f.db.selectFrom('obligations').select(['status']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
     expect(ob.status).toBe('open');
-    const ok = await f.requestAs(handler, 'POST', `${base}/${rid}/publish`, { channel: 'website', publishedAt: clock.toISOString() });
+    // Approved at the clock's start: a publication then, recorded 60 h later, is a 补录 only a reviewer records.
+    await f.db.updateTable('responses').set({ reviewed_at: clock, submitted_at: clock }).where('id', '=', rid).execute();
+    const ok = await f.requestAs(reviewer, 'POST', `${base}/${rid}/publish`, { channel: 'website', publishedAt: clock.toISOString() });
     expect(ok.status).toBe(200);
   });
 });

@@ -20,7 +20,7 @@ const ReportUpInput = z
   .object({
     recipient: z.string().trim().min(1).max(200).openapi({ example: '县委办、市政府办公室' }),
     content: z.string().trim().min(1).max(20_000),
-    reportedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: '实际报告时间（默认：现在；不能晚于现在）' }),
+    reportedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: '实际报告时间（默认：现在）；补录最多 24 小时前（BACKFILL_MAX_HOURS），更早须由审核人补录' }),
   })
   .strict()
   .openapi('ReportUpInput');
@@ -35,7 +35,17 @@ const ReferralInput = z
 const CoordinationInput = z.object({ content: z.string().trim().min(1).max(20_000) }).strict().openapi('CoordinationInput');
 const Met = z.array(z.object({ id: z.string(), kind: z.string(), onTime: z.boolean() }));
 const ReportUpView = z
-  .object({ id: z.string(), caseId: z.string(), reportedBy: z.number().int().nullable(), reportedAt: DateTime, recipient: z.string(), content: z.string(), met: Met.optional() })
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    reportedBy: z.number().int().nullable(),
+    reportedAt: DateTime,
+    /** 补录: the report time was typed in afterwards. */
+    backfilled: z.boolean(),
+    recipient: z.string(),
+    content: z.string(),
+    met: Met.optional(),
+  })
   .openapi('ReportUp');
 const ReferralView = z
   .object({
@@ -114,8 +124,8 @@ async function caseFor(deps: ModuleDeps, c: Context, id: string): Promise<{ user
 export function escalationsRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(reportUp, async (c) => {
-      const { kase } = await caseFor(deps, c, c.req.valid('param').id);
-      return c.json(await service.recordReportUp(deps, actorOf(c), kase, c.req.valid('json')), 201);
+      const { user, kase } = await caseFor(deps, c, c.req.valid('param').id);
+      return c.json(await service.recordReportUp(deps, actorOf(c), user.role, kase, c.req.valid('json')), 201);
     })
     .openapi(referral, async (c) => {
       const { kase } = await caseFor(deps, c, c.req.valid('param').id);

@@ -30,7 +30,8 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '转办时间', width: 17, value: (r) => r.assigned_at ?? r.opened_at },
   { header: '回应时限', width: 17, value: (r) => r.due_at },
   { header: '回应时间', width: 17, value: (r) => r.responded_at },
-  { header: '回应方式', width: 11, value: (r) => (r.response_channel ? CHANNEL_LABELS[r.response_channel] : '') },
+  // 补录: the response time was typed in afterwards; said beside the channel (the time is a date cell).
+  { header: '回应方式', width: 14, value: (r) => (r.response_channel ? CHANNEL_LABELS[r.response_channel] + (r.responded_backfilled ? '（补录）' : '') : '') },
   { header: '是否按时', width: 9, value: (r) => (r.on_time === null ? '' : r.on_time ? '按时' : '超时') },
   { header: '跟踪反馈', width: 30, value: feedback },
   { header: '办结时间', width: 17, value: (r) => r.closed_at },
