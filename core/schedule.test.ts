@@ -13,6 +13,14 @@ describe('nextSchedule', () => {
     expect(r.failureScore).toBe(2);
   });
 
+  it('polls at the shortened interval in a heightened period (poll factor), never backs off shorter', () => {
+    expect(minutesAfterNow(nextSchedule({ ...base, status: 'ok', pollFactor: 0.5 }).nextFetchAt)).toBe(2.5);
+    expect(minutesAfterNow(nextSchedule({ ...base, status: 'not_modified', pollFactor: 0.2 }).nextFetchAt)).toBe(1);
+    expect(minutesAfterNow(nextSchedule({ ...base, status: 'ok', pollFactor: 0.01 }).nextFetchAt)).toBe(0.5); // at least 0.1
+    expect(minutesAfterNow(nextSchedule({ ...base, status: 'ok', pollFactor: 3 }).nextFetchAt)).toBe(5); // at most 1
+    expect(minutesAfterNow(nextSchedule({ ...base, status: 'http_5xx', pollFactor: 0.5 }).nextFetchAt)).toBe(5);
+  });
+
   it.each([
     [0, 5],
     [1, 10],

@@ -17,6 +17,11 @@ export interface ScheduleInput extends ScheduleState {
   retryAfterMs?: number;
   /** 0..1, spreads retries of many sources failing together; default 0.5 (no spread). */
   jitter?: number;
+  /**
+   * Multiplies the poll interval after a success while a heightened period (重点时段) is active
+   * (its poll factor, 0.1–1); default 1. A failing source's backoff is not shortened.
+   */
+  pollFactor?: number;
 }
 
 export interface ScheduleOutcome {
@@ -45,7 +50,7 @@ export function nextSchedule(input: ScheduleInput): ScheduleOutcome {
   const pollMs = input.pollIntervalS * 1000;
   if (isFetchSuccess(input.status)) {
     return {
-      nextFetchAt: new Date(nowMs + pollMs),
+      nextFetchAt: new Date(nowMs + Math.round(pollMs * clampFactor(input.pollFactor))),
       failureScore: round(input.failureScore * 0.5),
       consecutiveFailures: 0,
     };
@@ -92,9 +97,9 @@ export interface HealthAfterFetch extends ScheduleOutcome {
  * Everything one fetch changes on its source besides the fetch's own record: when to fetch next,
  * the failure counters, the selector-miss streak (a site answering at all, even 304, has working
  * selectors) and the typical gap between new items. Retries of sources failing together are spread
- * by a jitter fixed per source.
+ * by a jitter fixed per source. `pollFactor`: the active heightened period's (shorter polls).
  */
-export function healthAfterFetch(source: SourceHealth, fetch: FetchSummary, now: Date, backoffMaxS: number): HealthAfterFetch {
+export function healthAfterFetch(source: SourceHealth, fetch: FetchSummary, now: Date, backoffMaxS: number, pollFactor = 1): HealthAfterFetch {
   const schedule = nextSchedule({
     pollIntervalS: source.pollIntervalS,
     failureScore: source.failureScore,
@@ -104,6 +109,7 @@ export function healthAfterFetch(source: SourceHealth, fetch: FetchSummary, now:
     backoffMaxS,
     retryAfterMs: fetch.retryAfterMs,
     jitter: sourceJitter(source.id),
+    pollFactor,
   });
   const selectorMisses =
     fetch.status === 'selector_empty' ? source.selectorMisses + 1 : source.kind === 'site' && isFetchSuccess(fetch.status) ? 0 : undefined;
@@ -129,6 +135,12 @@ export function isSilent(typicalGapS: number | null, lastNewItemAt: Date | null,
   if (typicalGapS === null || lastNewItemAt === null) return false;
   const limitMs = Math.max(6 * typicalGapS * 1000, 24 * 3600 * 1000);
   return now.getTime() - lastNewItemAt.getTime() > limitMs;
+}
+
+/** A poll factor within 0.1–1 (anything else: 1). */
+function clampFactor(f: number | undefined): number {
+  if (f === undefined || !Number.isFinite(f) || f >= 1) return 1;
+  return Math.max(0.1, f);
 }
 
 function round(n: number): number {

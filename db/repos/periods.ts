@@ -1,7 +1,8 @@
 import type { Db } from '../client.js';
 import type { HeightenedPeriod } from '../../core/workflow/types.js';
 
-// Heightened periods (重大节假日和重大活动期间): tighter deadlines while they last.
+// Heightened periods (重大节假日和重大活动期间): tighter deadlines while they last, faster polling
+// (poll_factor) and no quiet hours.
 
 export async function listPeriods(db: Db) {
   return db.selectFrom('heightened_periods').selectAll().orderBy('starts_at', 'desc').orderBy('id', 'desc').execute();
@@ -16,12 +17,14 @@ export interface PeriodInput {
   startsAt: Date;
   endsAt: Date;
   factor: number;
+  /** Poll-interval factor; omitted: the column's default (0.5) on insert, unchanged on update. */
+  pollFactor?: number;
 }
 
 export async function insertPeriod(trx: Db, p: PeriodInput, createdBy: number | null) {
   return trx
     .insertInto('heightened_periods')
-    .values({ name: p.name, starts_at: p.startsAt, ends_at: p.endsAt, factor: p.factor, created_by: createdBy })
+    .values({ name: p.name, starts_at: p.startsAt, ends_at: p.endsAt, factor: p.factor, poll_factor: p.pollFactor, created_by: createdBy })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -29,7 +32,7 @@ export async function insertPeriod(trx: Db, p: PeriodInput, createdBy: number | 
 export async function updatePeriod(trx: Db, id: number, p: PeriodInput) {
   return trx
     .updateTable('heightened_periods')
-    .set({ name: p.name, starts_at: p.startsAt, ends_at: p.endsAt, factor: p.factor })
+    .set({ name: p.name, starts_at: p.startsAt, ends_at: p.endsAt, factor: p.factor, ...(p.pollFactor !== undefined ? { poll_factor: p.pollFactor } : {}) })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
@@ -44,4 +47,18 @@ export async function deletePeriod(trx: Db, id: number): Promise<boolean> {
 export async function listPeriodWindows(db: Db): Promise<HeightenedPeriod[]> {
   const rows = await db.selectFrom('heightened_periods').select(['starts_at', 'ends_at', 'factor']).execute();
   return rows.map((p) => ({ startsAt: p.starts_at, endsAt: p.ends_at, factor: p.factor }));
+}
+
+/**
+ * The heightened period in force at `now` ([starts_at, ends_at)), as what it changes: the smallest
+ * poll-interval factor of the periods active then (periods may overlap); null: none is active.
+ */
+export async function activePeriodAt(db: Db, now: Date): Promise<{ pollFactor: number } | null> {
+  const row = await db
+    .selectFrom('heightened_periods')
+    .select((eb) => eb.fn.min('poll_factor').as('poll_factor'))
+    .where('starts_at', '<=', now)
+    .where('ends_at', '>', now)
+    .executeTakeFirst();
+  return row?.poll_factor == null ? null : { pollFactor: Number(row.poll_factor) };
 }

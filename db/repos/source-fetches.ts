@@ -20,6 +20,22 @@ export async function listDueSources(db: Db, now: Date, limit: number): Promise<
 }
 
 /**
+ * While a heightened period (重点时段) is active with poll factor `factor`: every healthy source
+ * (enabled, not being crawled, not in a failure backoff) still scheduled a full interval after its
+ * last fetch is brought forward to its last fetch plus the shortened interval (due now if that has
+ * passed). A crawl inside the period schedules with the factor itself, so after the period's first
+ * ticks this changes nothing. Returns how many sources moved.
+ */
+export async function bringPollsForward(db: Db, now: Date, factor: number): Promise<number> {
+  const r = await sql`
+    update sources
+    set next_fetch_at = greatest(last_fetch_at + make_interval(secs => poll_interval_s * ${factor}::float8), ${now}::timestamptz)
+    where enabled and claimed_by is null and consecutive_failures = 0 and last_fetch_at is not null
+      and next_fetch_at > last_fetch_at + make_interval(secs => poll_interval_s * ${factor}::float8) + interval '1 second'`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/**
  * Takes the source's lease for one crawl: only when it is due (or already held by this same job,
  * as after a stalled job is retried). Pushes next_fetch_at past the lease so no scheduler
  * enqueues it again meanwhile; a crashed crawl is retried when the lease runs out.

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { recordFetch } from '../../db/repos/source-fetches.js';
+import { activePeriodAt } from '../../db/repos/periods.js';
 import { healthAfterFetch } from '../../core/schedule.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import type { CrawlContext } from './context.js';
@@ -33,6 +34,8 @@ export interface FetchOutcome {
 export async function recordOutcome(db: Db, run: CrawlRun, outcome: FetchOutcome): Promise<void> {
   const now = run.deps.now();
   const s = run.source;
+  // A heightened period (重点时段) in force shortens the poll interval by its factor.
+  const period = await activePeriodAt(db, now);
   const health = healthAfterFetch(
     {
       id: s.id,
@@ -47,6 +50,7 @@ export async function recordOutcome(db: Db, run: CrawlRun, outcome: FetchOutcome
     outcome,
     now,
     run.deps.settings.backoffMaxS,
+    period?.pollFactor ?? 1,
   );
   await recordFetch(db, {
     sourceId: s.id,

@@ -12,6 +12,7 @@ import {
 import { lockAuditChainHead, writeAuditMany, type AuditEntry } from '../../db/repos/audit.js';
 import { enabledChannels, insertNotifications, type NewNotificationOf } from '../../db/repos/notifications.js';
 import { loadPolicies } from '../../db/repos/policies.js';
+import { activePeriodAt } from '../../db/repos/periods.js';
 import { deferForQuietHours, dueSteps, policyFor, stepFireAt, DEFAULT_POLICY } from '../../core/workflow/index.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import type { EscalationStep, ObligationSpec, PolicyRule, QuietHours } from '../../core/workflow/types.js';
@@ -31,7 +32,7 @@ import { paramsAsOf, stepNotice } from './step-notice.js';
 export const SWEEP_BATCH = 1000;
 
 export interface SweepOptions {
-  /** Quiet hours for non-urgent notices (null: none). */
+  /** Quiet hours for non-urgent notices (null: none); suspended while a heightened period is active. */
   quiet: QuietHours | null;
   /** The policy rules; default: the policies table (seeded with DEFAULT_POLICY). */
   policies?: readonly PolicyRule[];
@@ -93,6 +94,8 @@ async function currentPolicies(db: Db, given?: readonly PolicyRule[]): Promise<r
 /** One sweep: every due step fired exactly once, in batches, until nothing due is left unlocked. */
 export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Promise<SweepResult> {
   const rules = await currentPolicies(db, opts.policies);
+  // Quiet hours (免打扰) are suspended while a heightened period (重点时段) is active.
+  const fireOpts: SweepOptions = opts.quiet && (await activePeriodAt(db, now)) ? { ...opts, quiet: null } : opts;
   const batchSize = opts.batchSize ?? SWEEP_BATCH;
   const total: SweepResult = { fired: 0, notifications: 0 };
   for (;;) {
@@ -117,7 +120,7 @@ export async function sweepDueSteps(db: Db, now: Date, opts: SweepOptions): Prom
         }
         next.push({ obligationId: c.obligationId, at: nextStepAt(ob, steps, done, { hasDraft: c.hasDraft }) });
       }
-      const { fired: nFired, notifications: nNotes } = await fireSteps(trx, due, next, now, opts, events);
+      const { fired: nFired, notifications: nNotes } = await fireSteps(trx, due, next, now, fireOpts, events);
       const moved = next.filter((n) => n.at === null || n.at.getTime() > now.getTime()).length;
       return { candidates: candidates.length, moved, fired: nFired, notifications: nNotes };
     });

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
-import { listDueSources } from '../../db/repos/source-fetches.js';
+import { bringPollsForward, listDueSources } from '../../db/repos/source-fetches.js';
+import { activePeriodAt } from '../../db/repos/periods.js';
 import { crawlJobId } from '../../platform/queues.js';
 import type { Enqueue } from './registry.js';
 
@@ -10,8 +11,13 @@ export const SCHEDULE_BATCH = 1000;
  * One scheduler tick: every source whose next_fetch_at has passed gets a crawl job, in bulk, with a
  * job id per source and slot. Redis holds no per-source state: after a flush the next tick
  * re-enqueues from Postgres, and ticks from several processes collapse onto the same job ids.
+ * While a heightened period is active, sources scheduled a full interval ahead are brought forward
+ * first (bringPollsForward).
  */
 export async function scheduleDueSources(db: Db, enqueue: Enqueue, now: Date): Promise<number> {
+  // A heightened period (重点时段) shortens every poll interval from the moment it begins.
+  const period = await activePeriodAt(db, now);
+  if (period && period.pollFactor < 1) await bringPollsForward(db, now, period.pollFactor);
   const due = await listDueSources(db, now, SCHEDULE_BATCH);
   if (due.length === 0) return 0;
   await enqueue(

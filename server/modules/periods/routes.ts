@@ -8,20 +8,29 @@ import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { DateTime } from '../../../services/shared/schema.js';
 
 // 重点时段 (heightened periods): windows of obligations starting inside one are shortened by its factor.
-// A change applies to obligations computed afterwards; existing due times stay.
+// A change applies to obligations computed afterwards; existing due times stay. While one is active,
+// every source's poll interval is multiplied by its pollFactor (0.1–1, default 0.5), quiet hours are
+// suspended and alert pushes have the shorter acknowledgement window.
 
 const tags = ['periods'];
 const sec = { 401: errors[401], 403: errors[403] };
 const Time = z.iso.datetime({ offset: true }).transform((s) => new Date(s)).openapi({ type: 'string', format: 'date-time' });
 
 const PeriodInput = z
-  .object({ name: z.string().trim().min(1).max(100), startsAt: Time, endsAt: Time, factor: z.number().gt(0).lte(1) })
+  .object({
+    name: z.string().trim().min(1).max(100),
+    startsAt: Time,
+    endsAt: Time,
+    factor: z.number().gt(0).lte(1),
+    /** Poll-interval factor while active; omitted: 0.5 on create, unchanged on update. */
+    pollFactor: z.number().min(0.1).max(1).optional(),
+  })
   .strict()
   .refine((p) => p.endsAt.getTime() > p.startsAt.getTime(), { path: ['endsAt'], message: 'must be after startsAt', params: { messageZh: '必须晚于开始时间' } })
   .openapi('PeriodInput');
 
 const PeriodView = z
-  .object({ id: z.number().int(), name: z.string(), startsAt: DateTime, endsAt: DateTime, factor: z.number(), createdAt: DateTime })
+  .object({ id: z.number().int(), name: z.string(), startsAt: DateTime, endsAt: DateTime, factor: z.number(), pollFactor: z.number(), createdAt: DateTime })
   .openapi('Period');
 
 type Row = Awaited<ReturnType<typeof repo.listPeriods>>[number];
@@ -31,9 +40,10 @@ const present = (p: Row) => ({
   startsAt: p.starts_at.toISOString(),
   endsAt: p.ends_at.toISOString(),
   factor: p.factor,
+  pollFactor: p.poll_factor,
   createdAt: p.created_at.toISOString(),
 });
-const audited = (p: Row) => ({ name: p.name, startsAt: p.starts_at.toISOString(), endsAt: p.ends_at.toISOString(), factor: p.factor });
+const audited = (p: Row) => ({ name: p.name, startsAt: p.starts_at.toISOString(), endsAt: p.ends_at.toISOString(), factor: p.factor, pollFactor: p.poll_factor });
 const periodNotFound = () => notFound('Heightened period', '重点时段');
 
 const list = createRoute({

@@ -60,6 +60,7 @@ export function PeriodsSection() {
                 { key: 'start', header: t('startsAt'), cellClass: 'nowrap', cell: (p) => fmtDateTime(p.startsAt) },
                 { key: 'end', header: t('endsAt'), cellClass: 'nowrap', cell: (p) => fmtDateTime(p.endsAt) },
                 { key: 'factor', header: t('factor'), className: 'num', cell: (p) => `× ${p.factor}` },
+                { key: 'pollFactor', header: t('pollFactor'), className: 'num', cell: (p) => `× ${p.pollFactor}` },
                 { key: 'state', cell: (p) => (now < Date.parse(p.startsAt) ? <Tag tone="blue">{t('upcoming')}</Tag> : now > Date.parse(p.endsAt) ? <Tag>{t('past')}</Tag> : <Tag tone="red">{t('current')}</Tag>) },
                 {
                   key: 'actions',
@@ -98,9 +99,11 @@ function PeriodForm({ period, onClose }: { period: Period | null; onClose: () =>
   const [startsAt, setStartsAt] = useState(toLocalInput(period?.startsAt));
   const [endsAt, setEndsAt] = useState(toLocalInput(period?.endsAt));
   const [factor, setFactor] = useState(String(period?.factor ?? 0.5));
+  const [pollFactor, setPollFactor] = useState(String(period?.pollFactor ?? 0.5));
   const save = useMutation({
     mutationFn: async () => {
-      const json = { name, startsAt: fromLocalInput(startsAt), endsAt: fromLocalInput(endsAt), factor: factor.trim() === '' ? Number.NaN : Number(factor) };
+      const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
+      const json = { name, startsAt: fromLocalInput(startsAt), endsAt: fromLocalInput(endsAt), factor: num(factor), pollFactor: num(pollFactor) };
       return period ? call(api.periods[':id'].$patch({ param: { id: String(period.id) }, json })) : call(api.periods.$post({ json }));
     },
     onSuccess: async () => {
@@ -109,7 +112,7 @@ function PeriodForm({ period, onClose }: { period: Period | null; onClose: () =>
       onClose();
     },
   });
-  const errs = useFieldErrors(save.error, ['name', 'startsAt', 'endsAt', 'factor']);
+  const errs = useFieldErrors(save.error, ['name', 'startsAt', 'endsAt', 'factor', 'pollFactor']);
   return (
     <FormModal id="period-form" title={period ? t('editTitle') : t('createTitle')} onClose={onClose} onSubmit={() => save.mutate()} pending={save.isPending}>
       <GeneralError text={errs.general} />
@@ -126,6 +129,9 @@ function PeriodForm({ period, onClose }: { period: Period | null; onClose: () =>
       </div>
       <Field label={t('factor')} error={errs.byField.factor} hint={t('factorHint')}>
         <input type="number" min={0.05} max={1} step={0.05} value={factor} onChange={(ev) => setFactor(ev.target.value)} />
+      </Field>
+      <Field label={t('pollFactor')} error={errs.byField.pollFactor} hint={t('pollFactorHint')}>
+        <input type="number" min={0.1} max={1} step={0.05} value={pollFactor} onChange={(ev) => setPollFactor(ev.target.value)} data-testid="period-poll-factor" />
       </Field>
     </FormModal>
   );

@@ -502,7 +502,7 @@ export const mPolicy = defineMessages(
 export const mPeriods = defineMessages(
   {
     heading: '重点时段',
-    intro: '重大节假日和重大活动期间，在时段内开始的回应时限按系数缩短（例如 0.5 即减半）。',
+    intro: '重大节假日和重大活动期间，在时段内开始的回应时限按系数缩短（例如 0.5 即减半）；时段内所有信息源按抓取间隔系数加快抓取，免打扰暂停，预警确认时限缩短。',
     add: '新增重点时段',
     emptyTitle: '没有重点时段',
     emptyHint: '新增如“春节假期”“两会期间”，设定起止时间和时限系数。',
@@ -511,6 +511,8 @@ export const mPeriods = defineMessages(
     endsAt: '结束时间',
     factor: '时限系数',
     factorHint: '0 到 1 之间，如 0.5 表示时限减半',
+    pollFactor: '抓取间隔系数',
+    pollFactorHint: '0.1 到 1 之间，例如 0.5 表示间隔减半',
     createTitle: '新增重点时段',
     editTitle: '编辑重点时段',
     current: '进行中',
@@ -519,7 +521,7 @@ export const mPeriods = defineMessages(
   },
   {
     heading: 'Heightened periods',
-    intro: 'During major holidays and events, windows starting inside a period are shortened by its factor (0.5 halves them).',
+    intro: 'During major holidays and events, windows starting inside a period are shortened by its factor (0.5 halves them); while it lasts every source is polled faster by the poll factor, quiet hours are suspended and alert acknowledgement windows are shorter.',
     add: 'Add period',
     emptyTitle: 'No heightened periods',
     emptyHint: 'Add e.g. “Spring Festival” or “Two Sessions” with start, end and a window factor.',
@@ -528,6 +530,8 @@ export const mPeriods = defineMessages(
     endsAt: 'Ends',
     factor: 'Window factor',
     factorHint: 'Between 0 and 1; 0.5 halves the windows',
+    pollFactor: 'Poll-interval factor',
+    pollFactorHint: 'Between 0.1 and 1; e.g. 0.5 halves the interval',
     createTitle: 'Add heightened period',
     editTitle: 'Edit heightened period',
     current: 'Now',
