@@ -481,9 +481,10 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         method = 'PATCH';
         path = `/api/cases/${caseId}`;
         body = cmd.reason ? { level: cmd.level, reason: '事态变化，调整级别' } : { level: cmd.level };
-        if (cmd.level === m.level) ex = { status: 200, noop: true };
+        // A closed case is read-only until reopened, even for a change that changes nothing.
+        if (m.status === 'closed') ex = { status: 409 };
+        else if (cmd.level === m.level) ex = { status: 200, noop: true };
         else if (!cmd.reason) ex = { status: 400 };
-        else if (m.status === 'closed') ex = { status: 409 };
         else ex = { status: 200, apply: () => recompute(m, cmd.level) };
         break;
       case 'reassign':
@@ -491,8 +492,8 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         method = 'PATCH';
         path = `/api/cases/${caseId}`;
         body = { leadDepartmentId: cmd.toA ? deptA : deptB };
-        if (cmd.toA === m.leadIsA) ex = { status: 200, noop: true };
-        else if (m.status === 'closed') ex = { status: 409 };
+        if (m.status === 'closed') ex = { status: 409 };
+        else if (cmd.toA === m.leadIsA) ex = { status: 200, noop: true };
         else ex = { status: 200, apply: () => void (m.leadIsA = cmd.toA) };
         break;
       case 'draft':

@@ -25,6 +25,8 @@ interface Rec {
   person: string;
   recipient: string;
   content: string;
+  /** 补录: the time was typed in afterwards. */
+  backfilled?: boolean;
 }
 
 export function useEscalations(caseId: string) {
@@ -54,7 +56,15 @@ export function EscalationsPanel({ c, actorOf }: { c: CaseData; actorOf: (entity
   const e = q.data;
   const co = c.coDepartments.map((d) => d.name).join('、');
   const recs: Rec[] = [
-    ...e.reportsUp.map((r) => ({ kind: 'report' as const, id: r.id, at: r.reportedAt, person: actorOf('report_up', r.id) ?? '—', recipient: r.recipient, content: r.content })),
+    ...e.reportsUp.map((r) => ({
+      kind: 'report' as const,
+      id: r.id,
+      at: r.reportedAt,
+      person: actorOf('report_up', r.id) ?? '—',
+      recipient: r.recipient,
+      content: r.content,
+      backfilled: r.backfilled,
+    })),
     ...e.referrals.map((r) => ({
       kind: 'referral' as const,
       id: r.id,
@@ -100,6 +110,14 @@ export function EscalationsPanel({ c, actorOf }: { c: CaseData; actorOf: (entity
               </div>
               <div className="muted small">
                 {fmtDateTime(r.at)} · {r.person}
+                {r.backfilled ? (
+                  <>
+                    {' '}
+                    <Tag tone="amber" title={t('backfilledTitle')}>
+                      {t('backfilled')}
+                    </Tag>
+                  </>
+                ) : null}
               </div>
               <p className="cr-record-text">{r.content}</p>
             </li>

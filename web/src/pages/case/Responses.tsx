@@ -189,6 +189,14 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
       {r.status === 'published' ? (
         <p className="small cr-published">
           {t('publishedBy', { name: r.publishedBy?.name ?? '—', at: fmtDateTime(r.publishedAt) })} · {t('via', { channel: label('channel', r.channel) })}
+          {r.backfilled ? (
+            <>
+              {' '}
+              <Tag tone="amber" title={t('backfilledTitle')}>
+                {t('backfilled')}
+              </Tag>
+            </>
+          ) : null}
           {href ? (
             <>
               {' · '}

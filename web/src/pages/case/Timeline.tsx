@@ -143,6 +143,8 @@ export function useDescribe(deptName: (id: number) => string) {
         if (i >= 0 && !details[i]!.from) details.splice(i, 1);
       }
     }
+    // 补录: a publication or report recorded afterwards with a typed time says so.
+    if (after.backfilled === true) title = `${title} · ${t('backfilled')}`;
     return { title, details };
   };
 }

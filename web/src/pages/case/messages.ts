@@ -104,6 +104,8 @@ export const m = defineMessages(
     content: '内容',
     reportedAt: '报告时间',
     reportedAtHint: '实际报告的时间，默认为现在',
+    backfilled: '补录',
+    backfilledTitle: '时间为事后补记（补录）',
     referralTarget: '移交对象',
     referralRecipient: '接收单位 / 联系人',
     coordinationContent: '协调意见',
@@ -270,6 +272,8 @@ export const m = defineMessages(
     content: 'Content',
     reportedAt: 'Reported at',
     reportedAtHint: 'When it was actually reported; now by default',
+    backfilled: 'Backfilled',
+    backfilledTitle: 'The time was recorded afterwards (补录)',
     referralTarget: 'Refer to',
     referralRecipient: 'Receiving unit / contact',
     coordinationContent: 'Coordination note',
@@ -405,6 +409,7 @@ export const tl = defineMessages(
     ob_cancelled: '已取消',
     leadCo: '牵头 {lead}；协办 {co}',
     noneWord: '无',
+    backfilled: '补录',
   },
   {
     'case.create': 'Case opened',
@@ -472,6 +477,7 @@ export const tl = defineMessages(
     ob_cancelled: 'cancelled',
     leadCo: 'lead {lead}; co {co}',
     noneWord: 'none',
+    backfilled: 'backfilled',
   },
 );
 

@@ -96,7 +96,21 @@ export function useColumns(): Column[] {
       },
       { id: 'assigned', label: 'colAssigned', width: 98, cell: (r) => <TimeCell at={r.assignedAt} /> },
       { id: 'due', label: 'colDue', width: 98, sort: 'dueAt', cell: (r) => <TimeCell at={r.dueAt} /> },
-      { id: 'responded', label: 'colResponded', width: 98, cell: (r) => <TimeCell at={r.respondedAt} /> },
+      {
+        id: 'responded',
+        label: 'colResponded',
+        width: 98,
+        cell: (r) => (
+          <>
+            <TimeCell at={r.respondedAt} />
+            {r.respondedBackfilled ? (
+              <span className="backfilled-tag" data-testid="backfilled" title={t('backfilledTitle')}>
+                {t('backfilled')}
+              </span>
+            ) : null}
+          </>
+        ),
+      },
       { id: 'channel', label: 'colChannel', width: 96, cell: (r) => (r.responseChannel ? label('channel', r.responseChannel) : '—') },
       { id: 'onTime', label: 'colOnTime', width: 76, cell: (r) => <OnTimeCell row={r} /> },
       {
