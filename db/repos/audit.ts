@@ -161,7 +161,9 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainResult> {
 /**
  * Retention: removes the rows older than `cutoff` (every row up to the newest such row in chain
  * order) through audit_log_purge, the one path the append-only trigger lets through; the last
- * removed row's hash becomes the chain's anchor. Returns the number of rows removed.
+ * removed row's hash becomes the chain's anchor. The function refuses a cutoff later than now − 180
+ * days and records the purge as a chained 'audit.purge' row (migration 0019); only the
+ * application's role may run it. Returns the number of rows removed.
  */
 export async function purgeAuditBefore(db: Db, cutoff: Date): Promise<number> {
   const r = await sql<{ removed: string }>`select audit_log_purge(${cutoff}::timestamptz)::text as removed`.execute(db);

@@ -651,7 +651,7 @@ describe('concurrent writers, retention', () => {
     expect(Number(head.anchor_seq)).toBe(lastOld);
     const v = await verifyAuditChain(t.db);
     expect(v).toEqual({ ok: true, rows: after });
-    expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'audit.retention').execute()).toHaveLength(1);
+    expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'audit.purge').execute()).toHaveLength(1);
     // Nothing older is left; a second run removes nothing; plain DELETE is still refused.
     expect((await runAuditRetention(t.db, now, 180)).removed).toBe(0);
     await expect(sql`delete from audit_log where action = 'test.new'`.execute(t.db)).rejects.toThrow(/append-only/);
