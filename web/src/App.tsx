@@ -50,6 +50,7 @@ const screens = {
   reports: screen(() => import('./pages/reports/ReportsPage.js')),
   todos: screen(() => import('./pages/todos/TodosPage.js')),
   search: screen(() => import('./pages/search/SearchPage.js')),
+  handover: screen(() => import('./pages/handover/HandoverPage.js')),
 };
 const DeskPage = screens.desk.Page;
 const CasePage = screens.case.Page;
@@ -61,6 +62,7 @@ const NotificationsPage = screens.notifications.Page;
 const ReportsPage = screens.reports.Page;
 const TodosPage = screens.todos.Page;
 const SearchPage = screens.search.Page;
+const HandoverPage = screens.handover.Page;
 
 // The screen in the address bar starts loading at once, alongside the session check, instead of
 // after it (a module is fetched once; lazy() reuses the same promise).
@@ -75,6 +77,7 @@ const PREFETCH: [string, () => Promise<unknown>][] = [
   ['/reports', screens.reports.load],
   ['/todos', screens.todos.load],
   ['/search', screens.search.load],
+  ['/handover', screens.handover.load],
 ];
 const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
 if (current) void current[1]().catch(() => {});
@@ -160,6 +163,9 @@ export function App() {
               </Route>
               <Route path="/search">
                 <Screen page={SearchPage} roles={['duty', 'reviewer', 'leader', 'admin']} />
+              </Route>
+              <Route path="/handover/:id?">
+                <Screen page={HandoverPage} roles={['duty', 'admin', 'leader', 'reviewer']} />
               </Route>
               <Route path="/todos">
                 <Screen page={TodosPage} roles={['duty', 'handler', 'reviewer', 'leader']} />
