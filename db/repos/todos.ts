@@ -96,7 +96,7 @@ export function responsesToReview(db: Db, v: TodoViewer): Promise<CaseTodoRow[]>
     select: sql`r.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
     from: sql`responses r join cases c on c.id = r.case_id`,
     where: sql`r.status = 'submitted' and c.status <> 'closed'
-      and coalesce(r.drafted_by, -1) <> ${v.id} and coalesce(r.submitted_by, -1) <> ${v.id}`,
+      and coalesce(r.drafted_by, -1) <> ${v.id} and coalesce(r.submitted_by, -1) <> ${v.id} and coalesce(r.edited_by, -1) <> ${v.id}`,
   });
 }
 

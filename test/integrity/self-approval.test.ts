@@ -87,6 +87,10 @@ describe('self-approval', () => {
     expect((await f.as(editor, 'PATCH', url, { body: '修改稿：三日内整改完毕。' })).status).toBe(200);
     expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
     const promoted = await promote(editor, 'reviewer');
+    // Nor is it in their review queue (我的待办), while it is in another reviewer's.
+    const queue = async (u: TestUser) => ((await (await f.as(u, 'GET', '/api/todos')).json()).todos as { kind: string; caseId: string }[]).filter((t) => t.kind === 'response.review' && t.caseId === caseId);
+    expect(await queue(promoted)).toEqual([]);
+    expect(await queue(reviewer)).toHaveLength(1);
     const res = await f.as(promoted, 'POST', `${url}/approve`);
     expect(res.status).toBe(403);
     const err = await errorOf(res);

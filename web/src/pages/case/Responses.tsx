@@ -117,7 +117,9 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
   const tc = useT(common);
   const label = useLabel();
   const user = useUser();
-  const actions = closed ? [] : responseActionsAllowed(r.status, user.role);
+  // 发布审核 needs a second person: the drafter never approves their own draft (the server refuses it too).
+  const ownDraft = r.draftedBy?.id === user.id;
+  const actions = (closed ? [] : responseActionsAllowed(r.status, user.role)).filter((a) => !(a === 'approve' && ownDraft));
   const canEdit = actions.includes('edit');
   const [body, setBody] = useState(r.body);
   const [returning, setReturning] = useState(false);
@@ -258,6 +260,11 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
         </div>
       ) : null}
       {waiting ? <p className="muted small cr-waiting">{waiting}</p> : null}
+      {!closed && ownDraft && r.status === 'submitted' && user.role === 'reviewer' ? (
+        <p className="muted small cr-waiting" data-testid="own-draft">
+          {t('ownDraftNoApprove')}
+        </p>
+      ) : null}
       {publishing ? <PublishDialog caseId={caseId} rid={r.id} onClose={() => setPublishing(false)} /> : null}
     </article>
   );
