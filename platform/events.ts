@@ -67,7 +67,7 @@ export class EventHub {
   }
 }
 
-const EVENT_TYPES = new Set<string>(['alert.created', 'alert.updated', 'source.updated', 'notification.created', 'case.updated']);
+const EVENT_TYPES = new Set<string>(['alert.created', 'alert.updated', 'source.updated', 'notification.created', 'case.updated', 'session.revoked']);
 
 /** Parses a pub/sub message into an AppEvent, or null when it is not one. */
 export function parseEvent(message: string): AppEvent | null {

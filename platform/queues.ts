@@ -54,11 +54,17 @@ export type AppEvent =
   | { type: 'source.updated'; sourceId: number }
   /** Only relayed to the SSE streams of that user. */
   | { type: 'notification.created'; userId: number; notificationId: string }
-  | { type: 'case.updated'; caseId: string };
+  | { type: 'case.updated'; caseId: string }
+  /**
+   * Sessions of this user ended (signed out, password changed, disabled, role changed): their
+   * live-event streams re-check their session at once. Never relayed to browsers.
+   */
+  | { type: 'session.revoked'; userId: number };
 
 /** True when a signed-in user (null: nobody signed in) may receive this event on their stream. */
 export function eventVisibleTo(ev: AppEvent, userId: number | null): boolean {
   if (ev.type === 'notification.created') return userId !== null && ev.userId === userId;
+  if (ev.type === 'session.revoked') return false;
   return true;
 }
 

@@ -17,7 +17,7 @@ import { allowlistRoutes } from './modules/allowlist/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { sessionMiddleware } from './modules/auth/session.js';
 import { departmentsRoutes } from './modules/departments/routes.js';
-import { eventsRoutes } from './modules/events/routes.js';
+import { eventsRoutes, type LiveEventOptions } from './modules/events/routes.js';
 import { exportsRoutes } from './modules/exports/routes.js';
 import { channelsRoutes } from './modules/channels/routes.js';
 import { escalationsRoutes } from './modules/escalations/routes.js';
@@ -56,6 +56,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Directory of the built dashboard; when absent, GET / shows a placeholder page. */
   webDir?: string | null;
+  /** Live-event stream limits (server/modules/events/routes.ts LIVE_EVENT_DEFAULTS when absent). */
+  liveEvents?: Partial<LiveEventOptions>;
 }
 
 /** Largest request body the API reads (JSON bodies here are a few KB; the biggest free text is 50,000 characters). */
@@ -144,7 +146,7 @@ export function createApp(deps: AppDeps) {
     .route('/', escalationsRoutes(m))
     .route('/', instructionsRoutes(m))
     .route('/', todosRoutes(m))
-    .route('/', eventsRoutes(m))
+    .route('/', eventsRoutes(m, deps.liveEvents))
     .doc31('/api/openapi.json', openApiConfig())
     .route('/', webRoutes(deps.webDir));
   return routes;

@@ -60,6 +60,7 @@ export const errors = {
   403: errorResponse('无权执行此操作 / forbidden'),
   404: errorResponse('不存在 / not found'),
   409: errorResponse('状态冲突 / conflict'),
+  429: errorResponse('请求过多，请稍后再试 / too many requests'),
 } as const;
 
 export function json<T extends z.ZodType>(schema: T, description: string) {

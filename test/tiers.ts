@@ -36,6 +36,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/responses/',
       'test/review/',
       'test/security/cursors.test.ts',
+      'test/security/live-events.test.ts',
       'test/security/sign-in.test.ts',
       'test/stats/',
       'test/crawl/pipeline.test.ts',
@@ -66,6 +67,7 @@ export const TIERS: Record<TierName, Tier> = {
     entries: [
       'test/crawl/worker.test.ts',
       'test/demo/history.test.ts',
+      'test/demo/roster.test.ts',
       'test/escalation/worker.test.ts',
       'test/model/case-workflow.test.ts',
       'test/reports/export-memory.test.ts',

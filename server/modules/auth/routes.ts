@@ -54,6 +54,8 @@ export function authRoutes(deps: ModuleDeps) {
     })
     .openapi(logout, async (c) => {
       await service.logout(deps.db, c.get('session')!.id, actorOf(c));
+      // Its live-event streams end now, not at their next session check.
+      await deps.emit({ type: 'session.revoked', userId: currentUser(c).id });
       clearSessionCookie(c);
       return c.json({ ok: true as const }, 200);
     })
@@ -61,6 +63,7 @@ export function authRoutes(deps: ModuleDeps) {
     .openapi(password, async (c) => {
       const client = { ip: clientIp(c), userAgent: c.req.header('user-agent') ?? '' };
       const fresh = await service.changePassword(deps, currentUser(c), c.get('session')!.id, c.req.valid('json'), actorOf(c), client);
+      await deps.emit({ type: 'session.revoked', userId: currentUser(c).id });
       setSessionCookie(c, fresh.token, deps.config.SESSION_MAX_HOURS * 3600);
       return c.json({ ok: true as const, csrfToken: fresh.csrfToken }, 200);
     });

@@ -52,6 +52,22 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { httpOnly: true, sameSite: 'Lax', path: '/', secure: isHttps(c) });
 }
 
+/** Whether a stored session is still alive at `now`: its user enabled, neither expired nor idle too long. */
+function alive(
+  row: { disabled: boolean; expires_at: Date; last_seen_at: Date },
+  now: Date,
+  config: Pick<Config, 'SESSION_IDLE_MINUTES'>,
+): boolean {
+  const idleLimit = row.last_seen_at.getTime() + config.SESSION_IDLE_MINUTES * 60_000;
+  return !row.disabled && now < row.expires_at && now.getTime() < idleLimit;
+}
+
+/** Whether the session `id` (sessions.id) is still alive: what a long-lived stream re-checks. */
+export async function sessionAlive(deps: Pick<ModuleDeps, 'db' | 'config' | 'now'>, id: string): Promise<boolean> {
+  const row = await findSessionWithUser(deps.db, id);
+  return row !== undefined && alive(row, deps.now(), deps.config);
+}
+
 /** Loads the session and its user (if the cookie names a live one) onto the context. */
 export function sessionMiddleware(deps: ModuleDeps): MiddlewareHandler {
   return async (c, next) => {
@@ -61,8 +77,7 @@ export function sessionMiddleware(deps: ModuleDeps): MiddlewareHandler {
       const row = await findSessionWithUser(deps.db, id);
       const now = deps.now();
       if (row) {
-        const idleLimit = row.last_seen_at.getTime() + deps.config.SESSION_IDLE_MINUTES * 60_000;
-        if (row.disabled || now >= row.expires_at || now.getTime() >= idleLimit) {
+        if (!alive(row, now, deps.config)) {
           await deleteSession(deps.db, id);
         } else {
           if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_EVERY_MS) await touchSession(deps.db, id, now);

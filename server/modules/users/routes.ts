@@ -41,5 +41,13 @@ export function usersRoutes(deps: ModuleDeps) {
     .openapi(list, async (c) => c.json({ users: await service.listAll(deps) }, 200))
     .openapi(create, async (c) => c.json(await service.createUser(deps, c.req.valid('json'), actorOf(c)), 201))
     .openapi(get, async (c) => c.json(await service.getOne(deps, c.req.valid('param').id), 200))
-    .openapi(patch, async (c) => c.json(await service.patchUser(deps, c.req.valid('param').id, c.req.valid('json'), actorOf(c)), 200));
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const user = await service.patchUser(deps, id, input, actorOf(c));
+      // Disabling, a password reset and a role change end the user's sessions: their live-event
+      // streams end now, not at their next session check.
+      if (input.disabled === true || input.password !== undefined || input.role !== undefined) await deps.emit({ type: 'session.revoked', userId: id });
+      return c.json(user, 200);
+    });
 }
