@@ -6,6 +6,7 @@ import { startWorker } from '../worker/main.js';
 import { startFixtureSite } from '../demo/site.js';
 import { DEMO_USERS, seedDemo, seedDemoUsers } from '../demo/seed.js';
 import { seedDemoHistory } from '../demo/history.js';
+import { seedDemoRoster } from '../demo/roster.js';
 import { ensureLocalRedis, startEmbeddedPostgres } from './local-services.js';
 import { boot, fail, onShutdown } from './boot.js';
 import { ensureWebBuilt } from './web-build.js';
@@ -51,6 +52,8 @@ try {
     if (created.length) logger.info({ users: created }, 'Demo users created');
     const cases = config.DEMO_HISTORY ? await seedDemoHistory(db, new Date()) : 0;
     if (cases) logger.info({ cases }, 'Demo case history created');
+    const rosterRows = config.DEMO_HISTORY ? await seedDemoRoster(db, new Date(), config.DEMO_PASSWORD) : 0;
+    if (rosterRows) logger.info({ rows: rosterRows }, 'Demo duty roster filled');
     logger.info({ url: site.url }, 'Demo fixture site running');
   }
 
