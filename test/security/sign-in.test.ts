@@ -8,9 +8,9 @@ import { createApiFixture, errorOf, type ApiFixture } from '../helpers/app.js';
 // caller typed is data in the audit row, never its actor.
 //
 // Every argon2 verification of a stored hash goes through verifyPassword, wrapped here to count
-// them (and to make the right password's check slow where a test needs an interleaving).
+// them, and to hold one password's check until a test has made its interleaving happen).
 
-const spy = vi.hoisted(() => ({ calls: [] as string[], slow: new Map<string, number>() }));
+const spy = vi.hoisted(() => ({ calls: [] as string[], gates: new Map<string, Promise<void>>() }));
 
 vi.mock('../../services/users/password.js', async (importOriginal) => {
   const orig = await importOriginal<typeof import('../../services/users/password.js')>();
@@ -18,8 +18,7 @@ vi.mock('../../services/users/password.js', async (importOriginal) => {
     ...orig,
     verifyPassword: async (hash: string, password: string) => {
       spy.calls.push(password);
-      const delay = spy.slow.get(password);
-      if (delay) await new Promise((r) => setTimeout(r, delay));
+      await spy.gates.get(password);
       return orig.verifyPassword(hash, password);
     },
   };
@@ -38,7 +37,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   spy.calls.length = 0;
-  spy.slow.clear();
+  spy.gates.clear();
 });
 
 const login = (username: string, password: string, ip: string) =>
@@ -95,13 +94,15 @@ describe('concurrent sign-ins', () => {
 
   it('refuses a success when the account was locked while its password was being checked', async () => {
     const u = await createUser(f.db, { role: 'reviewer', password: 'Right-but-slow-1' });
-    spy.slow.set(u.password, 400);
+    let open!: () => void;
+    spy.gates.set(u.password, new Promise<void>((r) => (open = r)));
     const right = login(u.username, u.password, newIp());
-    // The right password is being checked (slowly) while five wrong guesses lock the account.
+    // The right password is being checked (held) while five wrong guesses lock the account.
     const until = Date.now() + 5000;
     while (!spy.calls.includes(u.password) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
     const wrong = await Promise.all(Array.from({ length: 5 }, (_, i) => login(u.username, `Wrong-guess-${i}`, newIp())));
     expect(wrong.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    open();
     const res = await right;
     expect(res.status).toBe(401);
     expect(res.headers.get('set-cookie')).toBeNull();
