@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declaredRoutes } from '../../server/middleware/auth.js';
 import { auditCount, createFixture, errorOf, H, makeAlert, makeCase, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 
 // Issue 15 §1 hole 8: everything on a closed case is read-only until it is reopened. Each
@@ -53,6 +54,8 @@ async function response(caseId: string, to: 'draft' | 'submitted' | 'approved' |
 
 interface Write {
   name: string;
+  /** The route as the route table names it. */
+  route: string;
   who: () => TestUser;
   method: string;
   path: string;
@@ -75,25 +78,35 @@ describe('a closed case is read-only until reopened', () => {
 
     const r = `/api/cases/${caseId}/responses`;
     writes = [
-      { name: 'PATCH case title', who: () => duty, method: 'PATCH', path: `/api/cases/${caseId}`, body: { title: '改过的标题' } },
-      { name: 'PATCH case summary (reviewer)', who: () => reviewer, method: 'PATCH', path: `/api/cases/${caseId}`, body: { summary: '改过的摘要' } },
-      { name: 'PATCH case level', who: () => duty, method: 'PATCH', path: `/api/cases/${caseId}`, body: { level: 'significant', reason: '升级' } },
-      { name: 'PATCH case departments', who: () => admin, method: 'PATCH', path: `/api/cases/${caseId}`, body: { coDepartmentIds: [] } },
-      { name: 'attach an alert', who: () => duty, method: 'POST', path: `/api/alerts/${alertId}/attach`, body: { caseId } },
-      { name: 'draft a response', who: () => handler, method: 'POST', path: r, body: { body: '新回应' } },
-      { name: 'edit a draft', who: () => handler, method: 'PATCH', path: `${r}/${draft}`, body: { body: '改稿' } },
-      { name: 'submit a draft', who: () => handler, method: 'POST', path: `${r}/${draft}/submit` },
-      { name: 'approve', who: () => reviewer, method: 'POST', path: `${r}/${submitted}/approve` },
-      { name: 'return', who: () => reviewer, method: 'POST', path: `${r}/${submitted}/return`, body: { comment: '请修改' } },
-      { name: 'publish', who: () => handler, method: 'POST', path: `${r}/${approved}/publish`, body: { channel: 'website' } },
-      { name: 'add feedback', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/feedback`, body: { kind: 'reaction', body: '网民反应平稳' } },
-      { name: 'report up', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/reports-up`, body: { recipient: '县委办', content: '报告' } },
-      { name: 'refer', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/referrals`, body: { target: 'public_security', recipient: '县公安局', content: '移交' } },
-      { name: 'coordinate', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/coordinations`, body: { content: '请协办单位配合' } },
-      { name: 'write an instruction', who: () => leader, method: 'POST', path: `/api/cases/${caseId}/instructions`, body: { content: '请继续关注。' } },
-      { name: 'report on an instruction', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/instructions/${ins.id}/report`, body: { content: '已办理。' } },
-      { name: 'close again', who: () => reviewer, method: 'POST', path: `/api/cases/${caseId}/close`, body: { effectRating: 'good', conclusion: '再次办结' } },
+      { name: 'PATCH case title', route: 'PATCH /api/cases/:id', who: () => duty, method: 'PATCH', path: `/api/cases/${caseId}`, body: { title: '改过的标题' } },
+      { name: 'PATCH case summary (reviewer)', route: 'PATCH /api/cases/:id', who: () => reviewer, method: 'PATCH', path: `/api/cases/${caseId}`, body: { summary: '改过的摘要' } },
+      { name: 'PATCH case level', route: 'PATCH /api/cases/:id', who: () => duty, method: 'PATCH', path: `/api/cases/${caseId}`, body: { level: 'significant', reason: '升级' } },
+      { name: 'PATCH case departments', route: 'PATCH /api/cases/:id', who: () => admin, method: 'PATCH', path: `/api/cases/${caseId}`, body: { coDepartmentIds: [] } },
+      { name: 'attach an alert', route: 'POST /api/alerts/:id/attach', who: () => duty, method: 'POST', path: `/api/alerts/${alertId}/attach`, body: { caseId } },
+      { name: 'draft a response', route: 'POST /api/cases/:id/responses', who: () => handler, method: 'POST', path: r, body: { body: '新回应' } },
+      { name: 'edit a draft', route: 'PATCH /api/cases/:id/responses/:rid', who: () => handler, method: 'PATCH', path: `${r}/${draft}`, body: { body: '改稿' } },
+      { name: 'submit a draft', route: 'POST /api/cases/:id/responses/:rid/submit', who: () => handler, method: 'POST', path: `${r}/${draft}/submit` },
+      { name: 'approve', route: 'POST /api/cases/:id/responses/:rid/approve', who: () => reviewer, method: 'POST', path: `${r}/${submitted}/approve` },
+      { name: 'return', route: 'POST /api/cases/:id/responses/:rid/return', who: () => reviewer, method: 'POST', path: `${r}/${submitted}/return`, body: { comment: '请修改' } },
+      { name: 'publish', route: 'POST /api/cases/:id/responses/:rid/publish', who: () => handler, method: 'POST', path: `${r}/${approved}/publish`, body: { channel: 'website' } },
+      { name: 'add feedback', route: 'POST /api/cases/:id/feedback', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/feedback`, body: { kind: 'reaction', body: '网民反应平稳' } },
+      { name: 'report up', route: 'POST /api/cases/:id/reports-up', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/reports-up`, body: { recipient: '县委办', content: '报告' } },
+      { name: 'refer', route: 'POST /api/cases/:id/referrals', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/referrals`, body: { target: 'public_security', recipient: '县公安局', content: '移交' } },
+      { name: 'coordinate', route: 'POST /api/cases/:id/coordinations', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/coordinations`, body: { content: '请协办单位配合' } },
+      { name: 'write an instruction', route: 'POST /api/cases/:id/instructions', who: () => leader, method: 'POST', path: `/api/cases/${caseId}/instructions`, body: { content: '请继续关注。' } },
+      { name: 'report on an instruction', route: 'POST /api/cases/:id/instructions/:iid/report', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/instructions/${ins.id}/report`, body: { content: '已办理。' } },
+      { name: 'close again', route: 'POST /api/cases/:id/close', who: () => reviewer, method: 'POST', path: `/api/cases/${caseId}/close`, body: { effectRating: 'good', conclusion: '再次办结' } },
     ];
+  });
+
+  it('the table covers every state-changing route of one case in the route table (reopen aside)', () => {
+    const caseRoutes = declaredRoutes(f.app)
+      .filter((r) => r.method !== 'GET' && /^\/api\/cases\/:id(\/|$)/.test(r.path))
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => r !== 'POST /api/cases/:id/reopen');
+    const covered = new Set(writes.map((w) => w.route));
+    expect(caseRoutes.filter((r) => !covered.has(r))).toEqual([]);
+    expect(caseRoutes.length).toBeGreaterThanOrEqual(14);
   });
 
   it('every case-scoped write answers 409 with one message, and nothing changes', async () => {
