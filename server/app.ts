@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import type { Config } from '../platform/config.js';
 import { handleError, notFoundResponse, payloadTooLarge } from '../platform/errors.js';
 import { csrfProtection } from './middleware/auth.js';
-import { auditTrail, jsonOnly, securityHeaders } from './middleware/security.js';
+import { auditTrail, jsonOnly, refuseControlCharacters, securityHeaders } from './middleware/security.js';
 import { createEmitter, type EventHub } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
 import { alertsRoutes } from './modules/alerts/routes.js';
@@ -113,6 +113,8 @@ export function createApp(deps: AppDeps) {
   // State-changing requests take JSON only (no form or text/plain bodies: CSRF vectors); any of
   // them that succeeds without an audit row of its own gets one from the backstop.
   app.use('/api/*', jsonOnly());
+  // NUL and other control characters in a path, query or JSON string: 400 before any handler.
+  app.use('/api/*', refuseControlCharacters());
   app.use('/api/*', auditTrail(deps.db, deps.logger));
   app.onError(handleError);
   app.notFound(notFoundResponse);

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Db } from '../../db/client.js';
 import { auditScope, writeAudit } from '../../db/repos/audit.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, fieldError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { actorOf } from './auth.js';
 
@@ -77,6 +77,68 @@ export function jsonOnly(): MiddlewareHandler {
       if (mime !== 'application/json') throw unsupportedMediaType();
     } else if (hasBody) {
       throw unsupportedMediaType();
+    }
+    await next();
+  };
+}
+
+/** C0 control characters but tab, newline and carriage return: PostgreSQL refuses NUL in text. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+function controlCharacter(field: string): AppError {
+  return fieldError(field, 'must not contain NUL or other control characters', '不能包含空字符（NUL）或其他控制字符');
+}
+
+/** The dotted path of the first string (or key) in a JSON value holding a control character. */
+function controlIn(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return CONTROL.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = controlIn(value[i], path ? `${path}.${i}` : String(i));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, v] of Object.entries(value)) {
+      const here = path ? `${path}.${key}` : key;
+      if (CONTROL.test(key)) return here;
+      const found = controlIn(v, here);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Input with NUL or another C0 control character (tab, newline and carriage return allowed) in the
+ * path, a query parameter or any JSON string is refused with 400 on every /api route, before any
+ * handler or query runs: Postgres cannot store NUL in text, and a search for one answered 500.
+ * A body that is not JSON is left to the route's own validation.
+ */
+export function refuseControlCharacters(): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    let path = url.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // malformed escapes: the router answers for those
+    }
+    if (CONTROL.test(path)) throw controlCharacter('path');
+    for (const [key, value] of url.searchParams) {
+      if (CONTROL.test(key) || CONTROL.test(value)) throw controlCharacter(CONTROL.test(key) ? 'query' : key);
+    }
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (UNSAFE_METHODS.has(c.req.method) && type === 'application/json') {
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        body = undefined;
+      }
+      const field = controlIn(body, '');
+      if (field !== null) throw controlCharacter(field || 'body');
     }
     await next();
   };
