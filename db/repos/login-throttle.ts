@@ -21,9 +21,8 @@ export interface Reservation {
   /** False: the address has used its failures in the window (nothing else was counted). */
   address: boolean;
   /**
-   * The account's failure count including this attempt (1..maxFailures), or null when the account
-   * may not be tried now: locked, or maxFailures attempts already counted and not given back.
-   * Always null without an account.
+   * The account's failure count including this attempt (1..maxFailures; more only after the limit
+   * was lowered), or null when the account is locked. Always null without an account.
    */
   seq: number | null;
   /** The lock this attempt set by reaching maxFailures (its own success lifts it), else null. */
@@ -33,11 +32,11 @@ export interface Reservation {
 /**
  * Reserves one sign-in attempt from `ip` (and for `userId`, when the name is an account's), in one
  * statement. The address row is counted only while under its limit (a window that has passed starts
- * over); the account is counted only when the address was, and only while not locked and under
- * maxFailures (a lock that has passed starts the count over). The attempt that reaches maxFailures
- * locks the account at once: every later attempt is refused without a password check, and a
- * success of an earlier attempt still being checked is refused (confirmSignIn). The count is kept
- * while locked.
+ * over); the account is counted only when the address was, and only while not locked (a lock that
+ * has passed starts the count over). The attempt that reaches maxFailures locks the account at
+ * once — so reaching the limit always locks, and attempts still being checked count as failures
+ * until they succeed: every later attempt is refused without a password check, and a success of
+ * an earlier attempt still being checked is refused (confirmSignIn). The count is kept while locked.
  */
 export async function reserveSignIn(db: Db, ip: string, userId: number | null, l: SignInLimits): Promise<Reservation> {
   const windowStart = new Date(l.now.getTime() - l.windowMs);
@@ -57,7 +56,7 @@ export async function reserveSignIn(db: Db, ip: string, userId: number | null, l
         locked_until = case when ${count} >= ${l.maxFailures} then ${lockUntil}::timestamptz
                             when u.locked_until <= ${l.now} then null else u.locked_until end
       where u.id = ${userId}::int and exists (select 1 from addr)
-        and (u.locked_until <= ${l.now} or (u.locked_until is null and u.failed_logins < ${l.maxFailures}))
+        and (u.locked_until is null or u.locked_until <= ${l.now})
       returning u.failed_logins, u.locked_until
     )
     select exists (select 1 from addr) as address, (select failed_logins from acct) as seq, (select locked_until from acct) as locked_until`.execute(db);

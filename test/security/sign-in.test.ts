@@ -125,6 +125,18 @@ describe('concurrent sign-ins', () => {
   });
 });
 
+describe('a lowered limit', () => {
+  it('an account already counted past it is not stuck: one attempt is checked, and locks when wrong', async () => {
+    const [a, b] = [await createUser(f.db, { role: 'duty' }), await createUser(f.db, { role: 'duty' })];
+    await f.db.updateTable('users').set({ failed_logins: 7 }).where('id', 'in', [a.id, b.id]).execute();
+    expect((await login(a.username, a.password, newIp())).status).toBe(200);
+    expect((await login(b.username, 'Wrong-guess-1', newIp())).status).toBe(401);
+    const row = await f.db.selectFrom('users').select('locked_until').where('id', '=', b.id).executeTakeFirstOrThrow();
+    expect(row.locked_until?.getTime()).toBe(clock.getTime() + 15 * 60_000);
+    expect((await login(b.username, b.password, newIp())).status).toBe(401);
+  });
+});
+
 describe('enumeration', () => {
   it('unknown, wrong, locked and disabled answer alike; the audit log keeps the truth', async () => {
     const plain = await createUser(f.db, { role: 'duty' });
