@@ -16,8 +16,8 @@ import { crawlPushes } from '../worker/jobs/sources.crawl.js';
 
 // push: an item stored → its alert's push received by the fake SMS gateway and group robot
 // (demo/hooks.ts, a real socket), through the crawl job's own push path (crawlPushes of
-// worker/jobs/sources.crawl.ts: publish `alert.created`, plan the push, publish its
-// `notification.created` events, then ask for a notifications.deliver run at once, deduplicated)
+// worker/jobs/sources.crawl.ts: publish `alert.created` and plan the push, ask for a
+// notifications.deliver run at once (deduplicated), publish the `notification.created` events)
 // and a real worker (worker/main.ts, BullMQ on Redis) running the registry's notifications.deliver
 // job, whose tick (DELIVER_INTERVAL_MS, default 10 s) also runs. Per alert, the time both the SMS
 // and the robot message have arrived. Baseline, same run, same items: item stored → `alert.created`
@@ -82,7 +82,7 @@ export default async function bench(): Promise<BenchFigure[]> {
     // The worker's notifications.deliver job (its tick and the on-demand runs), on its own queue prefix.
     const config = loadConfig({ QUEUE_PREFIX: prefix, DELIVER_INTERVAL_MS: String(deliverMs), LOG_LEVEL: 'silent', SMTP_FROM: 'desk@example.org' });
     worker = await startWorker({ config, db, redisUrl: benchRedisUrl(), logger, jobs: JOBS.filter((d) => d.name === 'notifications.deliver') });
-    const ctx = { db, logger, now: () => new Date(), publish, enqueue: worker.enqueue };
+    const publishCrawlEvent = crawlPushes({ db, logger, now: () => new Date(), publish, enqueue: worker.enqueue }, site.url);
     const deps: CrawlDeps = {
       db,
       logger,
@@ -110,14 +110,12 @@ export default async function bench(): Promise<BenchFigure[]> {
       };
       const t0 = Date.now();
       const r = await storeEntries(deps, source, [entry], source.url, new Set());
-      // As the crawl job does after the store commits: each event published (and each new alert's
-      // push planned), then one request for delivery.
-      const pushes = crawlPushes(ctx, site.url);
+      // As the crawl job does after the store commits: each event published, each new alert's push
+      // planned and its delivery asked for.
       for (const ev of r.events) {
         if (ev.type === 'alert.created') storedAt.set(ev.alertId, t0);
-        await pushes.publish(ev);
+        await publishCrawlEvent(ev);
       }
-      await pushes.deliver();
     }
 
     // Wait until every alert's SMS and robot message arrived (or a deadline).

@@ -13,8 +13,8 @@ import { redisUrl } from '../helpers/env.js';
 import { addSource, allowHost, silentLogger } from '../helpers/crawl.js';
 
 // An alert pushed by a crawl reaches the SMS gateway and the group robot at once: the crawl job,
-// once its events are out, asks for a notifications.deliver run (deduplicated) instead of leaving
-// the deliveries to the next delivery tick. A failed request never fails the crawl, and many
+// as soon as a new alert's push is planned and committed, asks for a notifications.deliver run
+// (deduplicated) instead of leaving the deliveries to the next delivery tick. A failed request never fails the crawl, and many
 // crawls asking at once make one run and at most one follow-up.
 
 let t: TestDb;
@@ -92,7 +92,7 @@ describe('a crawl that pushed an alert asks for its delivery at once', () => {
     const r = (await crawl(id)) as { status: string; itemsNew: number };
     expect(r).toMatchObject({ status: 'ok', itemsNew: 2 });
     expect(await pushNotifications()).toBeGreaterThan(before);
-    // one request for the whole crawl, with the shared deduplication id
+    // one request for the crawl's one new alert (both items are one story), with the shared deduplication id
     expect(asked).toEqual([{ name: 'notifications.deliver', jobs: [{ data: {}, dedupe: DELIVER_NOW }] }]);
 
     // nothing new: nothing pushed, no delivery asked for

@@ -30,46 +30,34 @@ export function createCrawlHandler(ctx: JobContext): JobHandler<'sources.crawl'>
   const limiter = new HostLimiter({ perHost: config.CRAWL_PER_HOST_CONCURRENCY, minDelayMs: config.CRAWL_HOST_DELAY_MS });
   const rules = new RuleCache(db);
   const allowlist = cached(() => loadAllowlist(db), 2000);
-  const baseUrl = publicBaseUrl(config);
-  return async (job) => {
-    const pushes = crawlPushes(ctx, baseUrl);
-    const deps = { db, logger, settings, limiter, rules, allowlist, publish: pushes.publish, now, resolve, signal };
-    try {
-      return await crawlSource(deps, job.data.sourceId, job.id ?? `crawl-${job.data.sourceId}`);
-    } finally {
-      await pushes.deliver(); // never throws
-    }
-  };
+  const deps = { db, logger, settings, limiter, rules, allowlist, publish: crawlPushes(ctx, publicBaseUrl(config)), now, resolve, signal };
+  return async (job) => crawlSource(deps, job.data.sourceId, job.id ?? `crawl-${job.data.sourceId}`);
 }
 
 /**
- * The events of one crawl, published after its transaction commits: a new alert is pushed to the
- * duty officers right after its event (planAlertPushes; alerts.sweep catches any missed), and once
- * the crawl's events are out, a crawl that pushed anything asks for a delivery run at once
- * (deduplicated), so the SMS and group robot get it now rather than on the next delivery tick.
- * Neither a failed push nor a failed request for delivery fails the crawl: its items are stored,
- * the sweep and the delivery tick catch up.
+ * How a crawl publishes its events, after its transaction commits: a new alert's push to the duty
+ * officers is planned alongside its `alert.created` event (planAlertPushes; alerts.sweep catches any
+ * missed) and, once that commits, a notifications.deliver run is asked for at once (deduplicated:
+ * however many crawls and alerts ask, one run and at most one follow-up), so the SMS and the group
+ * robot get the push now rather than on the next delivery tick. Neither a failed push nor a failed
+ * request for delivery fails the crawl: its items are stored, the sweep and the delivery tick catch up.
  */
-export function crawlPushes(ctx: Pick<JobContext, 'db' | 'logger' | 'now' | 'publish' | 'enqueue'>, baseUrl: string) {
+export function crawlPushes(ctx: Pick<JobContext, 'db' | 'logger' | 'now' | 'publish' | 'enqueue'>, baseUrl: string): (ev: AppEvent) => Promise<void> {
   const { db, logger, now, publish, enqueue } = ctx;
-  let pushed = 0;
-  return {
-    publish: async (ev: AppEvent) => {
-      await publish(ev).catch((err: unknown) => logger.warn({ err, event: ev.type }, 'Could not publish a crawl event'));
-      if (ev.type !== 'alert.created') return;
-      const events: AppEvent[] = [];
-      try {
-        pushed += await db.transaction().execute((trx) => planAlertPushes(trx, [ev.alertId], now(), baseUrl, events));
-        await publishAll(events, publish);
-      } catch (err) {
-        logger.warn({ err, alert_id: ev.alertId }, 'Alert push failed');
-      }
-    },
-    /** Asks for delivery when anything was pushed since the last call. */
-    deliver: async () => {
-      if (pushed === 0) return;
-      pushed = 0;
-      await deliverNow(enqueue).catch((err: unknown) => logger.warn({ err }, 'Could not ask for delivery of alert pushes; the delivery tick sends them'));
-    },
+  return async (ev) => {
+    const published = publish(ev).catch((err: unknown) => logger.warn({ err, event: ev.type }, 'Could not publish a crawl event'));
+    if (ev.type !== 'alert.created') return published;
+    const events: AppEvent[] = [];
+    let pushed = 0;
+    try {
+      pushed = await db.transaction().execute((trx) => planAlertPushes(trx, [ev.alertId], now(), baseUrl, events));
+    } catch (err) {
+      logger.warn({ err, alert_id: ev.alertId }, 'Alert push failed');
+    }
+    if (pushed > 0) {
+      await deliverNow(enqueue).catch((err: unknown) => logger.warn({ err, alert_id: ev.alertId }, 'Could not ask for delivery of an alert push; the delivery tick sends it'));
+    }
+    await published;
+    await publishAll(events, publish);
   };
 }
