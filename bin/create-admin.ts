@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createDb } from '../db/client.js';
+import { resolveAuditKey } from '../platform/audit-key.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { writeAudit } from '../db/repos/audit.js';
 import { findUserByUsername, insertUser } from '../db/repos/users.js';
@@ -87,7 +88,7 @@ try {
     stopPg = pg.stop;
     databaseUrl = pg.url;
   }
-  const db = createDb(databaseUrl, { max: 2, applicationName: 'opinion-desk-create-admin' });
+  const db = createDb(databaseUrl, { max: 2, applicationName: 'opinion-desk-create-admin', auditKey: resolveAuditKey(config) });
   try {
     await migrateToLatest(db);
     if (await findUserByUsername(db, username)) refuse(`用户名 ${username} 已存在 / username ${username} already exists`);

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { createDb, type Db } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { resolveAuditKey } from '../platform/audit-key.js';
 import { startServer } from '../server/main.js';
 import { startWorker } from '../worker/main.js';
 import { startFixtureSite } from '../demo/site.js';
@@ -34,7 +35,7 @@ try {
     stops.push(redis.stop);
     redisUrl = redis.url;
   }
-  const db: Db = createDb(databaseUrl, { max: config.DB_POOL_MAX, applicationName: 'opinion-desk' });
+  const db: Db = createDb(databaseUrl, { max: config.DB_POOL_MAX, applicationName: 'opinion-desk', auditKey: resolveAuditKey(config) });
   stops.push(() => db.destroy());
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ applied }, 'Migrations applied');

@@ -1,4 +1,5 @@
 import { createDb } from '../db/client.js';
+import { resolveAuditKey } from '../platform/audit-key.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { startWorker } from '../worker/main.js';
 import { StartupError } from './local-services.js';
@@ -10,7 +11,7 @@ try {
   if (!config.DATABASE_URL || !config.REDIS_URL) {
     throw new StartupError('npm run worker 需要设置 DATABASE_URL 和 REDIS_URL（指向共享的 Postgres 与 Redis）。\nnpm run worker needs DATABASE_URL and REDIS_URL pointing at the shared Postgres and Redis.');
   }
-  const db = createDb(config.DATABASE_URL, { applicationName: 'opinion-desk-worker' });
+  const db = createDb(config.DATABASE_URL, { applicationName: 'opinion-desk-worker', auditKey: resolveAuditKey(config) });
   await migrateToLatest(db);
   const worker = await startWorker({ config, db, redisUrl: config.REDIS_URL, logger });
   onShutdown(logger, async () => {

@@ -51,6 +51,11 @@ const schema = z.object({
   /** Behind a reverse proxy: read the client address from X-Forwarded-For (else it can be forged). */
   TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * The audit chain's HMAC key (at least 32 characters). Unset: the file audit.key under DATA_DIR,
+   * generated at first start. Kept outside the database, and backed up apart from it.
+   */
+  AUDIT_KEY: z.string().min(32, { message: '审计密钥至少 32 个字符 / must be at least 32 characters' }).optional(),
   /** A built dashboard to serve instead of dist/web (npm start then skips its own build). */
   WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -28,6 +28,8 @@ export interface JobPayloads {
   'reports.weekly': Record<string, never>;
   /** Daily: remove audit rows older than AUDIT_RETENTION_DAYS (the hash chain stays verifiable). */
   'audit.retention': Record<string, never>;
+  /** Daily, and on demand: append the audit chain's head to the anchor file outside the database. */
+  'audit.anchor': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -40,6 +42,7 @@ export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = 
   'notifications.deliver': QUEUES.deliver,
   'reports.weekly': QUEUES.reports,
   'audit.retention': QUEUES.reports,
+  'audit.anchor': QUEUES.reports,
 };
 
 /** BullMQ refuses ':' in custom ids. One id per source and slot dedupes concurrent schedulers. */

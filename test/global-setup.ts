@@ -8,6 +8,8 @@ import { adminUrl, withDatabase } from './helpers/env.js';
 export default async function setup(): Promise<() => Promise<void>> {
   const template = `od_test_template_${process.pid}`;
   process.env.OD_TEST_TEMPLATE = template;
+  // The audit chain's key for every connection and process of the run (db/client.ts reads it).
+  process.env.AUDIT_KEY ??= 'od-test-audit-key-not-secret-0123456789abcdef';
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   // Leftovers of runs that were killed before their teardown.

@@ -117,28 +117,45 @@ export interface AuditChainResult {
 
 /**
  * Recomputes the hash chain over every row (one query; only the first bad row comes back) and
- * checks it starts at the retention anchor and ends at the chain head.
+ * checks it starts at the retention anchor and ends at the chain head. Rows up to
+ * audit_chain_head.keyed_from (written before migration 0019) are plain sha256 links; every later
+ * row is an HMAC under the key this connection was given (db/client.ts): a chain rewritten with the
+ * public formula fails at its first changed row. A connection without the key cannot verify keyed
+ * rows and says so.
  */
 export async function verifyAuditChain(db: Db): Promise<AuditChainResult> {
-  const head = await sql<{ seq: string; hash: string; anchor_seq: string; anchor_hash: string }>`
-    select seq::text, hash, anchor_seq::text, anchor_hash from audit_chain_head where id = 1`.execute(db);
+  const head = await sql<{ seq: string; hash: string; anchor_seq: string; anchor_hash: string; keyed_from: string }>`
+    select seq::text, hash, anchor_seq::text, anchor_hash, keyed_from::text from audit_chain_head where id = 1`.execute(db);
   const h = head.rows[0];
   if (!h) return { ok: false, rows: 0, reason: { message: 'the chain head is missing', messageZh: '审计链头记录缺失' } };
-  const r = await sql<{ rows: string; bad_id: string | null; bad_kind: string | null; last_seq: string | null; last_hash: string | null }>`
-    with c as (
-      select id, chain_seq, hash,
-        encode(sha256(convert_to(coalesce(lag(hash) over w, ${h.anchor_hash}) || audit_log_content(a), 'UTF8')), 'hex') as expected,
+  const r = await sql<{ rows: string; has_key: boolean; bad_id: string | null; bad_kind: string | null; last_seq: string | null; last_hash: string | null }>`
+    with k as (
+      select current_setting('audit_chain.key', true) as k
+    ),
+    p as (
+      select id, chain_seq, hash, a as r,
+        coalesce(lag(hash) over w, ${h.anchor_hash}) as prev_hash,
         coalesce(lag(chain_seq) over w, ${h.anchor_seq}::bigint) as prev_seq
       from audit_log a
       window w as (order by chain_seq)
     ),
+    c as (
+      select id, chain_seq, hash, prev_seq,
+        case when chain_seq <= ${h.keyed_from}::bigint
+          then encode(sha256(convert_to(prev_hash || audit_log_content(r), 'UTF8')), 'hex')
+          else (select encode(sha256(decode(substr(k.k, 129, 128), 'hex') || sha256(decode(substr(k.k, 1, 128), 'hex')
+                 || convert_to(prev_hash || audit_log_content(r), 'UTF8'))), 'hex') from k where length(k.k) = 256)
+        end as expected
+      from p
+    ),
     bad as (
       select id, case when chain_seq <> prev_seq + 1 then 'gap' else 'hash' end as kind
-      from c where hash <> expected or chain_seq <> prev_seq + 1
+      from c where hash is distinct from expected or chain_seq <> prev_seq + 1
       order by chain_seq limit 1
     ),
     last as (select chain_seq, hash from audit_log order by chain_seq desc limit 1)
     select (select count(*) from audit_log)::text as rows,
+      coalesce((select length(k) = 256 from k), false) as has_key,
       (select id::text from bad) as bad_id, (select kind from bad) as bad_kind,
       (select chain_seq::text from last) as last_seq, (select hash from last) as last_hash`.execute(db);
   const row = r.rows[0]!;
@@ -147,7 +164,9 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainResult> {
     const reason =
       row.bad_kind === 'gap'
         ? { message: `rows missing before audit row ${row.bad_id}`, messageZh: `审计记录 ${row.bad_id} 之前有记录缺失` }
-        : { message: `audit row ${row.bad_id} was altered (hash mismatch)`, messageZh: `审计记录 ${row.bad_id} 被篡改（哈希不符）` };
+        : !row.has_key
+          ? { message: `audit row ${row.bad_id} cannot be checked: this connection has no audit key`, messageZh: `无法校验审计记录 ${row.bad_id}：未配置审计密钥` }
+          : { message: `audit row ${row.bad_id} was altered (hash mismatch)`, messageZh: `审计记录 ${row.bad_id} 被篡改（哈希不符）` };
     return { ok: false, rows, firstBadId: row.bad_id, reason };
   }
   const lastSeq = row.last_seq ?? h.anchor_seq;
@@ -156,6 +175,37 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainResult> {
     return { ok: false, rows, reason: { message: 'the newest audit rows were removed (chain head mismatch)', messageZh: '最新的审计记录被删除（与链头不符）' } };
   }
   return { ok: true, rows };
+}
+
+/** What an anchor records of the chain now: its newest row, and the chain's constants. */
+export interface AuditChainState {
+  database: string;
+  rowId: string | null;
+  seq: string;
+  hash: string;
+  count: number;
+  keyedFrom: string;
+  anchorSeq: string;
+  anchorHash: string;
+}
+
+/** The chain's head as an anchor records it (the newest row's id, seq and hash, and the row count). */
+export async function auditChainState(db: Db): Promise<AuditChainState> {
+  const r = await sql<{ database: string; row_id: string | null; seq: string; hash: string; count: string; keyed_from: string; anchor_seq: string; anchor_hash: string }>`
+    select current_database() as database,
+      (select id::text from audit_log order by chain_seq desc limit 1) as row_id,
+      h.seq::text, h.hash, (select count(*) from audit_log)::text as count, h.keyed_from::text, h.anchor_seq::text, h.anchor_hash
+    from audit_chain_head h where h.id = 1`.execute(db);
+  const x = r.rows[0]!;
+  return { database: x.database, rowId: x.row_id, seq: x.seq, hash: x.hash, count: Number(x.count), keyedFrom: x.keyed_from, anchorSeq: x.anchor_seq, anchorHash: x.anchor_hash };
+}
+
+/** The rows at these chain positions (missing ones are absent). */
+export async function auditRowsAtSeqs(db: Db, seqs: readonly string[]): Promise<{ id: string; seq: string; hash: string }[]> {
+  if (seqs.length === 0) return [];
+  const r = await sql<{ id: string; seq: string; hash: string }>`
+    select id::text, chain_seq::text as seq, hash from audit_log where chain_seq = any(${seqs}::bigint[])`.execute(db);
+  return r.rows;
 }
 
 /**

@@ -15,6 +15,7 @@ import { deliverNow } from './notifications.deliver.js';
 import { parseQuietHours, sweepDueSteps } from './cases.sweep.js';
 import { runWeeklyReport } from './reports.weekly.js';
 import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './audit.retention.js';
+import { AUDIT_ANCHOR_CRON, AUDIT_ANCHOR_TZ, runAuditAnchor } from './audit.anchor.js';
 
 // Every job the worker runs, declared once: its handler, concurrency, schedule and retry options.
 // Its queue is the one the contract gives it (JOB_QUEUE in platform/queues.ts). worker/main.ts
@@ -170,6 +171,18 @@ export const JOBS: readonly AnyJobDefinition[] = [
     schedule: () => ({ pattern: AUDIT_RETENTION_CRON, tz: AUDIT_RETENTION_TZ }),
     options: REPORT_OPTIONS,
     failed: { message: 'Audit log retention failed', level: 'final-error' },
+  }),
+  // The audit chain's head, appended to a file outside Postgres (also `npm run audit-anchor`).
+  job({
+    name: 'audit.anchor',
+    handler: (ctx) => async () => {
+      const a = await runAuditAnchor(ctx.db, ctx.config.DATA_DIR, ctx.now());
+      ctx.logger.info({ row_id: a.rowId, count: a.count, file: a.file }, 'Audit chain anchored');
+      return a;
+    },
+    schedule: () => ({ pattern: AUDIT_ANCHOR_CRON, tz: AUDIT_ANCHOR_TZ }),
+    options: REPORT_OPTIONS,
+    failed: { message: 'Audit chain anchor failed', level: 'final-error' },
   }),
 ];
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { listAuditPage, verifyAuditChain } from '../../../db/repos/audit.js';
+import { listAuditPage } from '../../../db/repos/audit.js';
+import { verifyAuditLog } from '../../../services/audit/anchors.js';
 import { fieldError } from '../../../platform/errors.js';
 import { requireRole } from '../../middleware/auth.js';
 import { createRouter, errors, json } from '../../openapi.js';
@@ -76,7 +77,8 @@ function decodeAuditCursor(cursor: string | undefined): string | undefined {
 export function auditRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(verify, async (c) => {
-      const r = await verifyAuditChain(deps.db);
+      // The chain with the key, then against the anchors outside the database (DATA_DIR).
+      const r = await verifyAuditLog(deps.db, deps.config.DATA_DIR);
       const message = r.ok ? `Audit chain intact: ${r.rows} rows verified` : `Audit chain broken: ${r.reason?.message ?? 'unknown'}`;
       const messageZh = r.ok ? `审计日志完整：已校验 ${r.rows} 条记录` : `审计日志校验失败：${r.reason?.messageZh ?? '原因不明'}`;
       return c.json({ ok: r.ok, rows: r.rows, firstBadId: r.firstBadId ?? null, message, messageZh }, 200);
