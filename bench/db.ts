@@ -12,6 +12,9 @@ export function benchRedisUrl(): string {
   return process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
+// The audit chain's key of the benchmarks' connections and of the processes they start (not a secret).
+process.env.AUDIT_KEY ??= 'od-bench-audit-key-not-secret-0123456789abcdef';
+
 /** A fresh, migrated database for one benchmark, dropped by `drop()`. */
 export async function benchDb(label: string): Promise<{ db: Db; url: string; name: string; drop(): Promise<void> }> {
   const name = `od_bench_${label}_${randomBytes(3).toString('hex')}`;

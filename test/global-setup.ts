@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { adminUrl, withDatabase } from './helpers/env.js';
+import { adminUrl, TEST_AUDIT_KEY, withDatabase } from './helpers/env.js';
 
 // Builds one migrated template database per test run (named after this process, so two runs at
 // once never collide); every test file clones it (CREATE DATABASE … TEMPLATE) and drops its clone.
@@ -9,7 +9,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const template = `od_test_template_${process.pid}`;
   process.env.OD_TEST_TEMPLATE = template;
   // The audit chain's key for every connection and process of the run (db/client.ts reads it).
-  process.env.AUDIT_KEY ??= 'od-test-audit-key-not-secret-0123456789abcdef';
+  process.env.AUDIT_KEY ??= TEST_AUDIT_KEY;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   // Leftovers of runs that were killed before their teardown.

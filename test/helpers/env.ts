@@ -1,3 +1,6 @@
+/** The audit chain's key of every test connection and process (not a secret: tests only). */
+export const TEST_AUDIT_KEY = 'od-test-audit-key-not-secret-0123456789abcdef';
+
 /** The migrated template of this test run (set by test/global-setup.ts). */
 export function templateDb(): string {
   return process.env.OD_TEST_TEMPLATE ?? 'od_test_template';

@@ -4,9 +4,11 @@ import { createDb } from '../../db/client.js';
 import { loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
 import { startWorker } from '../../worker/main.js';
+import { TEST_AUDIT_KEY } from './env.js';
 
 const config = loadConfig();
-const db = createDb(config.DATABASE_URL!);
+// The tests that fork it pass an environment of their own: the test key unless they give one.
+const db = createDb(config.DATABASE_URL!, { auditKey: config.AUDIT_KEY ?? TEST_AUDIT_KEY });
 const worker = await startWorker({
   config,
   db,
