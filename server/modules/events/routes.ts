@@ -189,6 +189,9 @@ export function eventsRoutes(deps: ModuleDeps, options: Partial<LiveEventOptions
       },
       () => queue.close(),
     );
+    // Once more now that it listens: a session ended between the request's check and the
+    // subscription would otherwise be noticed only at the first periodic check.
+    recheck();
     const stop = () => queue.close();
     stream.onAbort(stop);
     signal.addEventListener('abort', stop);
