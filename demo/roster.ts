@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { insertDemoUser, usernameTaken } from '../db/repos/demo.js';
+import { insertDemoUser, userIdsByUsername, usernameTaken } from '../db/repos/demo.js';
 import { listRoster, listShifts } from '../db/repos/roster.js';
 import { formatYmd, shanghaiParts } from '../core/business-time.js';
 import { fillRosterMonth } from '../services/roster/service.js';
@@ -27,8 +27,8 @@ export async function seedDemoRoster(db: Db, now: Date, password: string): Promi
       passwordHash: await hashPassword(password),
     });
   }
-  const users = await db.selectFrom('users').select(['id', 'username']).where('username', 'in', ['admin', 'duty', DEMO_SECOND_DUTY.username, 'leader']).execute();
-  const id = (u: string) => users.find((x) => x.username === u)?.id;
+  const users = await userIdsByUsername(db, ['admin', 'duty', DEMO_SECOND_DUTY.username, 'leader']);
+  const id = (u: string) => users.get(u);
   const [admin, duty, duty2, leader] = [id('admin'), id('duty'), id(DEMO_SECOND_DUTY.username), id('leader')];
   const shifts = await listShifts(db);
   const day = shifts.find((s) => s.name === '白班');

@@ -130,3 +130,10 @@ export async function withTryLock<T>(db: Db, name: string, skipped: T, fn: () =>
 export async function anyCaseExists(db: Db): Promise<boolean> {
   return (await db.selectFrom('cases').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
+
+/** Ids of the named users (those that exist). */
+export async function userIdsByUsername(db: Db, usernames: readonly string[]): Promise<Map<string, number>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'username']).where('username', 'in', [...usernames]).execute();
+  return new Map(rows.map((r) => [r.username, r.id]));
+}
