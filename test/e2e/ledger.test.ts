@@ -186,4 +186,31 @@ describe('回应台账 (ledger)', () => {
     expect(new Set(seen).size).toBe(seen.length);
     await ctx.close();
   }, 150_000);
+
+  it('marks a publication recorded afterwards (补录) in the ledger and on the case timeline', async () => {
+    const zj = await departmentId(team.duty, '住建局');
+    const hour = 3_600_000;
+    const k = await registerCase(team.duty, { title: '补录验证 夜间施工噪音扰民', level: 'general', category: 'difficulty', departmentId: zj, receivedAt: new Date(Date.now() - 6 * hour) });
+    const draft = await team.handler.call<{ id: string }>('POST', `/api/cases/${k.id}/responses`, { body: '已责成施工单位停止夜间施工。' });
+    await team.handler.call('POST', `/api/cases/${k.id}/responses/${draft.id}/submit`);
+    await team.reviewer.call('POST', `/api/cases/${k.id}/responses/${draft.id}/approve`);
+    // Approved three hours ago, announced at a press briefing two hours ago, recorded now.
+    await sql`update responses set reviewed_at = now() - interval '3 hours' where id = ${draft.id}`.execute(sys.db);
+    const publishedAt = new Date(Date.now() - 2 * hour).toISOString();
+    await team.handler.call('POST', `/api/cases/${k.id}/responses/${draft.id}/publish`, { channel: 'press_conference', publishedAt });
+
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signInUi(page, sys.baseUrl, 'duty', DEMO_PASSWORD);
+    await page.goto(`${sys.baseUrl}/ledger?q=${encodeURIComponent('补录验证')}`);
+    await waitNumbers(page, [k.number]);
+    const row = page.locator(`[data-testid="ledger-row"][data-case-id="${k.id}"]`);
+    expect(await row.getByTestId('backfilled').innerText()).toBe('补录');
+    await page.goto(`${sys.baseUrl}/cases/${k.id}`);
+    const entry = page.locator('[data-testid="timeline-entry"][data-action="response.publish"]');
+    await entry.waitFor();
+    expect(await entry.innerText()).toContain('发布回应 · 补录');
+    expect(await page.locator('[data-testid="response"][data-status="published"]').innerText()).toContain('补录');
+    await ctx.close();
+  }, 90_000);
 });
