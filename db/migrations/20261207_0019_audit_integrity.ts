@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
-// Integrity of the audit log (issue 15 §1). Frozen in time (Kysely<any>).
+// Integrity of the audit log (issue 15 §1). Frozen in time (Kysely<any>). No down: like 0008, the
+// chain cannot be taken back to unkeyed hashes once keyed rows exist.
 //
 // Retention. audit_log_purge is SECURITY DEFINER (it must delete past the append-only trigger), so
 // it is no longer executable by PUBLIC: only its owner (the application's role) may call it. The
@@ -123,12 +124,5 @@ export async function up(db: Kysely<any>): Promise<void> {
       end loop;
       perform set_config('audit_chain.state', s::text || ':' || h, true);
     end $$;
-  `.execute(db);
-}
-
-export async function down(db: Kysely<any>): Promise<void> {
-  await sql`
-    alter table audit_chain_head drop column keyed_from;
-    grant execute on function audit_log_purge(timestamptz) to public;
   `.execute(db);
 }
