@@ -69,7 +69,7 @@ describe('the keyed audit chain and its anchors', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ rowId: head.id, hash: head.hash, count: Number(head.n) });
     expect(a.file.startsWith(dataDir)).toBe(true);
-    expect(await verifyApi()).toMatchObject({ ok: true, firstBadId: null });
+    expect(await verifyApi()).toMatchObject({ ok: true, firstBadId: null, messageZh: expect.stringContaining('与 1 个锚点一致') });
   });
 
   it('a row changed with the trigger off and the rest rehashed with the public formula is named', async () => {
