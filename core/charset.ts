@@ -98,8 +98,35 @@ export function charsetFromContentType(contentType: string | null | undefined): 
 
 function bomCharset(b: Uint8Array): string | null {
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
+  // UTF-32's BOMs first: the little-endian one begins with UTF-16LE's.
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return 'utf-32le';
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return 'utf-32be';
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/** How many leading bytes the NUL pattern of a wide encoding is looked for in. */
+const WIDE_SAMPLE_BYTES = 1024;
+
+/**
+ * UTF-32 or UTF-16 without a BOM, told by where the NUL bytes fall: markup and Latin text in
+ * UTF-32LE is one character and three NULs (`3C 00 00 00`), in UTF-16BE a NUL and a character.
+ * Text in a one-byte or multi-byte charset practically never holds NUL bytes at all.
+ */
+function wideCharset(b: Uint8Array): string | null {
+  const n = Math.min(b.length, WIDE_SAMPLE_BYTES) & ~3;
+  if (n < 8) return null;
+  const zeros = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) if (b[i] === 0) zeros[i % 4]++;
+  const q = n / 4;
+  // In UTF-32 one byte of each four is always 0 and the next nearly always (outside the BMP it is ≤ 0x10).
+  if (zeros[3] === q && zeros[2] >= 0.9 * q && zeros[0] < q / 2) return 'utf-32le';
+  if (zeros[0] === q && zeros[1] >= 0.9 * q && zeros[3] < q / 2) return 'utf-32be';
+  const odd = zeros[1] + zeros[3];
+  const even = zeros[0] + zeros[2];
+  if (odd >= 0.4 * 2 * q && even < 0.05 * 2 * q) return 'utf-16le';
+  if (even >= 0.4 * 2 * q && odd < 0.05 * 2 * q) return 'utf-16be';
   return null;
 }
 
@@ -245,7 +272,7 @@ function contradicted(bytes: Uint8Array, label: string): string | null {
 }
 
 /**
- * Charset from override, BOM, HTTP header, XML declaration or <meta>, case-insensitively;
+ * Charset from override, BOM (or the NUL pattern of BOM-less UTF-32 / UTF-16), HTTP header, XML declaration or <meta>, case-insensitively;
  * GBK/GB2312 decoded as GB18030; invalid bytes replaced, never thrown. BOM stripped.
  * A label nobody knows is skipped, as browsers skip it; a label the bytes plainly contradict
  * (header says UTF-8 of a GBK body, <meta> says GB2312 of a UTF-8 body…) is overruled ('sniff').
@@ -266,6 +293,9 @@ export function decodeBody(input: DecodeInput): Decoded {
   if (override) return override;
   const bom = pick(bomCharset(bytes), 'bom');
   if (bom) return bom;
+  // No byte-oriented label can be right about UTF-32 or UTF-16 bytes: their NUL pattern wins.
+  const wide = wideCharset(bytes);
+  if (wide) return pick(wide, xmlDeclared(bytes, '') === wide ? 'xml' : 'sniff')!;
   const header = labelled(normaliseCharset(charsetFromContentType(input.contentType)), 'header');
   if (header) return header;
   const head = latin1Head(bytes);

@@ -62,7 +62,11 @@ export function wafPage(eventId: string): string {
 `;
 }
 
-/** Not well-formed: an unescaped ampersand, a mismatched tag, and the document cut short. */
+/**
+ * Not well-formed: an unescaped ampersand, a mismatched tag, and the document cut short inside
+ * its first item — so even the lenient reading, which keeps the complete items of a cut-off feed,
+ * finds none.
+ */
 export const BROKEN_FEED = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0">
   <channel>
@@ -71,6 +75,4 @@ export const BROKEN_FEED = `<?xml version="1.0" encoding="utf-8"?>
     <item>
       <title>城关镇旧城改造最新进展</title>
       <description><p>记者从城关镇了解到……</description>
-    </item>
-    <item>
       <title>龙山镇召开`;

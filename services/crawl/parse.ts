@@ -4,6 +4,7 @@ import { load as loadHtml } from 'cheerio/slim';
 import Parser from 'rss-parser';
 import type { SiteSelectors } from '../../db/schema.js';
 import { capNesting, htmlToText } from '../../core/html.js';
+import { repairField, stripControls } from '../../core/text-repair.js';
 
 /** One entry found on a feed or list page, before normalisation. */
 export interface ParsedEntry {
@@ -34,6 +35,15 @@ type XmlNode = Record<string, unknown>;
 
 const atomItems = new WeakSet<object>();
 
+/** How a feed was read: strictly, or leniently (malformed, or cut off after its last complete entry). */
+export interface FeedReading {
+  entries: ParsedEntry[];
+  /** The strict parser refused the document and the lenient reading below found its entries. */
+  malformed: boolean;
+  /** The document ends before its root end tag (a truncated download): only complete entries kept. */
+  truncated: boolean;
+}
+
 /**
  * RSS 2.0 / 0.9x, Atom, RDF via rss-parser's parseString. Throws ParseError when it is not a feed.
  *
@@ -42,16 +52,128 @@ const atomItems = new WeakSet<object>();
  * reference is a parse error in strict mode, so the whole document is rejected.
  */
 export async function parseFeed(xml: string): Promise<ParsedEntry[]> {
+  return (await readFeed(xml)).entries;
+}
+
+/**
+ * A feed read as lenient feed readers read it: strictly first; when the strict parser refuses
+ * the document, again by a recovering parser (htmlparser2 in XML mode, which closes what is left
+ * open and needs no <channel>), keeping every complete <item>/<entry> of an RSS, RDF or Atom
+ * root. A document cut off before its root end tag keeps the entries before the cut. A document
+ * that declares entities is never read leniently. Throws ParseError when neither reading finds a feed.
+ */
+export async function readFeed(xml: string): Promise<FeedReading> {
   if (typeof xml !== 'string' || xml.trim() === '') throw new ParseError('Empty document, not a feed');
-  const parser = createParser();
-  let feed: { items?: RawItem[] };
-  try {
-    feed = await parser.parseString(stripBom(xml));
-  } catch (err) {
-    throw new ParseError(`Not a readable RSS/Atom/RDF feed: ${firstLine(err)}`);
+  const doc = stripBom(xml);
+  const truncated = rootUnclosed(doc);
+  if (!truncated) {
+    const parser = createParser();
+    let strictError: unknown = null;
+    let feed: { items?: RawItem[] } | null = null;
+    try {
+      feed = await parser.parseString(doc);
+    } catch (err) {
+      strictError = err;
+    }
+    if (feed && Array.isArray(feed.items)) return { entries: feed.items.map(toEntry), malformed: false, truncated: false };
+    const lenient = readLeniently(doc);
+    if (lenient) return { entries: lenient.map(toEntry), malformed: true, truncated: false };
+    throw new ParseError(`Not a readable RSS/Atom/RDF feed: ${strictError ? firstLine(strictError) : 'no channel'}`);
   }
-  if (!feed || !Array.isArray(feed.items)) throw new ParseError('Not a readable RSS/Atom/RDF feed: no channel');
-  return feed.items.map(toEntry);
+  const lenient = readLeniently(cutAfterLastEntry(doc));
+  if (!lenient) throw new ParseError('Not a readable RSS/Atom/RDF feed: the document is cut off before its first complete entry');
+  return { entries: lenient.map(toEntry), malformed: true, truncated: true };
+}
+
+const FEED_ROOTS = new Set(['rss', 'rdf', 'feed', 'channel']);
+const ENTRY_END = /<\/(?:[\w.-]+:)?(?:item|entry)\s*>/gi;
+
+/** The local name of the document's first element (after the prolog, comments and doctype). */
+function rootName(doc: string): string | null {
+  const m = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<([\w:.-]+)/i.exec(doc);
+  return m ? m[1] : null;
+}
+
+/** True for a feed whose root element (rss, RDF, feed) is opened but never closed. */
+function rootUnclosed(doc: string): boolean {
+  const root = rootName(doc);
+  if (!root || !FEED_ROOTS.has(localName(root))) return false;
+  return !new RegExp(`</${root.replace(/[.]/g, '\\.')}\\s*>`, 'i').test(doc);
+}
+
+/** The document up to the end tag of its last complete entry. */
+function cutAfterLastEntry(doc: string): string {
+  let end = -1;
+  for (const m of doc.matchAll(ENTRY_END)) end = m.index + m[0].length;
+  return end === -1 ? '' : doc.slice(0, end);
+}
+
+function localName(name: string): string {
+  return name.slice(name.lastIndexOf(':') + 1).toLowerCase();
+}
+
+/** A DOM element as htmlparser2 builds it in XML mode. */
+interface XmlElement {
+  type: string;
+  name: string;
+  attribs: Record<string, string>;
+  children: XmlElement[];
+  parent: XmlElement | null;
+}
+
+/**
+ * The entries of a document the strict parser refused, read by htmlparser2 in XML mode: each
+ * <item> or <entry> that is not inside another, mapped to the fields rss-parser would give, so
+ * toEntry reads both alike. Null when the root is not a feed's or no entry is found.
+ */
+function readLeniently(doc: string): RawItem[] | null {
+  const root = rootName(doc);
+  if (!root || !FEED_ROOTS.has(localName(root))) return null;
+  // A document declaring entities (XXE, billion laughs) stays refused as a whole, as strictly.
+  if (/<!ENTITY/i.test(doc)) return null;
+  const $ = loadHtml(capNesting(doc), { xml: { xmlMode: true, decodeEntities: true } });
+  const items: RawItem[] = [];
+  const stack = ($.root().toArray() as unknown as XmlElement[]).slice();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const local = node.type === 'tag' ? localName(node.name) : '';
+    if (local === 'item' || local === 'entry') {
+      items.push(rawItemOf($, node, local === 'entry'));
+      continue;
+    }
+    if (node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
+  return items.length > 0 ? items : null;
+}
+
+const MARKUP_FIELDS = new Set(['content', 'content:encoded', 'description', 'summary']);
+
+/** One entry element as rss-parser's item shape: first child of each name, Atom links and authors. */
+function rawItemOf($: ReturnType<typeof loadHtml>, el: XmlElement, isAtom: boolean): RawItem {
+  const item: RawItem = {};
+  for (const child of el.children) {
+    if (child.type !== 'tag') continue;
+    const name = child.name.toLowerCase() === 'pubdate' ? 'pubDate' : child.name.toLowerCase();
+    const $child = $(child as never);
+    if (localName(name) === 'link' && child.attribs.href !== undefined) {
+      const rel = child.attribs.rel ?? 'alternate';
+      if (rel === 'alternate' && typeof item.link !== 'string') item.link = child.attribs.href;
+      continue;
+    }
+    if (name in item) continue;
+    if (isAtom && name === 'author') {
+      item.author = $child.children().filter((_, c) => localName((c as unknown as XmlElement).name ?? '') === 'name').first().text() || $child.text();
+      continue;
+    }
+    const hasElements = child.children.some((c) => c.type === 'tag');
+    item[name] = MARKUP_FIELDS.has(name) && hasElements ? ($child.html() ?? '') : $child.text();
+  }
+  if (isAtom) {
+    item.rawPublished = text(item.published) ?? text(item.issued);
+    item.rawUpdated = text(item.updated) ?? text(item.modified);
+    atomItems.add(item);
+  }
+  return item;
 }
 
 /** A fresh parser per document: xml2js keeps per-parse state on the instance. */
@@ -114,17 +236,28 @@ function toEntry(item: RawItem): ParsedEntry {
     : text(item.pubDate) ?? text(item.date) ?? text(item['dc:date']) ?? text(item.isoDate);
   const author = text(item.creator) ?? text(item.author) ?? text(item['dc:creator']);
   let title = collapse(text(item.title) ?? '');
+  // A title that is only an image (<img alt="…">, escaped or in CDATA): its alt or title text.
+  if (title && !htmlText(title)) title = collapse(imageText(title));
   if (!title) title = Array.from(htmlText(content)).slice(0, FALLBACK_TITLE_CHARS).join('');
   return scrubEntry({ link, guid, title, content, published, author });
 }
 
 /**
- * NUL characters removed from every field: feeds carry them (padding, broken generators), and
- * PostgreSQL text cannot store them, so one NUL would fail the whole crawl's transaction.
+ * Every field made storable: NUL and other C0 control characters removed (feeds carry them, and
+ * PostgreSQL text cannot store NUL, so one would fail the whole crawl's transaction). Title,
+ * content and author are also repaired as browsers would read them: C1 controls as windows-1252,
+ * UTF-8 that was read as windows-1252 turned back (core/text-repair.ts).
  */
 function scrubEntry(e: ParsedEntry): ParsedEntry {
-  const s = (v: string | null) => (v !== null && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v);
-  return { link: s(e.link), guid: s(e.guid), title: s(e.title) ?? '', content: s(e.content) ?? '', published: s(e.published), author: s(e.author) };
+  const s = (v: string | null) => (v === null ? null : stripControls(v));
+  return { link: s(e.link), guid: s(e.guid), title: repairField(e.title), content: repairField(e.content), published: s(e.published), author: e.author === null ? null : repairField(e.author) };
+}
+
+/** The alt (or title) text of the first image in an HTML fragment, '' when there is none. */
+function imageText(html: string): string {
+  const $ = loadHtml(capNesting(html), HTML_OPTIONS);
+  const img = $('img[alt], img[title]').first();
+  return img.length ? (img.attr('alt')?.trim() || img.attr('title')?.trim() || '') : '';
 }
 
 /** Entries of an HTML list page by CSS selectors; links resolved against baseUrl. */
@@ -142,7 +275,8 @@ export function parseSiteList(html: string, baseUrl: string, selectors: SiteSele
     const link = resolveHttp($link.attr('href'), baseUrl);
     if (!link) return;
     const $title = selectors.title ? select(() => $row.find(selectors.title!), selectors.title).first() : $link;
-    const title = collapse(textOf($title)) || collapse(textOf($link));
+    const title =
+      collapse(textOf($title)) || collapse(textOf($link)) || collapse($title.find('img').first().attr('alt') ?? $link.find('img').first().attr('alt') ?? '');
     let published: string | null = null;
     if (selectors.date) {
       const $date = select(() => $row.find(selectors.date!), selectors.date).first();

@@ -1,4 +1,4 @@
-import { parseFeed, parseSiteList, type ParsedEntry } from '../parse.js';
+import { readFeed, parseSiteList, type ParsedEntry } from '../parse.js';
 import { CrawlFailure, MAX_ENTRIES_PER_CRAWL, MAX_FEED_ENTRIES, type CrawlContext, type ParseSpec } from '../context.js';
 import { decodeText, type Body } from './decode.js';
 import { step } from './step.js';
@@ -18,26 +18,32 @@ export interface Parsed {
   entries: ParsedEntry[];
   /** Entries the page listed. */
   seen: number;
+  /** What the source's health should say about how the document was read (Chinese / English), or null. */
+  note: string | null;
 }
 
 export const parse = step('parse', async function parse({ source }: CrawlContext, text: string, origin: Origin): Promise<Parsed> {
-  const all = await parseText(source, text, origin);
-  return { entries: all.slice(0, MAX_ENTRIES_PER_CRAWL), seen: all.length };
+  const { entries: all, note } = await parseText(source, text, origin);
+  return { entries: all.slice(0, MAX_ENTRIES_PER_CRAWL), seen: all.length, note };
 });
 
 /** Charset decode + parse of one fetched body, as a crawl does it (a preview, the corpus tests). */
 export async function entriesOf(spec: ParseSpec, fetched: Body & Origin): Promise<ParsedEntry[]> {
-  return parseText(spec, decodeText(spec, fetched), fetched);
+  return (await parseText(spec, decodeText(spec, fetched), fetched)).entries;
 }
+
+/** The health note of a feed the strict parser refused but the lenient reading read. */
+export const MALFORMED_NOTE = '格式有误，已容错读取 / Malformed feed, read leniently';
+export const TRUNCATED_NOTE = '文档不完整（下载被截断），已读取截断前的完整条目 / The document is cut off (truncated download): the complete entries before the cut were read';
 
 /**
  * All entries of the text. Throws CrawlFailure: too_large for a feed of over MAX_FEED_ENTRIES,
  * parse_error when the text is not what the source's kind expects, selector_empty when a site's
  * list selector matches nothing.
  */
-async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<ParsedEntry[]> {
+async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: string | null }> {
   if (spec.kind === 'feed') refuseHugeFeed(text, origin.httpStatus);
-  const entries = await parseEntries(spec, text, origin);
+  const { entries, note } = await parseEntries(spec, text, origin);
   if (spec.kind === 'site' && entries.length === 0) {
     throw new CrawlFailure(
       'selector_empty',
@@ -45,7 +51,7 @@ async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise
       origin.httpStatus,
     );
   }
-  return entries;
+  return { entries, note };
 }
 
 /** Counts entry elements (<item>, <entry>, namespaced or not) cheaply, before any XML parsing. */
@@ -63,11 +69,14 @@ function refuseHugeFeed(text: string, httpStatus: number): void {
   }
 }
 
-async function parseEntries(spec: ParseSpec, text: string, origin: Origin): Promise<ParsedEntry[]> {
+async function parseEntries(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: string | null }> {
   try {
-    if (spec.kind === 'feed') return await parseFeed(text);
+    if (spec.kind === 'feed') {
+      const read = await readFeed(text);
+      return { entries: read.entries, note: read.truncated ? TRUNCATED_NOTE : read.malformed ? MALFORMED_NOTE : null };
+    }
     if (!spec.selectors) throw new Error('Site source has no selectors');
-    return parseSiteList(text, origin.finalUrl, spec.selectors);
+    return { entries: parseSiteList(text, origin.finalUrl, spec.selectors), note: null };
   } catch (err) {
     throw new CrawlFailure('parse_error', `Parse error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500), origin.httpStatus);
   }
