@@ -28,6 +28,7 @@ import { followupRoutes } from './modules/followup/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { itemsRoutes } from './modules/items/routes.js';
 import { periodsRoutes } from './modules/periods/routes.js';
+import { officeProfileRoutes } from './modules/office-profile/routes.js';
 import { policiesRoutes } from './modules/policies/routes.js';
 import { responsesRoutes } from './modules/responses/routes.js';
 import { rosterRoutes } from './modules/roster/routes.js';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps) {
     .route('/', followupRoutes(m))
     .route('/', statsRoutes(m))
     .route('/', reportsRoutes(m))
+    .route('/', officeProfileRoutes(m))
     .route('/', policiesRoutes(m))
     .route('/', periodsRoutes(m))
     .route('/', calendarRoutes(m))

@@ -1,10 +1,9 @@
 import { hoursText, percentText, type ReportFigures } from './figures.js';
 import type { ReportKind } from './period.js';
+import { dayRangeZh, quoteZh } from './office.js';
 
 // The words of a notice (通报), from its figures. Pure: the .docx renderer lays these out; tests
 // read them back out of the document.
-
-export const ISSUING_OFFICE_DEFAULT = '政务舆情回应工作办公室';
 
 export function noticeTitle(periodLabel: string): string {
   return `关于${periodLabel}政务舆情回应情况的通报`;
@@ -20,31 +19,41 @@ export function noticeFileName(kind: ReportKind, key: string): string {
 export function overviewText(f: ReportFigures): string {
   const o = f.overview;
   const parts = [
-    `${f.period.label}（${f.period.firstDay}至${f.period.lastDay}），共监测到网络信息${o.itemsMonitored}条，产生预警${o.alerts}条`,
+    `${f.period.label}（${dayRangeZh(f.period.firstDay, f.period.lastDay)}），共监测到网络信息${o.itemsMonitored}条，产生预警${o.alerts}条`,
     `研判立案${o.casesOpened}件，其中重大及以上舆情事件${o.majorEvents}件`,
     `本期公开回应${o.responded}件，平均回应用时${hoursText(o.averageResponseHours)}小时`,
-    `本期应判定回应时限${o.judged}件，按时回应${o.onTime}件，按时回应率${percentText(o.onTimeRate)}`,
+    `到期应回应${o.judged}件，按时回应${o.onTime}件，按时回应率${percentText(o.onTimeRate)}`,
     `超时${o.overdue}件（逾期回应${o.late}件，逾期未回应${o.openOverdue}件）`,
   ];
   return `${parts.join('；')}。`;
 }
 
-/** Default of the editable "notable good responses" part (好的做法). */
+/** How a response was made, as a sentence says it (by the stored channel label). */
+const CHANNEL_PHRASES: Record<string, string> = {
+  网站发布: '在政府网站发布信息',
+  政务新媒体: '通过政务新媒体发布信息',
+  新闻发布会: '召开新闻发布会',
+  媒体专访: '接受媒体专访',
+  回复网民: '直接答复网民',
+};
+
+/** Default of the editable "good practice" part (经验做法). */
 export function defaultNotable(f: ReportFigures): string {
-  if (f.goodResponses.length === 0) return '本期暂无需要特别通报表扬的回应案例。';
+  if (f.goodResponses.length === 0) return '本期暂无需要特别通报的经验做法。';
   const lines = f.goodResponses.map((g) => {
-    const how = [g.channelLabel ? `通过${g.channelLabel}` : '', `${g.hours}小时内作出回应`, g.effectLabel ? `回应效果“${g.effectLabel}”` : ''].filter(Boolean).join('，');
-    return `${g.departmentName}对“${g.caseTitle}”（${g.caseNumber}）${how}。`;
+    const channel = g.channelLabel ? (CHANNEL_PHRASES[g.channelLabel] ?? '') : '';
+    const how = [`在${g.hours}小时内${channel ? channel : '作出回应'}`, g.effectLabel ? `回应效果评价为“${g.effectLabel}”` : ''].filter(Boolean).join('，');
+    return `${g.departmentName}对${quoteZh(g.caseTitle)}（${g.caseNumber}）${how}。`;
   });
   return lines.join('\n');
 }
 
 /** Default of the editable "requirements for the next period" part (工作要求). */
-export function defaultRequirements(f: ReportFigures): string {
+export function defaultRequirements(f: ReportFigures, rectificationTo: string): string {
   const lines: string[] = [];
   if (f.overdueDepartments.length > 0) {
     const names = f.overdueDepartments.map((d) => d.name).join('、');
-    lines.push(`${names}要认真查找超时原因，对仍未回应的事项立即作出回应，并于3个工作日内将整改情况书面报送办公室。`);
+    lines.push(`${names}要认真查找超时原因，对仍未回应的事项立即作出回应，并于3个工作日内将整改情况书面报送${rectificationTo}。`);
   }
   lines.push('各单位要严格落实“谁主管谁负责”，对一般性政务舆情在48小时内予以公开回应，对重大突发事件做到5小时内发布权威信息、24小时内举行新闻发布会。');
   lines.push('各单位要做好回应后的跟踪反馈，及时研判网民反应和回应效果，防止舆情反复。');

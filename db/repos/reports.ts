@@ -29,6 +29,10 @@ export interface ReportsTable {
   generated_by: number | null;
   issued_at: Date | null;
   issued_by: number | null;
+  /** 期号 of an issued notice (migration 0020): its year, number and text as printed. */
+  serial_year: ColumnType<number | null, never, number | null>;
+  serial_no: ColumnType<number | null, never, number | null>;
+  serial_text: ColumnType<string | null, never, string | null>;
   created_at: ColumnType<Date, Date | undefined, Date>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
@@ -53,6 +57,9 @@ const META = [
   'generated_by',
   'issued_at',
   'issued_by',
+  'serial_year',
+  'serial_no',
+  'serial_text',
   'created_at',
   'updated_at',
 ] as const;
@@ -231,8 +238,19 @@ export async function updateReportText(trx: Db, id: string, set: { notable: stri
     .execute();
 }
 
-export async function markIssued(trx: Db, id: string, by: number | null, at: Date, file: Buffer): Promise<void> {
-  await reportsDb(trx).updateTable('reports').set({ status: 'issued', issued_at: at, issued_by: by, file, updated_at: at }).where('id', '=', id).execute();
+export async function markIssued(
+  trx: Db,
+  id: string,
+  by: number | null,
+  at: Date,
+  file: Buffer,
+  serial: { year: number; no: number; text: string },
+): Promise<void> {
+  await reportsDb(trx)
+    .updateTable('reports')
+    .set({ status: 'issued', issued_at: at, issued_by: by, file, updated_at: at, serial_year: serial.year, serial_no: serial.no, serial_text: serial.text })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function userName(db: Db, id: number | null): Promise<string | null> {

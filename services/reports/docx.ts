@@ -3,49 +3,64 @@ import {
   BorderStyle,
   Document,
   Footer,
+  HeightRule,
   ImageRun,
   LineRuleType,
   Packer,
   PageNumber,
   Paragraph,
+  RelativeVerticalPosition,
   Table,
+  TableAnchorType,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   VerticalAlign,
   WidthType,
   type ParagraphChild,
 } from 'docx';
-import { BUSINESS_TZ } from '../../core/business-time.js';
+import { formatYmd, type Ymd } from '../../core/business-time.js';
 import { hoursText, percentText, type ReportFigures } from '../../core/reports/figures.js';
+import { DISCLOSURE_LABELS, dateTimeZh, dateZh, monthDayZh, type OfficeProfile } from '../../core/reports/office.js';
 import { lateText, overviewText } from '../../core/reports/text.js';
 import { trendChartPng } from './chart.js';
 
-// The notice as a Word document in the layout of an official document (公文, GB/T 9704): A4,
-// margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title in 方正小标宋简体 二号 (22 pt),
-// body in 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line, first-level headings in 黑体, second-level
-// in 楷体_GB2312, page numbers "— N —" in the footer. Rendered from the stored figures and the
-// free text only, so the same inputs always make the same document body.
+// The notice as a Word document in the form of GB/T 9704-2012 (党政机关公文格式): A4, margins top
+// 37 mm, bottom 35 mm, left 28 mm, right 26 mm. 版头: the organ's mark (发文机关标志) in red 小标宋,
+// centred, the 期号 under it and a red separator line; 主体: title in 方正小标宋简体 二号 (22 pt), 主送,
+// body in 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line, first-level headings in 黑体, the signature
+// (落款) centred over the 成文日期, which stands 4 characters in from the right, and the 公开属性
+// 附注; 版记 at the foot of the last page (抄送, 印发机关和印发日期 between its lines); page numbers
+// "— N —" in 4号 宋体, odd pages right and even pages left, one character in. Rendered from the
+// stored figures, the free text and the office profile only.
 
 const MM = 56.6929; // twips per millimetre
 const PAGE_W = Math.round(210 * MM);
 const PAGE_H = Math.round(297 * MM);
 const MARGIN = { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM) };
 const TEXT_W = PAGE_W - MARGIN.left - MARGIN.right;
+const TEXT_H = PAGE_H - MARGIN.top - MARGIN.bottom;
 
 const TITLE_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '方正小标宋简体' };
 const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋_GB2312' };
 const HEI_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
 const KAI_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '楷体_GB2312' };
-const SONG_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' };
+const SONG_FONT = { ascii: '宋体', hAnsi: '宋体', eastAsia: '宋体' };
 const PT = (pt: number) => pt * 2; // docx sizes are half-points
+const TW = (pt: number) => pt * 20; // twips
 const LINE_28PT = { line: 560, lineRule: LineRuleType.EXACT };
+/** One character of 三号 text, in twips. */
+const CHAR = TW(16);
+const RED = 'FF0000';
 
 export interface NoticeDocument {
   title: string;
-  office: string;
-  /** The date line: when it was issued, or (draft) generated. 'YYYY年M月D日'. */
-  dateText: string;
+  profile: OfficeProfile;
+  /** 期号 of an issued notice; null: a draft, shown as （未编号）. */
+  serial: string | null;
+  /** 成文日期 and 印发日期: the day it was issued (a draft: generated). */
+  day: Ymd;
   draft: boolean;
   figures: ReportFigures;
   notable: string;
@@ -59,11 +74,8 @@ function bodyParagraph(text: string, indent = true): Paragraph {
 }
 
 function heading1(text: string): Paragraph {
-  return new Paragraph({ children: [run(text, HEI_FONT)], spacing: LINE_28PT, indent: { firstLine: PT(16) * 20 } });
-}
-
-function heading2(text: string): Paragraph {
-  return new Paragraph({ children: [run(text, KAI_FONT)], spacing: LINE_28PT, indent: { firstLine: PT(16) * 20 } });
+  // A heading never stands alone at the foot of a page: it keeps with what follows.
+  return new Paragraph({ children: [run(text, HEI_FONT)], spacing: LINE_28PT, indent: { firstLine: CHAR }, keepNext: true, keepLines: true });
 }
 
 function freeText(text: string): Paragraph[] {
@@ -75,6 +87,7 @@ function freeText(text: string): Paragraph[] {
 }
 
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 
 function table(header: string[], rows: string[][], widthsMm: number[]): Table {
   const total = widthsMm.reduce((a, b) => a + b, 0);
@@ -95,17 +108,16 @@ function table(header: string[], rows: string[][], widthsMm: number[]): Table {
     columnWidths: widths,
     borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
     rows: [
-      new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, i, true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((t, i) => cell(t, i, false)) })),
+      // The header row repeats on every page the table runs to; no row is split across pages.
+      new TableRow({ tableHeader: true, cantSplit: true, children: header.map((h, i) => cell(h, i, true)) }),
+      ...rows.map((r) => new TableRow({ cantSplit: true, children: r.map((t, i) => cell(t, i, false)) })),
     ],
   });
 }
 
-function caption(text: string): Paragraph {
-  return new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text, font: KAI_FONT, size: PT(12) })] });
+function caption(text: string, keepNext = false): Paragraph {
+  return new Paragraph({ alignment: AlignmentType.CENTER, keepNext, children: [new TextRun({ text, font: KAI_FONT, size: PT(12) })] });
 }
-
-const shanghaiTime = new Intl.DateTimeFormat('zh-CN', { timeZone: BUSINESS_TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
 
 /** Department table rows, as the tests read them back: name, received, responded, on time, overdue, rate, average hours. */
 export function departmentRows(f: ReportFigures): string[][] {
@@ -133,10 +145,10 @@ function overdueSection(f: ReportFigures): (Paragraph | Table)[] {
         `${o.caseNumber} ${o.caseTitle}`,
         o.department.name,
         o.kindLabel,
-        shanghaiTime.format(new Date(o.dueAt)),
+        dateTimeZh(new Date(o.dueAt)),
         `${lateText(o.hoursLate)}${o.status === 'open' ? '（仍未完成）' : ''}`,
       ]),
-      [10, 52, 26, 24, 24, 30],
+      [12, 44, 24, 22, 24, 30],
     ),
   ];
 }
@@ -144,12 +156,12 @@ function overdueSection(f: ReportFigures): (Paragraph | Table)[] {
 /** Trend rows for the table under the chart: per day up to 31 days, else per 7-day block. */
 export function trendRows(f: ReportFigures): string[][] {
   const t = f.trend;
-  if (t.length <= 31) return t.map((d) => [d.day.slice(5), String(d.items), String(d.alerts), String(d.opened), String(d.responded)]);
+  if (t.length <= 31) return t.map((d) => [monthDayZh(d.day), String(d.items), String(d.alerts), String(d.opened), String(d.responded)]);
   const rows: string[][] = [];
   for (let i = 0; i < t.length; i += 7) {
     const block = t.slice(i, i + 7);
     const sum = (k: 'items' | 'alerts' | 'opened' | 'responded') => String(block.reduce((n, d) => n + d[k], 0));
-    rows.push([`${block[0].day.slice(5)}至${block[block.length - 1].day.slice(5)}`, sum('items'), sum('alerts'), sum('opened'), sum('responded')]);
+    rows.push([`${monthDayZh(block[0].day)}至${monthDayZh(block[block.length - 1].day)}`, sum('items'), sum('alerts'), sum('opened'), sum('responded')]);
   }
   return rows;
 }
@@ -160,66 +172,216 @@ function trendSection(f: ReportFigures): (Paragraph | Table)[] {
   return [
     new Paragraph({
       alignment: AlignmentType.CENTER,
+      keepNext: true,
       children: [new ImageRun({ type: 'png', data: png, transformation: { width: widthPx, height: Math.round(widthPx * 0.4) }, altText: { name: 'trend', title: '舆情热度走势', description: '柱：每日监测信息量；折线：每日立案数' } })],
     }),
-    caption('图1　舆情热度走势（柱：每日监测信息量；折线：每日立案数）'),
-    table(['日期', '监测信息', '预警', '立案', '回应'], trendRows(f), [36, 24, 20, 20, 20]),
+    caption('图1　舆情热度走势（柱：每日监测信息量；折线：每日立案数）', true),
+    table(['日期', '监测信息（条）', '预警（条）', '立案（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20]),
   ];
 }
 
-function healthSection(f: ReportFigures): Paragraph[] {
+/** Section 六: what the crawl did in the period, consistent with itself (no fetches is said as such). */
+export function healthLines(f: ReportFigures): string[] {
   const h = f.crawlHealth;
-  const list = (xs: { name: string; failures: number; lastStatusLabel: string }[]) => xs.map((s) => `${s.name}（${s.failures}次，最近：${s.lastStatusLabel}）`).join('、');
-  const out = [bodyParagraph(`本期${h.sources}个监测源共抓取${h.fetches}次。`)];
-  out.push(bodyParagraph(h.unreachable.length ? `无法访问的监测源${h.unreachable.length}个：${list(h.unreachable)}。` : '无无法访问的监测源。'));
-  out.push(bodyParagraph(h.blocked.length ? `被拦截或拒绝的监测源${h.blocked.length}个：${list(h.blocked)}。` : '无被拦截的监测源。'));
-  out.push(bodyParagraph(h.silent.length ? `本期无新增信息的监测源${h.silent.length}个：${h.silent.map((s) => s.name).join('、')}。` : '各监测源本期均有新增信息。'));
+  if (h.sources === 0) return ['本期未配置监测源，无监测运行数据。'];
+  if (h.fetches === 0) return [`本期${h.sources}个监测源均未进行抓取（抓取0次），监测处于中断状态，技术保障部门要立即查明原因、恢复监测。`];
+  const list = (xs: { name: string; failures: number; lastStatusLabel: string }[]) => xs.map((s) => `${s.name}（${s.failures}次，最近一次：${s.lastStatusLabel}）`).join('、');
+  const silent = h.silent.filter((s) => s.fetches > 0);
+  const idle = h.silent.filter((s) => s.fetches === 0);
+  const out = [`本期${h.sources}个监测源共抓取${h.fetches}次。`];
+  out.push(h.unreachable.length ? `无法访问的监测源${h.unreachable.length}个：${list(h.unreachable)}。` : '各监测源均可正常访问。');
+  out.push(h.blocked.length ? `被拦截或拒绝的监测源${h.blocked.length}个：${list(h.blocked)}。` : '未发现被拦截的监测源。');
+  if (idle.length) out.push(`本期未抓取的监测源${idle.length}个：${idle.map((s) => s.name).join('、')}。`);
+  if (silent.length) out.push(`本期无新增信息的监测源${silent.length}个：${silent.map((s) => s.name).join('、')}。`);
+  if (!idle.length && !silent.length) out.push('各监测源本期均有新增信息。');
   return out;
+}
+
+/** The width of a line in characters of its size: CJK and full-width one, ASCII half. */
+export function textWidthChars(text: string): number {
+  let w = 0;
+  for (const ch of text) w += ch.charCodeAt(0) < 0x2000 ? 0.5 : 1;
+  return w;
+}
+
+/** 版头: the organ's mark in red, the 期号 (or （未编号）) and the red separator line. */
+function letterhead(n: NoticeDocument): Paragraph[] {
+  const mark = n.profile.mark;
+  // 小标宋 at up to 36 pt (小初), smaller when a long mark would not fit the line.
+  const markPt = Math.max(22, Math.min(36, Math.floor(TEXT_W / 20 / Math.max(1, textWidthChars(mark)))));
+  return [
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: TW(12), after: 0, line: TW(markPt + 12), lineRule: LineRuleType.EXACT }, children: [markRun(mark, markPt)] }),
+    new Paragraph({ children: [], spacing: LINE_28PT }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { ...LINE_28PT, after: TW(11) },
+      // The red separator line, 4 mm under the 期号, the width of the text.
+      border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } },
+      children: [run(n.serial ?? '（未编号）')],
+    }),
+  ];
+}
+
+function markRun(text: string, size: number): TextRun {
+  return new TextRun({ text, font: TITLE_FONT, size: PT(size), color: RED });
+}
+
+/**
+ * The title in 二号 小标宋; one too long for a line is broken where the meaning allows (before
+ * 回应情况的通报), so no line holds a lone word.
+ */
+function titleRuns(title: string): TextRun[] {
+  const cut = title.indexOf('回应情况的通报');
+  if (textWidthChars(title) <= 17 || cut <= 0) return [run(title, TITLE_FONT, PT(22))];
+  return [run(title.slice(0, cut), TITLE_FONT, PT(22)), new TextRun({ text: title.slice(cut), font: TITLE_FONT, size: PT(22), break: 1 })];
+}
+
+/** 落款 and 成文日期: the date 4 characters in from the right, the signature centred above it. */
+function signature(n: NoticeDocument): Paragraph[] {
+  const date = dateZh(n.day);
+  const sig = n.profile.signature;
+  const sigRight = Math.max(0, 4 + (textWidthChars(date) - textWidthChars(sig)) / 2);
+  return [
+    new Paragraph({ children: [], spacing: LINE_28PT }),
+    new Paragraph({ alignment: AlignmentType.RIGHT, keepNext: true, spacing: LINE_28PT, indent: { right: Math.round(sigRight * CHAR) }, children: [run(sig)] }),
+    new Paragraph({ alignment: AlignmentType.RIGHT, keepNext: true, spacing: LINE_28PT, indent: { right: 4 * CHAR }, children: [run(date)] }),
+  ];
+}
+
+/** 附注: the 公开属性, two characters in, in brackets, on the line under the date. */
+function disclosureNote(n: NoticeDocument): Paragraph {
+  return new Paragraph({ spacing: LINE_28PT, indent: { firstLine: 2 * CHAR }, children: [run(`（此件${DISCLOSURE_LABELS[n.profile.disclosure]}）`)] });
+}
+
+const VERSION_PT = 14; // 4号
+const VERSION_ROW = TW(VERSION_PT * 2);
+
+/**
+ * 版记: 抄送 and 印发机关和印发日期 between a thick first and last line with a thin line between,
+ * 4号 仿宋, one character in on either side; a floating table anchored to the last paragraph and
+ * placed at the foot of the text area, so it stands at the bottom of the last page.
+ */
+function versionRecord(n: NoticeDocument): Table {
+  const thick = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
+  const thin = { style: BorderStyle.SINGLE, size: 6, color: '000000' };
+  const one = TW(VERSION_PT);
+  const text = (t: string, align: (typeof AlignmentType)[keyof typeof AlignmentType], indent: { left?: number; right?: number }) =>
+    new Paragraph({ alignment: align, indent, children: [run(t, BODY_FONT, PT(VERSION_PT))] });
+  // A hair narrower than the text: LibreOffice lays a floating table as wide as the text inline.
+  const width = TEXT_W - TW(16);
+  const rows: TableRow[] = [];
+  const copyTo = n.profile.copyTo.trim();
+  const copyLines = copyTo ? Math.max(1, Math.ceil((textWidthChars(`抄送：${copyTo}`) + 2) / (width / one))) : 0;
+  if (copyTo) {
+    rows.push(
+      new TableRow({
+        cantSplit: true,
+        height: { value: VERSION_ROW * copyLines, rule: HeightRule.ATLEAST },
+        children: [
+          new TableCell({
+            columnSpan: 2,
+            verticalAlign: VerticalAlign.CENTER,
+            borders: { top: thick, bottom: thin, left: NONE, right: NONE },
+            children: [text(`抄送：${copyTo}`, AlignmentType.LEFT, { left: one, right: one })],
+          }),
+        ],
+      }),
+    );
+  }
+  rows.push(
+    new TableRow({
+      cantSplit: true,
+      height: { value: VERSION_ROW, rule: HeightRule.ATLEAST },
+      children: [
+        new TableCell({
+          verticalAlign: VerticalAlign.CENTER,
+          borders: { top: copyTo ? thin : thick, bottom: thick, left: NONE, right: NONE },
+          children: [text(n.profile.printingOrgan, AlignmentType.LEFT, { left: one })],
+        }),
+        new TableCell({
+          verticalAlign: VerticalAlign.CENTER,
+          borders: { top: copyTo ? thin : thick, bottom: thick, left: NONE, right: NONE },
+          children: [text(`${dateZh(n.day)}印发`, AlignmentType.RIGHT, { right: one })],
+        }),
+      ],
+    }),
+  );
+  const height = VERSION_ROW * (copyLines + 1);
+  return new Table({
+    width: { size: width, type: WidthType.DXA },
+    columnWidths: [Math.floor(width * 0.55), width - Math.floor(width * 0.55)],
+    layout: TableLayoutType.FIXED,
+    borders: { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE },
+    float: {
+      horizontalAnchor: TableAnchorType.MARGIN,
+      verticalAnchor: TableAnchorType.MARGIN,
+      absoluteHorizontalPosition: TW(8),
+      absoluteVerticalPosition: TEXT_H - height,
+      topFromText: TW(14),
+    },
+    rows,
+  });
 }
 
 export function noticeChildren(n: NoticeDocument): (Paragraph | Table)[] {
   const f = n.figures;
+  const recipients = n.profile.recipients.trim();
   return [
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: 700, lineRule: LineRuleType.EXACT }, children: [run(n.title, TITLE_FONT, PT(22))] }),
+    ...letterhead(n),
+    new Paragraph({ children: [], spacing: LINE_28PT }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: 700, lineRule: LineRuleType.EXACT }, children: titleRuns(n.title) }),
     ...(n.draft ? [new Paragraph({ alignment: AlignmentType.CENTER, children: [run('（草稿）', KAI_FONT)] })] : []),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: LINE_28PT, children: [run(`${n.office}　　${n.dateText}`, KAI_FONT)] }),
-    new Paragraph({ children: [] }),
+    new Paragraph({ children: [], spacing: LINE_28PT }),
+    ...(recipients ? [new Paragraph({ spacing: LINE_28PT, children: [run(recipients)] })] : []),
     heading1('一、总体情况'),
     bodyParagraph(overviewText(f)),
     heading1('二、各单位回应情况'),
-    bodyParagraph(`按按时回应率排名如下（受理：本期立案数；按时、超时：本期判定的回应时限；平均回应用时单位为小时）。`),
-    table(['排名', '责任单位', '受理', '回应', '按时', '超时', '按时回应率', '平均回应用时'], departmentRows(f), [12, 46, 14, 14, 14, 14, 24, 26]),
+    bodyParagraph(`按按时回应率由高到低排序如下（受理：本期立案数；按时、超时：本期到期应回应的时限；平均回应用时单位为小时）。`),
+    table(['排名', '责任单位', '受理', '回应', '按时', '超时', '按时回应率', '平均回应用时'], departmentRows(f), [14, 38, 13, 13, 13, 13, 25, 27]),
     heading1('三、超时事项'),
     ...overdueSection(f),
-    heading1('四、好的做法'),
+    heading1('四、经验做法'),
     ...freeText(n.notable),
     heading1('五、舆情热度走势'),
     ...trendSection(f),
     heading1('六、监测运行情况'),
-    ...healthSection(f),
+    ...healthLines(f).map((l) => bodyParagraph(l)),
     heading1('七、下一步工作要求'),
     ...freeText(n.requirements),
-    new Paragraph({ children: [] }),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE_28PT, children: [run(n.office)] }),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE_28PT, children: [run(n.dateText)] }),
+    ...signature(n),
+    disclosureNote(n),
+    versionRecord(n),
+    // The paragraph the 版记 is anchored to (a document ends with a paragraph).
+    new Paragraph({ children: [], spacing: { line: TW(1), lineRule: LineRuleType.EXACT } }),
   ];
 }
 
-function footer(): Footer {
+/** Page numbers "— N —" in 4号 宋体: odd pages on the right, even pages on the left, one character in. */
+function footer(side: 'odd' | 'even'): Footer {
   const children: ParagraphChild[] = [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: SONG_FONT, size: PT(14) })];
-  return new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children })] });
+  const one = TW(14);
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+        indent: side === 'odd' ? { right: one } : { left: one },
+        children,
+      }),
+    ],
+  });
 }
 
 export async function renderNoticeDocx(n: NoticeDocument): Promise<Buffer> {
   const doc = new Document({
-    creator: n.office,
+    creator: n.profile.organ,
     title: n.title,
-    description: n.figures.period.label,
+    description: `${n.figures.period.label} ${formatYmd(n.day)}`,
+    evenAndOddHeaderAndFooters: true,
     styles: { default: { document: { run: { font: BODY_FONT, size: PT(16) } } } },
     sections: [
       {
-        properties: { page: { size: { width: PAGE_W, height: PAGE_H }, margin: { ...MARGIN, header: Math.round(15 * MM), footer: Math.round(20 * MM) } } },
-        footers: { default: footer() },
+        properties: { page: { size: { width: PAGE_W, height: PAGE_H }, margin: { ...MARGIN, header: Math.round(15 * MM), footer: Math.round(28 * MM) - TW(14) } } },
+        footers: { default: footer('odd'), even: footer('even') },
         children: noticeChildren(n),
       },
     ],

@@ -3,16 +3,16 @@ import { writeAudit, type AuditActor } from '../../db/repos/audit.js';
 import * as repo from '../../db/repos/reports.js';
 import { composeFigures, type ReportFigures } from '../../core/reports/figures.js';
 import { shanghaiParts } from '../../core/workflow/shanghai.js';
-import { ymdZh, type Period } from '../../core/reports/period.js';
-import { ISSUING_OFFICE_DEFAULT, defaultNotable, defaultRequirements, noticeFileName, noticeTitle } from '../../core/reports/text.js';
+import type { Period } from '../../core/reports/period.js';
+import type { OfficeProfile } from '../../core/reports/office.js';
+import { defaultNotable, defaultRequirements, noticeFileName, noticeTitle } from '../../core/reports/text.js';
+import { getOfficeProfile } from '../../db/repos/office-profile.js';
 import { renderNoticeDocx } from './docx.js';
 
 // Making a notice: figures from the statistics SQL at `now`, the default free text, the .docx, and
 // one row per (kind, period) — inserted with ON CONFLICT DO NOTHING, so two workers racing (or a
 // worker and a reviewer clicking "generate") make it once; the audit row is written in the same
 // transaction as the insert that won. Used by the reports.weekly job and the reports routes.
-
-export const ISSUING_OFFICE = ISSUING_OFFICE_DEFAULT;
 
 export interface GenerateResult {
   id: string;
@@ -23,11 +23,12 @@ export interface GenerateResult {
 export async function generateReport(db: Db, period: Period, now: Date, actor: AuditActor | null): Promise<GenerateResult> {
   const existing = await repo.findReportByPeriod(db, period.kind, period.key);
   if (existing) return { id: existing.id, created: false };
-  const figures = composeFigures(await repo.figureInputs(db, period, now));
+  const [inputs, profile] = await Promise.all([repo.figureInputs(db, period, now), getOfficeProfile(db)]);
+  const figures = composeFigures(inputs);
   const title = noticeTitle(period.label);
   const notable = defaultNotable(figures);
-  const requirements = defaultRequirements(figures);
-  const file = await renderStored({ title, figures, notable, requirements, status: 'draft', generatedAt: now, issuedAt: null });
+  const requirements = defaultRequirements(figures, profile.rectificationTo);
+  const file = await renderStored({ title, figures, notable, requirements, status: 'draft', generatedAt: now, issuedAt: null, serial: null }, profile);
   const id = await db.transaction().execute(async (trx) => {
     const id = await repo.insertReport(trx, {
       kind: period.kind,
@@ -62,15 +63,21 @@ export interface StoredNotice {
   status: 'draft' | 'issued';
   generatedAt: Date;
   issuedAt: Date | null;
+  /** 期号 as printed; null while a draft. */
+  serial: string | null;
 }
 
-/** The .docx of a stored notice: dated the day it was issued (or, as a draft, generated). */
-export async function renderStored(n: StoredNotice): Promise<Buffer> {
+/**
+ * The .docx of a stored notice in the office's current profile (an issued notice's file is
+ * rendered once, at issue, and kept): dated the day it was issued (or, as a draft, generated).
+ */
+export async function renderStored(n: StoredNotice, profile: OfficeProfile): Promise<Buffer> {
   const dated = n.issuedAt ?? n.generatedAt;
   return renderNoticeDocx({
     title: n.title,
-    office: ISSUING_OFFICE,
-    dateText: ymdZh(shanghaiParts(dated).day),
+    profile,
+    serial: n.serial,
+    day: shanghaiParts(dated).day,
     draft: n.status === 'draft',
     figures: n.figures,
     notable: n.notable,

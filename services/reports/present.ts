@@ -28,6 +28,7 @@ export function presentReportSummary(r: ReportMeta, names: ReportNames): ReportS
     generatedBy: names.generatedBy,
     issuedAt: iso(r.issued_at),
     issuedBy: names.issuedBy,
+    serial: r.serial_text,
     updatedAt: iso(r.updated_at),
   };
 }

@@ -56,6 +56,8 @@ const Summary = {
   generatedAt: DateTime,
   generatedBy: z.string().nullable().openapi({ description: '生成人（null：定时任务）' }),
   issuedAt: DateTime.nullable(),
+  /** 期号 as printed (issued notices only), e.g. 〔2026〕第3期. */
+  serial: z.string().nullable(),
   issuedBy: z.string().nullable(),
   updatedAt: DateTime,
 };

@@ -3,6 +3,9 @@ import type { ReportFigures } from '../../core/reports/figures.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import * as repo from '../../db/repos/reports.js';
 import { generateReport, renderStored } from './generate.js';
+import { formatSerial } from '../../core/reports/office.js';
+import { shanghaiParts } from '../../core/workflow/shanghai.js';
+import { getOfficeProfile, takeSerial } from '../../db/repos/office-profile.js';
 import type { Actor } from '../shared/actor.js';
 import { conflict, fieldError, notFound } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -82,6 +85,7 @@ const stored = (r: repo.ReportMeta) => ({
   status: r.status,
   generatedAt: r.generated_at,
   issuedAt: r.issued_at,
+  serial: r.serial_text,
 });
 
 export async function patchReport(deps: ModuleDeps, id: string, input: { notable?: string; requirements?: string }, actor: Actor): Promise<ReportView> {
@@ -90,7 +94,7 @@ export async function patchReport(deps: ModuleDeps, id: string, input: { notable
     if (!r) throw reportNotFound();
     if (r.status !== 'draft') throw alreadyIssued();
     const next = { ...stored(r), notable: input.notable ?? r.notable, requirements: input.requirements ?? r.requirements };
-    const file = await renderStored(next);
+    const file = await renderStored(next, await getOfficeProfile(trx));
     await repo.updateReportText(trx, id, { notable: next.notable, requirements: next.requirements, file, updatedAt: deps.now() });
     await writeAudit(trx, {
       actor,
@@ -110,9 +114,22 @@ export async function issueReport(deps: ModuleDeps, id: string, actor: Actor): P
     if (!r) throw reportNotFound();
     if (r.status !== 'draft') throw alreadyIssued();
     const at = deps.now();
-    const file = await renderStored({ ...stored(r), status: 'issued', issuedAt: at });
-    await repo.markIssued(trx, id, actor.id, at, file);
-    await writeAudit(trx, { actor, entity: 'report', entityId: id, action: 'report.issue', before: { status: 'draft' }, after: { status: 'issued', issuedAt: at.toISOString() } });
+    // The 期号: the next number of this kind in the issue's year, taken in this transaction (a
+    // failed issue gives it back; concurrent issues wait on the counter row and number in turn).
+    const profile = await getOfficeProfile(trx);
+    const year = shanghaiParts(at).day.y;
+    const no = await takeSerial(trx, r.kind, year);
+    const serial = formatSerial(profile.serialFormats[r.kind], year, no);
+    const file = await renderStored({ ...stored(r), status: 'issued', issuedAt: at, serial }, profile);
+    await repo.markIssued(trx, id, actor.id, at, file, { year, no, text: serial });
+    await writeAudit(trx, {
+      actor,
+      entity: 'report',
+      entityId: id,
+      action: 'report.issue',
+      before: { status: 'draft' },
+      after: { status: 'issued', issuedAt: at.toISOString(), serial, serialYear: year, serialNo: no },
+    });
   });
   return getReport(deps, id);
 }

@@ -155,9 +155,10 @@ describe('the weekly notice agrees with GET /api/stats', () => {
 
   it('writes every figure into the document', () => {
     const ps = paragraphs(doc);
-    expect(ps[0]).toBe('关于2026年第47周政务舆情回应情况的通报');
+    // 版头 (the default profile's mark; a draft has no 期号 yet), then the title.
+    expect(ps.slice(0, 3)).toEqual(['政务舆情通报', '（未编号）', '关于2026年第47周政务舆情回应情况的通报']);
     expect(ps).toContain('（草稿）');
-    const overview = ps.find((p) => p.startsWith('2026年第47周（2026-11-16至2026-11-22）'))!;
+    const overview = ps.find((p) => p.startsWith('2026年第47周（11月16日至11月22日）'))!;
     const o = stats.onTime;
     for (const bit of [
       '监测到网络信息3条',
@@ -166,7 +167,7 @@ describe('the weekly notice agrees with GET /api/stats', () => {
       '重大及以上舆情事件1件',
       `公开回应${stats.responseTime.count}件`,
       `平均回应用时${stats.responseTime.averageHours}小时`,
-      `应判定回应时限${o.judged}件`,
+      `到期应回应${o.judged}件`,
       `按时回应${o.onTime}件`,
       `按时回应率${percentText(o.rate)}`,
       `超时${o.late + o.openOverdue}件（逾期回应${o.late}件，逾期未回应${o.openOverdue}件）`,
@@ -197,20 +198,23 @@ describe('the weekly notice agrees with GET /api/stats', () => {
       expect(row[5]).toContain(`超时${x.hoursLate}小时`);
     });
     expect(ps.some((p) => p.includes('市水务局（2项）') && p.includes('现予以通报'))).toBe(true);
-    const trend = tableWithHeader(doc, '日期', '监测信息');
-    expect(trend.slice(1).map((r) => [r[0], Number(r[3]), Number(r[4])])).toEqual(stats.daily.map((d: any) => [d.day.slice(5), d.opened, d.responded]));
+    const trend = tableWithHeader(doc, '日期', '监测信息（条）');
+    expect(trend.slice(1).map((r) => [r[0], Number(r[3]), Number(r[4])])).toEqual(stats.daily.map((d: any) => [`${Number(d.day.slice(5, 7))}月${Number(d.day.slice(8))}日`, d.opened, d.responded]));
   });
 
   it('names good responses, the crawl health and next week\'s requirements', () => {
     const ps = paragraphs(doc);
     expect(report.notable).toContain('市水务局对“案例1”');
-    expect(report.notable).toContain('回应效果“好”');
+    expect(report.notable).toContain('在政府网站发布信息，回应效果评价为“好”');
     expect(ps.some((p) => p.startsWith('市水务局对“案例1”'))).toBe(true);
     const h = report.figures.crawlHealth;
     expect(h.unreachable.map((s: any) => [s.name, s.failures, s.lastStatus])).toEqual([['县新闻网', 2, 'timeout']]);
     expect(h.blocked.map((s: any) => [s.name, s.failures])).toEqual([['某门户', 1]]);
     expect(h.silent.map((s: any) => s.name).sort()).toEqual(['县新闻网', '某门户']);
-    expect(ps).toContain('无法访问的监测源1个：县新闻网（2次，最近：超时）。');
+    expect(ps).toContain('本期3个监测源共抓取6次。');
+    expect(ps).toContain('无法访问的监测源1个：县新闻网（2次，最近一次：超时）。');
+    expect(ps).toContain('本期无新增信息的监测源2个：县新闻网、某门户。');
+    expect(ps).not.toContain('各监测源本期均有新增信息。');
     expect(ps.some((p) => p.startsWith('被拦截或拒绝的监测源1个：某门户'))).toBe(true);
     expect(report.requirements).toContain('市教育局、市水务局、市住建局要认真查找超时原因');
     expect(ps.some((p) => p.startsWith('市教育局、市水务局、市住建局要认真查找超时原因'))).toBe(true);
@@ -313,7 +317,7 @@ describe('monthly, quarterly and any-range notices from the same code', () => {
     expect(rep.figures.departments.map((d: any) => [d.id, d.onTimeRate])).toEqual(stats.departments.map((d: any) => [d.id, d.onTimeRate]));
     expect(rep.figures.trend.map((d: any) => d.opened)).toEqual(stats.daily.map((d: any) => d.opened));
     const doc = await part(await unzip(await (await f.as(leader, 'GET', `/api/reports/${rep.id}/file`)).arrayBuffer()), 'word/document.xml');
-    expect(paragraphs(doc)[0]).toBe(title);
+    expect(paragraphs(doc)[2]).toBe(title);
   });
 });
 
