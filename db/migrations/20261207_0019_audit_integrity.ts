@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
 // Retention. audit_log_purge is SECURITY DEFINER (it must delete past the append-only trigger), so
 // it is no longer executable by PUBLIC: only its owner (the application's role) may call it. The
 // retention floor is inside the function, not chosen by the caller: a cutoff later than now − 180
-// days (网络安全法: network logs kept at least six months) is refused, whoever asks. Every purge that
+// days (网络安全法: network logs kept at least six months) is refused, whoever asks. It removes only
+// the chain's leading rows older than the cutoff (no longer every row up to the newest old one, which
+// let a single row dated long ago take every recent row before it). Every purge that
 // removes rows records itself in the chain: an audit row 'audit.purge' with the cutoff, the count
 // and the new anchor, chained like any other row. search_path is pinned, as for any definer.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -23,8 +25,11 @@ export async function up(db: Kysely<any>): Promise<void> {
         raise exception 'audit_log_purge: cutoff % is later than now - % days (审计日志至少保留 % 天)', cutoff, min_days, min_days
           using errcode = 'insufficient_privilege';
       end if;
+      -- The leading run of rows older than the cutoff, up to the first row that is not: a row
+      -- given an old time later in the chain (anyone who may insert can set at) takes nothing with it.
       select chain_seq, hash into last_seq, last_hash from audit_log
-        where chain_seq = (select max(chain_seq) from audit_log where at < cutoff);
+        where chain_seq = coalesce((select min(chain_seq) from audit_log where at >= cutoff) - 1, (select max(chain_seq) from audit_log))
+          and at < cutoff;
       if last_seq is null then
         return 0;
       end if;

@@ -209,8 +209,8 @@ export async function auditRowsAtSeqs(db: Db, seqs: readonly string[]): Promise<
 }
 
 /**
- * Retention: removes the rows older than `cutoff` (every row up to the newest such row in chain
- * order) through audit_log_purge, the one path the append-only trigger lets through; the last
+ * Retention: removes the rows older than `cutoff` (the chain's leading run of them, up to the first
+ * row that is not older) through audit_log_purge, the one path the append-only trigger lets through; the last
  * removed row's hash becomes the chain's anchor. The function refuses a cutoff later than now − 180
  * days and records the purge as a chained 'audit.purge' row (migration 0019); only the
  * application's role may run it. Returns the number of rows removed.

@@ -58,6 +58,25 @@ describe('audit_log_purge', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
+  it('a row dated long ago inserted after recent ones does not take the recent rows with it', async () => {
+    const scratch = await createTestDb('auditpurge3');
+    try {
+      for (let i = 0; i < 3; i++) await writeAudit(scratch.db, { actor: null, entity: 'test', entityId: i, action: 'test.recent' });
+      // Anyone who may insert audit rows can give one an old time; the purge must not read it as
+      // "everything before this row is old".
+      await sql`insert into audit_log (at, entity, entity_id, action) values (now() - interval '400 days', 'test', 'forged', 'test.forged')`.execute(scratch.db);
+      expect((await runAuditRetention(scratch.db, new Date(), 180)).removed).toBe(0);
+      expect(await scratch.db.selectFrom('audit_log').select('action').orderBy('chain_seq').execute()).toEqual([
+        { action: 'test.recent' },
+        { action: 'test.recent' },
+        { action: 'test.recent' },
+        { action: 'test.forged' },
+      ]);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
   it('a purge removes only rows past retention and leaves a chained audit.purge record; verify stays ok', async () => {
     // A fresh database: rows of 200 days ago first (written then), then today's.
     const scratch = await createTestDb('auditpurge2');

@@ -654,28 +654,34 @@ describe('concurrent writers, retention', () => {
   });
 
   it('retention removes rows older than AUDIT_RETENTION_DAYS through the privileged path; the chain still verifies', async () => {
-    const now = new Date();
-    const old = new Date(now.getTime() - 200 * 86_400_000);
-    // Rows of 200 days ago, written (as they would have been) at that time.
-    await sql`insert into audit_log (at, entity, entity_id, action) select ${old}::timestamptz, 'test', g::text, 'test.old' from generate_series(1, 50) g`.execute(t.db);
-    await writeAudit(t.db, { actor: null, entity: 'test', entityId: 'new', action: 'test.new' });
-    const before = Number((await sql<{ n: string }>`select count(*)::text as n from audit_log`.execute(t.db)).rows[0]!.n);
-    const oldBefore = Number((await sql<{ n: string }>`select count(*)::text as n from audit_log where at < ${new Date(now.getTime() - 180 * 86_400_000)}::timestamptz`.execute(t.db)).rows[0]!.n);
-    expect(oldBefore).toBe(50);
-    // Every row up to the newest old one goes (a prefix of the chain); the purge is itself audited.
-    const lastOld = Number((await sql<{ n: string }>`select max(chain_seq)::text as n from audit_log where action = 'test.old'`.execute(t.db)).rows[0]!.n);
-    const r = await runAuditRetention(t.db, now, 180);
-    expect(r.removed).toBe(lastOld);
-    const after = Number((await sql<{ n: string }>`select count(*)::text as n from audit_log`.execute(t.db)).rows[0]!.n);
-    expect(after).toBe(before - lastOld + 1);
-    const head = (await sql<{ anchor_seq: string }>`select anchor_seq::text from audit_chain_head`.execute(t.db)).rows[0]!;
-    expect(Number(head.anchor_seq)).toBe(lastOld);
-    const v = await verifyAuditChain(t.db);
-    expect(v).toEqual({ ok: true, rows: after });
-    expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'audit.purge').execute()).toHaveLength(1);
-    // Nothing older is left; a second run removes nothing; plain DELETE is still refused.
-    expect((await runAuditRetention(t.db, now, 180)).removed).toBe(0);
-    await expect(sql`delete from audit_log where action = 'test.new'`.execute(t.db)).rejects.toThrow(/append-only/);
-    recordFigure({ area: 'security', name: 'audit retention: chain verifies after purge', value: v.ok ? 1 : 0, unit: 'of 1', goal: '1/1', met: v.ok, detail: { removed: r.removed, remaining: after } });
+    // A database of its own: the chain starts with the old rows (only the chain's leading old rows go).
+    const t = await createTestDb('audit_ret');
+    try {
+      const now = new Date();
+      const old = new Date(now.getTime() - 200 * 86_400_000);
+      // Rows of 200 days ago, written (as they would have been) at that time.
+      await sql`insert into audit_log (at, entity, entity_id, action) select ${old}::timestamptz, 'test', g::text, 'test.old' from generate_series(1, 50) g`.execute(t.db);
+      await writeAudit(t.db, { actor: null, entity: 'test', entityId: 'new', action: 'test.new' });
+      const before = Number((await sql<{ n: string }>`select count(*)::text as n from audit_log`.execute(t.db)).rows[0]!.n);
+      const oldBefore = Number((await sql<{ n: string }>`select count(*)::text as n from audit_log where at < ${new Date(now.getTime() - 180 * 86_400_000)}::timestamptz`.execute(t.db)).rows[0]!.n);
+      expect(oldBefore).toBe(50);
+      // The leading old rows go (a prefix of the chain); the purge is itself audited.
+      const lastOld = Number((await sql<{ n: string }>`select max(chain_seq)::text as n from audit_log where action = 'test.old'`.execute(t.db)).rows[0]!.n);
+      const r = await runAuditRetention(t.db, now, 180);
+      expect(r.removed).toBe(lastOld);
+      const after = Number((await sql<{ n: string }>`select count(*)::text as n from audit_log`.execute(t.db)).rows[0]!.n);
+      expect(after).toBe(before - lastOld + 1);
+      const head = (await sql<{ anchor_seq: string }>`select anchor_seq::text from audit_chain_head`.execute(t.db)).rows[0]!;
+      expect(Number(head.anchor_seq)).toBe(lastOld);
+      const v = await verifyAuditChain(t.db);
+      expect(v).toEqual({ ok: true, rows: after });
+      expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'audit.purge').execute()).toHaveLength(1);
+      // Nothing older is left; a second run removes nothing; plain DELETE is still refused.
+      expect((await runAuditRetention(t.db, now, 180)).removed).toBe(0);
+      await expect(sql`delete from audit_log where action = 'test.new'`.execute(t.db)).rejects.toThrow(/append-only/);
+      recordFigure({ area: 'security', name: 'audit retention: chain verifies after purge', value: v.ok ? 1 : 0, unit: 'of 1', goal: '1/1', met: v.ok, detail: { removed: r.removed, remaining: after } });
+    } finally {
+      await t.drop();
+    }
   });
 });
