@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, allowHost, crawlDeps } from '../helpers/crawl.js';
 import { crawlSource } from '../../services/crawl/crawl-source.js';
-import { readFeed } from '../../services/crawl/parse.js';
+import { parseSiteList, readFeed } from '../../services/crawl/parse.js';
 import { contentKey } from '../../services/crawl/steps/normalise.js';
 import { decodeBody } from '../../core/charset.js';
 import { LENIENT_CORPUS_URL } from '../../demo/corpus.js';
@@ -133,6 +133,12 @@ describe('lenient feed reading', () => {
   it('takes the alt or title text of a title that is only an image', async () => {
     const { items } = await crawl('image-title.rss');
     expect(items.map((i) => i.title)).toEqual(['清河大桥加固工程完工', '暴雨过后的老城区']);
+  });
+
+  it('takes the alt text of a list page entry whose link holds only an image', () => {
+    const html = '<ul class="news"><li><a href="/p/1.html"><img src="/1.jpg" alt="老城区积水点位图"></a></li><li><a href="/p/2.html">文字标题</a></li></ul>';
+    const entries = parseSiteList(html, 'http://pic.qh.example/', { item: 'ul.news li' });
+    expect(entries.map((e) => e.title)).toEqual(['老城区积水点位图', '文字标题']);
   });
 
   it('strips NUL and other control characters from crawled text before storing (tab and newline kept)', async () => {
