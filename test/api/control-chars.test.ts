@@ -71,3 +71,24 @@ describe('control characters in API input', () => {
     await expectRefused(await f.request('GET', '/api/sources/1%00'), 'path');
   });
 });
+
+describe('control characters on every route of the OpenAPI document', () => {
+  it('a NUL in a query parameter or a JSON string is a 400 on every route, never a 500', async () => {
+    const doc = (await (await f.request('GET', '/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const tried: string[] = [];
+    for (const [template, ops] of Object.entries(doc.paths)) {
+      const path = template.replace(/\{[^}]+\}/g, '1');
+      for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
+        const query = await f.request(method, `${path}?q=%00`, method === 'GET' || method === 'DELETE' ? undefined : {});
+        expect(query.status, `${method} ${template}?q=NUL`).toBe(400);
+        if (method !== 'GET' && method !== 'DELETE') {
+          const body = await f.request(method, path, { name: 'a\u0000b', title: 'x', text: 'y' });
+          expect(body.status, `${method} ${template} with a NUL in the body`).toBe(400);
+          expect((await errorOf(body)).details.issues[0].path).toBe('name');
+        }
+        tried.push(`${method} ${template}`);
+      }
+    }
+    expect(tried.length).toBeGreaterThan(50);
+  });
+});
