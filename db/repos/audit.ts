@@ -181,6 +181,8 @@ export async function verifyAuditChain(db: Db): Promise<AuditChainResult> {
 export interface AuditChainState {
   database: string;
   rowId: string | null;
+  /** When the newest row was written. */
+  rowAt: string | null;
   seq: string;
   hash: string;
   count: number;
@@ -191,13 +193,14 @@ export interface AuditChainState {
 
 /** The chain's head as an anchor records it (the newest row's id, seq and hash, and the row count). */
 export async function auditChainState(db: Db): Promise<AuditChainState> {
-  const r = await sql<{ database: string; row_id: string | null; seq: string; hash: string; count: string; keyed_from: string; anchor_seq: string; anchor_hash: string }>`
+  const r = await sql<{ database: string; row_id: string | null; row_at: Date | null; seq: string; hash: string; count: string; keyed_from: string; anchor_seq: string; anchor_hash: string }>`
     select current_database() as database,
       (select id::text from audit_log order by chain_seq desc limit 1) as row_id,
+      (select at from audit_log order by chain_seq desc limit 1) as row_at,
       h.seq::text, h.hash, (select count(*) from audit_log)::text as count, h.keyed_from::text, h.anchor_seq::text, h.anchor_hash
     from audit_chain_head h where h.id = 1`.execute(db);
   const x = r.rows[0]!;
-  return { database: x.database, rowId: x.row_id, seq: x.seq, hash: x.hash, count: Number(x.count), keyedFrom: x.keyed_from, anchorSeq: x.anchor_seq, anchorHash: x.anchor_hash };
+  return { database: x.database, rowId: x.row_id, rowAt: x.row_at ? new Date(x.row_at).toISOString() : null, seq: x.seq, hash: x.hash, count: Number(x.count), keyedFrom: x.keyed_from, anchorSeq: x.anchor_seq, anchorHash: x.anchor_hash };
 }
 
 /** The rows at these chain positions (missing ones are absent). */

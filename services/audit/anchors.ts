@@ -16,6 +16,8 @@ export interface AuditAnchor {
   database: string;
   /** The newest row when anchored (null: the log was empty). */
   rowId: string | null;
+  /** When that row was written. */
+  rowAt: string | null;
   seq: string;
   hash: string;
   count: number;
@@ -29,7 +31,7 @@ export function anchorFile(dataDir: string, database: string): string {
 /** Appends the chain's head to the anchor file; returns what was written and where. */
 export async function appendAuditAnchor(db: Db, dataDir: string, now: Date): Promise<AuditAnchor & { file: string }> {
   const s = await auditChainState(db);
-  const anchor: AuditAnchor = { at: now.toISOString(), database: s.database, rowId: s.rowId, seq: s.seq, hash: s.hash, count: s.count, keyedFrom: s.keyedFrom };
+  const anchor: AuditAnchor = { at: now.toISOString(), database: s.database, rowId: s.rowId, rowAt: s.rowAt, seq: s.seq, hash: s.hash, count: s.count, keyedFrom: s.keyedFrom };
   const file = anchorFile(dataDir, s.database);
   await mkdir(join(dataDir, 'audit-anchors'), { recursive: true });
   await appendFile(file, `${JSON.stringify(anchor)}\n`, { encoding: 'utf8', mode: 0o600 });
@@ -60,6 +62,9 @@ export async function readAuditAnchors(dataDir: string, database: string): Promi
   return { anchors, unreadable };
 }
 
+/** audit_log_purge's floor (migration 0019): no row younger than this may be purged. */
+const MIN_RETENTION_MS = 180 * 86_400_000;
+
 export interface AuditVerifyResult extends AuditChainResult {
   /** Anchors checked. */
   anchors: number;
@@ -70,7 +75,7 @@ export interface AuditVerifyResult extends AuditChainResult {
  * must still be there with the anchored hash (unless retention removed it: then it is at or below
  * the retention anchor), and the keyed era must start where the anchors saw it start.
  */
-export async function verifyAuditLog(db: Db, dataDir: string): Promise<AuditVerifyResult> {
+export async function verifyAuditLog(db: Db, dataDir: string, now: Date = new Date()): Promise<AuditVerifyResult> {
   const chain = await verifyAuditChain(db);
   const state = await auditChainState(db);
   const { anchors, unreadable } = await readAuditAnchors(dataDir, state.database);
@@ -87,6 +92,20 @@ export async function verifyAuditLog(db: Db, dataDir: string): Promise<AuditVeri
     if (a.seq === '0') continue;
     const seq = BigInt(a.seq);
     const retained = BigInt(state.anchorSeq);
+    // At or below the retention anchor: gone by retention, which audit_log_purge allows only for
+    // rows older than 180 days. A younger anchored row there was removed by someone faking a purge.
+    if (seq <= retained && a.rowAt !== null && Date.parse(a.rowAt) > now.getTime() - MIN_RETENTION_MS) {
+      return {
+        ok: false,
+        rows: chain.rows,
+        anchors: anchors.length,
+        firstBadId: a.rowId ?? undefined,
+        reason: {
+          message: `audit row ${a.rowId} (written ${a.rowAt}, anchored at ${a.at}) was removed before its retention ended`,
+          messageZh: `审计记录 ${a.rowId}（写入于 ${a.rowAt}，${a.at} 的锚点中存在）未到保存期限即被删除`,
+        },
+      };
+    }
     if (seq < retained) continue; // removed by retention, before the retention anchor
     if (seq === retained) {
       if (a.hash !== state.anchorHash) return disagree(chain.rows, anchors.length, a, a.rowId);

@@ -192,3 +192,34 @@ describe('rows from before the key, and connections without it', () => {
     }
   });
 });
+
+describe('deleting the oldest rows and moving the retention anchor (a faked purge)', () => {
+  let g: ApiFixture;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'od-anchor4-'));
+    g = await createApiFixture('keyedprefix', { config: loadConfig({ DATA_DIR: dir, QUEUE_PREFIX: 'odtest-keyedprefix', AUDIT_KEY: process.env.AUDIT_KEY }) });
+    for (let i = 0; i < 6; i++) await writeAudit(g.db, { actor: null, entity: 'test', entityId: i, action: 'test.row', after: { i } });
+  });
+  afterAll(async () => {
+    await g?.tdb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is reported: an anchored row younger than the retention floor cannot have been purged', async () => {
+    const anchor = await runAuditAnchor(g.db, dir, new Date());
+    for (let i = 0; i < 3; i++) await writeAudit(g.db, { actor: null, entity: 'test', entityId: `later${i}`, action: 'test.row' });
+    // Everything up to the row after the anchored one goes; the head's retention anchor is set as
+    // audit_log_purge would set it, so the rest links up.
+    const cut = (await sql<{ chain_seq: string; hash: string }>`
+      select chain_seq::text, hash from audit_log where chain_seq = ${anchor.seq}::bigint + 1`.execute(g.db)).rows[0]!;
+    await sql`alter table audit_log disable trigger user`.execute(g.db);
+    await sql`delete from audit_log where chain_seq <= ${cut.chain_seq}::bigint`.execute(g.db);
+    await sql`alter table audit_log enable trigger user`.execute(g.db);
+    await sql`update audit_chain_head set anchor_seq = ${cut.chain_seq}::bigint, anchor_hash = ${cut.hash} where id = 1`.execute(g.db);
+    const v = (await (await g.request('GET', '/api/audit/verify')).json()) as { ok: boolean; firstBadId: string | null; messageZh: string };
+    expect(v.ok).toBe(false);
+    expect(v.firstBadId).toBe(anchor.rowId);
+    expect(v.messageZh).toMatch(/未到保存期限/);
+  });
+});

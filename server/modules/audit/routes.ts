@@ -78,7 +78,7 @@ export function auditRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(verify, async (c) => {
       // The chain with the key, then against the anchors outside the database (DATA_DIR).
-      const r = await verifyAuditLog(deps.db, deps.config.DATA_DIR);
+      const r = await verifyAuditLog(deps.db, deps.config.DATA_DIR, deps.now());
       const message = r.ok ? `Audit chain intact: ${r.rows} rows verified, ${r.anchors} anchors agree` : `Audit chain broken: ${r.reason?.message ?? 'unknown'}`;
       const messageZh = r.ok ? `审计日志完整：已校验 ${r.rows} 条记录，与 ${r.anchors} 个锚点一致` : `审计日志校验失败：${r.reason?.messageZh ?? '原因不明'}`;
       return c.json({ ok: r.ok, rows: r.rows, firstBadId: r.firstBadId ?? null, message, messageZh }, 200);
