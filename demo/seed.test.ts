@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../test/helpers/db.js';
 import { verify } from '@node-rs/argon2';
-import { DEMO_DEPARTMENTS, DEMO_REAL_FEEDS, DEMO_RULES, DEMO_USERS, FORUM_SELECTORS, seedDemo, seedDemoUsers } from './seed.js';
+import { getOfficeProfile } from '../db/repos/office-profile.js';
+import { DEMO_DEPARTMENTS, DEMO_OFFICE_PROFILE, DEMO_REAL_FEEDS, DEMO_RULES, DEMO_USERS, FORUM_SELECTORS, seedDemo, seedDemoUsers } from './seed.js';
 
 const SITE = 'http://127.0.0.1:3100';
 let t: TestDb;
@@ -30,6 +31,12 @@ describe('seedDemo', () => {
     expect(first).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 9 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
     await seedDemo(t.db, SITE);
     expect(await counts()).toEqual(first);
+  });
+
+  it('fills the office profile (单位信息) on the first seed, audited', async () => {
+    expect(await getOfficeProfile(t.db)).toMatchObject({ ...DEMO_OFFICE_PROFILE, organ: '清河市人民政府办公室', mark: '清河市政务舆情通报' });
+    const audit = await t.db.selectFrom('audit_log').select(['action']).where('entity', '=', 'office_profile').execute();
+    expect(audit).toEqual([{ action: 'office_profile.update' }]);
   });
 
   it('links rules to their departments with level and category', async () => {

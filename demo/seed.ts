@@ -1,6 +1,9 @@
 // The demo organisation: departments, monitoring rules and sources pointing at the fixture site.
 import type { Db } from '../db/client.js';
 import { insertDemoUser, seedMonitoringOnce, usernameTaken } from '../db/repos/demo.js';
+import { writeAudit } from '../db/repos/audit.js';
+import { lockOfficeProfile, updateOfficeProfile } from '../db/repos/office-profile.js';
+import type { OfficeProfile } from '../core/reports/office.js';
 import type { NewRule, NewSource, SiteSelectors } from '../db/schema.js';
 import type { Category, DepartmentKind, Level, Role } from '../core/vocabulary.js';
 
@@ -63,7 +66,7 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
     return `${site.hostname}:${site.port || (site.protocol === 'https:' ? '443' : '80')}`;
   });
 
-  await seedMonitoringOnce(db, {
+  const first = await seedMonitoringOnce(db, {
     departments: DEMO_DEPARTMENTS,
     rules: (departmentId): NewRule[] =>
       DEMO_RULES.map((r) => ({
@@ -76,6 +79,29 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
       })),
     sources: demoSources(base, trouble),
     allowHostPorts: hostPorts,
+  });
+  if (first) await seedOfficeProfile(db);
+}
+
+/** The demo's 单位信息: the fictional city's government office issues the notices. */
+export const DEMO_OFFICE_PROFILE: OfficeProfile = {
+  organ: '清河市人民政府办公室',
+  mark: '清河市政务舆情通报',
+  serialFormats: { weekly: '〔{年}〕第{号}期', monthly: '〔{年}〕月报第{号}期', quarterly: '〔{年}〕季报第{号}期', range: '〔{年}〕专报第{号}期' },
+  recipients: '各乡镇人民政府、街道办事处，市直各部门：',
+  copyTo: '市委办公室，市人大常委会办公室，市政协办公室，市委宣传部（市委网信办）。',
+  printingOrgan: '清河市人民政府办公室',
+  signature: '清河市人民政府办公室',
+  disclosure: 'on_request',
+  rectificationTo: '市政府办公室政务公开科',
+};
+
+/** Fills the office profile (on the first seed only: an administrator's later edits stay), audited. */
+async function seedOfficeProfile(db: Db): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockOfficeProfile(trx);
+    await updateOfficeProfile(trx, DEMO_OFFICE_PROFILE, null, new Date());
+    await writeAudit(trx, { actor: null, entity: 'office_profile', entityId: '1', action: 'office_profile.update', before: { organ: before.organ, mark: before.mark }, after: DEMO_OFFICE_PROFILE });
   });
 }
 

@@ -5,6 +5,7 @@ import { useT } from '../../i18n/index.js';
 import { CalendarSection } from './CalendarSection.js';
 import { ChannelsSection } from './ChannelsSection.js';
 import { mAdmin } from './messages.js';
+import { OfficeProfileSection } from './OfficeProfileSection.js';
 import { OrgSection } from './OrgSection.js';
 import { PeriodsSection } from './PeriodsSection.js';
 import { PolicySection } from './PolicySection.js';
@@ -25,6 +26,7 @@ const SECTIONS = [
   { path: '/channels', key: 'channels', Component: ChannelsSection },
   { path: '/calendar', key: 'calendar', Component: CalendarSection },
   { path: '/roster', key: 'roster', Component: RosterSection },
+  { path: '/office', key: 'office', Component: OfficeProfileSection },
 ] as const;
 
 export default function AdminPage() {
