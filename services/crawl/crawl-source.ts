@@ -105,7 +105,7 @@ function succeeded(fetched: Fetched, parsed: Parsed, stored: IngestResult): Fetc
   return {
     status: 'ok',
     httpStatus: fetched.httpStatus,
-    message: `${parsed.note ? `${parsed.note}; ` : ''}${seen}, ${stored.inserted} new`,
+    message: `${parsed.note ? `${parsed.note.zh} / ${parsed.note.en}; ` : ''}${seen}, ${stored.inserted} new`,
     itemsSeen: parsed.seen,
     itemsNew: stored.inserted,
     validators: fetched.validators,

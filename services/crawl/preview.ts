@@ -5,7 +5,7 @@ import { canonicalUrl } from '../../core/url.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import { CrawlFailure, type CrawlSettings, type ParseSpec } from './context.js';
 import { crawlFetchOptions } from './steps/fetch.js';
-import { entriesOf } from './steps/parse.js';
+import { readBody, type ReadNote } from './steps/parse.js';
 import { entryFields } from './steps/normalise.js';
 import { guardedFetch, type FetchOptions } from '../../platform/http/fetch.js';
 
@@ -26,6 +26,8 @@ export interface PreviewResult {
   httpStatus: number | null;
   /** English reason as the crawler words it ('' when ok). */
   message: string;
+  /** How the document was read when not plainly (a malformed or truncated feed read leniently). */
+  note: ReadNote | null;
   finalUrl: string | null;
   /** Entries found in total; `entries` holds the first PREVIEW_MAX_ENTRIES. */
   total: number;
@@ -48,14 +50,14 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
   const allow = await deps.allowlist();
   const fetched = await guardedFetch(source.url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal }));
   if (fetched.kind === 'error') {
-    return done({ status: fetched.status, httpStatus: fetched.httpStatus, message: fetched.message, finalUrl: null, total: 0, entries: [] });
+    return done({ status: fetched.status, httpStatus: fetched.httpStatus, message: fetched.message, note: null, finalUrl: null, total: 0, entries: [] });
   }
   if (fetched.kind === 'not_modified') {
     // Not conditional, so a 304 is the server's oddity; there is nothing to show.
-    return done({ status: 'not_modified', httpStatus: 304, message: 'Not modified (304)', finalUrl: fetched.finalUrl, total: 0, entries: [] });
+    return done({ status: 'not_modified', httpStatus: 304, message: 'Not modified (304)', note: null, finalUrl: fetched.finalUrl, total: 0, entries: [] });
   }
   try {
-    const found = await entriesOf(source, fetched);
+    const { entries: found, note } = await readBody(source, fetched);
     const now = deps.now();
     const entries = found.slice(0, PREVIEW_MAX_ENTRIES).map((entry): PreviewEntry => {
       const { title, text, date } = entryFields(entry, entry.content, now);
@@ -67,9 +69,9 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
         excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
       };
     });
-    return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', finalUrl: fetched.finalUrl, total: found.length, entries });
+    return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', note, finalUrl: fetched.finalUrl, total: found.length, entries });
   } catch (err) {
     if (!(err instanceof CrawlFailure)) throw err;
-    return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, finalUrl: fetched.finalUrl, total: 0, entries: [] });
+    return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, note: null, finalUrl: fetched.finalUrl, total: 0, entries: [] });
   }
 }

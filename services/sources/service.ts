@@ -203,11 +203,12 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
     action: 'source.preview',
     after: { url: input.url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total },
   });
+  const { note, ...result } = r;
   return {
-    ...r,
+    ...result,
     ok,
     statusLabel: FETCH_STATUS_LABELS[r.status] ?? r.status,
-    message: ok ? (r.status === 'ok' ? `${r.total} entries` : r.message) : r.message,
-    messageZh: previewReasonZh(r.status, r.httpStatus, input.kind, r.total),
+    message: ok ? (r.status === 'ok' ? `${note ? `${note.en}; ` : ''}${r.total} entries` : r.message) : r.message,
+    messageZh: `${note ? `${note.zh}；` : ''}${previewReasonZh(r.status, r.httpStatus, input.kind, r.total)}`,
   };
 }

@@ -6,6 +6,9 @@ import { addSource, allowHost, crawlDeps } from '../helpers/crawl.js';
 import { crawlSource } from '../../services/crawl/crawl-source.js';
 import { parseSiteList, readFeed } from '../../services/crawl/parse.js';
 import { contentKey } from '../../services/crawl/steps/normalise.js';
+import { previewSource } from '../../services/crawl/preview.js';
+import { loadAllowlist } from '../../db/repos/allowlist.js';
+import { testSettings } from '../helpers/crawl.js';
 import { decodeBody } from '../../core/charset.js';
 import { LENIENT_CORPUS_URL } from '../../demo/corpus.js';
 
@@ -69,6 +72,21 @@ describe('lenient feed reading', () => {
     expect(items.map((i) => i.title)).toEqual(['城西化工厂夜间异味严重', '开发区企业拖欠工资']);
     expect(source.status_message).toContain('截断');
     expect(source.status_message).toContain('2 entries, 2 new');
+  });
+
+  it('试抓取 shows the entries of a truncated feed and says how it was read', async () => {
+    const r = await previewSource(
+      { settings: testSettings, allowlist: () => loadAllowlist(t.db), now: () => new Date() },
+      { url: `${base}/truncated.rss`, kind: 'feed', charset: null, selectors: null },
+    );
+    expect(r).toMatchObject({ status: 'ok', total: 2 });
+    expect(r.entries.map((e) => e.title)).toEqual(['城西化工厂夜间异味严重', '开发区企业拖欠工资']);
+    expect(r.note?.zh).toContain('下载被截断');
+    const plain = await previewSource(
+      { settings: testSettings, allowlist: () => loadAllowlist(t.db), now: () => new Date() },
+      { url: `${base}/image-title.rss`, kind: 'feed', charset: null, selectors: null },
+    );
+    expect(plain.note).toBeNull();
   });
 
   it('keeps the complete entries of a truncated Atom feed, with their author and text', async () => {

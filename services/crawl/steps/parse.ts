@@ -18,8 +18,8 @@ export interface Parsed {
   entries: ParsedEntry[];
   /** Entries the page listed. */
   seen: number;
-  /** What the source's health should say about how the document was read (Chinese / English), or null. */
-  note: string | null;
+  /** What the source's health should say about how the document was read, or null. */
+  note: ReadNote | null;
 }
 
 export const parse = step('parse', async function parse({ source }: CrawlContext, text: string, origin: Origin): Promise<Parsed> {
@@ -32,16 +32,31 @@ export async function entriesOf(spec: ParseSpec, fetched: Body & Origin): Promis
   return (await parseText(spec, decodeText(spec, fetched), fetched)).entries;
 }
 
-/** The health note of a feed the strict parser refused but the lenient reading read. */
-export const MALFORMED_NOTE = '格式有误，已容错读取 / Malformed feed, read leniently';
-export const TRUNCATED_NOTE = '文档不完整（下载被截断），已读取截断前的完整条目 / The document is cut off (truncated download): the complete entries before the cut were read';
+/** A note on how a document was read, for the source's health and the preview (试抓取). */
+export interface ReadNote {
+  zh: string;
+  en: string;
+}
+
+/** A feed the strict parser refused but the lenient reading read. */
+export const MALFORMED_NOTE: ReadNote = { zh: '格式有误，已容错读取', en: 'Malformed feed, read leniently' };
+/** A feed cut off before its root end tag: its complete entries were read. */
+export const TRUNCATED_NOTE: ReadNote = {
+  zh: '格式有误，已容错读取：文档不完整（下载被截断），已读取截断前的完整条目',
+  en: 'Malformed feed, read leniently: the document is cut off (truncated download), the complete entries before the cut were read',
+};
+
+/** Charset decode + parse of one fetched body with the note on how it was read (the preview). */
+export async function readBody(spec: ParseSpec, fetched: Body & Origin): Promise<{ entries: ParsedEntry[]; note: ReadNote | null }> {
+  return parseText(spec, decodeText(spec, fetched), fetched);
+}
 
 /**
  * All entries of the text. Throws CrawlFailure: too_large for a feed of over MAX_FEED_ENTRIES,
  * parse_error when the text is not what the source's kind expects, selector_empty when a site's
  * list selector matches nothing.
  */
-async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: string | null }> {
+async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: ReadNote | null }> {
   if (spec.kind === 'feed') refuseHugeFeed(text, origin.httpStatus);
   const { entries, note } = await parseEntries(spec, text, origin);
   if (spec.kind === 'site' && entries.length === 0) {
@@ -69,7 +84,7 @@ function refuseHugeFeed(text: string, httpStatus: number): void {
   }
 }
 
-async function parseEntries(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: string | null }> {
+async function parseEntries(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: ReadNote | null }> {
   try {
     if (spec.kind === 'feed') {
       const read = await readFeed(text);
