@@ -151,11 +151,13 @@ const MARKUP_FIELDS = new Set(['content', 'content:encoded', 'description', 'sum
 /** One entry element as rss-parser's item shape: first child of each name, Atom links and authors. */
 function rawItemOf($: ReturnType<typeof loadHtml>, el: XmlElement, isAtom: boolean): RawItem {
   const item: RawItem = {};
+  let firstHref: string | null = null;
   for (const child of el.children) {
     if (child.type !== 'tag') continue;
     const name = child.name.toLowerCase() === 'pubdate' ? 'pubDate' : child.name.toLowerCase();
     const $child = $(child as never);
     if (localName(name) === 'link' && child.attribs.href !== undefined) {
+      firstHref ??= child.attribs.href;
       const rel = child.attribs.rel ?? 'alternate';
       if (rel === 'alternate' && typeof item.link !== 'string') item.link = child.attribs.href;
       continue;
@@ -168,6 +170,7 @@ function rawItemOf($: ReturnType<typeof loadHtml>, el: XmlElement, isAtom: boole
     const hasElements = child.children.some((c) => c.type === 'tag');
     item[name] = MARKUP_FIELDS.has(name) && hasElements ? ($child.html() ?? '') : $child.text();
   }
+  if (typeof item.link !== 'string' && firstHref !== null) item.link = firstHref;
   if (isAtom) {
     item.rawPublished = text(item.published) ?? text(item.issued);
     item.rawUpdated = text(item.updated) ?? text(item.modified);

@@ -10,7 +10,7 @@ import { previewSource } from '../../services/crawl/preview.js';
 import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { testSettings } from '../helpers/crawl.js';
 import { decodeBody } from '../../core/charset.js';
-import { LENIENT_CORPUS_URL } from '../../demo/corpus.js';
+import { CORPUS_URL, LENIENT_CORPUS_URL } from '../../demo/corpus.js';
 
 // The crawler reads what lenient feed readers read: each document of demo/corpus/lenient/ is
 // served as application/xml without a charset and crawled through the whole pipeline.
@@ -174,5 +174,20 @@ describe('lenient feed reading', () => {
       const r = await readFeed(decodeBody({ bytes: bytesOf(name) }).text);
       expect(r.entries.length, name).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the lenient reading over the real-world corpus', () => {
+  const realNames = readdirSync(CORPUS_URL).filter((n) => n !== 'unrecognized.rss').sort();
+
+  it.each(realNames)('%s with its root end tag cut off reads the same entries as the whole feed', async (name) => {
+    const doc = decodeBody({ bytes: readFileSync(new URL(name, CORPUS_URL)) }).text;
+    const whole = await readFeed(doc);
+    const cut = doc.replace(/<\/(?:rss|feed|rdf:RDF)>\s*$/i, '');
+    expect(cut.length, name).toBeLessThan(doc.length);
+    const lenient = await readFeed(cut);
+    expect(lenient.truncated).toBe(true);
+    const view = (r: typeof whole) => r.entries.map((e) => [e.link, e.title, e.published]);
+    expect(view(lenient)).toEqual(view(whole));
   });
 });
