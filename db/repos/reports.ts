@@ -115,7 +115,7 @@ async function perDay(db: Db, r: stats.Range, table: 'items' | 'alerts', column:
 }
 
 /**
- * Candidates for 好的做法: cases first responded in the range whose response (or, for major
+ * Candidates for 经验做法: cases first responded in the range whose response (or, for major
  * events, authoritative information) obligation was met on time; best effect rating first, then
  * the quickest.
  */

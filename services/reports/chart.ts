@@ -1,12 +1,47 @@
 import { PNG } from 'pngjs';
 
 // The heat-trend chart of a notice as a PNG drawn in plain JavaScript (pngjs encodes): bars for the
-// items monitored per day, a line for the cases opened (own scale, right), light grid lines. No
-// text in the image — the numbers go in the table under it. Deterministic: same series, same bytes.
+// items monitored per day (scale on the left axis), a line for the cases opened (own scale, on the
+// right axis), light grid lines at round values, the values on both axes and the days under the
+// bars in a small built-in digit font (the units are named in the caption under the chart).
+// Deterministic: same series, same bytes.
 
 export interface TrendPoint {
   items: number;
   opened: number;
+  /** Under the bar: digits, '.' and '-' only, e.g. '11.30'. */
+  label?: string;
+}
+
+/** 5×7 glyphs: each row a 5-bit mask, top row first. */
+const GLYPHS: Record<string, number[]> = {
+  '0': [0x0e, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0e],
+  '1': [0x04, 0x0c, 0x04, 0x04, 0x04, 0x04, 0x0e],
+  '2': [0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f],
+  '3': [0x1f, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0e],
+  '4': [0x02, 0x06, 0x0a, 0x12, 0x1f, 0x02, 0x02],
+  '5': [0x1f, 0x10, 0x1e, 0x01, 0x01, 0x11, 0x0e],
+  '6': [0x06, 0x08, 0x10, 0x1e, 0x11, 0x11, 0x0e],
+  '7': [0x1f, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
+  '8': [0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e],
+  '9': [0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c],
+  '.': [0, 0, 0, 0, 0, 0x0c, 0x0c],
+  '-': [0, 0, 0, 0x1f, 0, 0, 0],
+};
+const GLYPH_SCALE = 4;
+const GLYPH_W = 6 * GLYPH_SCALE; // 5 columns and a gap
+
+/** The width in pixels of a text drawn with the digit font. */
+export function textWidthPx(text: string): number {
+  return Math.max(0, text.length * GLYPH_W - GLYPH_SCALE);
+}
+
+/** A round axis maximum at or above `v`, in `ticks` equal steps of 1, 2, 2.5 or 5 × 10^k. */
+export function niceMax(v: number, ticks = 4): number {
+  const raw = Math.max(1, v) / ticks;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw - 1e-9)!;
+  return Math.max(ticks, Math.ceil(step) * ticks);
 }
 
 type Rgb = readonly [number, number, number];
@@ -50,15 +85,42 @@ export function trendChartPng(points: readonly TrendPoint[], width = CHART_WIDTH
     }
   };
 
-  const left = 40;
-  const right = width - 40;
-  const top = 20;
-  const bottom = height - 30;
-  for (let g = 0; g <= 4; g++) rect(left, top + ((bottom - top) * g) / 4, right, top + ((bottom - top) * g) / 4 + 1, GRID);
+  const text = (t: string, x: number, y: number, c: Rgb) => {
+    [...t].forEach((ch, k) => {
+      const g = GLYPHS[ch];
+      if (!g) return;
+      g.forEach((mask, row) => {
+        for (let col = 0; col < 5; col++) {
+          if (mask & (0x10 >> col)) rect(x + k * GLYPH_W + col * GLYPH_SCALE, y + row * GLYPH_SCALE, x + k * GLYPH_W + (col + 1) * GLYPH_SCALE, y + (row + 1) * GLYPH_SCALE, c);
+        }
+      });
+    });
+  };
+  const TICKS = 4;
+  const maxItems = niceMax(Math.max(0, ...points.map((p) => p.items)), TICKS);
+  const maxOpened = niceMax(Math.max(0, ...points.map((p) => p.opened)), TICKS);
+  const left = 24 + textWidthPx(String(maxItems));
+  const right = width - 24 - textWidthPx(String(maxOpened));
+  const top = 24;
+  const bottom = height - 56;
+  const glyphH = 7 * GLYPH_SCALE;
+  for (let g = 0; g <= TICKS; g++) {
+    const y = top + ((bottom - top) * g) / TICKS;
+    rect(left, y, right, y + 1, GRID);
+    const itemsValue = String(Math.round((maxItems * (TICKS - g)) / TICKS));
+    const openedValue = String(Math.round((maxOpened * (TICKS - g)) / TICKS));
+    text(itemsValue, left - 10 - textWidthPx(itemsValue), y - glyphH / 2, BAR);
+    text(openedValue, right + 10, y - glyphH / 2, LINE);
+  }
   const n = Math.max(1, points.length);
   const slot = (right - left) / n;
-  const maxItems = Math.max(1, ...points.map((p) => p.items));
-  const maxOpened = Math.max(1, ...points.map((p) => p.opened));
+  // Day labels under the bars, thinned so they never touch.
+  const labelW = Math.max(1, ...points.map((p) => textWidthPx(p.label ?? '')));
+  const every = Math.max(1, Math.ceil((labelW + 16) / slot));
+  points.forEach((p, i) => {
+    if (!p.label || i % every !== 0) return;
+    text(p.label, left + slot * i + slot / 2 - textWidthPx(p.label) / 2, bottom + 16, AXIS);
+  });
   const barW = Math.max(1, slot * 0.6);
   points.forEach((p, i) => {
     const h = ((bottom - top) * p.items) / maxItems;

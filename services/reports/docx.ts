@@ -89,7 +89,8 @@ function freeText(text: string): Paragraph[] {
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 
-function table(header: string[], rows: string[][], widthsMm: number[]): Table {
+/** A table; column `textColumn` (names, titles) is aligned left, the others centred. */
+function table(header: string[], rows: string[][], widthsMm: number[], textColumn = 1): Table {
   const total = widthsMm.reduce((a, b) => a + b, 0);
   const widths = widthsMm.map((w) => Math.floor((w / total) * TEXT_W));
   const cell = (text: string, i: number, head: boolean) =>
@@ -98,7 +99,7 @@ function table(header: string[], rows: string[][], widthsMm: number[]): Table {
       verticalAlign: VerticalAlign.CENTER,
       children: [
         new Paragraph({
-          alignment: i === 1 && !head ? AlignmentType.LEFT : AlignmentType.CENTER,
+          alignment: i === textColumn && !head ? AlignmentType.LEFT : AlignmentType.CENTER,
           children: [new TextRun({ text, font: head ? HEI_FONT : BODY_FONT, size: PT(12) })],
         }),
       ],
@@ -167,7 +168,7 @@ export function trendRows(f: ReportFigures): string[][] {
 }
 
 function trendSection(f: ReportFigures): (Paragraph | Table)[] {
-  const png = trendChartPng(f.trend.map((d) => ({ items: d.items, opened: d.opened })));
+  const png = trendChartPng(f.trend.map((d) => ({ items: d.items, opened: d.opened, label: `${Number(d.day.slice(5, 7))}.${Number(d.day.slice(8))}` })));
   const widthPx = 600;
   return [
     new Paragraph({
@@ -175,8 +176,8 @@ function trendSection(f: ReportFigures): (Paragraph | Table)[] {
       keepNext: true,
       children: [new ImageRun({ type: 'png', data: png, transformation: { width: widthPx, height: Math.round(widthPx * 0.4) }, altText: { name: 'trend', title: '舆情热度走势', description: '柱：每日监测信息量；折线：每日立案数' } })],
     }),
-    caption('图1　舆情热度走势（柱：每日监测信息量；折线：每日立案数）', true),
-    table(['日期', '监测信息（条）', '预警（条）', '立案（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20]),
+    caption('图1　舆情热度走势（柱：监测信息，条，左轴；折线：立案，件，右轴）', true),
+    table(['日期', '监测信息（条）', '预警（条）', '立案（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20], -1),
   ];
 }
 

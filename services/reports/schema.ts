@@ -23,7 +23,7 @@ export const QuarterlyInput = z.object({ quarter: z.string().max(20).openapi({ e
 
 export const PatchReportInput = z
   .object({
-    notable: Text('好的做法（自由文本，每行一段）').optional(),
+    notable: Text('经验做法（自由文本，每行一段）').optional(),
     requirements: Text('下一步工作要求（自由文本，每行一段）').optional(),
   })
   .strict()

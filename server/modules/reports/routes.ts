@@ -63,7 +63,7 @@ const patch = createRoute({
   method: 'patch',
   path: '/api/reports/{id}',
   tags,
-  summary: '修改草稿的文字部分（好的做法、下一步工作要求）；数字不可改；已印发的返回 409',
+  summary: '修改草稿的文字部分（经验做法、下一步工作要求）；数字不可改；已印发的返回 409',
   middleware: [editors] as const,
   request: { params: BigIdParams, body: jsonBody(PatchReportInput) },
   responses: { 200: json(ReportView, 'Updated'), 400: errors[400], 404: errors[404], 409: errors[409], ...sec },

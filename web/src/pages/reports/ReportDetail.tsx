@@ -42,6 +42,7 @@ function ReportView({ report: r }: { report: Report }) {
           <div className="row small">
             <Tag tone="blue">{kindLabel(r.kind)}</Tag>
             <StatusTag status={r.status} />
+            {r.serial ? <span className="tag" data-testid="report-serial">{r.serial}</span> : null}
             <span className="muted">{periodText(r)}</span>
           </div>
           <div className="muted small">
@@ -51,7 +52,7 @@ function ReportView({ report: r }: { report: Report }) {
         </div>
         <span className="spacer" />
         <a className="btn" href={r.fileUrl} download={r.fileName} title={t('downloadTitle')} data-testid="report-download">
-          {t('download')} .docx
+          {t('downloadDoc')}
         </a>
         {draft && can('reviewer', 'leader', 'admin') ? (
           <button type="button" className="btn btn-primary" onClick={() => setConfirming(true)} data-testid="report-issue">

@@ -42,6 +42,7 @@ export function ReportRow({ r, selected, onSelect }: { r: ReportSummary; selecte
         <span className="report-row-meta">
           <Tag tone="blue">{kindLabel(r.kind)}</Tag>
           <StatusTag status={r.status} />
+            {r.serial ? <span className="tag" data-testid="report-serial">{r.serial}</span> : null}
           <span className="muted small">{periodText(r)}</span>
         </span>
         <span className="muted small report-row-times">
