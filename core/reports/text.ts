@@ -67,3 +67,20 @@ export function defaultRequirements(f: ReportFigures, rectificationTo: string): 
 export function lateText(hours: number): string {
   return `超时${hours}小时`;
 }
+
+/** Section 六: what the crawl did in the period, consistent with itself (no fetches is said as such). */
+export function healthLines(f: ReportFigures): string[] {
+  const h = f.crawlHealth;
+  if (h.sources === 0) return ['本期未配置监测源，无监测运行数据。'];
+  if (h.fetches === 0) return [`本期${h.sources}个监测源均未进行抓取（抓取0次），监测处于中断状态，技术保障部门要立即查明原因、恢复监测。`];
+  const list = (xs: { name: string; failures: number; lastStatusLabel: string }[]) => xs.map((s) => `${s.name}（${s.failures}次，最近一次：${s.lastStatusLabel}）`).join('、');
+  const silent = h.silent.filter((s) => s.fetches > 0);
+  const idle = h.silent.filter((s) => s.fetches === 0);
+  const out = [`本期${h.sources}个监测源共抓取${h.fetches}次。`];
+  out.push(h.unreachable.length ? `无法访问的监测源${h.unreachable.length}个：${list(h.unreachable)}。` : '各监测源均可正常访问。');
+  out.push(h.blocked.length ? `被拦截或拒绝的监测源${h.blocked.length}个：${list(h.blocked)}。` : '未发现被拦截的监测源。');
+  if (idle.length) out.push(`本期未抓取的监测源${idle.length}个：${idle.map((s) => s.name).join('、')}。`);
+  if (silent.length) out.push(`本期无新增信息的监测源${silent.length}个：${silent.map((s) => s.name).join('、')}。`);
+  if (!idle.length && !silent.length) out.push('各监测源本期均有新增信息。');
+  return out;
+}

@@ -23,7 +23,7 @@ import {
 import { formatYmd, type Ymd } from '../../core/business-time.js';
 import { hoursText, percentText, type ReportFigures } from '../../core/reports/figures.js';
 import { DISCLOSURE_LABELS, dateTimeZh, dateZh, monthDayZh, type OfficeProfile } from '../../core/reports/office.js';
-import { lateText, overviewText } from '../../core/reports/text.js';
+import { healthLines, lateText, overviewText } from '../../core/reports/text.js';
 import { trendChartPng } from './chart.js';
 
 // The notice as a Word document in the form of GB/T 9704-2012 (党政机关公文格式): A4, margins top
@@ -179,23 +179,6 @@ function trendSection(f: ReportFigures): (Paragraph | Table)[] {
     caption('图1　舆情热度走势（柱：监测信息，条，左轴；折线：立案，件，右轴）', true),
     table(['日期', '监测信息（条）', '预警（条）', '立案（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20], -1),
   ];
-}
-
-/** Section 六: what the crawl did in the period, consistent with itself (no fetches is said as such). */
-export function healthLines(f: ReportFigures): string[] {
-  const h = f.crawlHealth;
-  if (h.sources === 0) return ['本期未配置监测源，无监测运行数据。'];
-  if (h.fetches === 0) return [`本期${h.sources}个监测源均未进行抓取（抓取0次），监测处于中断状态，技术保障部门要立即查明原因、恢复监测。`];
-  const list = (xs: { name: string; failures: number; lastStatusLabel: string }[]) => xs.map((s) => `${s.name}（${s.failures}次，最近一次：${s.lastStatusLabel}）`).join('、');
-  const silent = h.silent.filter((s) => s.fetches > 0);
-  const idle = h.silent.filter((s) => s.fetches === 0);
-  const out = [`本期${h.sources}个监测源共抓取${h.fetches}次。`];
-  out.push(h.unreachable.length ? `无法访问的监测源${h.unreachable.length}个：${list(h.unreachable)}。` : '各监测源均可正常访问。');
-  out.push(h.blocked.length ? `被拦截或拒绝的监测源${h.blocked.length}个：${list(h.blocked)}。` : '未发现被拦截的监测源。');
-  if (idle.length) out.push(`本期未抓取的监测源${idle.length}个：${idle.map((s) => s.name).join('、')}。`);
-  if (silent.length) out.push(`本期无新增信息的监测源${silent.length}个：${silent.map((s) => s.name).join('、')}。`);
-  if (!idle.length && !silent.length) out.push('各监测源本期均有新增信息。');
-  return out;
 }
 
 /** The width of a line in characters of its size: CJK and full-width one, ASCII half. */
