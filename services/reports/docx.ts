@@ -75,7 +75,7 @@ function bodyParagraph(text: string, indent = true): Paragraph {
 
 function heading1(text: string): Paragraph {
   // A heading never stands alone at the foot of a page: it keeps with what follows.
-  return new Paragraph({ children: [run(text, HEI_FONT)], spacing: LINE_28PT, indent: { firstLine: CHAR }, keepNext: true, keepLines: true });
+  return new Paragraph({ children: [run(text, HEI_FONT)], spacing: LINE_28PT, indent: { firstLine: 2 * CHAR }, keepNext: true, keepLines: true });
 }
 
 function freeText(text: string): Paragraph[] {
@@ -194,13 +194,15 @@ function letterhead(n: NoticeDocument): Paragraph[] {
   // 小标宋 at up to 36 pt (小初), smaller when a long mark would not fit the line.
   const markPt = Math.max(22, Math.min(36, Math.floor(TEXT_W / 20 / Math.max(1, textWidthChars(mark)))));
   return [
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: TW(12), after: 0, line: TW(markPt + 12), lineRule: LineRuleType.EXACT }, children: [markRun(mark, markPt)] }),
+    // GB/T 9704 7.2.3: the mark's top edge 35 mm below the top of the text area.
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: Math.round(35 * MM) - TW(6), after: 0, line: TW(markPt + 12), lineRule: LineRuleType.EXACT }, children: [markRun(mark, markPt)] }),
+    // 7.2.4: the number two lines under the mark, centred; 7.2.5: the red line 4 mm under it.
+    new Paragraph({ children: [], spacing: LINE_28PT }),
     new Paragraph({ children: [], spacing: LINE_28PT }),
     new Paragraph({
       alignment: AlignmentType.CENTER,
-      spacing: { ...LINE_28PT, after: TW(11) },
-      // The red separator line, 4 mm under the 期号, the width of the text.
-      border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } },
+      spacing: { ...LINE_28PT, after: TW(14) },
+      border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 11 } },
       children: [run(n.serial ?? '（未编号）')],
     }),
   ];
