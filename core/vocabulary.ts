@@ -66,7 +66,7 @@ export const FETCH_STATUS_LABELS: Record<FetchStatus, string> = {
   timeout: '超时',
   tls_error: '证书/加密连接错误',
   http_4xx: '请求被拒绝（4xx）',
-  http_5xx: '网站服务器错误（5xx）',
+  http_5xx: '网站服务器错误',
   rate_limited: '请求过于频繁（429）',
   blocked_challenge: '被反爬验证拦截',
   too_many_redirects: '重定向次数过多',

@@ -88,7 +88,9 @@ export async function createInstruction(deps: ModuleDeps, user: SessionUser, act
             startedAt: now,
             dueAt,
             nextStepAt: nextStepAt(ob, steps, new Set(), { hasDraft: false }),
-            note: `instruction:${row.id}`,
+            // Shown under the obligation in the case room: who asked, in words (the link to the
+            // instruction is its obligation_id).
+            note: `${user.displayName || user.username}批示：请于 ${input.reportWithinHours} 小时内报告办理情况`,
           },
         ],
         now,

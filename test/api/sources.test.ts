@@ -169,7 +169,7 @@ describe('GET/PATCH/DELETE /api/sources/:id', () => {
     const s = sources.find((x: { id: number }) => x.id === created.id);
     expect(s).toMatchObject({
       status: 'http_5xx',
-      statusLabel: '网站服务器错误（5xx）',
+      statusLabel: '网站服务器错误',
       statusMessage: 'HTTP 502',
       httpStatus: 502,
       consecutiveFailures: 3,

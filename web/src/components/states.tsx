@@ -25,7 +25,7 @@ export function ErrorBox({ error, onRetry, title }: { error: unknown; onRetry?: 
     <div className="state state-error" role="alert">
       <strong>{title ?? t('errorTitle')}</strong>
       <p>{errorText(error, lang)}</p>
-      {requestId ? <p className="muted small">ID: {requestId}</p> : null}
+      {requestId ? <p className="muted small">{t('requestId', { id: requestId })}</p> : null}
       {onRetry ? (
         <button type="button" className="btn" onClick={onRetry}>
           {t('retry')}

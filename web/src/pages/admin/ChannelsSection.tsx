@@ -139,7 +139,9 @@ function ChannelCard({ ch, onEdit, onDelete }: { ch: Channel; onEdit: () => void
       <div className="panel-body">
         <div className="small">
           <span className="muted">{t('target')}：</span>
-          <span className="code break">{target}</span>
+          <span className="code break" translate="no">
+            {target}
+          </span>
           {ch.kind === 'email' && ch.config.from ? <span className="muted"> · {String(ch.config.from)}</span> : null}
         </div>
         <div className="muted small">{t('deliveries', { p: ch.deliveries.pending, s: ch.deliveries.sent, f: ch.deliveries.failed })}</div>

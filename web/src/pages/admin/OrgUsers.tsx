@@ -70,7 +70,9 @@ export function UsersPanel() {
                 cell: (u) => (
                   <>
                     <div>{u.displayName}</div>
-                    <div className="muted small code">{u.username}</div>
+                    <div className="muted small code" translate="no">
+                      {u.username}
+                    </div>
                   </>
                 ),
               },

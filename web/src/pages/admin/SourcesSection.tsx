@@ -84,10 +84,10 @@ export function SourcesSection() {
                   cellClass: 'cell-name',
                   cell: (s) => (
                     <>
-                      <button type="button" className="link-btn" onClick={() => setDetail(s)}>
+                      <button type="button" className="link-btn" onClick={() => setDetail(s)} translate="no">
                         {s.name}
                       </button>
-                      <div className="muted small ellipsis" title={s.url}>
+                      <div className="muted small ellipsis" title={s.url} translate="no">
                         {s.url}
                       </div>
                     </>
@@ -133,7 +133,12 @@ export function SourcesSection() {
                           {t(`err_${s.status}` as 'err_timeout')}
                           {s.httpStatus ? (lang === 'zh' ? `（HTTP ${s.httpStatus}）` : ` (HTTP ${s.httpStatus})`) : ''}
                         </div>
-                        {s.statusMessage ? <div className="muted small ellipsis code">{s.statusMessage}</div> : null}
+                        {/* The fetcher's own message, verbatim (a log line for the technician), under the explanation above. */}
+                        {s.statusMessage ? (
+                          <div className="muted small ellipsis code" translate="no">
+                            {s.statusMessage}
+                          </div>
+                        ) : null}
                       </div>
                     ) : (
                       <span className="muted">—</span>

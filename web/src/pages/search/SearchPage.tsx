@@ -81,7 +81,7 @@ function SearchForm(props: { draft: SearchFilter; setDraft: (f: SearchFilter) =>
           <select value={draft.sourceId} onChange={(e) => set('sourceId', e.target.value)}>
             <option value="">{t('any')}</option>
             {(sources.data ?? []).map((s) => (
-              <option key={s.id} value={String(s.id)}>
+              <option key={s.id} value={String(s.id)} translate="no">
                 {s.name}
               </option>
             ))}
@@ -150,11 +150,12 @@ function ResultCard({ item, canTriage, words }: { item: Item; canTriage: boolean
   const snippet = item.text.length > 160 ? `${item.text.slice(0, 160)}…` : item.text;
   return (
     <li className="search-card panel" data-testid="search-result" data-item-id={item.id}>
-      <div className="search-title">
+      {/* What was crawled is shown as published, in whatever language it is (translate="no"). */}
+      <div className="search-title" translate="no">
         <Highlight text={item.title} words={words} />
       </div>
       <div className="search-meta muted">
-        <span>{item.sourceName}</span>
+        <span translate="no">{item.sourceName}</span>
         <span>{labelOf(lang, 'mediaType', item.mediaType)}</span>
         <span>
           {t('published', { at: fmtDateTime(item.publishedAt) })}
@@ -162,7 +163,7 @@ function ResultCard({ item, canTriage, words }: { item: Item; canTriage: boolean
         </span>
       </div>
       {snippet ? (
-        <p className="search-snippet">
+        <p className="search-snippet" translate="no">
           <Highlight text={snippet} words={words} />
         </p>
       ) : null}
