@@ -9,7 +9,6 @@ import {
   Packer,
   PageNumber,
   Paragraph,
-  RelativeVerticalPosition,
   Table,
   TableAnchorType,
   TableCell,
