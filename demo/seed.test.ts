@@ -37,6 +37,10 @@ describe('seedDemo', () => {
     expect(await getOfficeProfile(t.db)).toMatchObject({ ...DEMO_OFFICE_PROFILE, organ: '清河市人民政府办公室', mark: '清河市政务舆情通报' });
     const audit = await t.db.selectFrom('audit_log').select(['action']).where('entity', '=', 'office_profile').execute();
     expect(audit).toEqual([{ action: 'office_profile.update' }]);
+    // A later start leaves an administrator's edit alone.
+    await sql`update office_profile set mark = '清河市舆情通报'`.execute(t.db);
+    await seedDemo(t.db, SITE);
+    expect((await getOfficeProfile(t.db)).mark).toBe('清河市舆情通报');
   });
 
   it('links rules to their departments with level and category', async () => {

@@ -80,7 +80,7 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
     sources: demoSources(base, trouble),
     allowHostPorts: hostPorts,
   });
-  if (first) await seedOfficeProfile(db);
+  await seedOfficeProfile(db, first);
 }
 
 /** The demo's 单位信息: the fictional city's government office issues the notices. */
@@ -96,10 +96,18 @@ export const DEMO_OFFICE_PROFILE: OfficeProfile = {
   rectificationTo: '市政府办公室政务公开科',
 };
 
-/** Fills the office profile (on the first seed only: an administrator's later edits stay), audited. */
-async function seedOfficeProfile(db: Db): Promise<void> {
+/** The organ the migration's default profile names (no office has filled it in yet). */
+const UNFILLED_ORGAN = '政务舆情回应工作办公室';
+
+/**
+ * Fills the office profile, audited: on the first seed, or later while it is still the migration's
+ * default (a demo database from before the profile existed); an administrator's edits stay.
+ */
+async function seedOfficeProfile(db: Db, firstSeed: boolean): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const before = await lockOfficeProfile(trx);
+    if (!firstSeed && (before.organ !== UNFILLED_ORGAN || before.updatedBy !== null)) return;
+    if (before.organ === DEMO_OFFICE_PROFILE.organ) return;
     await updateOfficeProfile(trx, DEMO_OFFICE_PROFILE, null, new Date());
     await writeAudit(trx, { actor: null, entity: 'office_profile', entityId: '1', action: 'office_profile.update', before: { organ: before.organ, mark: before.mark }, after: DEMO_OFFICE_PROFILE });
   });
