@@ -148,6 +148,11 @@ describe('no English and no ISO time in the Chinese interface', () => {
     await page.goto(`${sys.baseUrl}${where}`);
     await page.locator('main, .wall, body').first().waitFor();
     if (ready) await ready();
+    await read(page, where);
+  }
+
+  /** Reads the page as it is now and notes what it finds. */
+  async function read(page: Page, where: string): Promise<void> {
     // Read once nothing is loading any more (every list and screen shows a spinner until its data came).
     await expect.poll(() => page.locator('.state-loading').count(), { timeout: 15_000 }).toBe(0);
     await page.waitForTimeout(300);
@@ -194,7 +199,26 @@ describe('no English and no ISO time in the Chinese interface', () => {
     const screens = [...new Set([...menu.filter((p) => p !== '/' && !p.startsWith('/cases/')), ...ROLE_SCREENS[username]!])];
     for (const where of screens) await scan(page, where);
     await scan(page, `/cases/${caseId}`, () => page.getByTestId('response').first().waitFor({ timeout: 15_000 }));
-    if (ROLE_SCREENS[username]!.includes('/desk')) await scan(page, `/desk?alert=${alertId}`, () => page.locator('.alert-detail, [data-testid="alert-detail"]').first().waitFor({ timeout: 15_000 }));
+    if (ROLE_SCREENS[username]!.includes('/desk')) {
+      await scan(page, `/desk?alert=${alertId}`, () => page.locator(`[data-testid="alert-detail"][data-alert-id="${alertId}"]`).waitFor({ timeout: 15_000 }));
+      if (username === 'duty') {
+        // The triage dialogs: open a case (o), dismiss (d), register a forwarded opinion.
+        await page.keyboard.press('o');
+        await page.getByTestId('open-case-form').waitFor();
+        await read(page, '/desk (立案 dialog)');
+        await page.keyboard.press('Escape');
+        await page.getByTestId('open-case-form').waitFor({ state: 'detached' });
+        await page.keyboard.press('d');
+        await page.getByTestId('dismiss-menu').waitFor();
+        await read(page, '/desk (排除 menu)');
+        await page.keyboard.press('Escape');
+        await page.getByTestId('dismiss-menu').waitFor({ state: 'detached' });
+        await page.getByRole('button', { name: '登记转办舆情' }).click();
+        await page.getByTestId('register-form').waitFor();
+        await read(page, '/desk (登记 dialog)');
+        await page.keyboard.press('Escape');
+      }
+    }
     if (ROLE_SCREENS[username]!.includes('/reports')) {
       // A notice opened from the list (its figures, its free text, its state).
       await scan(page, '/reports', async () => {
