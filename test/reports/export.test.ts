@@ -7,7 +7,7 @@ import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, typ
 
 const sh = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 const NOW = sh('2026-11-24 16:00');
-const HEADERS = ['发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示'];
+const HEADERS = ['编号', '状态', '发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示'];
 
 let f: Fixture;
 let A: number;
@@ -71,6 +71,11 @@ afterAll(async () => {
   await f.tdb.drop();
 });
 
+async function numbersById(): Promise<Record<string, string>> {
+  const rows = await f.db.selectFrom('cases').select(['id', 'number']).execute();
+  return Object.fromEntries(rows.map((r) => [String(r.id), r.number]));
+}
+
 async function csv(who: TestUser, query = '') {
   const r = await f.as(who, 'GET', `/api/cases/export?format=csv${query}`);
   expect(r.status).toBe(200);
@@ -85,30 +90,35 @@ describe('CSV export', () => {
     expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(r.headers.get('content-disposition')!)![1])).toBe('回应台账_20261124.csv');
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(rows[0]).toEqual(HEADERS);
-    expect(rows.slice(1).map((x) => x[2])).toEqual([
+    expect(rows.slice(1).map((x) => x[4])).toEqual([
       '小区停水, "三天" 无人管\n求助',
       `'=HYPERLINK("http://evil.example","点我")`,
       `'+86 热线反映停水`,
       `'@所有人 路灯不亮`,
     ]);
+    // 编号 and 状态 lead, read from the cases themselves.
+    const numbers = await numbersById();
+    expect(rows.slice(1).map((x) => x[0])).toEqual([numbers[ids.overdue], numbers[ids.formula], numbers[ids.plus], numbers[ids.done]]);
+    for (const r of rows.slice(1)) expect(r[0]).toMatch(/^YQ-/);
+    expect(rows.slice(1).map((x) => x[1])).toEqual(['处置中', '处置中', '处置中', '已回应（跟踪中）']);
     const done = rows[4];
-    expect(done[0]).toBe('2026-11-22 09:00');
-    expect(done[3]).toBe(`'-1 分的评价`);
-    expect(done[6]).toBe('市水务局');
-    expect(done[8]).toBe('2026-11-24 09:00');
-    expect(done.slice(9, 15)).toEqual(['2026-11-22 14:00', '网站发布', '按时', '网民表示满意', '', '李经办']);
-    expect(done[15]).toMatch(/^leader_/);
-    expect(rows[3][6]).toBe('市住建局、市水务局');
-    expect(rows[3][4]).toBe('重大');
-    expect(rows[1][11]).toBe('超时'); // due 11-20 09:00, still open at 11-24
+    expect(done[2]).toBe('2026-11-22 09:00');
+    expect(done[5]).toBe(`'-1 分的评价`);
+    expect(done[8]).toBe('市水务局');
+    expect(done[10]).toBe('2026-11-24 09:00');
+    expect(done.slice(11, 17)).toEqual(['2026-11-22 14:00', '网站发布', '按时', '网民表示满意', '', '李经办']);
+    expect(done[17]).toMatch(/^leader_/);
+    expect(rows[3][8]).toBe('市住建局、市水务局');
+    expect(rows[3][6]).toBe('重大');
+    expect(rows[1][13]).toBe('超时'); // due 11-20 09:00, still open at 11-24
   });
 
   it('takes the ledger filters, and a handler gets their department\'s cases only', async () => {
-    expect((await csv(leader, '&level=major')).rows.slice(1).map((x) => x[2])).toEqual([`'+86 热线反映停水`]);
+    expect((await csv(leader, '&level=major')).rows.slice(1).map((x) => x[4])).toEqual([`'+86 热线反映停水`]);
     expect((await csv(leader, '&overdue=true')).rows.length - 1).toBe(3);
-    const mine = (await csv(handlerA)).rows.slice(1).map((x) => x[2]).sort();
+    const mine = (await csv(handlerA)).rows.slice(1).map((x) => x[4]).sort();
     expect(mine).toEqual([`'+86 热线反映停水`, `'=HYPERLINK("http://evil.example","点我")`, `'@所有人 路灯不亮`].sort());
-    expect((await csv(handlerA, `&departmentId=${B}`)).rows.slice(1).map((x) => x[2])).toEqual([`'+86 热线反映停水`]);
+    expect((await csv(handlerA, `&departmentId=${B}`)).rows.slice(1).map((x) => x[4])).toEqual([`'+86 热线反映停水`]);
     const bad = await f.as(leader, 'GET', '/api/cases/export?format=pdf');
     expect(bad.status).toBe(400);
     expect((await f.app.request('/api/cases/export?format=csv')).status).toBe(401);
@@ -126,19 +136,22 @@ describe('XLSX export', () => {
     const ws = wb.getWorksheet('回应台账')!;
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(HEADERS);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(ws.getColumn(3).width).toBe(36);
+    expect(ws.getColumn(5).width).toBe(36);
     expect(ws.rowCount).toBe(5);
     const first = ws.getRow(2);
-    const found = first.getCell(1).value as Date;
+    const numbers = await numbersById();
+    expect([2, 3, 4, 5].map((n) => ws.getRow(n).getCell(1).value)).toEqual([numbers[ids.overdue], numbers[ids.formula], numbers[ids.plus], numbers[ids.done]]);
+    expect([2, 3, 4, 5].map((n) => ws.getRow(n).getCell(2).value)).toEqual(['处置中', '处置中', '处置中', '已回应（跟踪中）']);
+    const found = first.getCell(3).value as Date;
     expect(found).toBeInstanceOf(Date);
     // Shown as Shanghai wall time (Excel dates have no zone).
     expect(found.toISOString().slice(0, 16)).toBe('2026-11-18T09:00');
-    expect(first.getCell(1).numFmt).toBe('yyyy-mm-dd hh:mm');
-    const fill = (row: number) => (ws.getRow(row).getCell(3).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
+    expect(first.getCell(3).numFmt).toBe('yyyy-mm-dd hh:mm');
+    const fill = (row: number) => (ws.getRow(row).getCell(5).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
     expect([2, 3, 4, 5].map(fill)).toEqual(['FFFDE2E1', 'FFFDE2E1', 'FFFDE2E1', undefined]);
-    expect(ws.getRow(3).getCell(3).value).toBe(`'=HYPERLINK("http://evil.example","点我")`);
-    expect(ws.getRow(3).getCell(3).formula).toBeUndefined();
-    expect(ws.getRow(5).getCell(10).value).toEqual(new Date('2026-11-22T14:00:00.000Z'));
+    expect(ws.getRow(3).getCell(5).value).toBe(`'=HYPERLINK("http://evil.example","点我")`);
+    expect(ws.getRow(3).getCell(5).formula).toBeUndefined();
+    expect(ws.getRow(5).getCell(12).value).toEqual(new Date('2026-11-22T14:00:00.000Z'));
     const summary = wb.getWorksheet('汇总')!;
     const pairs = new Map<string, unknown>();
     summary.eachRow((row) => pairs.set(String(row.getCell(1).value ?? ''), row.getCell(2).value));
@@ -146,5 +159,11 @@ describe('XLSX export', () => {
     expect(pairs.get('超期事件（含逾期完成）')).toBe(3);
     expect(pairs.get('按时回应')).toBe(1);
     expect(pairs.get('重大')).toBe(1);
+    expect(pairs.get('首条编号')).toBe(numbers[ids.overdue]);
+    expect(pairs.get('末条编号')).toBe(numbers[ids.done]);
+    expect(pairs.get('超期事件编号')).toBe([numbers[ids.overdue], numbers[ids.formula], numbers[ids.plus]].join('、'));
+    expect(pairs.get('处置中')).toBe(3);
+    expect(pairs.get('已回应（跟踪中）')).toBe(1);
+    expect(pairs.get('已办结')).toBe(0);
   });
 });

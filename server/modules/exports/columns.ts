@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, CASE_ORIGIN_LABELS } from '../../../core/vocabulary.js';
+import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, CASE_ORIGIN_LABELS, CASE_STATUS_LABELS } from '../../../core/vocabulary.js';
 import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
 import { BUSINESS_OFFSET_MS } from '../../../core/business-time.js';
 
@@ -19,7 +19,10 @@ const departments = (r: LedgerRow) => [r.lead_department_name, ...r.co_departmen
 const instructions = (r: LedgerRow) => r.instructions.map((i) => `${i.authorName}：${i.content}${i.reported ? '（已报告办理情况）' : ''}`).join('；');
 const sources = (r: LedgerRow) => (r.source_names.length > 0 ? r.source_names.join('、') : CASE_ORIGIN_LABELS[r.origin] + (r.origin_note ? `（${r.origin_note}）` : ''));
 
+// 编号 and 状态 lead, as on the ledger screen, so a 台账 can be cross-checked against the cases.
 export const LEDGER_COLUMNS: readonly Column[] = [
+  { header: '编号', width: 15, value: (r) => r.number },
+  { header: '状态', width: 16, value: (r) => CASE_STATUS_LABELS[r.status] },
   { header: '发现时间', width: 17, value: (r) => r.clock_started_at },
   { header: '来源', width: 18, value: sources },
   { header: '标题', width: 36, value: (r) => r.title },

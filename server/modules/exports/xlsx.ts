@@ -1,14 +1,15 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
-import { LEVEL_LABELS, CASE_STATUS_LABELS, type CaseStatus, type Level } from '../../../core/vocabulary.js';
+import { LEVEL_LABELS, CASE_STATUS_LABELS, CASE_STATUSES, type Level } from '../../../core/vocabulary.js';
 import { defuseFormula, excelDate, type Column } from './columns.js';
 
 // The ledger as an .xlsx written with exceljs's streaming WorkbookWriter: rows are committed page by
 // page into the zip as the client reads it (we wait for the response stream to drain before
 // reading the next page), so 100,000 rows never sit in memory. Sheet 回应台账: a frozen bold header,
 // column widths, real dates (shown in Shanghai time), overdue rows in light red. Sheet 汇总: counts
-// of what was exported (it comes second: a streamed sheet cannot be written after a later one).
+// of what was exported (by status too), the first and last 编号 and the overdue cases' 编号 (it
+// comes second: a streamed sheet cannot be written after a later one).
 
 const DATE_FMT = 'yyyy-mm-dd hh:mm';
 const OVERDUE_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFDE2E1' } };
@@ -34,7 +35,14 @@ interface Tally {
   byLevel: Map<string, number>;
   byStatus: Map<string, number>;
   byDepartment: Map<string, number>;
+  /** 编号 of the exported cases in order: the first and last, and those overdue (for cross-checking). */
+  firstNumber: string | null;
+  lastNumber: string | null;
+  overdueNumbers: string[];
 }
+
+/** How many overdue 编号 the 汇总 sheet lists by name before it says "等 N 件". */
+const OVERDUE_LISTED = 200;
 
 function bump(m: Map<string, number>, k: string) {
   m.set(k, (m.get(k) ?? 0) + 1);
@@ -89,7 +97,7 @@ async function write(out: PassThrough, columns: readonly Column[], pages: AsyncG
     cell.style = STYLE.header;
   });
   head.commit();
-  const tally: Tally = { rows: 0, overdue: 0, onTime: 0, late: 0, byLevel: new Map(), byStatus: new Map(), byDepartment: new Map() };
+  const tally: Tally = { rows: 0, overdue: 0, onTime: 0, late: 0, byLevel: new Map(), byStatus: new Map(), byDepartment: new Map(), firstNumber: null, lastNumber: null, overdueNumbers: [] };
   for await (const page of pages) {
     for (const r of page) {
       const row = ws.addRow(columns.map((c) => {
@@ -102,7 +110,12 @@ async function write(out: PassThrough, columns: readonly Column[], pages: AsyncG
       });
       row.commit();
       tally.rows += 1;
-      if (r.overdue) tally.overdue += 1;
+      if (r.overdue) {
+        tally.overdue += 1;
+        if (tally.overdueNumbers.length < OVERDUE_LISTED) tally.overdueNumbers.push(r.number);
+      }
+      tally.firstNumber ??= r.number;
+      tally.lastNumber = r.number;
       if (r.on_time === true) tally.onTime += 1;
       if (r.on_time === false) tally.late += 1;
       bump(tally.byLevel, r.level);
@@ -129,14 +142,18 @@ function writeSummary(ws: ExcelJS.Worksheet, t: Tally, s: XlsxSummary): void {
   for (const [k, v] of s.about) line(k, v);
   line('', '');
   line('事件总数', t.rows, true);
+  line('首条编号', t.firstNumber ?? '');
+  line('末条编号', t.lastNumber ?? '');
   line('超期事件（含逾期完成）', t.overdue);
+  if (t.overdue > 0) line('超期事件编号', t.overdueNumbers.join('、') + (t.overdue > t.overdueNumbers.length ? `等${t.overdue}件` : ''));
   line('按时回应', t.onTime);
   line('超时回应或逾期未回应', t.late);
   line('', '');
   line('按级别', '', true);
   for (const [k, n] of t.byLevel) line(LEVEL_LABELS[k as Level] ?? k, n);
   line('按状态', '', true);
-  for (const [k, n] of t.byStatus) line(CASE_STATUS_LABELS[k as CaseStatus] ?? k, n);
+  // Every status, also those with none, in workflow order: the 状态 column's labels, counted.
+  for (const k of CASE_STATUSES) line(CASE_STATUS_LABELS[k], t.byStatus.get(k) ?? 0);
   line('按牵头单位', '', true);
   for (const [k, n] of [...t.byDepartment].sort((a, b) => b[1] - a[1])) line(k, n);
   ws.commit();
