@@ -139,7 +139,7 @@ export const OBLIGATION_KIND_LABELS: Record<ObligationKind, string> = {
   response: '公开回应',
   report: '向领导和上级报告',
   info: '发布权威信息',
-  press: '召开新闻发布会',
+  press: '召开新闻发布会（吹风会）',
   update: '持续发布进展',
   referral: '移交公安机关、网信部门',
   instruction_report: '报告批示办理情况',
@@ -176,7 +176,7 @@ export const EXPECTED_RESPONSE: Record<Category, string> = {
   misunderstanding: '权威信息',
   wrong_view: '澄清引导',
   rumour: '澄清引导（并移交线索）',
-  emergency: '权威信息（重大突发事件流程）',
+  emergency: '权威信息和处置进展',
   other: '回应情况',
 };
 

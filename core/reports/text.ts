@@ -55,7 +55,7 @@ export function defaultRequirements(f: ReportFigures, rectificationTo: string): 
     const names = f.overdueDepartments.map((d) => d.name).join('、');
     lines.push(`${names}要认真查找超时原因，对仍未回应的事项立即作出回应，并于3个工作日内将整改情况书面报送${rectificationTo}。`);
   }
-  lines.push('各单位要严格落实“谁主管谁负责”，对一般性政务舆情在48小时内予以公开回应，对重大突发事件做到5小时内发布权威信息、24小时内举行新闻发布会。');
+  lines.push('各单位要严格落实“谁主管谁负责”，对一般性政务舆情在48小时内予以公开回应，对特别重大、重大突发事件做到5小时内发布权威信息、24小时内召开新闻发布会（吹风会）。');
   lines.push('各单位要做好回应后的跟踪反馈，及时研判网民反应和回应效果，防止舆情反复。');
   if (f.crawlHealth.unreachable.length + f.crawlHealth.blocked.length > 0) {
     lines.push('技术保障部门要尽快恢复无法访问或被拦截的监测源，确保监测不留盲区。');

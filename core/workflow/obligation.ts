@@ -41,7 +41,7 @@ export function obligationView(ob: { startedAt: Date; dueAt: Date; metAt: Date |
  * the open update.
  */
 export function kindsMetBy(channel: Channel): ObligationKind[] {
-  // Whatever the level: a case owes only what its policy rule gave it (a general emergency takes
-  // the major track), and meeting a kind the case does not owe changes nothing.
+  // Whatever the level: a case owes only what its policy rule gave it (a major case owes no 48 h
+  // response, a general one no press conference), and meeting a kind the case does not owe changes nothing.
   return ['response', 'info', ...(channel === 'press_conference' ? (['press'] as const) : []), 'update'];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, LEVELS, OBLIGATION_KINDS, ESCALATION_TARGETS, type Level } from '../vocabulary.js';
+import { CATEGORIES, LEVELS, OBLIGATION_KINDS, OBLIGATION_KIND_LABELS, ESCALATION_TARGETS, type Level } from '../vocabulary.js';
 import { DEFAULT_POLICY, obligationsFor, policyFor, STEP_IDS } from './policy.js';
 import type { PolicyRule } from './types.js';
 
@@ -12,15 +12,24 @@ describe('DEFAULT_POLICY', () => {
     ['significant', 'difficulty', ['response:48h']],
     ['general', 'rumour', ['response:48h', 'referral:24h']],
     ['significant', 'rumour', ['response:48h', 'referral:24h']],
+    // 国办发〔2016〕61号: the 1 h / 5 h / 24 h press-conference track for 重大、特别重大 (突发事件 or
+    // not); a general or significant 突发事件 owes a report upward at once and the 48 h response.
+    ['general', 'emergency', ['report:1h', 'response:48h']],
+    ['significant', 'emergency', ['report:1h', 'response:48h']],
     ['major', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
-    // 突发事件 → major track, whatever level the duty officer gave it.
-    ['general', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
-    ['significant', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
+    ['especially_major', 'emergency', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
+    ['general', 'other', ['response:48h']],
+    ['significant', 'other', ['response:48h']],
+    ['major', 'other', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
     ['especially_major', 'other', ['report:1h', 'info:5h', 'press:24h', 'update:24h']],
     ['major', 'rumour', ['report:1h', 'info:5h', 'press:24h', 'update:24h', 'referral:24h']],
     ['especially_major', 'rumour', ['report:1h', 'info:5h', 'press:24h', 'update:24h', 'referral:24h']],
   ] as [Level, (typeof CATEGORIES)[number], string[]][])('%s / %s → %j', (level, category, expected) => {
     expect(kinds(level, category)).toEqual(expected);
+  });
+
+  it('names the press obligation as 61号 does', () => {
+    expect(OBLIGATION_KIND_LABELS.press).toBe('召开新闻发布会（吹风会）');
   });
 
   it('updates recur every 24 h', () => {

@@ -17,6 +17,7 @@ import * as m0015 from './20261207_0015_period_poll_factor.js';
 import * as m0018 from './20261207_0018_response_integrity.js';
 import * as m0019 from './20261207_0019_audit_integrity.js';
 import * as m0020 from './20261207_0020_office_profile.js';
+import * as m0023 from './20261207_0023_emergency_policy.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0018_response_integrity': m0018,
   '20261207_0019_audit_integrity': m0019,
   '20261207_0020_office_profile': m0020,
+  '20261207_0023_emergency_policy': m0023,
 };

@@ -35,12 +35,15 @@ const SHANGHAI = 8 * H;
 const MAJOR = new Set<Level>(['major', 'especially_major']);
 const NO_RESPONSE = '999999999';
 
-/** Major levels, and an emergency (突发事件) at any level, take the major track. */
-const majorTrack = (level: Level, category: Category) => MAJOR.has(level) || category === 'emergency';
+/** Major levels (any category, 突发事件 included) take the major track (国办发〔2016〕61号). */
+const majorTrack = (level: Level, _category: Category) => MAJOR.has(level);
 
-/** The policy of the issue (defaults): 48 h response; major track: report, info, press, update; rumour adds a referral. */
+/**
+ * The policy of the issue (defaults): 48 h response; major track: report, info, press, update; a
+ * general or significant emergency: report upward and the 48 h response; rumour adds a referral.
+ */
 function required(level: Level, category: Category): Kind[] {
-  const base: Kind[] = majorTrack(level, category) ? ['report', 'info', 'press', 'update'] : ['response'];
+  const base: Kind[] = majorTrack(level, category) ? ['report', 'info', 'press', 'update'] : category === 'emergency' ? ['report', 'response'] : ['response'];
   return category === 'rumour' ? [...base, 'referral'] : base;
 }
 

@@ -214,7 +214,7 @@ describe('the review flow (发布审核)', () => {
     expect((await errorOf(anon)).code).toBe('UNAUTHORIZED');
   });
 
-  it('an emergency registered as general takes the major track: publication meets info and the update, and the next update is owed', async () => {
+  it('an emergency registered as general owes a report upward and the 48 h response, no press conference: publication meets the response and owes no update', async () => {
     const opened = await f.as(duty, 'POST', '/api/cases', {
       manual: { origin: 'hotline', title: '城南化工厂冒出浓烟', text: '网民反映城南化工厂冒出浓烟。', receivedAt: new Date(NOW.getTime() - 2 * H).toISOString() },
       level: 'general',
@@ -223,13 +223,17 @@ describe('the review flow (发布审核)', () => {
     });
     expect(opened.status).toBe(201);
     const caseId = (await opened.json()).id as string;
-    expect((await obligationsOf(f, caseId)).map((o) => o.kind).sort()).toEqual(['info', 'press', 'report', 'update']);
+    expect((await obligationsOf(f, caseId)).map((o) => o.kind).sort()).toEqual(['report', 'response']);
     const rid = await approved(caseId);
     const p = await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/publish`, { channel: 'website' });
     expect(p.status).toBe(200);
     const out = await p.json();
-    expect(out.obligationsMet.map((m: { kind: string }) => m.kind).sort()).toEqual(['info', 'update']);
-    expect(out.nextUpdate).toMatchObject({ seq: 2 });
+    expect(out.obligationsMet.map((m: { kind: string }) => m.kind).sort()).toEqual(['response']);
+    expect(out.nextUpdate ?? null).toBeNull();
+    expect((await obligationsOf(f, caseId)).map((o) => [o.kind, o.status]).sort()).toEqual([
+      ['report', 'open'],
+      ['response', 'met'],
+    ]);
   });
 
   it('a major case: a press conference meets info, press and the open update, and the next update is owed 24 h later; closing cancels it', async () => {
