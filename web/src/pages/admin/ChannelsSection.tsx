@@ -91,9 +91,15 @@ export function ChannelsSection() {
   );
 }
 
-/** A delivery error as a person reads it: an HTML error page from the remote side becomes its text. */
-function plainError(e: string | null | undefined): string {
-  const text = (e ?? '').replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+/**
+ * A delivery error as a person reads it: an HTML error page from the remote side becomes its text,
+ * and a message the server wrote in both languages ("用户未设置手机号，已跳过 / skipped: …") is shown
+ * in the interface's language only.
+ */
+function plainError(e: string | null | undefined, lang: 'zh' | 'en'): string {
+  let text = (e ?? '').replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const both = /^(.*\p{Script=Han}[^/]*?)\s*\/\s+([^\p{Script=Han}]+)$/u.exec(text);
+  if (both) text = lang === 'zh' ? both[1]! : both[2]!;
   return text.length > 240 ? `${text.slice(0, 240)}…` : text;
 }
 
@@ -160,7 +166,7 @@ function ChannelCard({ ch, onEdit, onDelete }: { ch: Channel; onEdit: () => void
               </span>
             ) : (
               <span className="err-text small" data-testid="channel-test-result" data-ok="false">
-                {t('testFail', { e: plainError(test.data.error) })}
+                {t('testFail', { e: plainError(test.data.error, lang) })}
               </span>
             )
           ) : test.error ? (
@@ -177,7 +183,7 @@ function ChannelCard({ ch, onEdit, onDelete }: { ch: Channel; onEdit: () => void
             <ul className="small">
               {ch.recentFailures.map((f) => (
                 <li key={f.id}>
-                  <span className="muted">{fmtDateTime(f.createdAt)}</span> · {f.target} · <span className="err-text">{plainError(f.lastError)}</span>
+                  <span className="muted">{fmtDateTime(f.createdAt)}</span> · {f.target} · <span className="err-text">{plainError(f.lastError, lang)}</span>
                 </li>
               ))}
             </ul>
