@@ -5,6 +5,7 @@ import { Empty, ErrorBox, Loading } from '../../components/states.js';
 import { useT } from '../../i18n/index.js';
 import { api, ApiError, call } from '../../lib/api.js';
 import { useAppEvents } from '../../lib/events.js';
+import { fmtDateTime } from '../../lib/time.js';
 import { caseKey, type CaseData } from './data.js';
 import { EscalationsPanel, useEscalations } from './Escalations.js';
 import { FollowUpPanel } from './FollowUp.js';
@@ -19,7 +20,8 @@ import './case.css';
 
 // 事件详情 (case room): header, deadlines, the response editor and follow-up in the main column;
 // the timeline, escalation records and the story's items in the side column. Live: every
-// case.updated event for this case refetches it.
+// case.updated event for this case refetches it. Printed (打印, or Ctrl+P) on A4 without the top
+// bar and buttons: header facts, deadlines, the published response, follow-up and the timeline.
 
 export default function CasePage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -82,6 +84,7 @@ function CaseRoom({ c }: { c: CaseData }) {
   ];
   return (
     <div className="case-room" data-testid="case-room" data-case-id={c.id} data-status={c.status}>
+      <p className="cr-print-only cr-printed small">{t('printedAt', { at: fmtDateTime(new Date()) })}</p>
       <CaseHeader c={c} />
       <InstructionsPanel c={c} />
       <div className="grid-main-side cr-grid">
@@ -106,7 +109,11 @@ function CaseRoom({ c }: { c: CaseData }) {
             ))}
           </div>
           <div className="cr-side-body" role="tabpanel">
-            {tab === 'timeline' ? <Timeline entries={c.timeline} deptName={deptName} /> : null}
+            {/* The timeline is always in the page: a printout carries it whichever tab is open. */}
+            <div className={tab === 'timeline' ? 'cr-tl-panel' : 'cr-tl-panel cr-print-only'}>
+              <h2 className="cr-print-only">{t('printTimeline')}</h2>
+              <Timeline entries={c.timeline} deptName={deptName} />
+            </div>
             {tab === 'esc' ? <EscalationsPanel c={c} actorOf={actorOf} /> : null}
             {tab === 'items' ? <Items c={c} /> : null}
           </div>

@@ -44,6 +44,9 @@ export function CaseHeader({ c }: { c: CaseData }) {
               {t('editCase')}
             </button>
           ) : null}
+          <button type="button" className="btn btn-sm" title={t('printHint')} onClick={() => window.print()} data-testid="print-case">
+            {t('print')}
+          </button>
         </div>
       </div>
       <dl className="cr-facts">

@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useLocation, useSearch } from 'wouter';
 import { Empty, ErrorBox, Loading } from '../../components/states.js';
 import { useIsPhone } from '../../components/useMedia.js';
@@ -89,6 +90,18 @@ export default function LedgerPage() {
   }, [ledger]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Printing (打印 or Ctrl+P): every loaded row goes into the page before the browser lays it out.
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    const before = () => flushSync(() => setPrinting(true));
+    const after = () => setPrinting(false);
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    return () => {
+      window.removeEventListener('beforeprint', before);
+      window.removeEventListener('afterprint', after);
+    };
+  }, []);
   // A new filter starts at the top.
   const searchKey = JSON.stringify(query);
   useEffect(() => {
@@ -113,7 +126,7 @@ export default function LedgerPage() {
       <Empty title={t('emptyNoneTitle')} hint={t('emptyNoneHint')} />
     );
   else if (phone) body = <LedgerCards rows={rows} hasMore={!!ledger.hasNextPage} loadingMore={ledger.isFetchingNextPage} onMore={loadMore} />;
-  else body = <LedgerTable rows={rows} shown={shown} filters={filters} scrollRef={scrollRef} onNearEnd={loadMore} update={update} />;
+  else body = <LedgerTable rows={rows} shown={shown} filters={filters} scrollRef={scrollRef} onNearEnd={loadMore} update={update} printing={printing} />;
 
   return (
     <div className="ledger-page">
@@ -138,6 +151,9 @@ export default function LedgerPage() {
         <a className="btn btn-sm" href={exportHref(filters, 'csv')} title={t('exportHint')} data-testid="export-csv" download>
           {t('exportCsv')}
         </a>
+        <button type="button" className="btn btn-sm" title={t('printHint')} onClick={() => window.print()} data-testid="print-ledger">
+          {t('print')}
+        </button>
       </div>
 
       <FilterBar filters={filters} update={update} goSearch={goSearch} />

@@ -8,22 +8,24 @@ import type { LedgerFilters, Sort } from './query.js';
 
 // The ledger as a table: only the rows in view are in the page (virtualised), sortable headers,
 // a click on a row opens its case. `onNearEnd` asks for the next page as the reader nears it.
+// `printing`: every loaded row is in the page (a printout is not a scrolled window).
 
-export function LedgerTable({ rows, shown, filters, scrollRef, onNearEnd, update }: { rows: Row[]; shown: Column[]; filters: LedgerFilters; scrollRef: RefObject<HTMLDivElement | null>; onNearEnd: () => void; update: (next: Partial<LedgerFilters>) => void }) {
+export function LedgerTable({ rows, shown, filters, scrollRef, onNearEnd, update, printing = false }: { rows: Row[]; shown: Column[]; filters: LedgerFilters; scrollRef: RefObject<HTMLDivElement | null>; onNearEnd: () => void; update: (next: Partial<LedgerFilters>) => void; printing?: boolean }) {
   const t = useT(m);
   const [, navigate] = useLocation();
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
+  const windowed = virtualizer.getVirtualItems();
+  const items = printing ? rows.map((_, index) => ({ index, start: 0, end: 0 })) : windowed;
   const lastIndex = items.length > 0 ? items[items.length - 1].index : -1;
   useEffect(() => {
-    if (lastIndex >= rows.length - 20) onNearEnd();
-  }, [lastIndex, rows.length, onNearEnd]);
+    if (!printing && lastIndex >= rows.length - 20) onNearEnd();
+  }, [lastIndex, rows.length, onNearEnd, printing]);
   const toggleSort = (s: Sort) => {
     if (filters.sort === s) update({ dir: filters.dir === 'desc' ? 'asc' : 'desc' });
     else update({ sort: s, dir: s === 'dueAt' ? 'asc' : 'desc' });
   };
-  const paddingTop = items.length > 0 ? items[0].start : 0;
-  const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const paddingTop = !printing && items.length > 0 ? items[0].start : 0;
+  const paddingBottom = !printing && items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
   const tableWidth = shown.reduce((w, c) => w + (c.width ?? 260), 0);
   return (
     <table className="table ledger-table" style={{ minWidth: tableWidth }}>

@@ -1,0 +1,153 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext } from './browser.js';
+import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
+import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
+
+// 打印: the case room and the ledger printed to PDF by chromium with print media (what Ctrl+P or
+// the 打印 button gives), read back with pdftotext page by page. The case printout is A4 portrait
+// with no top bar or buttons, the obligations table whole (every row's cells on one page) and the
+// published response and the timeline in it; the ledger printout is A4 landscape with the shown
+// columns. The pages are saved as PNGs (pdftoppm) under test/artifacts/print/ to be looked at.
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'print');
+const RESPONSE_BODY = '经核实，幸福小区加装电梯工程因管线迁改停工，市住建局已协调施工单位于12月15日前复工，复工进度将在政府网站持续公布。';
+
+/** Without whitespace: pdftotext breaks lines and puts spaces between CJK and Latin text. */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+async function printToPdf(page: Page, name: string, landscape: boolean): Promise<{ pages: string[]; size: string }> {
+  await page.emulateMedia({ media: 'print' });
+  // preferCSSPageSize: the stylesheet's @page (A4 portrait for a case, A4 landscape for the ledger) decides.
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, landscape });
+  await page.emulateMedia({ media: 'screen' });
+  mkdirSync(OUT, { recursive: true });
+  for (const f of readdirSync(OUT)) if (f.startsWith(`${name}-`)) rmSync(join(OUT, f));
+  const path = join(OUT, `${name}.pdf`);
+  writeFileSync(path, pdf);
+  execFileSync('pdftoppm', ['-png', '-r', '60', path, join(OUT, name)]);
+  const text = execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' });
+  const pages = text.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim() !== '');
+  const info = execFileSync('pdfinfo', [path], { encoding: 'utf8' });
+  return { pages, size: /Page size:\s+(.+)/.exec(info)?.[1] ?? '' };
+}
+
+/** Width and height in points of a pdfinfo "Page size" line ("595.92 x 842.88 pts (A4)"). */
+function dims(size: string): [number, number] {
+  const m = /([\d.]+) x ([\d.]+)/.exec(size);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+describe('打印 (print)', () => {
+  let sys: RunningSystem;
+  let browser: Browser;
+  let team: Team;
+  let caseId = '';
+  let caseNumber = '';
+
+  beforeAll(async () => {
+    sys = await startSystem('e2eprint');
+    browser = await launchBrowser();
+    team = await signInTeam(sys.baseUrl, DEMO_PASSWORD);
+    const dept = await departmentId(team.duty, '住建局');
+    // A major emergency: the most obligations a case gets (report, response, information, updates …),
+    // and a long summary so that the header takes room above the table.
+    const c = await registerCase(team.duty, {
+      title: '网民反映幸福小区加装电梯停工半年居民出行困难',
+      summary: '居民反映小区加装电梯工程停工半年，老人出行困难，多次向社区和施工单位反映无果，要求说明停工原因、复工时间和安全保障措施。'.repeat(4),
+      level: 'major',
+      category: 'emergency',
+      departmentId: dept,
+      receivedAt: new Date(Date.now() - 2 * 3600_000),
+    });
+    caseId = c.id;
+    caseNumber = c.number;
+    await respond(team, caseId, RESPONSE_BODY);
+    for (let i = 0; i < 5; i++) await registerCase(team.duty, { title: `路灯损坏第${i + 1}处无人维修`, level: 'general', category: 'difficulty', departmentId: dept });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  async function signedIn(username: string): Promise<Page> {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const res = await page.request.post(`${sys.baseUrl}/api/auth/login`, { data: { username, password: DEMO_PASSWORD } });
+    expect(res.status(), await res.text()).toBe(200);
+    return page;
+  }
+
+  it('prints a case on A4 without the top bar or buttons, the obligations table whole, the published response and the timeline in it', async () => {
+    const page = await signedIn('reviewer');
+    await page.goto(`${sys.baseUrl}/cases/${caseId}`);
+    await page.getByTestId('case-room').waitFor();
+    await page.getByTestId('response').first().waitFor();
+    await expect(page.getByTestId('print-case').textContent()).resolves.toBe('打印');
+    // What must not be on paper: the top bar's words and the buttons' labels.
+    const navTexts = (await page.locator('.topbar .nav-link').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    expect(navTexts.length).toBeGreaterThan(3);
+    const buttonTexts = (await page.locator('.case-room button').allTextContents()).map((s) => s.trim()).filter((s) => s.length >= 2);
+    expect(buttonTexts).toContain('打印');
+    // Each obligation row's fixed cells (kind, due time, met at, result); countdowns tick and are left out.
+    const rows = await page.getByTestId('obligation').evaluateAll((trs) =>
+      trs.map((tr) =>
+        [0, 1, 5, 6]
+          .flatMap((i) => (tr.children[i] as HTMLElement).innerText.split('\n'))
+          .map((s) => s.trim())
+          .filter((s) => s !== '' && s !== '—'),
+      ),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const timelineFirst = (await page.locator('.cr-timeline li').first().locator('strong').first().textContent())!.trim();
+
+    const { pages, size } = await printToPdf(page, `case-${caseNumber}`, false);
+    const [w, h] = dims(size);
+    expect(Math.round(w)).toBe(595); // A4 portrait, 210 × 297 mm
+    expect(Math.round(h)).toBe(842);
+    const flat = pages.map(squash);
+    const all = flat.join('');
+    // The obligations table is whole: every row's cells on one and the same page.
+    for (const cells of rows) {
+      const home = flat.findIndex((p) => cells.every((cell) => p.includes(squash(cell))));
+      expect(home, `obligation row ${cells.join(' | ')} split or missing`).toBeGreaterThanOrEqual(0);
+    }
+    // The header facts, the response as published, the timeline.
+    expect(all).toContain(caseNumber);
+    expect(all).toContain(squash('网民反映幸福小区加装电梯停工半年居民出行困难'));
+    expect(all).toContain(squash('回应时限'));
+    expect(all).toContain(squash(RESPONSE_BODY));
+    expect(all).toContain(squash('时间线'));
+    expect(all).toContain(squash(timelineFirst));
+    // No navigation, no buttons ("打印" only in the print-time line).
+    expect(all.split('打印').length - 1).toBe(1);
+    expect(all).toMatch(/打印时间：\d/);
+    for (const t of navTexts) expect(all, `navigation "${t}" printed`).not.toContain(squash(t));
+    for (const t of buttonTexts.filter((b) => b !== '打印')) expect(all, `button "${t}" printed`).not.toContain(squash(t));
+    expect(all).not.toContain('退出登录');
+  }, 120_000);
+
+  it('prints the ledger in A4 landscape with the shown columns and the loaded rows', async () => {
+    const page = await signedIn('reviewer');
+    await page.goto(`${sys.baseUrl}/ledger`);
+    await page.getByTestId('ledger-row').first().waitFor();
+    await expect(page.getByTestId('print-ledger').textContent()).resolves.toBe('打印');
+    const headers = (await page.locator('.ledger-table thead th').allTextContents()).map((s) => s.replace(/[↕▲▼]/g, '').trim());
+    const numbers = await page.getByTestId('ledger-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-number')!));
+    expect(numbers).toContain(caseNumber);
+    const { pages, size } = await printToPdf(page, 'ledger', true);
+    const [w, h] = dims(size);
+    expect(w).toBeGreaterThan(h); // landscape
+    expect(Math.round(w)).toBe(842);
+    const all = pages.map(squash).join('');
+    for (const t of headers) expect(all, `column ${t}`).toContain(squash(t));
+    for (const n of numbers) expect(all, `row ${n}`).toContain(n);
+    expect(all).not.toContain(squash('导出 XLSX'));
+    expect(all).not.toContain('退出登录');
+  }, 120_000);
+});
