@@ -74,6 +74,15 @@ export const NOTICE_TEXTS = {
     zh: { title: '【上报】{caseNumber} {caseTitle}', body: '{reporter}已就{caseNumber}「{caseTitle}」向{recipient}报告：{content}' },
     en: { title: '[Reported up] {caseNumber} {caseTitle}', body: '{reporter} reported {caseNumber} "{caseTitle}" to {recipient}: {content}' },
   },
+  // 退回交办 / 改派 (services/cases/decline.ts).
+  'case.declined': {
+    zh: { title: '【退回交办】{caseNumber} {caseTitle}', body: '{department}退回了{caseNumber}「{caseTitle}」的交办，理由：{reason}。请改派或说明不同意退回的理由。' },
+    en: { title: '[Assignment declined] {caseNumber} {caseTitle}', body: '{department} declined {caseNumber} "{caseTitle}". Reason: {reason}. Please reassign it or overrule the decline.' },
+  },
+  'case.decline_overruled': {
+    zh: { title: '【不同意退回】{caseNumber} {caseTitle}', body: '贵单位退回{caseNumber}「{caseTitle}」的交办未获同意，请继续办理。理由：{reason}' },
+    en: { title: '[Decline overruled] {caseNumber} {caseTitle}', body: 'Your decline of {caseNumber} "{caseTitle}" was overruled; please go on with it. Reason: {reason}' },
+  },
   // 领导批示 (services/instructions).
   'instruction.created': {
     zh: { title: '【领导批示】{caseNumber} {caseTitle}', body: '{leaderName}对{caseNumber}「{caseTitle}」作出批示：{content}' },

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AuthTables } from './schema-auth.js';
 import type { WorkflowTables } from './schema-workflow.js';
 import type { RosterTables } from './schema-roster.js';
+import type { DeclineTables } from './schema-declines.js';
 import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 
@@ -162,7 +163,7 @@ export interface AlertsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables {
+export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;

@@ -131,6 +131,7 @@ export function presentCase(c: Case, p: CaseParts, now: Date): CaseView {
     closedAt: iso(c.closed_at),
     effectRating: c.effect_rating,
     conclusion: c.conclusion,
+    decline: null,
     stories: p.stories.map((s) => ({
       id: s.id,
       title: s.title,

@@ -42,7 +42,7 @@ export const OpenCaseInput = z
   .strict()
   .refine((v) => (v.alertIds === undefined) !== (v.manual === undefined), {
     message: 'give either alertIds or manual',
-    params: { messageZh: '须提供 alertIds（由预警立案）或 manual（手工登记）之一' },
+    params: { messageZh: '须提供 alertIds（由预警转为事件并交办）或 manual（手工登记）之一' },
   })
   .openapi('OpenCaseInput');
 export type OpenCaseInput = z.infer<typeof OpenCaseInput>;
@@ -72,7 +72,7 @@ export const LedgerQuery = z.object({
   category: z.enum(CATEGORIES).optional(),
   departmentId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   status: z.enum(CASE_STATUSES).optional(),
-  overdue: Bool.optional().openapi({ type: 'string', enum: ['true', 'false'], description: '超期（未办义务已过时限，或逾期完成）' }),
+  overdue: Bool.optional().openapi({ type: 'string', enum: ['true', 'false'], description: '超期（未办事项已过时限，或逾期完成）' }),
   responseStatus: z.enum(LEDGER_RESPONSE_STATUSES).optional().openapi({ description: '回应稿状态：submitted 待审核 / returned 已退回 / approved 待发布' }),
   q: z.string().trim().max(200).optional().openapi({ description: '编号、标题或摘要包含的文字' }),
   sort: z.enum(LEDGER_SORTS).default('openedAt'),
@@ -177,6 +177,10 @@ export const CaseView = z
     closedAt: DateTime.nullable(),
     effectRating: z.string().nullable(),
     conclusion: z.string(),
+    decline: z
+      .object({ department: Named, by: UserRef, reason: z.string(), at: DateTime })
+      .nullable()
+      .openapi({ description: '待处理的退回交办（牵头单位退回，等待改派或不同意退回）；无：null' }),
     stories: z.array(
       z.object({
         id: z.string(),
@@ -223,3 +227,14 @@ export const CaseView = z
   })
   .openapi('Case');
 export type CaseView = z.infer<typeof CaseView>;
+
+export const DeclineInput = z
+  .object({ reason: z.string().trim().min(1).max(2000).openapi({ description: '退回理由（如：不属于本单位职责，建议交某单位）' }) })
+  .strict()
+  .openapi('DeclineInput');
+export type DeclineInput = z.infer<typeof DeclineInput>;
+
+export const OverruleDeclineInput = z
+  .object({ reason: z.string().trim().min(1).max(2000).openapi({ description: '不同意退回的理由' }) })
+  .strict()
+  .openapi('OverruleDeclineInput');

@@ -1,6 +1,8 @@
 import { LEDGER_SORTS, countLedger, listLedger, type LedgerKey, type LedgerSort } from '../../db/repos/cases-ledger.js';
 import type { Viewer } from '../../db/repos/case-access.js';
 import { caseDetail } from '../../db/repos/case-detail.js';
+import { openDecline } from '../../db/repos/case-declines.js';
+import { presentDecline } from './decline.js';
 import { fieldError, notFound } from '../../platform/errors.js';
 import { isExactUtcTimestamp } from '../shared/cursor.js';
 import type { ModuleDeps } from '../shared/deps.js';
@@ -15,7 +17,8 @@ export async function getCase(deps: ModuleDeps, id: string, viewer: Viewer): Pro
   // One statement for the whole page (db/repos/case-detail.ts), visibility rule included.
   const found = await caseDetail(deps.db, id, viewer);
   if (!found) throw caseNotFound();
-  return presentCase(found.case, found.parts, deps.now());
+  const decline = presentDecline(await openDecline(deps.db, found.case.id));
+  return { ...presentCase(found.case, found.parts, deps.now()), decline };
 }
 
 // Ledger cursors: base64url of [sort, dir, key, id]; a cursor is only valid for the sort it came from.

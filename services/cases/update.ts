@@ -10,6 +10,7 @@ import { writeAudit } from '../../db/repos/audit.js';
 import { firedSteps } from '../../db/repos/escalations.js';
 import { lockCase } from '../../db/repos/case-access.js';
 import * as repo from '../../db/repos/cases.js';
+import { resolveDecline } from '../../db/repos/case-declines.js';
 import { cancelObligation, caseObligations, insertObligations, obligationAudit, rescheduleObligation } from '../../db/repos/obligations.js';
 import { deadlineContext, loadPolicies, type DeadlineContext } from '../../db/repos/policies.js';
 import type { Case } from '../../db/schema-workflow.js';
@@ -77,6 +78,11 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
 
     await repo.updateCaseFields(trx, c.id, set, now);
     if (departments) await repo.setCaseDepartments(trx, c.id, departments.lead, departments.co);
+    // 改派: a new lead department resolves the previous one's 退回交办.
+    if (departments && departments.lead !== departments.before.leadDepartmentId) {
+      const resolved = await resolveDecline(trx, c.id, 'reassigned', actor.id, input.reason ?? '', now);
+      if (resolved) after.declineResolved = resolved;
+    }
     if (input.reason) after.reason = input.reason;
     const action = levelChanged ? 'case.change_level' : departments ? 'case.reassign' : 'case.update';
     await writeAudit(trx, { actor, entity: 'case', entityId: c.id, caseId: c.id, action, before, after });

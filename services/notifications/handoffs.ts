@@ -112,3 +112,15 @@ export async function notifyReferral(trx: Db, c: CaseRef, r: { referralTarget: R
   const to = [...(await handlersOf(trx, [c.lead_department_id])), ...(await activeUserIds(trx, [c.opened_by]))];
   return send(trx, c, to, actorId, 'case.referral', r, now);
 }
+
+/** 退回交办: the duty officer who opened the case (else every duty officer) is asked to reassign it. */
+export async function notifyDeclined(trx: Db, c: CaseRef, r: { department: string; reason: string }, actorId: number | null, now: Date) {
+  const opener = await activeUserIds(trx, [c.opened_by]);
+  const to = opener.length > 0 ? opener : await roleUserIds(trx, 'duty');
+  return send(trx, c, to, actorId, 'case.declined', r, now);
+}
+
+/** 不同意退回: the lead department is told to go on with the case. */
+export async function notifyDeclineOverruled(trx: Db, c: CaseRef, reason: string, actorId: number | null, now: Date) {
+  return send(trx, c, await handlersOf(trx, [c.lead_department_id]), actorId, 'case.decline_overruled', { reason }, now);
+}

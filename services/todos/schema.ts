@@ -9,6 +9,7 @@ export const TODO_KINDS = [
   'alert.unacknowledged', // duty: an alert pushed and not acknowledged (params: pushedAt); due: the next re-push
   'handover.write', // duty: their shift ends soon (or just ended) and its handover is not submitted (params: shiftName)
   'handover.accept', // duty: a handover handed to them, to accept (params: shiftName, fromName)
+  'case.declined', // duty: a department declined its assignment (退回交办): reassign or overrule (params: department, reason)
   'case.needs_draft', // handler: no response drafted yet
   'response.returned', // handler: their draft came back (params: comment)
   'response.publish', // handler: approved, to publish

@@ -4,6 +4,7 @@ import * as repo from '../../db/repos/todos.js';
 import type { CaseTodoRow } from '../../db/repos/todos.js';
 import type { SessionUser } from '../shared/actor.js';
 import type { TodoKind, TodoView } from './schema.js';
+import { openDeclines } from '../../db/repos/case-declines.js';
 import { handoversToAccept, unacknowledgedPushList, findHandoverOf } from '../../db/repos/handovers.js';
 import { handoverSlotOf, HANDOVER_ACCEPT_MS, slotsOf } from '../../core/roster.js';
 import { addDays, formatYmd, shanghaiParts } from '../../core/business-time.js';
@@ -153,6 +154,26 @@ const handoverToAccept: TodoSource = {
   },
 };
 
+/** 退回交办 waiting for the duty officers: reassign (改派) or overrule. */
+const declinedCases: TodoSource = {
+  kind: 'case.declined',
+  roles: ['duty'],
+  async load({ db }) {
+    const rows = await openDeclines(db, 100);
+    return rows.map((d) => ({
+      id: `case.declined:${d.case_id}`,
+      kind: 'case.declined' as const,
+      params: { department: d.department_name, reason: d.reason, declinedAt: d.declined_at.toISOString() },
+      caseId: d.case_id,
+      caseNumber: d.case_number,
+      title: d.case_title,
+      dueAt: null,
+      overdue: false,
+      link: `/cases/${d.case_id}`,
+    }));
+  },
+};
+
 const noticesToIssue: TodoSource = {
   kind: 'notice.issue',
   roles: ['reviewer'],
@@ -180,6 +201,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
   unacknowledgedPushes,
   handoverToWrite,
   handoverToAccept,
+  declinedCases,
   caseSource('case.needs_draft', ['handler'], repo.casesNeedingDraft, { part: 'responses' }),
   caseSource('response.returned', ['handler'], repo.returnedDrafts, { part: 'responses', params: (r) => ({ comment: r.extra ?? '' }) }),
   caseSource('response.publish', ['handler'], repo.approvedToPublish, { part: 'responses' }),

@@ -95,6 +95,8 @@ describe('a closed case is read-only until reopened', () => {
       { name: 'coordinate', route: 'POST /api/cases/:id/coordinations', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/coordinations`, body: { content: '请协办单位配合' } },
       { name: 'write an instruction', route: 'POST /api/cases/:id/instructions', who: () => leader, method: 'POST', path: `/api/cases/${caseId}/instructions`, body: { content: '请继续关注。' } },
       { name: 'report on an instruction', route: 'POST /api/cases/:id/instructions/:iid/report', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/instructions/${ins.id}/report`, body: { content: '已办理。' } },
+      { name: 'decline the assignment', route: 'POST /api/cases/:id/decline', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/decline`, body: { reason: '不属于本单位职责' } },
+      { name: 'overrule a decline', route: 'POST /api/cases/:id/decline/overrule', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/decline/overrule`, body: { reason: '请继续办理' } },
       { name: 'close again', route: 'POST /api/cases/:id/close', who: () => reviewer, method: 'POST', path: `/api/cases/${caseId}/close`, body: { effectRating: 'good', conclusion: '再次办结' } },
     ];
   });

@@ -149,6 +149,7 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/users', as: 'admin', path: '/api/users', body: { username: 'audit_new_user', displayName: '审计用户', role: 'duty', password: 'Audit-user-2026' }, then: (b) => (ids.user = b.id) },
       { route: 'PATCH /api/users/:id', as: 'admin', path: () => `/api/users/${ids.user}`, body: { displayName: '审计用户（改）' } },
       { route: 'POST /api/allowlist', as: 'admin', path: '/api/allowlist', body: { hostPort: '127.0.0.1:39999', note: '审计测试' }, then: (b) => (ids.allow = b.id) },
+      { route: 'PUT /api/rsshub/settings', as: 'admin', path: '/api/rsshub/settings', body: { baseUrl: 'https://rsshub.example.cn' } },
       { route: 'POST /api/sources', as: 'admin', path: '/api/sources', body: { name: '审计测试源', url: 'https://news.example.cn/audit.xml', kind: 'feed' }, then: (b) => (ids.source = b.id) },
       // Refused by the fetch policy before any connection (a loopback port not allow-listed): 200 with status ssrf_refused.
       { route: 'POST /api/sources/preview', as: 'admin', path: '/api/sources/preview', body: { url: 'http://127.0.0.1:39998/feed.xml', kind: 'feed' } },
@@ -166,6 +167,8 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/cases', as: 'duty', path: '/api/cases', body: { alertIds: [a1.alertId], level: 'major', category: 'difficulty', leadDepartmentId: lead, coDepartmentIds: [co] }, then: (b) => (ids.case = b.id) },
       { route: 'POST /api/alerts/:id/attach', as: 'duty', path: `/api/alerts/${a2.alertId}/attach`, body: () => ({ caseId: ids.case }) },
       { route: 'PATCH /api/cases/:id', as: 'duty', path: c, body: { title: '新标题' } },
+      { route: 'POST /api/cases/:id/decline', as: 'handler', path: () => `${c()}/decline`, body: { reason: '不属于本单位职责' } },
+      { route: 'POST /api/cases/:id/decline/overrule', as: 'duty', path: () => `${c()}/decline/overrule`, body: { reason: '请继续办理' } },
       { route: 'POST /api/cases/:id/responses', as: 'handler', path: () => `${c()}/responses`, body: { body: '草稿' }, then: (b) => (ids.resp = b.id) },
       { route: 'PATCH /api/cases/:id/responses/:rid', as: 'handler', path: () => `${c()}/responses/${ids.resp}`, body: { body: '改稿' } },
       { route: 'POST /api/cases/:id/responses/:rid/submit', as: 'handler', path: () => `${c()}/responses/${ids.resp}/submit` },

@@ -86,13 +86,14 @@ const BODIES: Record<string, unknown> = {
   'POST /api/cases/:id/close': { effectRating: 'good', conclusion: '矩阵测试结论' },
   'POST /api/cases/:id/coordinations': { content: '矩阵测试协调' },
   'POST /api/cases/:id/instructions/:iid/report': { content: '矩阵测试批示办理情况' },
+  'POST /api/cases/:id/decline': { reason: '矩阵测试退回理由' },
 };
 
 /**
  * Lead-only actions (谁主管谁负责: the lead closes the case and coordinates the co-departments): a
  * co-department's handler sees the case, so the product answers 403 FORBIDDEN, not 404.
  */
-const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report']);
+const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report', 'POST /api/cases/:id/decline']);
 
 /** Writes on the caller's own account: not about cases, and calling them would end or change the session. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/password']);

@@ -3,7 +3,8 @@ import { ROLES } from '../../../core/vocabulary.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
-import { CaseView, LedgerPage, LedgerQuery, OpenCaseInput, PatchCaseInput } from '../../../services/cases/schema.js';
+import { CaseView, DeclineInput, LedgerPage, LedgerQuery, OpenCaseInput, OverruleDeclineInput, PatchCaseInput } from '../../../services/cases/schema.js';
+import { declineCase, overruleDecline } from '../../../services/cases/decline.js';
 import * as service from '../../../services/cases/service.js';
 import { openCase } from '../../../services/cases/triage.js';
 import { patchCase } from '../../../services/cases/update.js';
@@ -15,7 +16,7 @@ const open = createRoute({
   method: 'post',
   path: '/api/cases',
   tags,
-  summary: '研判：立案（由预警或手工登记）',
+  summary: '研判：转为事件并交办（由预警或手工登记）',
   middleware: [requireRole('duty', 'admin')] as const,
   request: { body: jsonBody(OpenCaseInput) },
   responses: { 201: json(CaseView, 'Opened'), 400: errors[400], 404: errors[404], 409: errors[409], ...sec },
@@ -48,6 +49,25 @@ const patch = createRoute({
   responses: { 200: json(CaseView, 'Updated'), 400: errors[400], 404: errors[404], 409: errors[409], ...sec },
 });
 
+const decline = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/decline',
+  tags,
+  summary: '退回交办（牵头单位经办人，须说明理由）',
+  middleware: [requireRole('handler')] as const,
+  request: { params: BigIdParams, body: jsonBody(DeclineInput) },
+  responses: { 200: json(CaseView, 'Declined'), 400: errors[400], 404: errors[404], 409: errors[409], ...sec },
+});
+const overrule = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/decline/overrule',
+  tags,
+  summary: '不同意退回交办（牵头单位继续办理）',
+  middleware: [requireRole('duty', 'admin', 'reviewer')] as const,
+  request: { params: BigIdParams, body: jsonBody(OverruleDeclineInput) },
+  responses: { 200: json(CaseView, 'Overruled'), 400: errors[400], 404: errors[404], 409: errors[409], ...sec },
+});
+
 export function casesRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(open, async (c) => {
@@ -59,6 +79,16 @@ export function casesRoutes(deps: ModuleDeps) {
     .openapi(patch, async (c) => {
       const { id } = c.req.valid('param');
       await patchCase(deps, id, c.req.valid('json'), actorOf(c));
+      return c.json(await service.getCase(deps, id, currentUser(c)), 200);
+    })
+    .openapi(decline, async (c) => {
+      const { id } = c.req.valid('param');
+      await declineCase(deps, currentUser(c), actorOf(c), id, c.req.valid('json').reason);
+      return c.json(await service.getCase(deps, id, currentUser(c)), 200);
+    })
+    .openapi(overrule, async (c) => {
+      const { id } = c.req.valid('param');
+      await overruleDecline(deps, actorOf(c), id, c.req.valid('json').reason);
       return c.json(await service.getCase(deps, id, currentUser(c)), 200);
     });
 }

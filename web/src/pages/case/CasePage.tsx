@@ -11,6 +11,7 @@ import { EscalationsPanel, useEscalations } from './Escalations.js';
 import { FollowUpPanel } from './FollowUp.js';
 import { CaseHeader } from './Header.js';
 import { InstructionsPanel } from './Instructions.js';
+import { DeclinePanel } from './Decline.js';
 import { Items } from './Items.js';
 import { m } from './messages.js';
 import { Obligations } from './Obligations.js';
@@ -86,6 +87,7 @@ function CaseRoom({ c }: { c: CaseData }) {
     <div className="case-room" data-testid="case-room" data-case-id={c.id} data-status={c.status}>
       <p className="cr-print-only cr-printed small">{t('printedAt', { at: fmtDateTime(new Date()) })}</p>
       <CaseHeader c={c} />
+      <DeclinePanel c={c} />
       <InstructionsPanel c={c} />
       <div className="grid-main-side cr-grid">
         <div className="stack cr-main">
