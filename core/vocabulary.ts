@@ -32,7 +32,7 @@ export const MEDIA_TYPE_LABELS: Record<MediaType, string> = {
   news: '新闻网站',
   forum: '论坛',
   gov_media: '政务新媒体',
-  mailbox: '市长信箱',
+  mailbox: '领导信箱',
   other: '其他',
 };
 
@@ -82,7 +82,7 @@ export function isFetchSuccess(s: FetchStatus): boolean {
 
 export const ALERT_STATUSES = ['new', 'dismissed', 'case'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
-export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = { new: '待研判', dismissed: '已排除', case: '已立案' };
+export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = { new: '待研判', dismissed: '已排除', case: '已交办' };
 
 export const DISMISS_REASONS = ['irrelevant', 'false_positive', 'duplicate', 'handled'] as const;
 export type DismissReason = (typeof DISMISS_REASONS)[number];
@@ -108,7 +108,7 @@ export const BUSINESS_UTC_OFFSET_MINUTES = BUSINESS_OFFSET_MS / 60_000;
 export const ROLES = ['duty', 'handler', 'reviewer', 'leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
-  duty: '舆情监测员',
+  duty: '舆情值班员',
   handler: '责任单位经办人',
   reviewer: '审核人',
   leader: '领导',

@@ -184,7 +184,7 @@ ${head}
 <script>var _hmt = _hmt || [];</script>
 </head>
 <body>
-<div class="top-nav"><a href="/">首页</a> | <a href="/news/">清河新闻网</a> | <a href="/forum/list.html">清河论坛</a> | <a href="/mailbox/index.html">市长信箱</a></div>
+<div class="top-nav"><a href="/">首页</a> | <a href="/news/">清河新闻网</a> | <a href="/forum/list.html">清河论坛</a> | <a href="/mailbox/index.html">领导信箱</a></div>
 ${main}
 <div class="footer">清河市人民政府主办 · 演示站点，内容均为虚构</div>
 </body>
@@ -268,8 +268,8 @@ export function mailboxList(posts: DemoPost[], now: Date, replied: (p: DemoPost,
     )
     .join('');
   return page(
-    '清河市长信箱',
-    `<h2>市长信箱 · 来信选登</h2>
+    '清河领导信箱',
+    `<h2>领导信箱 · 来信选登</h2>
 <table class="letters">
 <tr class="head"><th>信件编号</th><th>信件标题</th><th>来信人</th><th>来信时间</th><th>办理状态</th></tr>${rows}
 </table>`,
@@ -283,7 +283,7 @@ export function mailboxLetter(post: DemoPost, reply: { department: string; at: D
 <p>您好！您反映的问题已收悉。经我单位调查核实，现已责成相关单位限期办理，办理结果将及时向您反馈。感谢您对我市工作的关心和支持！</p></div>`
     : '<div class="letter-reply pending">该信件正在办理中。</div>';
   return page(
-    `${post.title} - 清河市长信箱`,
+    `${post.title} - 清河领导信箱`,
     `<div class="letter">
 <h1>${escapeXml(post.title)}</h1>
 <div class="letter-meta">信件编号：${letterNo(post)}　来信人：${escapeXml(post.author)}　来信时间：${shanghaiMinute(post.publishedAt)}</div>

@@ -138,7 +138,7 @@ export function demoSources(base: string, trouble = base): NewSource[] {
       poll_interval_s: 15,
     },
     {
-      name: '清河市长信箱',
+      name: '清河领导信箱',
       url: `${base}/mailbox/index.html`,
       kind: 'site',
       media_type: 'mailbox',

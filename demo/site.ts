@@ -340,7 +340,7 @@ function indexHtml(corpus: string[]): string {
 ${link('/news/rss.xml', '清河新闻网 RSS 2.0')}
 ${link('/news/atom.xml', '清河新闻网 Atom')}
 ${link('/forum/list.html', '清河论坛 · 民生热线（列表页）')}
-${link('/mailbox/index.html', '市长信箱（GBK 编码）')}
+${link('/mailbox/index.html', '领导信箱（GBK 编码）')}
 ${link('/gov/rdf.xml', '清河发布 RDF / RSS 1.0')}
 ${link('/gov/rss091.xml', '清河发布 RSS 0.91')}
 </ul>

@@ -298,5 +298,5 @@ export const REPOST_ROUTES: RepostRoute[] = [
   { from: 'forum', to: 'news', titlePrefix: '网友反映：', intro: '据网友在清河论坛发帖反映：', outro: ['本网将持续关注此事进展。', '记者已就此事联系相关部门。'] },
   { from: 'forum', to: 'mailbox', titlePrefix: '', intro: '我在论坛上看到这个帖子，情况属实，特向市长反映：', outro: ['请市长关注。'] },
   { from: 'news', to: 'forum', titlePrefix: '【转】', intro: '转自清河新闻网。', outro: ['顶上去，希望引起重视！', '大家帮忙转发一下。', ''] },
-  { from: 'mailbox', to: 'forum', titlePrefix: '【转帖】', intro: '以下是我写给市长信箱的信，发上来让大家看看。', outro: ['顶上去，希望引起重视！', ''] },
+  { from: 'mailbox', to: 'forum', titlePrefix: '【转帖】', intro: '以下是我写给领导信箱的信，发上来让大家看看。', outro: ['顶上去，希望引起重视！', ''] },
 ];

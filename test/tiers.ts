@@ -57,6 +57,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/push/',
       'test/roster/',
       'test/todos/',
+      'test/wording/',
       'test/reports/export.test.ts',
       'test/reports/notice.test.ts',
       'test/reports/office-profile.test.ts',

@@ -20,7 +20,7 @@ export function overviewText(f: ReportFigures): string {
   const o = f.overview;
   const parts = [
     `${f.period.label}（${dayRangeZh(f.period.firstDay, f.period.lastDay)}），共监测到网络信息${o.itemsMonitored}条，产生预警${o.alerts}条`,
-    `研判立案${o.casesOpened}件，其中重大及以上舆情事件${o.majorEvents}件`,
+    `转为事件并交办${o.casesOpened}件，其中重大及以上舆情事件${o.majorEvents}件`,
     `本期公开回应${o.responded}件，平均回应用时${hoursText(o.averageResponseHours)}小时`,
     `到期应回应${o.judged}件，按时回应${o.onTime}件，按时回应率${percentText(o.onTimeRate)}`,
     `超时${o.overdue}件（逾期回应${o.late}件，逾期未回应${o.openOverdue}件）`,

@@ -48,7 +48,7 @@ async function openingFromAlerts(trx: Db, ids: string[]): Promise<Opening> {
   if (taken.length > 0) {
     throw conflict(
       `Only new alerts can be opened as a case; alert ${taken.map((a) => a.id).join(', ')} is already handled`,
-      `只有待研判的预警可以立案，预警 ${taken.map((a) => a.id).join('、')} 已处理`,
+      `只有待研判的预警可以转为事件并交办，预警 ${taken.map((a) => a.id).join('、')} 已处理`,
       { alerts: taken.map((a) => ({ id: a.id, status: a.status, caseId: a.case_id })) },
     );
   }

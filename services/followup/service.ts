@@ -109,7 +109,8 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
       before: { status: locked.status, effectRating: locked.effect_rating, conclusion: locked.conclusion },
       after: { status, closedAt: now.toISOString(), effectRating: input.effectRating, conclusion: input.conclusion },
     });
-    const cancelled = await repo.cancelOpenObligations(trx, c.id, ['update'], '事件已办结，不再发布进展', now);
+    const closedReason = '事件已办结，不再发布进展';
+    const cancelled = await repo.cancelOpenObligations(trx, c.id, ['update'], closedReason, now);
     for (const o of cancelled) {
       await writeAudit(trx, {
         actor: who.actor,
@@ -118,7 +119,7 @@ export async function closeCase(deps: ModuleDeps, who: Who, caseId: string, inpu
         caseId: c.id,
         action: 'obligation.cancel',
         before: { status: 'open', kind: o.kind, seq: o.seq, dueAt: o.due_at.toISOString() },
-        after: { status: 'cancelled', reason: 'case.close' },
+        after: { status: 'cancelled', reason: closedReason },
       });
     }
     return notifyClosed(trx, locked, input.effectRating, who.user.id, now);

@@ -39,7 +39,7 @@ export const PolicyRuleSchema = z
   .superRefine((r, ctx) => {
     const kinds = r.obligations.map((o) => o.kind);
     if (new Set(kinds).size !== kinds.length) {
-      ctx.addIssue({ code: 'custom', path: ['obligations'], message: 'each obligation kind at most once', params: { messageZh: '同一种义务只能出现一次' } });
+      ctx.addIssue({ code: 'custom', path: ['obligations'], message: 'each obligation kind at most once', params: { messageZh: '同一种事项只能出现一次' } });
     }
     const ids = r.escalationSteps.map((s) => s.id);
     if (new Set(ids).size !== ids.length) {

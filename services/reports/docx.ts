@@ -173,10 +173,10 @@ function trendSection(f: ReportFigures): (Paragraph | Table)[] {
     new Paragraph({
       alignment: AlignmentType.CENTER,
       keepNext: true,
-      children: [new ImageRun({ type: 'png', data: png, transformation: { width: widthPx, height: Math.round(widthPx * 0.4) }, altText: { name: 'trend', title: '舆情热度走势', description: '柱：每日监测信息量；折线：每日立案数' } })],
+      children: [new ImageRun({ type: 'png', data: png, transformation: { width: widthPx, height: Math.round(widthPx * 0.4) }, altText: { name: 'trend', title: '舆情热度走势', description: '柱：每日监测信息量；折线：每日交办数' } })],
     }),
-    caption('图1　舆情热度走势（柱：监测信息，条，左轴；折线：立案，件，右轴）', true),
-    table(['日期', '监测信息（条）', '预警（条）', '立案（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20], -1),
+    caption('图1　舆情热度走势（柱：监测信息，条，左轴；折线：交办，件，右轴）', true),
+    table(['日期', '监测信息（条）', '预警（条）', '交办（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20], -1),
   ];
 }
 
@@ -321,8 +321,8 @@ export function noticeChildren(n: NoticeDocument): (Paragraph | Table)[] {
     heading1('一、总体情况'),
     bodyParagraph(overviewText(f)),
     heading1('二、各单位回应情况'),
-    bodyParagraph(`按按时回应率由高到低排序如下（受理：本期立案数；按时、超时：本期到期应回应的时限；平均回应用时单位为小时）。`),
-    table(['排名', '责任单位', '受理', '回应', '按时', '超时', '按时回应率', '平均回应用时'], departmentRows(f), [14, 38, 13, 13, 13, 13, 25, 27]),
+    bodyParagraph(`按按时回应率由高到低排序如下（承办：本期交办数；按时、超时：本期到期应回应的时限；平均回应用时单位为小时）。`),
+    table(['排名', '责任单位', '承办', '回应', '按时', '超时', '按时回应率', '平均回应用时'], departmentRows(f), [14, 38, 13, 13, 13, 13, 25, 27]),
     heading1('三、超时事项'),
     ...overdueSection(f),
     heading1('四、经验做法'),

@@ -30,7 +30,7 @@ export const StatsView = z
         openOverdue: z.number().int(),
         rate: z.number().nullable(),
       })
-      .openapi({ description: '按时回应率 = 按时履行的回应义务 ÷ 本期判定的回应义务（本期内履行的，及本期内到期仍未履行的）' }),
+      .openapi({ description: '按时回应率 = 按时完成的回应事项 ÷ 本期到期应回应的事项（本期内履行的，及本期内到期仍未履行的）' }),
     responseTime: z.object({
       count: z.number().int(),
       medianHours: z.number().nullable(),

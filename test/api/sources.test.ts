@@ -40,7 +40,7 @@ describe('POST /api/sources — happy', () => {
 
   it('creates a site source with selectors', async () => {
     const res = await f.request('POST', '/api/sources', {
-      name: '市长信箱',
+      name: '领导信箱',
       url: 'http://mail.example.cn/list',
       kind: 'site',
       mediaType: 'mailbox',
@@ -49,7 +49,7 @@ describe('POST /api/sources — happy', () => {
     expect(res.status).toBe(201);
     const s = await res.json();
     expect(s.selectors).toEqual({ item: 'ul.list > li', link: 'a', date: 'span.date', text: '#content' });
-    expect(s.mediaTypeLabel).toBe('市长信箱');
+    expect(s.mediaTypeLabel).toBe('领导信箱');
   });
 
   it('accepts a private address once its host:port is allow-listed', async () => {

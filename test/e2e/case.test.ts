@@ -141,7 +141,7 @@ describe('事件详情 (case room)', () => {
     for (const a of ['case.create', 'obligation.create', 'response.draft', 'response.submit', 'response.return', 'response.edit', 'response.approve', 'response.publish', 'obligation.met'])
       expect(actions, a).toContain(a);
     const text = await reviewer.locator('.cr-timeline').innerText();
-    for (const words of ['立案', '起草回应', '提交审核', '退回修改', '请补充复工时间和联系电话。', '审核通过', '发布回应', '时限已履行']) expect(text).toContain(words);
+    for (const words of ['转为事件并交办', '起草回应', '提交审核', '退回修改', '请补充复工时间和联系电话。', '审核通过', '发布回应', '时限已履行']) expect(text).toContain(words);
     expect(text).not.toMatch(/response\.|obligation\.|case\./);
 
     // Follow-up: the handler records the public reaction; the heat chart is there.

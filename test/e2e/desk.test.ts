@@ -168,9 +168,9 @@ describe('值班台 (duty desk)', () => {
     expect(await form.locator('select[name=category]').inputValue()).toBe(alert.suggestedCategory);
     expect(await form.locator('select[name=leadDepartmentId]').inputValue()).toBe(String(alert.suggestedDepartment?.id ?? ''));
     await screenshot(page, '11-desk-open-case-dialog');
-    await page.getByRole('button', { name: '确认立案' }).click();
+    await page.getByRole('button', { name: '确认交办' }).click();
 
-    const toast = page.locator('.toast', { hasText: /已立案：YQ-\d{4}-\d{4}/ });
+    const toast = page.locator('.toast', { hasText: /已交办：YQ-\d{4}-\d{4}/ });
     await toast.waitFor();
     const number = /YQ-\d{4}-\d{4}/.exec(await toast.innerText())![0];
     const ledger = await okJson<{ cases: { id: string; number: string }[] }>(await duty.get(`/api/cases?q=${number}`));
@@ -188,7 +188,7 @@ describe('值班台 (duty desk)', () => {
     await rp.locator('[data-testid=alert-row]').first().waitFor();
     const rows = rp.locator('[data-testid=alert-row]');
     expect(await rows.getByRole('button', { name: '排除' }).count()).toBe(0);
-    expect(await rows.getByRole('button', { name: '立案' }).count()).toBe(0);
+    expect(await rows.getByRole('button', { name: '转为事件并交办' }).count()).toBe(0);
     expect(await rows.getByRole('button', { name: '归并' }).count()).toBe(0);
     expect(await rp.getByRole('button', { name: '登记转办舆情' }).count()).toBe(0);
     // The keys do not offer triage either.

@@ -60,11 +60,11 @@ describe('the search screen', () => {
     expect(new Set(mediaLabels).size).toBe(1);
     await screenshot(duty, '60-search');
 
-    await hit.getByRole('button', { name: '立案' }).click();
+    await hit.getByRole('button', { name: '转为事件并交办' }).click();
     const form = duty.getByTestId('open-case-form');
     await form.waitFor();
     await form.getByLabel('牵头部门').selectOption({ label: '住建局' });
-    await duty.getByRole('button', { name: '确认立案' }).click();
+    await duty.getByRole('button', { name: '确认交办' }).click();
     await duty.waitForURL(/\/cases\/\d+$/, { timeout: 15_000 });
     const alert = await sys.db.selectFrom('alerts').select(['status', 'case_id']).where('id', '=', item.alert_id).executeTakeFirstOrThrow();
     expect(alert.status).toBe('case');
@@ -77,8 +77,8 @@ describe('the search screen', () => {
     await leader.getByTestId('search-result').first().waitFor({ timeout: 30_000 });
     const width = await leader.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
-    // A leader may search but not triage: no 立案 buttons.
-    expect(await leader.getByRole('button', { name: '立案' }).count()).toBe(0);
+    // A leader may search but not triage: no 转为事件并交办 buttons.
+    expect(await leader.getByRole('button', { name: '转为事件并交办' }).count()).toBe(0);
     await screenshot(leader, '61-search-phone');
   });
 });

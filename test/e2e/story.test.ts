@@ -56,13 +56,13 @@ describe('the full story, in the browser', () => {
     const row = duty.locator(`[data-testid="alert-row"][data-alert-id="${newId}"]`);
 
     // Open a case from it; the lead department is the 住建局 (the handler's).
-    await row.getByRole('button', { name: '立案' }).click();
+    await row.getByRole('button', { name: '转为事件并交办' }).click();
     const form = duty.getByTestId('open-case-form');
     await form.waitFor();
     await form.getByLabel('牵头部门').selectOption({ label: '住建局' });
     await form.getByLabel('级别').selectOption({ label: '一般' });
     await screenshot(duty, '11-desk-open-case-dialog');
-    await duty.getByRole('button', { name: '确认立案' }).click();
+    await duty.getByRole('button', { name: '确认交办' }).click();
     await expect.poll(async () => duty.getByTestId('open-case-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const opened = await sys.db.selectFrom('cases').select(['id', 'number', 'title']).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     caseId = opened.id;
@@ -137,7 +137,7 @@ describe('the full story, in the browser', () => {
     await dialog.getByLabel('类别').selectOption({ label: '实际困难' });
     await dialog.getByLabel('牵头部门').selectOption({ label: '住建局' });
     await screenshot(duty, '13-desk-register');
-    await dialog.getByRole('button', { name: '登记并立案' }).click();
+    await dialog.getByRole('button', { name: '登记并交办' }).click();
     await dialog.waitFor({ state: 'detached', timeout: 15_000 });
     const overdueId = (await sys.db.selectFrom('cases').select('id').where('title', '=', '群众反映城关镇路灯长期不亮').executeTakeFirstOrThrow()).id;
 

@@ -163,7 +163,7 @@ describe('the weekly notice agrees with GET /api/stats', () => {
     for (const bit of [
       '监测到网络信息3条',
       '产生预警2条',
-      `研判立案${stats.totals.cases}件`,
+      `转为事件并交办${stats.totals.cases}件`,
       '重大及以上舆情事件1件',
       `公开回应${stats.responseTime.count}件`,
       `平均回应用时${stats.responseTime.averageHours}小时`,
@@ -175,7 +175,7 @@ describe('the weekly notice agrees with GET /api/stats', () => {
       expect(overview).toContain(bit);
     }
     const depts = tableWithHeader(doc, '排名', '责任单位');
-    expect(depts[0]).toEqual(['排名', '责任单位', '受理', '回应', '按时', '超时', '按时回应率', '平均回应用时']);
+    expect(depts[0]).toEqual(['排名', '责任单位', '承办', '回应', '按时', '超时', '按时回应率', '平均回应用时']);
     expect(depts.slice(1)).toEqual(
       stats.departments.map((d: any) => [
         String(d.rank),

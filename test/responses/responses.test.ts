@@ -285,6 +285,9 @@ describe('the review flow (发布审核)', () => {
       [3, 'cancelled'],
     ]);
     expect((await auditActions(f, caseId)).slice(-2)).toEqual(['case.close', 'obligation.cancel']);
+    // The timeline shows the cancellation's reason in words, never an action key.
+    const cancel = await f.db.selectFrom('audit_log').select('after').where('case_id', '=', caseId).where('action', '=', 'obligation.cancel').executeTakeFirstOrThrow();
+    expect(cancel.after).toMatchObject({ reason: '事件已办结，不再发布进展' });
 
     // Reopened, the major case owes updates again: update #4, due 24 h after the reopening.
     const reopen = await f.as(duty, 'POST', `/api/cases/${caseId}/reopen`, { reason: '舆情反弹' });

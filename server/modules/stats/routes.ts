@@ -10,7 +10,7 @@ const get = createRoute({
   method: 'get',
   path: '/api/stats',
   tags: ['stats'],
-  summary: '统计：分类计数、按时回应率、回应用时中位数与 P90、超时清单、每日趋势、部门排名',
+  summary: '统计：分类计数、按时回应率、回应用时中位数与 90% 事件回应用时、超时清单、每日趋势、部门排名',
   middleware: [requireRole('leader', 'reviewer', 'admin', 'duty')] as const,
   request: { query: StatsQuery },
   responses: { 200: json(StatsView, 'Statistics of the range'), 400: errors[400], ...denied },

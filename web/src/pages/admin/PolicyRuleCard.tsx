@@ -93,6 +93,11 @@ export function RuleCard({ rule, index, errs, onChange, onRemove }: { rule: Poli
   const kindsUsed = rule.obligations.map((o) => o.kind);
   const setObl = (k: number, fn: (o: Obligation) => Obligation) => onChange((r) => ({ ...r, obligations: r.obligations.map((o, j) => (j === k ? fn(o) : o)) }));
   const setStep = (k: number, fn: (s: Step) => Step) => onChange((r) => ({ ...r, escalationSteps: r.escalationSteps.map((s, j) => (j === k ? fn(s) : s)) }));
+  /** A step as the office names it: the default steps by name, any other by its place in the ladder. */
+  const stepName = (id: string, k: number) => {
+    const key = `step:${id}`;
+    return key in mPolicy.zh ? t(key as keyof (typeof mPolicy)['zh']) : t('stepCustom', { n: k + 1 });
+  };
   return (
     <div className="panel policy-rule" data-testid={`policy-rule-${rule.level}${rule.category ? `-${rule.category}` : ''}`}>
       <div className="panel-head">
@@ -200,7 +205,8 @@ export function RuleCard({ rule, index, errs, onChange, onRemove }: { rule: Poli
               return (
                 <tr key={k}>
                   <td>
-                    <input className="code id-input" value={s.id} onChange={(ev) => setStep(k, (x) => ({ ...x, id: ev.target.value }))} />
+                    {/* The id is a stable key (escalation records refer to it): shown by its name, never edited. */}
+                    <span className="nowrap">{stepName(s.id, k)}</span>
                     <FieldMsg errs={errs} path={`${sp}.id`} />
                   </td>
                   <td className="nowrap">

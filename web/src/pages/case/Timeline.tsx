@@ -105,6 +105,10 @@ export function useDescribe(deptName: (id: number) => string) {
         const co = Array.isArray(d.coDepartmentIds) && d.coDepartmentIds.length ? d.coDepartmentIds.map((id) => deptName(Number(id))).join('、') : t('noneWord');
         return t('leadCo', { lead, co });
       }
+      case 'reason':
+        // Older records hold an action key as the reason ("case.close"): show its words, never the key.
+        if (typeof v === 'string' && /^[a-z_]+\.[a-z_]+$/.test(v)) return v in tl.zh ? t(v as TlKey) : undefined;
+        return typeof v === 'string' ? clip(v) : undefined;
       default:
         if (typeof v === 'string') return ISO.test(v) && /At$|Until$/.test(field) ? fmtDateTime(v) : clip(v);
         if (typeof v === 'number') return String(v);
@@ -134,7 +138,7 @@ export function useDescribe(deptName: (id: number) => string) {
     let key = e.action;
     if (e.action === 'escalation.fire' && after.breach === true) key = 'escalation.breach';
     const known = key in tl.zh;
-    let title = known ? t(key as TlKey) : key;
+    let title = known ? t(key as TlKey) : t('otherAction'); // never a raw key
     if (e.entity === 'obligation' && e.action !== 'escalation.fire') {
       const kind = (after.kind ?? before.kind) as string | undefined;
       if (kind) {

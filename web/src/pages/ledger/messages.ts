@@ -30,7 +30,7 @@ export const m = defineMessages(
     colReviewer: '审核人',
     colInstructions: '领导批示',
     sortBy: '点击按此列排序',
-    sortNumber: '点击按立案时间排序',
+    sortNumber: '点击按交办时间排序',
     onTime: '按时',
     late: '超时',
     coDepts: '协办：{names}',
@@ -68,7 +68,7 @@ export const m = defineMessages(
     emptyTitle: '没有符合条件的事件',
     emptyHint: '试试扩大发现时间范围、清除级别或类别等筛选，或换一个关键词。',
     emptyNoneTitle: '台账中还没有事件',
-    emptyNoneHint: '值班员在值班台由预警立案或手工登记转办舆情后，事件会出现在这里。',
+    emptyNoneHint: '值班员在值班台将预警转为事件并交办，或手工登记转办舆情后，事件会出现在这里。',
     rowTitle: '打开事件 {number}',
   },
   {

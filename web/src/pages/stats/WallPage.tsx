@@ -124,7 +124,7 @@ export default function WallPage() {
             <div className="wall-kpi">
               <div className="wk-label">{t('kpiMedian')}</div>
               <div className="wk-value small-value">{hoursText(s.responseTime.medianHours, lang)}</div>
-              <div className="wk-sub">P90 {hoursText(s.responseTime.p90Hours, lang)}</div>
+              <div className="wk-sub">{t('kpiP90')} {hoursText(s.responseTime.p90Hours, lang)}</div>
             </div>
             <div className={`wall-kpi${s.overdue.length > 0 ? ' alarm' : ''}`}>
               <div className="wk-label">{t('kpiOverdue')}</div>
