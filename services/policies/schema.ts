@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CATEGORIES, ESCALATION_TARGETS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
+import { CATEGORIES, ESCALATION_TARGETS, LEVEL_LABELS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
 
 // The policy as the API reads and writes it: exactly the core's PolicyRule shape.
 
@@ -43,7 +43,7 @@ export const PolicyRuleSchema = z
     }
     const ids = r.escalationSteps.map((s) => s.id);
     if (new Set(ids).size !== ids.length) {
-      ctx.addIssue({ code: 'custom', path: ['escalationSteps'], message: 'step ids must be unique', params: { messageZh: '升级步骤编号不能重复' } });
+      ctx.addIssue({ code: 'custom', path: ['escalationSteps'], message: 'step ids must be unique', params: { messageZh: '升级步骤不能重复' } });
     }
   })
   .openapi('PolicyRule');
@@ -58,7 +58,7 @@ export const PolicyInput = z
     }
     for (const level of LEVELS) {
       if (!p.rules.some((r) => r.level === level && r.category === null)) {
-        ctx.addIssue({ code: 'custom', path: ['rules'], message: `level ${level} needs a default rule (category null)`, params: { messageZh: `级别 ${level} 缺少默认规则（category 为 null）` } });
+        ctx.addIssue({ code: 'custom', path: ['rules'], message: `level ${level} needs a default rule (category null)`, params: { messageZh: `“${LEVEL_LABELS[level]}”级别缺少默认规则（不限类别的规则）` } });
       }
     }
   })
