@@ -219,6 +219,20 @@ describe('no English and no ISO time in the Chinese interface', () => {
         await page.keyboard.press('Escape');
       }
     }
+    if (username === 'handler') {
+      // The closing dialog (effect rating, conclusion), opened and left.
+      await page.getByRole('button', { name: '办结', exact: true }).click();
+      const close = page.getByRole('dialog', { name: '办结事件' });
+      await close.waitFor();
+      await read(page, `/cases/${caseId} (办结 dialog)`);
+      await close.getByRole('button', { name: '取消' }).click();
+    }
+    if (username === 'leader') {
+      // The 批示 form with a time limit.
+      await page.getByRole('button', { name: '写批示' }).click();
+      await page.getByTestId('instruction-content').waitFor();
+      await read(page, `/cases/${caseId} (批示 form)`);
+    }
     if (username === 'admin') {
       // The channels' recent failures, unfolded (人社局's handler has no phone: the SMS to them failed).
       await scan(page, '/admin/channels', async () => {
