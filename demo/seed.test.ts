@@ -28,7 +28,7 @@ describe('seedDemo', () => {
   it('seeds the demo organisation once; a second run adds nothing', async () => {
     await seedDemo(t.db, SITE);
     const first = await counts();
-    expect(first).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 9 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
+    expect(first).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 11 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
     await seedDemo(t.db, SITE);
     expect(await counts()).toEqual(first);
   });
@@ -41,6 +41,16 @@ describe('seedDemo', () => {
     await sql`update office_profile set mark = '清河市舆情通报'`.execute(t.db);
     await seedDemo(t.db, SITE);
     expect((await getOfficeProfile(t.db)).mark).toBe('清河市舆情通报');
+  });
+
+  it('points the RSSHub base at the fixture site\'s fake RSSHub, audited, and adds a 留言板 and a 微博关键词 source through it', async () => {
+    const settings = await t.db.withTables<{ rsshub_settings: { base_url: string | null } }>().selectFrom('rsshub_settings').select('base_url').executeTakeFirstOrThrow();
+    expect(settings.base_url).toBe(`${SITE}/rsshub`);
+    const audit = await t.db.selectFrom('audit_log').select(['action', 'after']).where('entity', '=', 'rsshub_settings').execute();
+    expect(audit).toEqual([{ action: 'rsshub.update', after: { baseUrl: `${SITE}/rsshub` } }]);
+    const urls = (await t.db.selectFrom('sources').select('url').execute()).map((r) => r.url);
+    expect(urls).toContain(`${SITE}/rsshub/people/liuyan/539/1`);
+    expect(urls).toContain(`${SITE}/rsshub/weibo/keyword/%E6%B8%85%E6%B2%B3`);
   });
 
   it('links rules to their departments with level and category', async () => {
@@ -87,7 +97,7 @@ describe('seedDemo', () => {
   it('two processes seeding an empty database at once seed it once', async () => {
     await sql`delete from sources; delete from rules; delete from departments; delete from fetch_allowlist`.execute(t.db);
     await Promise.all([seedDemo(t.db, SITE), seedDemo(t.db, SITE), seedDemo(t.db, SITE)]);
-    expect(await counts()).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 9 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
+    expect(await counts()).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 11 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
   });
 });
 

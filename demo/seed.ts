@@ -3,6 +3,8 @@ import type { Db } from '../db/client.js';
 import { insertDemoUser, seedMonitoringOnce, usernameTaken } from '../db/repos/demo.js';
 import { writeAudit } from '../db/repos/audit.js';
 import { lockOfficeProfile, updateOfficeProfile } from '../db/repos/office-profile.js';
+import { lockRsshubSettings, saveRsshubBase } from '../db/repos/rsshub-settings.js';
+import { composeRsshubUrl, findRsshubTemplate } from '../services/sources/rsshub-templates.js';
 import type { OfficeProfile } from '../core/reports/office.js';
 import type { NewRule, NewSource, SiteSelectors } from '../db/schema.js';
 import type { Category, DepartmentKind, Level, Role } from '../core/vocabulary.js';
@@ -81,6 +83,27 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
     allowHostPorts: hostPorts,
   });
   await seedOfficeProfile(db, first);
+  await seedRsshubBase(db, rsshubBase(base));
+}
+
+/** The fixture site's fake RSSHub (demo/rsshub.ts), the demo office's RSSHub instance. */
+export const rsshubBase = (base: string) => `${base}/rsshub`;
+
+/** Sets the demo's RSSHub base URL, audited, while none is set and no administrator has set one. */
+async function seedRsshubBase(db: Db, baseUrl: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockRsshubSettings(trx);
+    if (before.baseUrl !== null || before.updatedBy !== null) return;
+    await saveRsshubBase(trx, baseUrl, null, new Date());
+    await writeAudit(trx, { actor: null, entity: 'rsshub_settings', entityId: 1, action: 'rsshub.update', before: { baseUrl: null }, after: { baseUrl } });
+  });
+}
+
+/** A feed URL of an RSSHub template on the demo's instance. */
+function rsshubUrl(base: string, template: string, params: Record<string, string>): string {
+  const composed = composeRsshubUrl(rsshubBase(base), findRsshubTemplate(template)!, params);
+  if ('problem' in composed) throw new Error(`Demo RSSHub template ${template}: ${composed.problem.message}`);
+  return composed.url;
 }
 
 /** The demo's 单位信息: the fictional city's government office issues the notices. */
@@ -149,6 +172,8 @@ export function demoSources(base: string, trouble = base): NewSource[] {
     },
     feed('/gov/rdf.xml', '清河发布', 'gov_media', 30),
     feed('/gov/rss091.xml', '清河发布·交通天气（RSS 0.91）', 'gov_media', 30),
+    { ...feed('', '人民网领导留言板·清河（RSSHub）', 'mailbox', 60), url: rsshubUrl(base, 'people-liuyan', { id: '539', state: '1' }) },
+    { ...feed('', '微博关键词·清河（RSSHub）', 'forum', 30), url: rsshubUrl(base, 'weibo-keyword', { keyword: '清河' }) },
     feed('/broken/feed.xml', '清河晚报（格式错误）', 'news', 60, '清河市', trouble),
     feed('/slow/feed.xml', '清河在线（响应缓慢）', 'news', 120, '清河市', trouble),
     feed('/error/feed.xml', '龙山镇政府网（服务器错误）', 'gov_media', 60, '龙山镇', trouble),

@@ -11,6 +11,7 @@ import * as R from './render.js';
 import { conditional, gbk, html, HTML, redirect, reply, send, type Reply } from './reply.js';
 import { createHookRecorder, type HookRecorder } from './hooks.js';
 import { CORPUS_DIR } from './corpus.js';
+import { rsshubRoute, RSSHUB_SLOW_PATH } from './rsshub.js';
 
 export type { Fault } from './faults.js';
 export type { DemoPost } from './content.js';
@@ -27,7 +28,7 @@ export interface FixtureSiteOptions {
   clock?: () => Date;
   /** PRNG seed of the post sequence. */
   seed?: number;
-  /** How long /slow/feed.xml waits before answering. Default 60 s. */
+  /** How long /slow/feed.xml (and the fake RSSHub's slow route) waits before answering. Default 60 s. */
   slowMs?: number;
   /**
    * More loopback addresses to serve the same site on, same port (e.g. 127.0.0.2): sources on
@@ -73,7 +74,10 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
   const seed = opts.seed ?? DEFAULT_SEED;
   const generator = createPostGenerator(seed);
   const faults = new Map<string, Fault>();
-  const builtinFaults = new Map<string, Fault>([['/slow/feed.xml', { kind: 'delay', ms: opts.slowMs ?? 60_000 }]]);
+  const builtinFaults = new Map<string, Fault>([
+    ['/slow/feed.xml', { kind: 'delay', ms: opts.slowMs ?? 60_000 }],
+    [RSSHUB_SLOW_PATH, { kind: 'delay', ms: opts.slowMs ?? 60_000 }],
+  ]);
   const counts = new Map<string, number>();
   const hooks = createHookRecorder();
   const timers = new Set<NodeJS.Timeout>();
@@ -203,6 +207,8 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
       const bytes = await readFile(CORPUS_DIR + m[1]);
       return conditional(req, bytes, 'application/xml', null);
     }
+    const hub = rsshubRoute(path, base, (n) => latest(() => true, n), now);
+    if (hub) return hub;
     return html(statusPage(404), 404);
   }
 

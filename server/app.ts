@@ -39,6 +39,7 @@ import type { ModuleDeps } from '../services/shared/deps.js';
 import { statsRoutes } from './modules/stats/routes.js';
 import { reportsRoutes } from './modules/reports/routes.js';
 import { sourcesRoutes } from './modules/sources/routes.js';
+import { rsshubRoutes } from './modules/rsshub/routes.js';
 import { storiesRoutes } from './modules/stories/routes.js';
 import { usersRoutes } from './modules/users/routes.js';
 import { webRoutes } from './modules/web/routes.js';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps) {
     .route('/', authRoutes(m))
     .route('/', usersRoutes(m))
     .route('/', sourcesRoutes(m))
+    .route('/', rsshubRoutes(m))
     .route('/', allowlistRoutes(m))
     .route('/', rulesRoutes(m))
     .route('/', itemsRoutes(m))

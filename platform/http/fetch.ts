@@ -175,7 +175,12 @@ export function classifyHttpStatus(status: number, host: string, sample: string,
   }
   if (status === 429) return new FetchFailure('rate_limited', `HTTP 429 rate limited by ${host}`, status, retryAfterMs);
   if (status >= 400 && status < 500) return new FetchFailure('http_4xx', `HTTP ${status} from ${host}`, status);
-  if (status >= 500 && status < 600) return new FetchFailure('http_5xx', `HTTP ${status} from ${host}`, status, retryAfterMs);
+  if (status >= 500 && status < 600) {
+    if (looksLikeRsshubError(sample)) {
+      return new FetchFailure('http_5xx', `${RSSHUB_ROUTE_ERROR_ZH} / RSSHub route error: HTTP ${status} from ${host}`, status, retryAfterMs);
+    }
+    return new FetchFailure('http_5xx', `HTTP ${status} from ${host}`, status, retryAfterMs);
+  }
   if (status >= 300 && status < 400) {
     return new FetchFailure('network_error', `HTTP ${status} from ${host} without a usable Location header`, status);
   }
@@ -204,6 +209,15 @@ const CHALLENGE_MARKERS = [
   '网站卫士',
   '创宇盾',
 ];
+
+/** How a source's health names RSSHub's own error page (its route failed upstream). */
+export const RSSHUB_ROUTE_ERROR_ZH = 'RSSHub 路由出错';
+
+/** True when a 503 body is RSSHub's error page ("Looks like something went wrong"). */
+export function looksLikeRsshubError(body: string): boolean {
+  const text = body.toLowerCase();
+  return text.includes('rsshub') && text.includes('looks like something went wrong');
+}
 
 /** True when a 403/503 body looks like a JS-cookie challenge or a WAF block page. */
 export function looksLikeChallenge(body: string): boolean {

@@ -69,9 +69,23 @@ export const SITE_NEEDS_SELECTORS = {
   messageZh: '站点类型的监测源必须填写选择器（至少 selectors.item）',
 };
 
+/** A filled RSSHub template: the source's URL is composed on the office's RSSHub instance. */
+export const RsshubFill = z
+  .object({
+    template: z.string().trim().min(1).max(100).openapi({ example: 'weibo-keyword' }),
+    params: z.record(z.string(), z.string().trim().max(500)).default({}).openapi({ example: { keyword: '清河' } }),
+  })
+  .strict()
+  .openapi('RsshubFill');
+export type RsshubFill = z.infer<typeof RsshubFill>;
+
+const URL_OR_RSSHUB = { message: 'give either url or rsshub (a filled template), not both', messageZh: '请填写网址，或选择 RSSHub 模板并填写参数（二者选一）' };
+
 export const SourceCreate = z
   .object({
     ...fields,
+    url: fields.url.optional(),
+    rsshub: RsshubFill.optional().openapi({ description: '从 RSSHub 模板添加：网址由 RSSHub 实例地址和模板参数组成（与 url 二选一）' }),
     mediaType: fields.mediaType.default('other'),
     region: fields.region.default(''),
     charset: fields.charset.default(null),
@@ -84,6 +98,12 @@ export const SourceCreate = z
     if (v.kind === 'site' && !v.selectors) {
       ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
     }
+    if ((v.url === undefined) === (v.rsshub === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: URL_OR_RSSHUB.message, params: { messageZh: URL_OR_RSSHUB.messageZh } });
+    }
+    if (v.rsshub && v.kind !== 'feed') {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: 'must be feed for an RSSHub template', params: { messageZh: 'RSSHub 模板添加的监测源类型须为订阅源' } });
+    }
   })
   .openapi('SourceCreate');
 export type SourceCreate = z.infer<typeof SourceCreate>;
@@ -95,6 +115,8 @@ export type SourceCreate = z.infer<typeof SourceCreate>;
 export const SourcePreviewInput = z
   .object({
     ...fields,
+    url: fields.url.optional(),
+    rsshub: RsshubFill.optional(),
     name: fields.name.optional(),
     mediaType: fields.mediaType.optional(),
     region: fields.region.optional(),
@@ -107,6 +129,9 @@ export const SourcePreviewInput = z
   .superRefine((v, ctx) => {
     if (v.kind === 'site' && !v.selectors) {
       ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
+    }
+    if ((v.url === undefined) === (v.rsshub === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: URL_OR_RSSHUB.message, params: { messageZh: URL_OR_RSSHUB.messageZh } });
     }
   })
   .openapi('SourcePreviewInput');
@@ -206,3 +231,35 @@ export type FetchView = z.infer<typeof FetchView>;
 
 export const FetchList = z.object({ fetches: z.array(FetchView) });
 export const FetchQuery = z.object({ limit: Limit(50, 200) });
+
+export const RsshubParamView = z.object({
+  key: z.string(),
+  label: z.string(),
+  hint: z.string(),
+  optional: z.boolean(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+});
+
+export const RsshubTemplateView = z
+  .object({ id: z.string(), name: z.string(), route: z.string(), params: z.array(RsshubParamView), mediaType: z.enum(MEDIA_TYPES) })
+  .openapi('RsshubTemplate');
+
+export const RsshubTemplatesView = z
+  .object({
+    baseUrl: z.string().nullable().openapi({ description: 'RSSHub 实例地址（未设置为 null）' }),
+    basePrivate: z.boolean().openapi({ description: '实例地址在内网或本机' }),
+    baseAllowed: z.boolean().openapi({ description: '实例地址可以抓取（公网地址，或已在内网抓取白名单中）' }),
+    updatedAt: DateTime,
+    templates: z.array(RsshubTemplateView),
+  })
+  .openapi('RsshubTemplates');
+export type RsshubTemplatesView = z.infer<typeof RsshubTemplatesView>;
+
+export const RsshubSettingsInput = z
+  .object({
+    baseUrl: Url.nullable().openapi({ example: 'http://127.0.0.1:1200' }),
+    allowPrivate: z.boolean().default(false).openapi({ description: '实例在内网或本机时，同时把它的 主机:端口 加入内网抓取白名单' }),
+  })
+  .strict()
+  .openapi('RsshubSettingsInput');
+export type RsshubSettingsInput = z.infer<typeof RsshubSettingsInput>;

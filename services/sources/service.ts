@@ -10,6 +10,8 @@ import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus } from '../../cor
 import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { previewSource } from '../crawl/preview.js';
 import { validateSourceUrl } from './url-check.js';
+import { rsshubSourceUrl } from './rsshub.js';
+import { RSSHUB_ROUTE_ERROR_ZH } from '../../platform/http/fetch.js';
 
 // Admin edits of sources: each change and its audit row are one transaction (a crash cannot keep
 // the one without the other); the source.updated event goes out after the commit.
@@ -34,13 +36,14 @@ export async function listSources(deps: ModuleDeps): Promise<SourceView[]> {
 }
 
 export async function createSource(deps: ModuleDeps, input: SourceCreate, actor: Actor): Promise<SourceView> {
-  await validateSourceUrl(deps.db, input.url);
-  await assertUrlFree(deps, input.url);
+  const url = input.url ?? (await rsshubSourceUrl(deps.db, input.rsshub!));
+  await validateSourceUrl(deps.db, url);
+  await assertUrlFree(deps, url);
   const now = deps.now();
   const row = await deps.db.transaction().execute(async (trx) => {
     const inserted = await repo.insertSource(trx, {
       name: input.name,
-      url: input.url,
+      url,
       kind: input.kind,
       media_type: input.mediaType,
       region: input.region,
@@ -133,7 +136,7 @@ export async function listFetches(deps: ModuleDeps, id: number, limit: number) {
 }
 
 /** Why a test fetch failed, in plain Chinese, with what to do about it. */
-function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: 'feed' | 'site', total: number): string {
+function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: 'feed' | 'site', total: number, message = ''): string {
   const http = httpStatus ? `（HTTP ${httpStatus}）` : '';
   switch (status) {
     case 'ok':
@@ -153,6 +156,7 @@ function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: '
     case 'http_4xx':
       return `网站拒绝了请求${http}，请检查网址是否正确`;
     case 'http_5xx':
+      if (message.startsWith(RSSHUB_ROUTE_ERROR_ZH)) return `${RSSHUB_ROUTE_ERROR_ZH}${http}：请检查模板参数或路由是否正确，或查看 RSSHub 实例的日志`;
       return `网站服务器出错${http}，可稍后再试`;
     case 'rate_limited':
       return '网站提示请求过于频繁（429），请稍后再试或加大抓取间隔';
@@ -180,6 +184,7 @@ function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: '
  */
 export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewInput, actor: Actor): Promise<SourcePreviewResult> {
   const c = deps.config;
+  const url = input.url ?? (await rsshubSourceUrl(deps.db, input.rsshub!));
   const r = await previewSource(
     {
       settings: {
@@ -192,7 +197,7 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
       allowlist: () => loadAllowlist(deps.db),
       now: deps.now,
     },
-    { url: input.url, kind: input.kind, charset: input.charset, selectors: input.kind === 'site' ? (input.selectors ?? null) : null },
+    { url, kind: input.kind, charset: input.charset, selectors: input.kind === 'site' ? (input.selectors ?? null) : null },
   );
   const ok = isFetchSuccess(r.status);
   // Nothing else is written: the audit insert is a transaction of its own.
@@ -201,7 +206,7 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
     entity: 'source',
     entityId: '',
     action: 'source.preview',
-    after: { url: input.url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total },
+    after: { url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total },
   });
   const { note, ...result } = r;
   return {
@@ -209,6 +214,6 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
     ok,
     statusLabel: FETCH_STATUS_LABELS[r.status] ?? r.status,
     message: ok ? (r.status === 'ok' ? `${note ? `${note.en}; ` : ''}${r.total} entries` : r.message) : r.message,
-    messageZh: `${note ? `${note.zh}；` : ''}${previewReasonZh(r.status, r.httpStatus, input.kind, r.total)}`,
+    messageZh: `${note ? `${note.zh}；` : ''}${previewReasonZh(r.status, r.httpStatus, input.kind, r.total, r.message)}`,
   };
 }

@@ -56,6 +56,8 @@ const SPEC: Record<string, readonly Role[] | 'public'> = {
   'GET /api/allowlist': ['admin', 'duty'],
   'POST /api/allowlist': ['admin'],
   'DELETE /api/allowlist/:id': ['admin'],
+  'GET /api/rsshub/templates': ['admin', 'duty'],
+  'PUT /api/rsshub/settings': ['admin'],
   'GET /api/items': ['duty', 'reviewer', 'leader', 'admin'],
   'GET /api/stories/:id': ['duty', 'reviewer', 'leader', 'admin'],
   'GET /api/alerts': ['duty', 'reviewer', 'leader', 'admin'],

@@ -150,6 +150,7 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'PATCH /api/users/:id', as: 'admin', path: () => `/api/users/${ids.user}`, body: { displayName: '审计用户（改）' } },
       { route: 'POST /api/allowlist', as: 'admin', path: '/api/allowlist', body: { hostPort: '127.0.0.1:39999', note: '审计测试' }, then: (b) => (ids.allow = b.id) },
       { route: 'PUT /api/rsshub/settings', as: 'admin', path: '/api/rsshub/settings', body: { baseUrl: 'https://rsshub.example.cn' } },
+      { route: 'PUT /api/rsshub/settings', as: 'admin', path: '/api/rsshub/settings', body: { baseUrl: 'https://rsshub.example.cn' } },
       { route: 'POST /api/sources', as: 'admin', path: '/api/sources', body: { name: '审计测试源', url: 'https://news.example.cn/audit.xml', kind: 'feed' }, then: (b) => (ids.source = b.id) },
       // Refused by the fetch policy before any connection (a loopback port not allow-listed): 200 with status ssrf_refused.
       { route: 'POST /api/sources/preview', as: 'admin', path: '/api/sources/preview', body: { url: 'http://127.0.0.1:39998/feed.xml', kind: 'feed' } },

@@ -9,7 +9,8 @@ import { useLabel } from '../../i18n/labels.js';
 import { api, call, type Ok } from '../../lib/api.js';
 import { fmtDateTime } from '../../lib/time.js';
 import { Field, FormModal, GeneralError, orNull, useFieldErrors } from './form.js';
-import { mAdmin, mSources } from './messages.js';
+import { mAdmin, mRsshub, mSources } from './messages.js';
+import { useRsshubTemplates, type RsshubTemplates } from './RsshubPanel.js';
 import { ExtLink } from './SourceDetail.js';
 import { SOURCES_KEY, statusTone, type Source } from './SourcesSection.js';
 
@@ -26,6 +27,10 @@ interface FormState {
   pollIntervalS: string;
   enabled: boolean;
   sel: { item: string; link: string; title: string; date: string; text: string };
+  /** A new source from an RSSHub template: its id and parameters (the server composes the URL). */
+  fromTemplate: boolean;
+  template: string;
+  params: Record<string, string>;
 }
 
 function initialForm(s: Source | null): FormState {
@@ -45,6 +50,9 @@ function initialForm(s: Source | null): FormState {
       date: s?.selectors?.date ?? '',
       text: s?.selectors?.text ?? '',
     },
+    fromTemplate: false,
+    template: '',
+    params: {},
   };
 }
 
@@ -61,9 +69,10 @@ function toInput(f: FormState): SourceInput {
         }
       : null;
   const poll = Number(f.pollIntervalS);
+  const target = f.fromTemplate ? { rsshub: { template: f.template, params: f.params } } : { url: f.url.trim() };
   return {
     name: f.name,
-    url: f.url.trim(),
+    ...target,
     kind: f.kind,
     mediaType: f.mediaType,
     region: f.region,
@@ -74,7 +83,7 @@ function toInput(f: FormState): SourceInput {
   };
 }
 
-const FIELDS = ['name', 'url', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
+const FIELDS = ['name', 'url', 'rsshub', 'rsshub.template', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
 
 export function SourceForm({ source, onClose }: { source: Source | null; onClose: () => void }) {
   const t = useT(mSources);
@@ -82,13 +91,18 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
   const ta = useT(mAdmin);
   const label = useLabel();
   const qc = useQueryClient();
+  const tr = useT(mRsshub);
+  const templates = useRsshubTemplates();
   const [f, setF] = useState<FormState>(() => initialForm(source));
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((p) => ({ ...p, [k]: v }));
   const setSel = (k: keyof FormState['sel'], v: string) => setF((p) => ({ ...p, sel: { ...p.sel, [k]: v } }));
   const save = useMutation({
     mutationFn: async () => {
       const input = toInput(f);
-      if (source) return call(api.sources[':id'].$patch({ param: { id: String(source.id) }, json: input }));
+      if (source) {
+        const { rsshub: _unused, ...patch } = input;
+        return call(api.sources[':id'].$patch({ param: { id: String(source.id) }, json: { ...patch, url: f.url.trim() } }));
+      }
       return call(api.sources.$post({ json: input }));
     },
     onSuccess: async () => {
@@ -136,7 +150,7 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
         </Field>
         <Field label={t('kind')} error={e.kind}>
           <div className="seg">
-            {(['feed', 'site'] as const).map((k) => (
+            {(f.fromTemplate ? (['feed'] as const) : (['feed', 'site'] as const)).map((k) => (
               <label key={k} className={f.kind === k ? 'seg-opt on' : 'seg-opt'}>
                 <input type="radio" name="kind" checked={f.kind === k} onChange={() => set('kind', k)} />
                 {k === 'feed' ? t('feed') : t('site')}
@@ -144,9 +158,32 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
             ))}
           </div>
         </Field>
-        <Field label={t('url')} error={e.url} hint={t('urlHint')} wide>
-          <input value={f.url} onChange={(ev) => set('url', ev.target.value)} placeholder="https://" className="code" required data-testid="source-url" />
-        </Field>
+        {source ? null : (
+          <Field label={tr('modeTemplate')} wide>
+            <div className="seg">
+              {([false, true] as const).map((m) => (
+                <label key={String(m)} className={f.fromTemplate === m ? 'seg-opt on' : 'seg-opt'}>
+                  <input type="radio" name="mode" checked={f.fromTemplate === m} onChange={() => setF((p) => ({ ...p, fromTemplate: m, ...(m && { kind: 'feed' as const }) }))} data-testid={m ? 'source-mode-template' : 'source-mode-url'} />
+                  {m ? tr('modeTemplate') : tr('modeUrl')}
+                </label>
+              ))}
+            </div>
+          </Field>
+        )}
+        {f.fromTemplate ? (
+          <TemplateFields
+            data={templates.data}
+            template={f.template}
+            params={f.params}
+            errors={e}
+            onTemplate={(id, mediaType) => setF((p) => ({ ...p, template: id, params: {}, ...(mediaType && { mediaType }) }))}
+            onParam={(k, v) => setF((p) => ({ ...p, params: { ...p.params, [k]: v } }))}
+          />
+        ) : (
+          <Field label={t('url')} error={e.url} hint={t('urlHint')} wide>
+            <input value={f.url} onChange={(ev) => set('url', ev.target.value)} placeholder="https://" className="code" required data-testid="source-url" />
+          </Field>
+        )}
         <Field label={t('mediaType')} error={e.mediaType}>
           <select value={f.mediaType} onChange={(ev) => set('mediaType', ev.target.value as FormState['mediaType'])}>
             {MEDIA_TYPES.map((m) => (
@@ -230,5 +267,60 @@ function PreviewResult({ r }: { r: Preview }) {
         )
       ) : null}
     </section>
+  );
+}
+
+/** The fields of an RSSHub template: which template, then one input (or choice) per parameter. */
+function TemplateFields({
+  data,
+  template,
+  params,
+  errors,
+  onTemplate,
+  onParam,
+}: {
+  data: RsshubTemplates | undefined;
+  template: string;
+  params: Record<string, string>;
+  errors: Record<string, string | undefined>;
+  onTemplate: (id: string, mediaType: FormState['mediaType'] | null) => void;
+  onParam: (key: string, value: string) => void;
+}) {
+  const tr = useT(mRsshub);
+  const chosen = data?.templates.find((x) => x.id === template);
+  return (
+    <>
+      {data && !data.baseUrl ? <p className="field-error field-wide">{tr('noBase')}</p> : null}
+      <Field label={tr('template')} error={errors['rsshub.template'] ?? errors.rsshub ?? errors.url} hint={chosen ? tr('route', { route: chosen.route }) : undefined} wide>
+        <select
+          value={template}
+          onChange={(ev) => onTemplate(ev.target.value, data?.templates.find((x) => x.id === ev.target.value)?.mediaType ?? null)}
+          data-testid="rsshub-template"
+        >
+          <option value="">{tr('chooseTemplate')}</option>
+          {data?.templates.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {chosen?.params.map((p) => (
+        <Field key={p.key} label={p.label} hint={p.hint} error={errors[`rsshub.params.${p.key}`]} wide={!p.options}>
+          {p.options ? (
+            <select value={params[p.key] ?? ''} onChange={(ev) => onParam(p.key, ev.target.value)} data-testid={`rsshub-param-${p.key}`}>
+              <option value="" />
+              {p.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input className="code" value={params[p.key] ?? ''} onChange={(ev) => onParam(p.key, ev.target.value)} data-testid={`rsshub-param-${p.key}`} />
+          )}
+        </Field>
+      ))}
+    </>
   );
 }

@@ -15,6 +15,7 @@ import { Confirm } from './Confirm.js';
 import { mAdmin, mSources } from './messages.js';
 import { AllowlistPanel, SourceDetail } from './SourceDetail.js';
 import { SourceForm } from './SourceForm.js';
+import { RsshubPanel } from './RsshubPanel.js';
 
 export type Source = Ok<Awaited<ReturnType<typeof api.sources.$get>>>['sources'][number];
 
@@ -177,6 +178,7 @@ export function SourcesSection() {
           )}
         </ListState>
       </div>
+      <RsshubPanel />
       <AllowlistPanel />
       {editing ? <SourceForm source={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
       {detail ? <SourceDetail source={q.data?.find((s) => s.id === detail.id) ?? detail} onClose={() => setDetail(null)} /> : null}
