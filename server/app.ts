@@ -21,6 +21,7 @@ import { eventsRoutes, type LiveEventOptions } from './modules/events/routes.js'
 import { exportsRoutes } from './modules/exports/routes.js';
 import { channelsRoutes } from './modules/channels/routes.js';
 import { escalationsRoutes } from './modules/escalations/routes.js';
+import { caseBriefsRoutes } from './modules/case-briefs/routes.js';
 import { instructionsRoutes } from './modules/instructions/routes.js';
 import { todosRoutes } from './modules/todos/routes.js';
 import { notificationsRoutes } from './modules/notifications/routes.js';
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps) {
     .route('/', notificationsRoutes(m))
     .route('/', channelsRoutes(m))
     .route('/', escalationsRoutes(m))
+    .route('/', caseBriefsRoutes(m))
     .route('/', instructionsRoutes(m))
     .route('/', todosRoutes(m))
     .route('/', eventsRoutes(m, deps.liveEvents))

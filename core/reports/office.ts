@@ -14,8 +14,8 @@ export interface OfficeProfile {
   organ: string;
   /** 发文机关标志 of the 版头, e.g. 清河市政务舆情通报. */
   mark: string;
-  /** 期号 scheme per kind: `{年}` the year, `{号}` the number, e.g. 〔{年}〕第{号}期. */
-  serialFormats: Record<ReportKind, string>;
+  /** 期号 scheme per kind: `{年}` the year, `{号}` the number, e.g. 〔{年}〕第{号}期; `flash`: the 舆情快报's (FLASH_SERIAL_DEFAULT when absent). */
+  serialFormats: Record<ReportKind, string> & { flash?: string };
   /** 主送机关, e.g. 各乡镇人民政府、街道办事处，市直各部门： */
   recipients: string;
   /** 抄送机关. */
@@ -28,6 +28,9 @@ export interface OfficeProfile {
   /** The office 整改 reports go to. */
   rectificationTo: string;
 }
+
+/** The 期号 scheme of a 舆情快报 when the profile names none. */
+export const FLASH_SERIAL_DEFAULT = '〔{年}〕快报第{号}期';
 
 export const SERIAL_YEAR = '{年}';
 export const SERIAL_NUMBER = '{号}';

@@ -18,7 +18,6 @@ import * as m0018 from './20261207_0018_response_integrity.js';
 import * as m0019 from './20261207_0019_audit_integrity.js';
 import * as m0020 from './20261207_0020_office_profile.js';
 import * as m0021 from './20261207_0021_source_providers.js';
-import * as m0021 from './20261207_0021_source_providers.js';
 import * as m0022 from './20261207_0022_case_briefs.js';
 import * as m0023 from './20261207_0023_emergency_policy.js';
 import * as m0024 from './20261207_0024_case_declines.js';
@@ -43,7 +42,6 @@ export const migrations: Record<string, Migration> = {
   '20261207_0018_response_integrity': m0018,
   '20261207_0019_audit_integrity': m0019,
   '20261207_0020_office_profile': m0020,
-  '20261207_0021_source_providers': m0021,
   '20261207_0021_source_providers': m0021,
   '20261207_0022_case_briefs': m0022,
   '20261207_0023_emergency_policy': m0023,

@@ -9,7 +9,7 @@ export interface OfficeProfileTable {
   id: ColumnType<number, never, never>;
   organ: string;
   mark: string;
-  serial_formats: ColumnType<Record<ReportKind, string>, string, string>;
+  serial_formats: ColumnType<Record<ReportKind, string> & { flash?: string }, string, string>;
   recipients: string;
   copy_to: string;
   printing_organ: string;
@@ -21,10 +21,13 @@ export interface OfficeProfileTable {
 }
 
 interface ReportSerialsTable {
-  kind: ReportKind;
+  kind: SerialKind;
   year: number;
   last_no: number;
 }
+
+/** What a 期号 counter numbers: the notice kinds, and the 舆情快报 ('flash'). */
+export type SerialKind = ReportKind | 'flash';
 
 const profileDb = (db: Db) => db.withTables<{ office_profile: OfficeProfileTable; report_serials: ReportSerialsTable }>();
 
@@ -88,7 +91,7 @@ export async function updateOfficeProfile(trx: Db, p: OfficeProfile, by: number 
  * holding its row lock until the caller's transaction ends — so concurrent issues are numbered in
  * turn, and a rolled-back issue gives its number back (none skipped, none reused).
  */
-export async function takeSerial(trx: Db, kind: ReportKind, year: number): Promise<number> {
+export async function takeSerial(trx: Db, kind: SerialKind, year: number): Promise<number> {
   const r = await sql<{ last_no: number }>`
     insert into report_serials (kind, year, last_no) values (${kind}, ${year}, 1)
     on conflict (kind, year) do update set last_no = report_serials.last_no + 1

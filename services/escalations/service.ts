@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import type { Db } from '../../db/client.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { lockCase } from '../../db/repos/case-access.js';
 import { meetObligations } from '../../db/repos/obligations.js';
@@ -42,14 +43,23 @@ export async function recordReportUp(deps: ModuleDeps, actor: Actor, role: Role,
     const locked = await lockCase(trx, kase.id);
     if (!locked) throw notFound('Case', '舆情事件');
     refuseClosed(locked); // re-checked under the lock: a close may have committed since the read
-    const row = await insertReportUp(trx, { caseId: kase.id, by: actor.id, at, backfilled, recipient: input.recipient, content: input.content });
-    const met = await meetObligations(trx, kase.id, ['report'], at, `report_up:${row.id}`);
-    await writeAudit(trx, { actor, entity: 'report_up', entityId: row.id, caseId: kase.id, action: 'case.report_up', after: { ...row, met } });
-    const notices = await notifyReportUp(trx, locked, { reporter: actor.name, recipient: input.recipient, content: input.content }, actor.id, now);
-    return { row, met, notices };
+    return reportUpLocked(trx, actor, locked, { recipient: input.recipient, content: input.content, at, backfilled }, now);
   });
   await emitAll(deps, [{ type: 'case.updated', caseId: kase.id }, ...out.notices]);
   return { ...presentReportUp(out.row), met: out.met };
+}
+
+/**
+ * The 上报 itself, inside the caller's transaction on a case it has locked (and found open): the
+ * record, the report obligation it meets, its audit row and the addressee's notification. Also
+ * used by a 舆情快报, whose issue is a report up. The caller emits the events after commit.
+ */
+export async function reportUpLocked(trx: Db, actor: Actor, locked: Case, r: { recipient: string; content: string; at: Date; backfilled: boolean }, now: Date) {
+  const row = await insertReportUp(trx, { caseId: locked.id, by: actor.id, at: r.at, backfilled: r.backfilled, recipient: r.recipient, content: r.content });
+  const met = await meetObligations(trx, locked.id, ['report'], r.at, `report_up:${row.id}`);
+  await writeAudit(trx, { actor, entity: 'report_up', entityId: row.id, caseId: locked.id, action: 'case.report_up', after: { ...row, met } });
+  const notices = await notifyReportUp(trx, locked, { reporter: actor.name, recipient: r.recipient, content: r.content }, actor.id, now);
+  return { row, met, notices };
 }
 
 export async function recordReferral(deps: ModuleDeps, actor: Actor, kase: Case, input: { target: ReferralTarget; recipient: string; content: string }) {

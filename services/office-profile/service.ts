@@ -33,7 +33,9 @@ export async function getOfficeProfile(deps: ModuleDeps): Promise<OfficeProfileV
 export async function putOfficeProfile(deps: ModuleDeps, input: OfficeProfileInput, actor: Actor): Promise<OfficeProfileView> {
   const row = await deps.db.transaction().execute(async (trx) => {
     const before = await repo.lockOfficeProfile(trx);
-    const after = await repo.updateOfficeProfile(trx, input, actor.id, deps.now());
+    // A profile written without the 快报 scheme keeps the one it had.
+    const serialFormats = { ...input.serialFormats, flash: input.serialFormats.flash ?? before.serialFormats.flash };
+    const after = await repo.updateOfficeProfile(trx, { ...input, serialFormats }, actor.id, deps.now());
     await writeAudit(trx, { actor, entity: 'office_profile', entityId: '1', action: 'office_profile.update', before: profileOf(before), after: profileOf(after) });
     return after;
   });

@@ -68,16 +68,16 @@ export interface NoticeDocument {
 
 const run = (text: string, font = BODY_FONT, size = PT(16), bold = false) => new TextRun({ text, font, size, bold });
 
-function bodyParagraph(text: string, indent = true): Paragraph {
+export function bodyParagraph(text: string, indent = true): Paragraph {
   return new Paragraph({ children: [run(text)], spacing: LINE_28PT, indent: indent ? { firstLine: PT(16) * 20 } : undefined, alignment: AlignmentType.JUSTIFIED });
 }
 
-function heading1(text: string): Paragraph {
+export function heading1(text: string): Paragraph {
   // A heading never stands alone at the foot of a page: it keeps with what follows.
   return new Paragraph({ children: [run(text, HEI_FONT)], spacing: LINE_28PT, indent: { firstLine: 2 * CHAR }, keepNext: true, keepLines: true });
 }
 
-function freeText(text: string): Paragraph[] {
+export function freeText(text: string): Paragraph[] {
   return text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -187,8 +187,11 @@ export function textWidthChars(text: string): number {
   return w;
 }
 
+/** What the 版头, 落款 and 版记 of any document in this form are made from. */
+export type FormFrame = Pick<NoticeDocument, 'profile' | 'serial' | 'day'>;
+
 /** 版头: the organ's mark in red, the 期号 (or （未编号）) and the red separator line. */
-function letterhead(n: NoticeDocument): Paragraph[] {
+export function letterhead(n: FormFrame): Paragraph[] {
   const mark = n.profile.mark;
   // 小标宋 at up to 36 pt (小初), smaller when a long mark would not fit the line.
   const markPt = Math.max(22, Math.min(36, Math.floor(TEXT_W / 20 / Math.max(1, textWidthChars(mark)))));
@@ -222,7 +225,7 @@ function titleRuns(title: string): TextRun[] {
 }
 
 /** 落款 and 成文日期: the date 4 characters in from the right, the signature centred above it. */
-function signature(n: NoticeDocument): Paragraph[] {
+export function signature(n: FormFrame): Paragraph[] {
   const date = dateZh(n.day);
   const sig = n.profile.signature;
   const sigRight = Math.max(0, 4 + (textWidthChars(date) - textWidthChars(sig)) / 2);
@@ -234,7 +237,7 @@ function signature(n: NoticeDocument): Paragraph[] {
 }
 
 /** 附注: the 公开属性, two characters in, in brackets, on the line under the date. */
-function disclosureNote(n: NoticeDocument): Paragraph {
+export function disclosureNote(n: FormFrame): Paragraph {
   return new Paragraph({ spacing: LINE_28PT, indent: { firstLine: 2 * CHAR }, children: [run(`（此件${DISCLOSURE_LABELS[n.profile.disclosure]}）`)] });
 }
 
@@ -246,7 +249,7 @@ const VERSION_ROW = TW(VERSION_PT * 2);
  * 4号 仿宋, one character in on either side; a floating table anchored to the last paragraph and
  * placed at the foot of the text area, so it stands at the bottom of the last page.
  */
-function versionRecord(n: NoticeDocument): Table {
+export function versionRecord(n: FormFrame): Table {
   const thick = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
   const thin = { style: BorderStyle.SINGLE, size: 6, color: '000000' };
   const one = TW(VERSION_PT);
@@ -356,18 +359,33 @@ function footer(side: 'odd' | 'even'): Footer {
   });
 }
 
+/** The title (二号 小标宋, centred), a blank line and the 主送 line, as under the 版头 of every document. */
+export function titleBlock(title: string, recipients: string): Paragraph[] {
+  return [
+    new Paragraph({ children: [], spacing: LINE_28PT }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: 700, lineRule: LineRuleType.EXACT }, children: [run(title, TITLE_FONT, PT(22))] }),
+    new Paragraph({ children: [], spacing: LINE_28PT }),
+    ...(recipients.trim() ? [new Paragraph({ spacing: LINE_28PT, children: [run(recipients.trim())] })] : []),
+  ];
+}
+
 export async function renderNoticeDocx(n: NoticeDocument): Promise<Buffer> {
+  return renderFormDocx({ creator: n.profile.organ, title: n.title, description: `${n.figures.period.label} ${formatYmd(n.day)}` }, noticeChildren(n));
+}
+
+/** A document in this form (A4, the margins, the page numbers) with the given body. */
+export async function renderFormDocx(meta: { creator: string; title: string; description: string }, children: (Paragraph | Table)[]): Promise<Buffer> {
   const doc = new Document({
-    creator: n.profile.organ,
-    title: n.title,
-    description: `${n.figures.period.label} ${formatYmd(n.day)}`,
+    creator: meta.creator,
+    title: meta.title,
+    description: meta.description,
     evenAndOddHeaderAndFooters: true,
     styles: { default: { document: { run: { font: BODY_FONT, size: PT(16) } } } },
     sections: [
       {
         properties: { page: { size: { width: PAGE_W, height: PAGE_H }, margin: { ...MARGIN, header: Math.round(15 * MM), footer: Math.round(28 * MM) - TW(14) } } },
         footers: { default: footer('odd'), even: footer('even') },
-        children: noticeChildren(n),
+        children,
       },
     ],
   });

@@ -91,6 +91,7 @@ describe('a closed case is read-only until reopened', () => {
       { name: 'publish', route: 'POST /api/cases/:id/responses/:rid/publish', who: () => handler, method: 'POST', path: `${r}/${approved}/publish`, body: { channel: 'website' } },
       { name: 'add feedback', route: 'POST /api/cases/:id/feedback', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/feedback`, body: { kind: 'reaction', body: '网民反应平稳' } },
       { name: 'report up', route: 'POST /api/cases/:id/reports-up', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/reports-up`, body: { recipient: '县委办', content: '报告' } },
+      { name: 'issue a 舆情快报', route: 'POST /api/cases/:id/briefs', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/briefs`, body: { recipient: '县委办' } },
       { name: 'refer', route: 'POST /api/cases/:id/referrals', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/referrals`, body: { target: 'public_security', recipient: '县公安局', content: '移交' } },
       { name: 'coordinate', route: 'POST /api/cases/:id/coordinations', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/coordinations`, body: { content: '请协办单位配合' } },
       { name: 'write an instruction', route: 'POST /api/cases/:id/instructions', who: () => leader, method: 'POST', path: `/api/cases/${caseId}/instructions`, body: { content: '请继续关注。' } },

@@ -150,7 +150,6 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'PATCH /api/users/:id', as: 'admin', path: () => `/api/users/${ids.user}`, body: { displayName: '审计用户（改）' } },
       { route: 'POST /api/allowlist', as: 'admin', path: '/api/allowlist', body: { hostPort: '127.0.0.1:39999', note: '审计测试' }, then: (b) => (ids.allow = b.id) },
       { route: 'PUT /api/rsshub/settings', as: 'admin', path: '/api/rsshub/settings', body: { baseUrl: 'https://rsshub.example.cn' } },
-      { route: 'PUT /api/rsshub/settings', as: 'admin', path: '/api/rsshub/settings', body: { baseUrl: 'https://rsshub.example.cn' } },
       { route: 'POST /api/sources', as: 'admin', path: '/api/sources', body: { name: '审计测试源', url: 'https://news.example.cn/audit.xml', kind: 'feed' }, then: (b) => (ids.source = b.id) },
       // Refused by the fetch policy before any connection (a loopback port not allow-listed): 200 with status ssrf_refused.
       { route: 'POST /api/sources/preview', as: 'admin', path: '/api/sources/preview', body: { url: 'http://127.0.0.1:39998/feed.xml', kind: 'feed' } },
@@ -178,6 +177,7 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/cases/:id/responses/:rid/approve', as: 'reviewer', path: () => `${c()}/responses/${ids.resp}/approve` },
       { route: 'POST /api/cases/:id/responses/:rid/publish', as: 'handler', path: () => `${c()}/responses/${ids.resp}/publish`, body: { channel: 'website' } },
       { route: 'POST /api/cases/:id/reports-up', as: 'duty', path: () => `${c()}/reports-up`, body: { recipient: '县委办', content: '报告' } },
+      { route: 'POST /api/cases/:id/briefs', as: 'duty', path: () => `${c()}/briefs`, body: { recipient: '县委办' } },
       { route: 'POST /api/cases/:id/referrals', as: 'duty', path: () => `${c()}/referrals`, body: { target: 'cyberspace', recipient: '网信办', content: '移交' } },
       { route: 'POST /api/cases/:id/coordinations', as: 'handler', path: () => `${c()}/coordinations`, body: { content: '请配合' } },
       { route: 'POST /api/cases/:id/instructions', as: 'leader', path: () => `${c()}/instructions`, body: { content: '请核实并报告', reportWithinHours: 4 }, then: (b) => (ids.instruction = b.id) },

@@ -49,6 +49,7 @@ const ids = {
   feedbackId: '',
   obligationId: '',
   reportUpId: '',
+  briefId: '',
   referralId: '',
   coordinationId: '',
   instructionId: '',
@@ -67,6 +68,7 @@ const PARAM_SOURCES: Record<string, { owner: 'case' | 'user'; id: (who: Member) 
   feedback: { owner: 'case', id: () => ids.feedbackId },
   obligations: { owner: 'case', id: () => ids.obligationId },
   'reports-up': { owner: 'case', id: () => ids.reportUpId },
+  briefs: { owner: 'case', id: () => ids.briefId },
   referrals: { owner: 'case', id: () => ids.referralId },
   coordinations: { owner: 'case', id: () => ids.coordinationId },
   instructions: { owner: 'case', id: () => ids.instructionId },
@@ -87,6 +89,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/cases/:id/coordinations': { content: '矩阵测试协调' },
   'POST /api/cases/:id/instructions/:iid/report': { content: '矩阵测试批示办理情况' },
   'POST /api/cases/:id/decline': { reason: '矩阵测试退回理由' },
+  'POST /api/cases/:id/briefs': { recipient: '矩阵测试报送对象' },
 };
 
 /**
@@ -324,6 +327,7 @@ beforeAll(async () => {
   // The lead's coordination notifies the co-department's handler: the co handler's notification.
   ids.coordinationId = await createdId(await f.requestAs(lead, 'POST', `${c}/coordinations`, { content: '初始协调' }), 'coordination');
   ids.reportUpId = await createdId(await f.request('POST', `${c}/reports-up`, { recipient: '县委办', content: '初始上报' }), 'report-up');
+  ids.briefId = await createdId(await f.request('POST', `${c}/briefs`, { recipient: '县委办' }), 'brief');
   ids.referralId = await createdId(await f.request('POST', `${c}/referrals`, { target: 'public_security', recipient: '县公安局', content: '初始移交' }), 'referral');
   const leader = await sessionFor(f.db, await createUser(f.db, { role: 'leader' }), NOW);
   ids.instructionId = await createdId(await f.requestAs(leader, 'POST', `${c}/instructions`, { content: '初始批示', reportWithinHours: 4 }), 'instruction');
