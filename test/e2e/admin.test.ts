@@ -163,6 +163,7 @@ describe('管理 (administration screens)', () => {
     await page.getByTestId('sms-url').fill(`${sys.siteUrl}/hooks/sms`);
     await page.getByTestId('sms-headers').fill('X-Api-Key: demo-key-1');
     await page.getByTestId('sms-body').fill('{"mobile":"{phone}","content":"{text}"}');
+    await screenshot(page, '66-admin-channel-sms-form');
     await page.getByTestId('channel-save').click();
     const card = page.getByTestId('channel-card').filter({ hasText: '值班短信' });
     await card.waitFor();
@@ -178,7 +179,7 @@ describe('管理 (administration screens)', () => {
     expect(sent.method).toBe('POST');
     expect(sent.headers['x-api-key']).toBe('demo-key-1');
     expect(sent.json).toMatchObject({ mobile: '13800138000', content: expect.stringContaining('测试消息') });
-    await screenshot(page, '66-admin-channel-sms');
+    await screenshot(page, '67-admin-channel-sms');
 
     // Edit: a GET gateway with the number and the text in the address; the test goes to the number typed.
     await card.getByRole('button', { name: '编辑' }).click();
