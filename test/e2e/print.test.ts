@@ -8,7 +8,7 @@ import { launchBrowser, newContext } from './browser.js';
 import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
 
-// 打印: the case room and the ledger printed to PDF by chromium with print media (what Ctrl+P or
+// 打印 and 舆情快报 in the browser. The case room and the ledger printed to PDF by chromium with print media (what Ctrl+P or
 // the 打印 button gives), read back with pdftotext page by page. The case printout is A4 portrait
 // with no top bar or buttons, the obligations table whole (every row's cells on one page) and the
 // published response and the timeline in it; the ledger printout is A4 landscape with the shown
@@ -130,6 +130,28 @@ describe('打印 (print)', () => {
     for (const t of navTexts) expect(all, `navigation "${t}" printed`).not.toContain(squash(t));
     for (const t of buttonTexts.filter((b) => b !== '打印')) expect(all, `button "${t}" printed`).not.toContain(squash(t));
     expect(all).not.toContain('退出登录');
+  }, 120_000);
+
+  it('makes a 舆情快报 from the case room in one click: listed on the case, downloadable, recorded as a 上报', async () => {
+    const page = await signedIn('duty');
+    await page.goto(`${sys.baseUrl}/cases/${caseId}`);
+    await page.getByTestId('case-room').waitFor();
+    await page.getByTestId('brief-new').click();
+    await page.getByTestId('brief-recipient').fill('市委办公室、市政府办公室');
+    await page.getByTestId('brief-issue').click();
+    const row = page.getByTestId('brief').first();
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/〔\d{4}〕快报第1期.*关于“网民反映幸福小区加装电梯停工半年居民出行困难”的舆情快报.*报送：市委办公室、市政府办公室/);
+    const href = (await page.getByTestId('brief-download').first().getAttribute('href'))!;
+    const file = await page.request.get(`${sys.baseUrl}${href}`);
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect((await file.body()).subarray(0, 2).toString()).toBe('PK');
+    // The 上报 it recorded meets the case's report obligation.
+    const esc = await team.duty.call<{ reportsUp: { recipient: string }[] }>('GET', `/api/cases/${caseId}/escalations`);
+    expect(esc.reportsUp.map((r) => r.recipient)).toContain('市委办公室、市政府办公室');
+    const detail = await team.duty.call<{ obligations: { kind: string; status: string }[] }>('GET', `/api/cases/${caseId}`);
+    expect(detail.obligations.filter((o) => o.kind === 'report').map((o) => o.status)).toEqual(['met']);
   }, 120_000);
 
   it('prints the ledger in A4 landscape with the shown columns and the loaded rows', async () => {

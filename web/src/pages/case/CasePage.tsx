@@ -6,6 +6,7 @@ import { useT } from '../../i18n/index.js';
 import { api, ApiError, call } from '../../lib/api.js';
 import { useAppEvents } from '../../lib/events.js';
 import { fmtDateTime } from '../../lib/time.js';
+import { BriefsPanel } from './Briefs.js';
 import { caseKey, type CaseData } from './data.js';
 import { EscalationsPanel, useEscalations } from './Escalations.js';
 import { FollowUpPanel } from './FollowUp.js';
@@ -92,6 +93,7 @@ function CaseRoom({ c }: { c: CaseData }) {
       <div className="grid-main-side cr-grid">
         <div className="stack cr-main">
           <Obligations list={c.obligations} />
+          <BriefsPanel c={c} />
           <ResponsesPanel c={c} />
           <FollowUpPanel c={c} />
         </div>
