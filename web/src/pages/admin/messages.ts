@@ -710,6 +710,7 @@ export const mOffice = defineMessages(
     kind_monthly: '月度通报',
     kind_quarterly: '季度通报',
     kind_range: '专题通报',
+    kind_flash: '舆情快报',
     updated: '最近修改：{who}',
   },
   {
@@ -743,6 +744,7 @@ export const mOffice = defineMessages(
     kind_monthly: 'Monthly',
     kind_quarterly: 'Quarterly',
     kind_range: 'Special',
+    kind_flash: 'Flash report',
     updated: 'Last changed by {who}',
   },
 );
