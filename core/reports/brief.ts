@@ -37,6 +37,35 @@ export interface BriefContent {
   handling: string[];
 }
 
+/** The facts as they will read once the brief is issued at `at`: issuing it is the 上报 that meets an open report obligation. */
+export function asReportedAt(f: BriefFacts, at: Date): BriefFacts {
+  return {
+    ...f,
+    obligations: f.obligations.map((o) => (o.kind === 'report' && o.status === 'open' ? { ...o, status: 'met' as const, metAt: at, onTime: at.getTime() <= o.dueAt.getTime() } : o)),
+  };
+}
+
+/** The free text of the three sections as the handler edits it: one paragraph a line. */
+export interface BriefText {
+  situation: string;
+  assessment: string;
+  handling: string;
+}
+
+export function briefText(c: BriefContent): BriefText {
+  return { situation: c.situation.join('\n'), assessment: c.assessment.join('\n'), handling: c.handling.join('\n') };
+}
+
+/** The content with the sections as edited (blank lines dropped). */
+export function withText(c: BriefContent, t: BriefText): BriefContent {
+  const lines = (s: string) =>
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+  return { title: c.title, situation: lines(t.situation), assessment: lines(t.assessment), handling: lines(t.handling) };
+}
+
 export function briefTitle(caseTitle: string): string {
   return `关于${quoteZh(caseTitle)}的舆情快报`;
 }

@@ -1,4 +1,4 @@
-import { briefFileName, composeBrief } from '../../core/reports/brief.js';
+import { asReportedAt, briefFileName, briefText, composeBrief, withText, type BriefText } from '../../core/reports/brief.js';
 import { FLASH_SERIAL_DEFAULT, formatSerial } from '../../core/reports/office.js';
 import { shanghaiParts } from '../../core/workflow/shanghai.js';
 import { writeAudit } from '../../db/repos/audit.js';
@@ -35,7 +35,17 @@ function present(b: repo.CaseBriefMeta): CaseBriefView {
   };
 }
 
-export async function issueBrief(deps: ModuleDeps, actor: Actor, kase: Case, input: { recipient: string }) {
+/** The text the brief would have if issued now, for the handler to edit before issuing. */
+export async function draftBrief(deps: ModuleDeps, kase: Case): Promise<BriefText & { title: string }> {
+  refuseClosedCase(kase);
+  const now = deps.now();
+  const facts = await repo.briefFacts(deps.db, kase.id);
+  if (!facts) throw notFound('Case', '舆情事件');
+  const content = composeBrief(asReportedAt(facts, now), now);
+  return { title: content.title, ...briefText(content) };
+}
+
+export async function issueBrief(deps: ModuleDeps, actor: Actor, kase: Case, input: { recipient: string; text?: BriefText }) {
   refuseClosedCase(kase);
   const now = deps.now();
   const out = await deps.db.transaction().execute(async (trx) => {
@@ -48,7 +58,8 @@ export async function issueBrief(deps: ModuleDeps, actor: Actor, kase: Case, inp
     const title = composeBrief(facts, now).title;
     const up = await reportUpLocked(trx, actor, locked, { recipient: input.recipient, content: `报送舆情快报：${title}`, at: now, backfilled: false }, now);
     // Read again: the report obligation this 上报 met is now done, and the brief says so.
-    const content = composeBrief((await repo.briefFacts(trx, kase.id))!, now);
+    const composed = composeBrief((await repo.briefFacts(trx, kase.id))!, now);
+    const content = input.text ? withText(composed, input.text) : composed;
     const day = shanghaiParts(now).day;
     const no = await takeSerial(trx, 'flash', day.y);
     const serial = formatSerial(profile.serialFormats.flash ?? FLASH_SERIAL_DEFAULT, day.y, no);
@@ -72,7 +83,7 @@ export async function issueBrief(deps: ModuleDeps, actor: Actor, kase: Case, inp
       entityId: id,
       caseId: kase.id,
       action: 'case.brief_issue',
-      after: { title: content.title, recipient: input.recipient, serial, serialYear: day.y, serialNo: no, reportUpId: up.row.id, met: up.met },
+      after: { title: content.title, recipient: input.recipient, edited: input.text !== undefined, serial, serialYear: day.y, serialNo: no, reportUpId: up.row.id, met: up.met },
     });
     return { id, notices: up.notices, met: up.met };
   });

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext } from './browser.js';
+import { launchBrowser, newContext, screenshot } from './browser.js';
 import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
 
@@ -138,6 +138,12 @@ describe('打印 (print)', () => {
     await page.getByTestId('case-room').waitFor();
     await page.getByTestId('brief-new').click();
     await page.getByTestId('brief-recipient').fill('市委办公室、市政府办公室');
+    // The text as it will be issued, edited before issuing.
+    const handling = page.getByTestId('brief-handling');
+    await expect.poll(() => handling.inputValue()).toContain('已交办住建局牵头处置');
+    await expect(page.getByTestId('brief-situation').inputValue()).resolves.toContain('网民反映幸福小区加装电梯停工半年居民出行困难');
+    await handling.fill(`${await handling.inputValue()}\n已约谈施工单位，明确复工时间。`);
+    await screenshot(page, 'case-brief-form');
     await page.getByTestId('brief-issue').click();
     const row = page.getByTestId('brief').first();
     await row.waitFor();
@@ -146,10 +152,18 @@ describe('打印 (print)', () => {
     const file = await page.request.get(`${sys.baseUrl}${href}`);
     expect(file.status()).toBe(200);
     expect(file.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    expect((await file.body()).subarray(0, 2).toString()).toBe('PK');
+    const docx = await file.body();
+    expect(docx.subarray(0, 2).toString()).toBe('PK');
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, 'brief.docx'), docx);
+    expect(execFileSync('unzip', ['-p', join(OUT, 'brief.docx'), 'word/document.xml'], { encoding: 'utf8' })).toContain('已约谈施工单位，明确复工时间。');
     // The 上报 it recorded meets the case's report obligation.
     const esc = await team.duty.call<{ reportsUp: { recipient: string }[] }>('GET', `/api/cases/${caseId}/escalations`);
     expect(esc.reportsUp.map((r) => r.recipient)).toContain('市委办公室、市政府办公室');
+    const entry = page.locator('[data-testid="timeline-entry"][data-action="case.brief_issue"]');
+    await expect(entry.locator('strong').textContent()).resolves.toBe('生成舆情快报');
+    await expect(entry.textContent()).resolves.toMatch(/期号〔\d{4}〕快报第1期/);
+    await screenshot(page, 'case-briefs');
     const detail = await team.duty.call<{ obligations: { kind: string; status: string }[] }>('GET', `/api/cases/${caseId}`);
     expect(detail.obligations.filter((o) => o.kind === 'report').map((o) => o.status)).toEqual(['met']);
   }, 120_000);

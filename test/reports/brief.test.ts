@@ -89,6 +89,19 @@ describe('舆情快报', () => {
   let briefId = '';
   let pages: string[] = [];
 
+  it('offers its text to edit before issue, written as it will read once issued (the report met by the brief itself)', async () => {
+    const r = await f.as(duty, 'GET', `/api/cases/${caseId}/briefs/draft`);
+    expect(r.status).toBe(200);
+    const d = await r.json();
+    expect(d.title).toBe('关于“城南片区大面积停水，居民称‘三天没水’”的舆情快报');
+    expect(d.situation).toContain('共监测到相关信息4条，涉及3个信息来源');
+    expect(d.handling.split('\n')).toContain('（一）向领导和上级报告，时限12月7日10时12分，已于12月7日10时30分完成（超时）。');
+    // Nothing was recorded by looking.
+    expect(await f.db.selectFrom('reports_up').select('id').where('case_id', '=', caseId).execute()).toEqual([]);
+    expect((await f.as(duty, 'GET', `/api/cases/${closedId}/briefs/draft`)).status).toBe(409);
+    expect((await f.as(handlerB, 'GET', `/api/cases/${caseId}/briefs/draft`)).status).toBe(403);
+  });
+
   it('is issued in one click: a 上报 to its recipient that meets the open report obligation, numbered, audited', async () => {
     const before = await auditCount(f, { caseId });
     const r = await f.as(duty, 'POST', `/api/cases/${caseId}/briefs`, { recipient: '市委办公室、市政府办公室' });
@@ -167,6 +180,24 @@ describe('舆情快报', () => {
     await expect(f.db.updateTable('case_briefs' as never).set({ title: '改' } as never).where('id' as never, '=', briefId as never).execute()).rejects.toThrow(/never changes/);
     const again = await f.as(duty, 'GET', `/api/cases/${caseId}/briefs/${briefId}/file`);
     expect(Buffer.from(await again.arrayBuffer()).length).toBeGreaterThan(1000);
+  });
+
+  it('is issued with the text as the handler edited it', async () => {
+    const d = await (await f.as(duty, 'GET', `/api/cases/${caseId}/briefs/draft`)).json();
+    const text = { situation: d.situation, assessment: d.assessment, handling: `${d.handling}\n\n已通知城南片区各社区做好送水服务。` };
+    const r = await f.as(duty, 'POST', `/api/cases/${caseId}/briefs`, { recipient: '市政府办公室', text });
+    expect(r.status).toBe(201);
+    const b = await r.json();
+    const file = Buffer.from(await (await f.as(duty, 'GET', `/api/cases/${caseId}/briefs/${b.id}/file`)).arrayBuffer());
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, 'brief-edited.docx'), file);
+    const xml = execFileSync('unzip', ['-p', join(OUT, 'brief-edited.docx'), 'word/document.xml'], { encoding: 'utf8' });
+    expect(xml).toContain('已通知城南片区各社区做好送水服务。');
+    expect(xml).toContain('二、研判');
+    const audit = await f.db.selectFrom('audit_log').select('after').where('entity_id', '=', b.id).where('action', '=', 'case.brief_issue').executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ edited: true });
+    // An empty section is refused.
+    expect((await f.as(duty, 'POST', `/api/cases/${caseId}/briefs`, { recipient: '市政府办公室', text: { ...text, handling: '  ' } })).status).toBe(400);
   });
 
   it('is refused on a closed case, kept from another department, and needs a recipient', async () => {

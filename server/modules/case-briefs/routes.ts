@@ -5,13 +5,14 @@ import { visibleCase } from '../../../db/repos/case-access.js';
 import type { Case } from '../../../db/schema-workflow.js';
 import { notFound } from '../../../platform/errors.js';
 import * as service from '../../../services/case-briefs/service.js';
-import { BriefInput, CaseBriefIssued, CaseBriefList } from '../../../services/case-briefs/schema.js';
+import { BriefInput, CaseBriefDraft, CaseBriefIssued, CaseBriefList } from '../../../services/case-briefs/schema.js';
 import { attachment } from '../../../services/reports/present.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
 
-// 舆情快报 of a case: issue one (it is the case's 上报), list them, download one. Issued briefs never
+// 舆情快报 of a case: its text as it would be issued now (to edit), issue one (it is the case's 上报),
+// list them, download one. Issued briefs never
 // change. Who may report up may issue one; whoever sees the case sees and downloads its briefs.
 
 const tags = ['case-briefs'];
@@ -31,6 +32,15 @@ const issue = createRoute({
   middleware: [requireRole('duty', 'reviewer', 'leader', 'admin')] as const,
   request: { params: BigIdParams, body: jsonBody(BriefInput) },
   responses: { 201: json(CaseBriefIssued, 'Issued'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+});
+const draft = createRoute({
+  method: 'get',
+  path: '/api/cases/{id}/briefs/draft',
+  tags,
+  summary: '舆情快报正文草稿（按事件当前情况生成，供修改后报送）',
+  middleware: [requireRole('duty', 'reviewer', 'leader', 'admin')] as const,
+  request: { params: BigIdParams },
+  responses: { 200: json(CaseBriefDraft, 'The text a brief issued now would have'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
 });
 const list = createRoute({
   method: 'get',
@@ -68,6 +78,10 @@ export function caseBriefsRoutes(deps: ModuleDeps) {
     .openapi(issue, async (c) => {
       const kase = await caseFor(deps, c, c.req.valid('param').id);
       return c.json(await service.issueBrief(deps, actorOf(c), kase, c.req.valid('json')), 201);
+    })
+    .openapi(draft, async (c) => {
+      const kase = await caseFor(deps, c, c.req.valid('param').id);
+      return c.json(await service.draftBrief(deps, kase), 200);
     })
     .openapi(list, async (c) => {
       const kase = await caseFor(deps, c, c.req.valid('param').id);

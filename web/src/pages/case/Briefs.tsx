@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Modal } from '../../components/Modal.js';
 import { Empty, ErrorBox, FormError, Loading } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
@@ -60,13 +60,23 @@ export function BriefsPanel({ c }: { c: CaseData }) {
   );
 }
 
+type Sections = { situation: string; assessment: string; handling: string };
+const SECTIONS = ['situation', 'assessment', 'handling'] as const;
+
 function BriefForm({ c, onClose }: { c: CaseData; onClose: () => void }) {
   const t = useT(m);
   const tc = useT(common);
   const [recipient, setRecipient] = useState('');
+  // The text as it would be issued now; edited here, it is issued as edited (untouched: written afresh at issue).
+  const draft = useQuery({ queryKey: [...caseKey(c.id), 'brief-draft'], queryFn: () => call(api.cases[':id'].briefs.draft.$get({ param: { id: c.id } })), staleTime: Infinity, gcTime: 0 });
+  const [text, setText] = useState<Sections | null>(null);
+  useEffect(() => {
+    if (draft.data && text === null) setText({ situation: draft.data.situation, assessment: draft.data.assessment, handling: draft.data.handling });
+  }, [draft.data, text]);
+  const edited = text !== null && draft.data !== undefined && SECTIONS.some((k) => text[k] !== draft.data[k]);
   const issue = useCaseMutation(
     c.id,
-    () => call(api.cases[':id'].briefs.$post({ param: { id: c.id }, json: { recipient: recipient.trim() } })),
+    () => call(api.cases[':id'].briefs.$post({ param: { id: c.id }, json: { recipient: recipient.trim(), ...(edited && text ? { text } : {}) } })),
     (b) => {
       toast(t('briefDone', { serial: b.serial }));
       onClose();
@@ -75,13 +85,14 @@ function BriefForm({ c, onClose }: { c: CaseData; onClose: () => void }) {
   return (
     <Modal
       title={t('briefNew')}
+      wide
       onClose={onClose}
       footer={
         <>
           <button type="button" className="btn" onClick={onClose}>
             {tc('cancel')}
           </button>
-          <button type="button" className="btn btn-primary" disabled={recipient.trim() === '' || issue.isPending} onClick={() => issue.mutate(undefined)} data-testid="brief-issue">
+          <button type="button" className="btn btn-primary" disabled={recipient.trim() === '' || text === null || SECTIONS.some((k) => text[k].trim() === '') || issue.isPending} onClick={() => issue.mutate(undefined)} data-testid="brief-issue">
             {t('briefIssue')}
           </button>
         </>
@@ -92,6 +103,19 @@ function BriefForm({ c, onClose }: { c: CaseData; onClose: () => void }) {
         <span>{t('briefTo')}</span>
         <input value={recipient} onChange={(e) => setRecipient(e.target.value)} placeholder={t('recipientPh')} maxLength={200} data-testid="brief-recipient" />
       </label>
+      {draft.isPending ? <Loading /> : null}
+      {draft.isError ? <ErrorBox error={draft.error} onRetry={() => void draft.refetch()} /> : null}
+      {draft.data && text ? (
+        <>
+          <p className="cr-brief-title">{draft.data.title}</p>
+          {SECTIONS.map((k) => (
+            <label className="field" key={k}>
+              <span>{t(`brief_${k}`)}</span>
+              <textarea value={text[k]} onChange={(e) => setText({ ...text, [k]: e.target.value })} rows={k === 'assessment' ? 2 : 5} maxLength={5000} data-testid={`brief-${k}`} />
+            </label>
+          ))}
+        </>
+      ) : null}
       <FormError error={issue.error} />
     </Modal>
   );

@@ -12,6 +12,7 @@ type TlKey = keyof (typeof tl)['zh'];
 /** Fields shown, in this order; anything else (ids, technical fields) stays in the audit log. */
 const FIELDS = [
   'title',
+  'serial',
   'level',
   'category',
   'origin',
