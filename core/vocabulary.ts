@@ -23,7 +23,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   other: '其他',
 };
 
-export const SOURCE_KINDS = ['feed', 'site'] as const;
+export const SOURCE_KINDS = ['feed', 'site', 'json'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export const MEDIA_TYPES = ['news', 'forum', 'gov_media', 'mailbox', 'other'] as const;

@@ -5,6 +5,7 @@ import type { RosterTables } from './schema-roster.js';
 import type { DeclineTables } from './schema-declines.js';
 import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
+import type { JsonSourceConfig } from '../core/json-source.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -50,6 +51,8 @@ export interface SourcesTable {
   region: ColumnType<string, string | undefined, string>;
   charset: string | null;
   selectors: ColumnType<SiteSelectors | null, string | null | undefined, string | null>;
+  /** A JSON source's request and mapping (kind 'json'), else null. */
+  json_config: ColumnType<JsonSourceConfig | null, string | null | undefined, string | null>;
   poll_interval_s: ColumnType<number, number | undefined, number>;
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   etag: string | null;

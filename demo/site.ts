@@ -12,6 +12,7 @@ import { conditional, gbk, html, HTML, redirect, reply, send, type Reply } from 
 import { createHookRecorder, type HookRecorder } from './hooks.js';
 import { CORPUS_DIR } from './corpus.js';
 import { rsshubRoute, RSSHUB_SLOW_PATH } from './rsshub.js';
+import { liuyanApi, LIUYAN_API_PREFIX } from './liuyan-api.js';
 
 export type { Fault } from './faults.js';
 export type { DemoPost } from './content.js';
@@ -217,6 +218,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
     const path = url.pathname;
     counts.set(path, (counts.get(path) ?? 0) + 1);
     if (path.startsWith('/hooks/')) return send(req, res, await hooks.handle(req, path, clock()));
+    if (path.startsWith(LIUYAN_API_PREFIX) && !faults.has(path)) return send(req, res, await liuyanApi(req, url, clock()));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(req, res, html(statusPage(405), 405));
     const fault = faults.get(path) ?? builtinFaults.get(path);
     if (fault?.kind === 'reset') return void req.socket.destroy();

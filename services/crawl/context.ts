@@ -53,6 +53,8 @@ export interface ParseSpec {
   kind: Source['kind'];
   charset: string | null;
   selectors: Source['selectors'];
+  /** A JSON source's request and mapping (kind 'json'). */
+  json_config?: Source['json_config'];
 }
 
 /**

@@ -4,7 +4,8 @@
 import { canonicalUrl } from '../../core/url.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import { CrawlFailure, type CrawlSettings, type ParseSpec } from './context.js';
-import { crawlFetchOptions } from './steps/fetch.js';
+import { crawlFetchOptions, fetchJsonPages } from './steps/fetch.js';
+import type { MappingMiss } from '../../core/json-source.js';
 import { readBody, type ReadNote } from './steps/parse.js';
 import { entryFields } from './steps/normalise.js';
 import { guardedFetch, type FetchOptions } from '../../platform/http/fetch.js';
@@ -32,6 +33,8 @@ export interface PreviewResult {
   /** Entries found in total; `entries` holds the first PREVIEW_MAX_ENTRIES. */
   total: number;
   entries: PreviewEntry[];
+  /** A JSON source's mapping paths that found nothing in some items. */
+  misses: MappingMiss[];
   durationMs: number;
 }
 
@@ -48,16 +51,21 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
   const t0 = performance.now();
   const done = (r: Omit<PreviewResult, 'durationMs'>): PreviewResult => ({ ...r, durationMs: Math.round(performance.now() - t0) });
   const allow = await deps.allowlist();
-  const fetched = await guardedFetch(source.url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal }));
+  const fetched =
+    source.kind === 'json' && source.json_config
+      ? await fetchJsonPages(source.url, source.json_config, source.charset, (url, request) =>
+          guardedFetch(url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal, ...request })),
+        )
+      : await guardedFetch(source.url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal }));
   if (fetched.kind === 'error') {
-    return done({ status: fetched.status, httpStatus: fetched.httpStatus, message: fetched.message, note: null, finalUrl: null, total: 0, entries: [] });
+    return done({ status: fetched.status, httpStatus: fetched.httpStatus, message: fetched.message, note: null, finalUrl: null, total: 0, entries: [], misses: [] });
   }
   if (fetched.kind === 'not_modified') {
     // Not conditional, so a 304 is the server's oddity; there is nothing to show.
-    return done({ status: 'not_modified', httpStatus: 304, message: 'Not modified (304)', note: null, finalUrl: fetched.finalUrl, total: 0, entries: [] });
+    return done({ status: 'not_modified', httpStatus: 304, message: 'Not modified (304)', note: null, finalUrl: fetched.finalUrl, total: 0, entries: [], misses: [] });
   }
   try {
-    const { entries: found, note } = await readBody(source, fetched);
+    const { entries: found, note, misses = [] } = await readBody(source, fetched);
     const now = deps.now();
     const entries = found.slice(0, PREVIEW_MAX_ENTRIES).map((entry): PreviewEntry => {
       const { title, text, date } = entryFields(entry, entry.content, now);
@@ -69,9 +77,9 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
         excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
       };
     });
-    return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', note, finalUrl: fetched.finalUrl, total: found.length, entries });
+    return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', note, finalUrl: fetched.finalUrl, total: found.length, entries, misses });
   } catch (err) {
     if (!(err instanceof CrawlFailure)) throw err;
-    return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, note: null, finalUrl: fetched.finalUrl, total: 0, entries: [] });
+    return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, note: null, finalUrl: fetched.finalUrl, total: 0, entries: [], misses: [] });
   }
 }

@@ -20,6 +20,7 @@ export function presentSource(s: SourceWithCount, now: Date): SourceView {
     region: s.region,
     charset: s.charset,
     selectors: s.selectors,
+    json: s.json_config,
     pollIntervalS: s.poll_interval_s,
     enabled: s.enabled,
     status: s.status,
@@ -51,6 +52,7 @@ export function auditedSource(s: Source) {
     region: s.region,
     charset: s.charset,
     selectors: s.selectors,
+    json: s.json_config,
     pollIntervalS: s.poll_interval_s,
     enabled: s.enabled,
   };

@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { FETCH_STATUSES, MEDIA_TYPES, SOURCE_KINDS } from '../../core/vocabulary.js';
 import { DateTime, Limit } from '../shared/schema.js';
 import { urlProblem } from './url-check.js';
+import { JSON_ITEM_FIELDS, RESERVED_HEADERS, withPage } from '../../core/json-source.js';
 
 const emptyDoc = cheerio.load('');
 
@@ -29,6 +30,61 @@ export const Selectors = z
   .object({ item: Selector, link: Selector.optional(), title: Selector.optional(), date: Selector.optional(), text: Selector.optional() })
   .strict()
   .openapi('SiteSelectors');
+
+const MappingPath = z.string().trim().max(200);
+const OptionalPath = MappingPath.nullable()
+  .default(null)
+  .transform((v) => (v === '' ? null : v));
+const HeaderName = z
+  .string()
+  .trim()
+  .refine((n) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(n), { message: 'is not a valid header name', params: { messageZh: '不是有效的请求头名称' } })
+  .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()), { message: 'is set by the crawler itself', params: { messageZh: '该请求头由抓取程序自行设置，不能填写' } });
+
+export const JsonMappingSchema = z
+  .object({
+    list: MappingPath.default('').openapi({ description: '列表所在的路径，如 data.list（文档本身是数组时留空）', example: 'data.list' }),
+    title: MappingPath.min(1).openapi({ description: '标题字段，如 subject' }),
+    link: OptionalPath.openapi({ description: '链接字段（或用 linkTemplate 拼出链接）' }),
+    linkTemplate: z
+      .string()
+      .trim()
+      .max(2048)
+      .nullable()
+      .default(null)
+      .transform((v) => (v === '' ? null : v))
+      .openapi({ description: '链接模板，{字段} 取条目的值，如 https://liuyan.example.gov.cn/detail?tid={tid}' }),
+    date: OptionalPath.openapi({ description: '时间字段：可读的日期文字，或以秒 / 毫秒计的时间戳' }),
+    text: OptionalPath.openapi({ description: '正文字段' }),
+    author: OptionalPath.openapi({ description: '作者字段' }),
+  })
+  .strict()
+  .openapi('JsonMapping');
+
+export const JsonConfig = z
+  .object({
+    method: z.enum(['GET', 'POST']).default('GET'),
+    bodyType: z.enum(['form', 'json']).default('form').openapi({ description: 'POST 请求体的格式：表单或 JSON' }),
+    body: z.string().max(10_000).default('').openapi({ description: 'POST 请求体模板，{page} 为页码', example: 'page={page}&size=20' }),
+    headers: z.record(HeaderName, z.string().trim().max(2000)).default({}),
+    pages: z.number().int().min(1).max(10).default(1).openapi({ description: '每次抓取的页数（页码 1…N，网址或请求体中的 {page}）' }),
+    mapping: JsonMappingSchema,
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.method !== 'POST' || v.bodyType !== 'json' || v.body.trim() === '') return;
+    try {
+      JSON.parse(withPage(v.body, 1));
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'is not JSON once {page} is filled in', params: { messageZh: '填入页码后不是有效的 JSON' } });
+    }
+  })
+  .openapi('JsonSourceConfig');
+
+export const JSON_NEEDS_CONFIG = {
+  message: 'is required for a JSON source (json.mapping at least the title path)',
+  messageZh: 'JSON 类型的监测源必须填写请求和字段映射（至少标题字段）',
+};
 
 const Url = z
   .string()
@@ -62,6 +118,7 @@ const fields = {
   pollIntervalS: z.number().int().min(5).max(7 * 24 * 3600),
   enabled: z.boolean(),
   selectors: Selectors.nullable(),
+  json: JsonConfig.nullable(),
 };
 
 export const SITE_NEEDS_SELECTORS = {
@@ -92,11 +149,15 @@ export const SourceCreate = z
     pollIntervalS: fields.pollIntervalS.default(300),
     enabled: fields.enabled.default(true),
     selectors: fields.selectors.optional(),
+    json: fields.json.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
     if (v.kind === 'site' && !v.selectors) {
       ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
+    }
+    if (v.kind === 'json' && !v.json) {
+      ctx.addIssue({ code: 'custom', path: ['json'], message: JSON_NEEDS_CONFIG.message, params: { messageZh: JSON_NEEDS_CONFIG.messageZh } });
     }
     if ((v.url === undefined) === (v.rsshub === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: URL_OR_RSSHUB.message, params: { messageZh: URL_OR_RSSHUB.messageZh } });
@@ -124,11 +185,15 @@ export const SourcePreviewInput = z
     pollIntervalS: fields.pollIntervalS.optional(),
     enabled: fields.enabled.optional(),
     selectors: fields.selectors.optional(),
+    json: fields.json.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
     if (v.kind === 'site' && !v.selectors) {
       ctx.addIssue({ code: 'custom', path: ['selectors'], message: SITE_NEEDS_SELECTORS.message, params: { messageZh: SITE_NEEDS_SELECTORS.messageZh } });
+    }
+    if (v.kind === 'json' && !v.json) {
+      ctx.addIssue({ code: 'custom', path: ['json'], message: JSON_NEEDS_CONFIG.message, params: { messageZh: JSON_NEEDS_CONFIG.messageZh } });
     }
     if ((v.url === undefined) === (v.rsshub === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: URL_OR_RSSHUB.message, params: { messageZh: URL_OR_RSSHUB.messageZh } });
@@ -158,6 +223,10 @@ export const SourcePreviewResult = z
     finalUrl: z.string().nullable(),
     total: z.number().int().openapi({ description: '解析出的条目总数（entries 只含前 20 条）' }),
     entries: z.array(SourcePreviewEntry),
+    misses: z
+      .array(z.object({ field: z.enum(JSON_ITEM_FIELDS), path: z.string(), missing: z.number().int(), items: z.number().int() }))
+      .openapi({ description: 'JSON 源：字段映射在部分条目中没有取到值（字段、路径、缺失条数、条目总数）' }),
+    missesZh: z.array(z.string()).openapi({ description: '同上，中文说明' }),
     durationMs: z.number().int(),
   })
   .openapi('SourcePreviewResult');
@@ -174,6 +243,7 @@ export const SourcePatch = z
     pollIntervalS: fields.pollIntervalS.optional(),
     enabled: fields.enabled.optional(),
     selectors: fields.selectors.optional(),
+    json: fields.json.optional(),
   })
   .strict()
   .openapi('SourcePatch');
@@ -190,6 +260,7 @@ export const SourceView = z
     region: z.string(),
     charset: z.string().nullable(),
     selectors: Selectors.nullable(),
+    json: JsonConfig.nullable(),
     pollIntervalS: z.number().int(),
     enabled: z.boolean(),
     status: z.enum(FETCH_STATUSES),

@@ -5,8 +5,12 @@ import { conflict, fieldError, notFound } from '../../platform/errors.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { auditedSource, presentFetch, presentSource } from './present.js';
-import { SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
-import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus } from '../../core/vocabulary.js';
+import { JSON_NEEDS_CONFIG, SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
+import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus, type SourceKind } from '../../core/vocabulary.js';
+import type { JsonItemField } from '../../core/json-source.js';
+import { NOT_JSON } from '../crawl/steps/parse.js';
+
+const JSON_FIELD_ZH: Record<JsonItemField, string> = { title: '标题', link: '链接', date: '时间', text: '正文', author: '作者' };
 import { loadAllowlist } from '../../db/repos/allowlist.js';
 import { previewSource } from '../crawl/preview.js';
 import { validateSourceUrl } from './url-check.js';
@@ -49,6 +53,7 @@ export async function createSource(deps: ModuleDeps, input: SourceCreate, actor:
       region: input.region,
       charset: input.charset,
       selectors: input.kind === 'site' && input.selectors ? JSON.stringify(input.selectors) : null,
+      json_config: input.kind === 'json' && input.json ? JSON.stringify(input.json) : null,
       poll_interval_s: input.pollIntervalS,
       enabled: input.enabled,
       next_fetch_at: now,
@@ -68,6 +73,8 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
   const kind = patch.kind ?? existing.kind;
   const selectors = patch.selectors !== undefined ? patch.selectors : existing.selectors;
   if (kind === 'site' && !selectors) throw fieldError('selectors', SITE_NEEDS_SELECTORS.message, SITE_NEEDS_SELECTORS.messageZh);
+  const json = patch.json !== undefined ? patch.json : existing.json_config;
+  if (kind === 'json' && !json) throw fieldError('json', JSON_NEEDS_CONFIG.message, JSON_NEEDS_CONFIG.messageZh);
   const urlChanged = patch.url !== undefined && patch.url !== existing.url;
   if (urlChanged) {
     await validateSourceUrl(deps.db, patch.url!);
@@ -76,7 +83,8 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
   const parsingChanged =
     kind !== existing.kind ||
     (patch.charset !== undefined && patch.charset !== existing.charset) ||
-    (patch.selectors !== undefined && JSON.stringify(patch.selectors) !== JSON.stringify(existing.selectors));
+    (patch.selectors !== undefined && JSON.stringify(patch.selectors) !== JSON.stringify(existing.selectors)) ||
+    (patch.json !== undefined && JSON.stringify(patch.json) !== JSON.stringify(existing.json_config));
   const set: SourceUpdate = {
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.url !== undefined && { url: patch.url }),
@@ -87,6 +95,7 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
     kind,
     selectors: kind === 'site' && selectors ? JSON.stringify(selectors) : null,
+    json_config: kind === 'json' && json ? JSON.stringify(json) : null,
   };
   const edit = { set, dueNow: patch.enabled !== undefined || urlChanged || parsingChanged, forgetValidators: urlChanged || parsingChanged };
   await deps.db.transaction().execute(async (trx) => {
@@ -136,7 +145,7 @@ export async function listFetches(deps: ModuleDeps, id: number, limit: number) {
 }
 
 /** Why a test fetch failed, in plain Chinese, with what to do about it. */
-function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: 'feed' | 'site', total: number, message = ''): string {
+function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: SourceKind, total: number, message = ''): string {
   const http = httpStatus ? `（HTTP ${httpStatus}）` : '';
   switch (status) {
     case 'ok':
@@ -167,8 +176,10 @@ function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: '
     case 'too_large':
       return '内容超过大小上限';
     case 'parse_error':
+      if (kind === 'json') return message.startsWith(NOT_JSON.zh) ? `${NOT_JSON.zh}${http}，请检查网址、请求方式和请求头` : 'JSON 无法解析';
       return kind === 'feed' ? '返回的内容不是可识别的 RSS / Atom 订阅源（或 XML 格式错误）' : '页面无法解析';
     case 'selector_empty':
+      if (kind === 'json') return message.split(' / ')[0] ?? message;
       return '列表选择器（selectors.item）没有匹配到任何条目，请检查选择器';
     case 'network_error':
       return `网络错误${http}`;
@@ -197,7 +208,13 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
       allowlist: () => loadAllowlist(deps.db),
       now: deps.now,
     },
-    { url, kind: input.kind, charset: input.charset, selectors: input.kind === 'site' ? (input.selectors ?? null) : null },
+    {
+      url,
+      kind: input.kind,
+      charset: input.charset,
+      selectors: input.kind === 'site' ? (input.selectors ?? null) : null,
+      json_config: input.kind === 'json' ? (input.json ?? null) : null,
+    },
   );
   const ok = isFetchSuccess(r.status);
   // Nothing else is written: the audit insert is a transaction of its own.
@@ -211,6 +228,7 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
   const { note, ...result } = r;
   return {
     ...result,
+    missesZh: r.misses.map((m) => `字段“${JSON_FIELD_ZH[m.field]}”的路径“${m.path}”在 ${m.missing} / ${m.items} 条中没有取到值`),
     ok,
     statusLabel: FETCH_STATUS_LABELS[r.status] ?? r.status,
     message: ok ? (r.status === 'ok' ? `${note ? `${note.en}; ` : ''}${r.total} entries` : r.message) : r.message,

@@ -117,7 +117,9 @@ describe('openapi.json', () => {
       expect(doc.paths, p).toHaveProperty([p]);
     }
     expect(Object.keys(doc.paths['/api/sources/{id}'])).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
-    expect(doc.components.schemas.SourceCreate.required).toEqual(expect.arrayContaining(['name', 'url', 'kind']));
+    expect(doc.components.schemas.SourceCreate.required).toEqual(expect.arrayContaining(['name', 'kind']));
+    // The URL, or a filled RSSHub template that composes it: one of the two.
+    expect(Object.keys(doc.components.schemas.SourceCreate.properties)).toEqual(expect.arrayContaining(['url', 'rsshub', 'json']));
     expect(doc.components.schemas.Error).toBeDefined();
   });
 });

@@ -9,9 +9,12 @@ export interface Body {
   contentType: string | null;
 }
 
-/** The text of a fetched body, as every crawl and preview decodes it. */
-export function decodeText(spec: Pick<ParseSpec, 'charset'>, fetched: Body): string {
-  return decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: spec.charset }).text;
+/**
+ * The text of a fetched body, as every crawl and preview decodes it. A JSON source's pages were
+ * each decoded by the fetch step (by its charset) and gathered into one UTF-8 document.
+ */
+export function decodeText(spec: Pick<ParseSpec, 'charset'> & { kind?: ParseSpec['kind'] }, fetched: Body): string {
+  return decodeBody({ bytes: fetched.body, contentType: fetched.contentType, override: spec.kind === 'json' ? 'utf-8' : spec.charset }).text;
 }
 
 export const decode = step('decode', function decode({ source }: CrawlContext, fetched: Body): string {

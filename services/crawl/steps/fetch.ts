@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { decodeBody } from '../../../core/charset.js';
+import { pageRequest, type JsonSourceConfig } from '../../../core/json-source.js';
 import type { Source } from '../../../db/schema.js';
 import { guardedFetch, type FetchOptions, type FetchResult } from '../../../platform/http/fetch.js';
 import { CrawlFailure, CrawlInterrupted, type CrawlContext, type CrawlDeps, type CrawlSettings } from '../context.js';
@@ -52,18 +54,59 @@ export const fetchSource = step('fetch', async function fetchSource({ deps, sour
  */
 async function fetchWithAllowlist(deps: CrawlDeps, source: Source): Promise<{ fetched: FetchResult; allow: Set<string> }> {
   const allow = await deps.allowlist();
-  const fetched = await fetchUrl(deps, source, source.url, allow, true);
+  const fetched = await fetchSourceUrl(deps, source, allow);
   if (fetched.kind !== 'error' || fetched.status !== 'ssrf_refused') return { fetched, allow };
   const fresh = await deps.allowlist({ fresh: true });
   if (fresh.size === allow.size && [...fresh].every((h) => allow.has(h))) return { fetched, allow };
-  return { fetched: await fetchUrl(deps, source, source.url, fresh, true), allow: fresh };
+  return { fetched: await fetchSourceUrl(deps, source, fresh), allow: fresh };
+}
+
+/** The source's document: one conditional GET, or a JSON source's pages. */
+function fetchSourceUrl(deps: CrawlDeps, source: Source, allow: Set<string>): Promise<FetchResult> {
+  if (source.kind === 'json' && source.json_config) {
+    return fetchJsonPages(source.url, source.json_config, source.charset, (url, request) => fetchUrl(deps, source, url, allow, false, request));
+  }
+  return fetchUrl(deps, source, source.url, allow, true);
+}
+
+/** The request options of one page of a JSON source. */
+export type PageRequest = Pick<FetchOptions, 'method' | 'body' | 'headers'>;
+
+/**
+ * A JSON source's pages 1…N, fetched one after another (each a guarded fetch: the same SSRF
+ * policy, limits and per-host politeness as any fetch), each decoded by the source's charset and
+ * gathered into one UTF-8 document, a JSON array of the pages' texts, that the parse step reads.
+ * A failure of the first page is the fetch's failure; a later page failing ends the paging there.
+ */
+export async function fetchJsonPages(
+  url: string,
+  config: JsonSourceConfig,
+  charset: string | null,
+  get: (url: string, request: PageRequest) => Promise<FetchResult>,
+): Promise<FetchResult> {
+  const texts: string[] = [];
+  let first: Extract<FetchResult, { kind: 'body' }> | null = null;
+  for (let page = 1; page <= config.pages; page++) {
+    const req = pageRequest(url, config, page);
+    const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', ...config.headers };
+    if (req.contentType) headers['content-type'] = req.contentType;
+    const r = await get(req.url, { method: req.method, body: req.body === null ? undefined : Buffer.from(req.body), headers });
+    if (r.kind !== 'body') {
+      if (first) break;
+      return r.kind === 'not_modified' ? { kind: 'error', status: 'network_error', httpStatus: 304, message: 'Unexpected 304 to an unconditional request' } : r;
+    }
+    first ??= r;
+    texts.push(decodeBody({ bytes: r.body, contentType: r.contentType, override: charset }).text);
+  }
+  const body = Buffer.from(JSON.stringify(texts));
+  return { ...first!, contentType: 'application/json; charset=utf-8', etag: null, lastModified: null, body };
 }
 
 /** The guarded-fetch options of a crawl: the crawl settings, the admin allow-list, conditional validators. */
 export function crawlFetchOptions(
   settings: Pick<CrawlSettings, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent'>,
   allow: Set<string>,
-  extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'resolve' | 'signal'> = {},
+  extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'resolve' | 'signal' | 'method' | 'body' | 'headers'> = {},
 ): FetchOptions {
   return {
     timeoutMs: settings.timeoutMs,
@@ -76,6 +119,9 @@ export function crawlFetchOptions(
     isAllowed: (hostPort) => allow.has(hostPort.toLowerCase()),
     resolve: extra.resolve,
     signal: extra.signal,
+    ...(extra.method && { method: extra.method }),
+    ...(extra.body && { body: extra.body }),
+    ...(extra.headers && { headers: extra.headers }),
   };
 }
 
@@ -83,7 +129,7 @@ export function crawlFetchOptions(
  * One guarded GET of a URL of the source, within the per-host limits; conditional (the source's
  * ETag / Last-Modified) for the source's own URL. Throws CrawlInterrupted when shutdown aborted it.
  */
-export function fetchUrl(deps: CrawlDeps, source: Source, url: string, allow: Set<string>, conditional: boolean): Promise<FetchResult> {
+export function fetchUrl(deps: CrawlDeps, source: Source, url: string, allow: Set<string>, conditional: boolean, request: PageRequest = {}): Promise<FetchResult> {
   let host = '';
   try {
     host = new URL(url).host.toLowerCase();
@@ -98,6 +144,7 @@ export function fetchUrl(deps: CrawlDeps, source: Source, url: string, allow: Se
         lastModified: conditional ? source.last_modified : null,
         resolve: deps.resolve,
         signal: deps.signal,
+        ...request,
       }),
     ).then((r) => {
       if (deps.signal?.aborted) throw new CrawlInterrupted();

@@ -1,4 +1,5 @@
 import { readFeed, parseSiteList, type ParsedEntry } from '../parse.js';
+import { readJsonDocument, type MappingMiss } from '../../../core/json-source.js';
 import { CrawlFailure, MAX_ENTRIES_PER_CRAWL, MAX_FEED_ENTRIES, type CrawlContext, type ParseSpec } from '../context.js';
 import { decodeText, type Body } from './decode.js';
 import { step } from './step.js';
@@ -47,16 +48,30 @@ export const TRUNCATED_NOTE: ReadNote = {
 };
 
 /** Charset decode + parse of one fetched body with the note on how it was read (the preview). */
-export async function readBody(spec: ParseSpec, fetched: Body & Origin): Promise<{ entries: ParsedEntry[]; note: ReadNote | null }> {
+export async function readBody(spec: ParseSpec, fetched: Body & Origin): Promise<Read> {
   return parseText(spec, decodeText(spec, fetched), fetched);
 }
+
+/** What a document yielded: its entries, how it was read, and (JSON) where mapping paths found nothing. */
+export interface Read {
+  entries: ParsedEntry[];
+  note: ReadNote | null;
+  misses?: MappingMiss[];
+}
+
+/** A JSON source answered something that is not JSON (a login page, an error page). */
+export const NOT_JSON = {
+  zh: '返回的不是 JSON（可能是登录页、错误页或反爬页面）',
+  en: 'The response is not JSON (a login, error or anti-bot page?)',
+};
 
 /**
  * All entries of the text. Throws CrawlFailure: too_large for a feed of over MAX_FEED_ENTRIES,
  * parse_error when the text is not what the source's kind expects, selector_empty when a site's
  * list selector matches nothing.
  */
-async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<{ entries: ParsedEntry[]; note: ReadNote | null }> {
+async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise<Read> {
+  if (spec.kind === 'json') return parseJsonPages(spec, text, origin);
   if (spec.kind === 'feed') refuseHugeFeed(text, origin.httpStatus);
   const { entries, note } = await parseEntries(spec, text, origin);
   if (spec.kind === 'site' && entries.length === 0) {
@@ -67,6 +82,52 @@ async function parseText(spec: ParseSpec, text: string, origin: Origin): Promise
     );
   }
   return { entries, note };
+}
+
+/**
+ * The entries of a JSON source's pages (the fetch step's array of page texts) by its mapping. The
+ * first page not JSON is a parse error ("返回的不是 JSON"); a list path finding no array on the first
+ * page is selector_empty; a later page without items ends the list.
+ */
+function parseJsonPages(spec: ParseSpec, text: string, origin: Origin): Read {
+  const config = spec.json_config;
+  if (!config) throw new CrawlFailure('parse_error', 'JSON source has no mapping', origin.httpStatus);
+  let pages: unknown;
+  try {
+    pages = JSON.parse(text);
+  } catch {
+    pages = [text];
+  }
+  const texts = Array.isArray(pages) ? pages.filter((p): p is string => typeof p === 'string') : [text];
+  const entries: ParsedEntry[] = [];
+  const misses = new Map<string, MappingMiss>();
+  for (const [i, pageText] of texts.entries()) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(pageText.replace(/^\uFEFF/, ''));
+    } catch {
+      if (i === 0) throw new CrawlFailure('parse_error', `${NOT_JSON.zh} / ${NOT_JSON.en}`, origin.httpStatus);
+      break;
+    }
+    const read = readJsonDocument(doc, config.mapping);
+    if (!read.ok) {
+      if (i === 0) {
+        throw new CrawlFailure(
+          'selector_empty',
+          `列表路径“${config.mapping.list}”没有找到数组，请检查映射 / The list path "${config.mapping.list}" found no array: check the mapping`,
+          origin.httpStatus,
+        );
+      }
+      break;
+    }
+    if (read.entries.length === 0 && i > 0) break;
+    entries.push(...read.entries);
+    for (const m of read.misses) {
+      const prev = misses.get(m.field);
+      misses.set(m.field, prev ? { ...prev, missing: prev.missing + m.missing, items: prev.items + m.items } : m);
+    }
+  }
+  return { entries, note: null, misses: [...misses.values()].map((m) => ({ ...m, items: entries.length })) };
 }
 
 /** Counts entry elements (<item>, <entry>, namespaced or not) cheaply, before any XML parsing. */

@@ -9,7 +9,7 @@ import { useLabel } from '../../i18n/labels.js';
 import { api, call, type Ok } from '../../lib/api.js';
 import { fmtDateTime } from '../../lib/time.js';
 import { Field, FormModal, GeneralError, orNull, useFieldErrors } from './form.js';
-import { mAdmin, mRsshub, mSources } from './messages.js';
+import { mAdmin, mJsonSource, mRsshub, mSources } from './messages.js';
 import { useRsshubTemplates, type RsshubTemplates } from './RsshubPanel.js';
 import { ExtLink } from './SourceDetail.js';
 import { SOURCES_KEY, statusTone, type Source } from './SourcesSection.js';
@@ -17,16 +17,33 @@ import { SOURCES_KEY, statusTone, type Source } from './SourcesSection.js';
 type Preview = Ok<Awaited<ReturnType<typeof api.sources.preview.$post>>>;
 type SourceInput = Parameters<typeof api.sources.$post>[0]['json'];
 
+interface JsonForm {
+  method: 'GET' | 'POST';
+  bodyType: 'form' | 'json';
+  body: string;
+  /** One "Name: value" a line. */
+  headers: string;
+  pages: string;
+  list: string;
+  title: string;
+  link: string;
+  linkTemplate: string;
+  date: string;
+  text: string;
+  author: string;
+}
+
 interface FormState {
   name: string;
   url: string;
-  kind: 'feed' | 'site';
+  kind: 'feed' | 'site' | 'json';
   mediaType: (typeof MEDIA_TYPES)[number];
   region: string;
   charset: string;
   pollIntervalS: string;
   enabled: boolean;
   sel: { item: string; link: string; title: string; date: string; text: string };
+  json: JsonForm;
   /** A new source from an RSSHub template: its id and parameters (the server composes the URL). */
   fromTemplate: boolean;
   template: string;
@@ -50,6 +67,22 @@ function initialForm(s: Source | null): FormState {
       date: s?.selectors?.date ?? '',
       text: s?.selectors?.text ?? '',
     },
+    json: {
+      method: s?.json?.method ?? 'POST',
+      bodyType: s?.json?.bodyType ?? 'form',
+      body: s?.json?.body ?? 'page={page}',
+      headers: Object.entries(s?.json?.headers ?? {})
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n'),
+      pages: String(s?.json?.pages ?? 1),
+      list: s?.json?.mapping.list ?? '',
+      title: s?.json?.mapping.title ?? '',
+      link: s?.json?.mapping.link ?? '',
+      linkTemplate: s?.json?.mapping.linkTemplate ?? '',
+      date: s?.json?.mapping.date ?? '',
+      text: s?.json?.mapping.text ?? '',
+      author: s?.json?.mapping.author ?? '',
+    },
     fromTemplate: false,
     template: '',
     params: {},
@@ -69,6 +102,35 @@ function toInput(f: FormState): SourceInput {
         }
       : null;
   const poll = Number(f.pollIntervalS);
+  const j = f.json;
+  const json =
+    f.kind === 'json'
+      ? {
+          method: j.method,
+          bodyType: j.bodyType,
+          body: j.body,
+          headers: Object.fromEntries(
+            j.headers
+              .split('\n')
+              .map((line) => line.trim())
+              .filter((line) => line !== '')
+              .map((line) => {
+                const at = line.indexOf(':');
+                return at < 0 ? [line, ''] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+              }),
+          ),
+          pages: Number(j.pages) || 1,
+          mapping: {
+            list: j.list.trim(),
+            title: j.title.trim(),
+            link: orNull(j.link),
+            linkTemplate: orNull(j.linkTemplate),
+            date: orNull(j.date),
+            text: orNull(j.text),
+            author: orNull(j.author),
+          },
+        }
+      : null;
   const target = f.fromTemplate ? { rsshub: { template: f.template, params: f.params } } : { url: f.url.trim() };
   return {
     name: f.name,
@@ -80,10 +142,11 @@ function toInput(f: FormState): SourceInput {
     pollIntervalS: Number.isFinite(poll) && f.pollIntervalS.trim() !== '' ? poll : (Number.NaN as number),
     enabled: f.enabled,
     selectors: f.kind === 'site' && selectors && selectors.item === '' ? null : selectors,
+    json,
   };
 }
 
-const FIELDS = ['name', 'url', 'rsshub', 'rsshub.template', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
+const FIELDS = ['name', 'url', 'rsshub', 'rsshub.template', 'json', 'json.body', 'json.headers', 'json.pages', 'json.mapping.list', 'json.mapping.title', 'json.mapping.linkTemplate', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
 
 export function SourceForm({ source, onClose }: { source: Source | null; onClose: () => void }) {
   const t = useT(mSources);
@@ -92,6 +155,7 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
   const label = useLabel();
   const qc = useQueryClient();
   const tr = useT(mRsshub);
+  const tj = useT(mJsonSource);
   const templates = useRsshubTemplates();
   const [f, setF] = useState<FormState>(() => initialForm(source));
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((p) => ({ ...p, [k]: v }));
@@ -150,10 +214,10 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
         </Field>
         <Field label={t('kind')} error={e.kind}>
           <div className="seg">
-            {(f.fromTemplate ? (['feed'] as const) : (['feed', 'site'] as const)).map((k) => (
+            {(f.fromTemplate ? (['feed'] as const) : (['feed', 'site', 'json'] as const)).map((k) => (
               <label key={k} className={f.kind === k ? 'seg-opt on' : 'seg-opt'}>
                 <input type="radio" name="kind" checked={f.kind === k} onChange={() => set('kind', k)} />
-                {k === 'feed' ? t('feed') : t('site')}
+                {k === 'feed' ? t('feed') : k === 'site' ? t('site') : tj('kind')}
               </label>
             ))}
           </div>
@@ -221,6 +285,7 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
           <p className="muted small">{t('selHint')}</p>
         </fieldset>
       ) : null}
+      {f.kind === 'json' ? <JsonFields value={f.json} errors={e} onChange={(k, v) => setF((p) => ({ ...p, json: { ...p.json, [k]: v } }))} /> : null}
     </FormModal>
   );
 }
@@ -249,6 +314,13 @@ function PreviewResult({ r }: { r: Preview }) {
         ) : (
           <>
             <p className="muted small">{t('previewTotal', { n: r.total, m: r.entries.length })}</p>
+            {r.missesZh.length > 0 ? (
+              <ul className="small err-text" data-testid="preview-misses">
+                {r.missesZh.map((m) => (
+                  <li key={m}>{m}</li>
+                ))}
+              </ul>
+            ) : null}
             <ol className="preview-list">
               {r.entries.map((en, i) => (
                 <li key={i} data-testid="preview-entry">
@@ -322,5 +394,50 @@ function TemplateFields({
         </Field>
       ))}
     </>
+  );
+}
+
+/** A JSON source's request (method, body template, headers, pages) and its mapping. */
+function JsonFields({ value, errors, onChange }: { value: JsonForm; errors: Record<string, string | undefined>; onChange: <K extends keyof JsonForm>(k: K, v: JsonForm[K]) => void }) {
+  const tj = useT(mJsonSource);
+  const text = (k: 'list' | 'title' | 'link' | 'linkTemplate' | 'date' | 'text' | 'author') => (
+    <Field key={k} label={tj(`m_${k}`)} error={errors[`json.mapping.${k}`]} hint={tj(`h_${k}`)} wide={k === 'linkTemplate'}>
+      <input className="code" value={value[k]} onChange={(ev) => onChange(k, ev.target.value)} data-testid={`json-${k}`} />
+    </Field>
+  );
+  return (
+    <fieldset className="selectors">
+      <legend>{tj('request')}</legend>
+      {errors.json ? <p className="field-error">{errors.json}</p> : null}
+      <div className="form-grid">
+        <Field label={tj('method')}>
+          <select value={value.method} onChange={(ev) => onChange('method', ev.target.value as JsonForm['method'])} data-testid="json-method">
+            <option value="GET">GET</option>
+            <option value="POST">POST</option>
+          </select>
+        </Field>
+        <Field label={tj('pages')} error={errors['json.pages']} hint={tj('pagesHint')}>
+          <input type="number" min={1} max={10} value={value.pages} onChange={(ev) => onChange('pages', ev.target.value)} />
+        </Field>
+        {value.method === 'POST' ? (
+          <>
+            <Field label={tj('bodyType')}>
+              <select value={value.bodyType} onChange={(ev) => onChange('bodyType', ev.target.value as JsonForm['bodyType'])}>
+                <option value="form">{tj('form')}</option>
+                <option value="json">JSON</option>
+              </select>
+            </Field>
+            <Field label={tj('body')} error={errors['json.body']} hint={tj('bodyHint')} wide>
+              <input className="code" value={value.body} onChange={(ev) => onChange('body', ev.target.value)} data-testid="json-body" />
+            </Field>
+          </>
+        ) : null}
+        <Field label={tj('headers')} error={errors['json.headers']} hint={tj('headersHint')} wide>
+          <textarea className="code" rows={2} value={value.headers} onChange={(ev) => onChange('headers', ev.target.value)} />
+        </Field>
+      </div>
+      <p className="muted small">{tj('mappingHint')}</p>
+      <div className="form-grid">{(['list', 'title', 'link', 'linkTemplate', 'date', 'text', 'author'] as const).map(text)}</div>
+    </fieldset>
   );
 }

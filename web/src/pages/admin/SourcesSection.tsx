@@ -12,7 +12,7 @@ import { api, call, errorText, type Ok } from '../../lib/api.js';
 import { useAppEvents } from '../../lib/events.js';
 import { fmtDateTime, fmtRelative, useNow } from '../../lib/time.js';
 import { Confirm } from './Confirm.js';
-import { mAdmin, mSources } from './messages.js';
+import { mAdmin, mJsonSource, mSources } from './messages.js';
 import { AllowlistPanel, SourceDetail } from './SourceDetail.js';
 import { SourceForm } from './SourceForm.js';
 import { RsshubPanel } from './RsshubPanel.js';
@@ -34,6 +34,7 @@ const isFailing = (s: { status: FetchStatus }) => s.status !== 'ok' && s.status 
 export function SourcesSection() {
   const t = useT(mSources);
   const ta = useT(mAdmin);
+  const tj = useT(mJsonSource);
   const tc = useT(common);
   const label = useLabel();
   const { lang } = useLang();
@@ -100,7 +101,7 @@ export function SourcesSection() {
                   cellClass: 'nowrap',
                   cell: (s) => (
                     <>
-                      <div>{s.kind === 'feed' ? t('feed') : t('site')}</div>
+                      <div>{s.kind === 'feed' ? t('feed') : s.kind === 'site' ? t('site') : tj('kind')}</div>
                       <div className="muted small">{label('mediaType', s.mediaType)}</div>
                     </>
                   ),
