@@ -58,6 +58,10 @@ describe('lock-screen text pieces', () => {
     expect(pushTags({ sourceName: 's', title: 't', category: 'other', negativity: 0, spike: true, sourceCount: 1 }).zh).toBe('热度骤升·1 个来源');
     expect(clip('一二三四五六', 4)).toBe('一二三…');
     expect(clip(' 短  标题 ', 10)).toBe('短 标题');
+    // A source name is never cut inside a Latin word or after an opening bracket.
+    expect(clip('微博关键词·清河（RSSHub）', 12)).toBe('微博关键词·清河…');
+    expect(clip('真实样本：The Guardian（RSS 2.0）', 12)).toBe('真实样本：The…');
+    expect(clip('RSSHubRSSHubRSSHub', 6)).toBe('RSSHu…');
     expect(alertLink('http://desk.example/', '123')).toBe('http://desk.example/desk?alert=123');
   });
 });

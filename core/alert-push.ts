@@ -109,10 +109,21 @@ const CATEGORY_TAG_EN: Record<Category, string | null> = {
   other: null,
 };
 
-/** At most `max` characters (code points), with an ellipsis when cut. */
+/**
+ * At most `max` characters (code points), with an ellipsis when cut. A cut never leaves half a
+ * Latin word ("清河（RS…") or a dangling opening bracket: the cut moves back before them.
+ */
 export function clip(s: string, max: number): string {
   const chars = [...s.replace(/\s+/g, ' ').trim()];
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+  if (chars.length <= max) return chars.join('');
+  let kept = chars.slice(0, max - 1);
+  if (/[A-Za-z0-9]/.test(chars[max - 1]!)) {
+    let i = kept.length;
+    while (i > 0 && /[A-Za-z0-9]/.test(kept[i - 1]!)) i--;
+    if (i > 0) kept = kept.slice(0, i);
+  }
+  while (kept.length > 1 && /[\s（(【「《“·、，,:：-]/.test(kept[kept.length - 1]!)) kept = kept.slice(0, -1);
+  return `${kept.join('')}…`;
 }
 
 /** The tags in brackets: "网传谣言·负面·3 个来源" / "rumour · negative · 3 sources". */

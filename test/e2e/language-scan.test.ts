@@ -23,9 +23,11 @@ const ISO_TIME = /\dT\d\d:\d\d|T\d\d:\d\d/;
  * - Esc: the name printed on the key (the wall display's 按 Esc 返回).
  * - HTTP: status codes are written so (网站服务器出错（HTTP 500）), as the sites' own pages say.
  * - Webhook: what WeCom's and DingTalk's consoles call a group robot's address (Webhook 地址).
+ * - RSSHub: the open-source feed software whose instance an office configures (RSSHub 实例); it has
+ *   no Chinese name, and sources made from it say so in their names.
  * - English: the language switch names the other language in that language.
  */
-const LATIN_ALLOWED = new Set(['YQ', 'XLSX', 'CSV', 'Word', 'Top', 'Esc', 'HTTP', 'Webhook', 'English']);
+const LATIN_ALLOWED = new Set(['YQ', 'XLSX', 'CSV', 'Word', 'Top', 'Esc', 'HTTP', 'Webhook', 'RSSHub', 'English']);
 
 /** The Latin words of a text outside the allow-list (URLs removed first: they are addresses, not words). */
 function englishWords(text: string): string[] {
