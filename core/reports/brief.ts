@@ -113,7 +113,7 @@ export function composeBrief(f: BriefFacts, now: Date): BriefContent {
     handling.push(`${ordinal(i)}${what}，时限${dateTimeZh(o.dueAt)}，${state}。`);
   });
   if (live.length === 0) handling.push('暂无回应时限。');
-  if (f.published) handling.push(`已于${dateTimeZh(f.published.at)}通过${CHANNEL_LABELS[f.published.channel]}发布回应。`);
+  if (f.published) handling.push(`已于${dateTimeZh(f.published.at)}公开回应（回应方式：${CHANNEL_LABELS[f.published.channel]}）。`);
   handling.push('我办将持续跟踪监测，及时报告处置进展。');
   return { title: briefTitle(f.title), situation, assessment, handling };
 }
