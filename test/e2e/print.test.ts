@@ -106,17 +106,33 @@ describe('打印 (print)', () => {
     expect(rows.length).toBeGreaterThanOrEqual(3);
     const timelineFirst = (await page.locator('.cr-timeline li').first().locator('strong').first().textContent())!.trim();
 
+    // Push the table down so that the first page ends inside its third row: laid out at the printed
+    // width (A4 less the 14 mm margins) in print media, a spacer puts that row across the page foot.
+    await page.setViewportSize({ width: 688, height: 1009 });
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => {
+      const PAGE = (267 / 25.4) * 96; // the printed height of a page: 297 mm less the 14 + 16 mm margins
+      const row = document.querySelectorAll('[data-testid="obligation"]')[2] as HTMLElement;
+      const box = row.getBoundingClientRect();
+      const top = box.top + window.scrollY;
+      const spacer = document.createElement('div');
+      spacer.style.height = `${Math.max(0, (PAGE - box.height / 2 - top) % PAGE)}px`;
+      const grid = document.querySelector('.cr-grid')!;
+      grid.parentElement!.insertBefore(spacer, grid);
+    });
+    await page.emulateMedia({ media: 'screen' });
     const { pages, size } = await printToPdf(page, `case-${caseNumber}`, false);
     const [w, h] = dims(size);
     expect(Math.round(w)).toBe(595); // A4 portrait, 210 × 297 mm
     expect(Math.round(h)).toBe(842);
     const flat = pages.map(squash);
     const all = flat.join('');
-    // The obligations table is whole: every row's cells on one and the same page.
-    for (const cells of rows) {
-      const home = flat.findIndex((p) => cells.every((cell) => p.includes(squash(cell))));
-      expect(home, `obligation row ${cells.join(' | ')} split or missing`).toBeGreaterThanOrEqual(0);
-    }
+    // The obligations table is whole: every row's cells on one and the same page; it runs over two
+    // pages, so its header row is printed again on the second.
+    const homes = rows.map((cells) => flat.findIndex((p) => cells.every((cell) => p.includes(squash(cell)))));
+    rows.forEach((cells, i) => expect(homes[i], `obligation row ${cells.join(' | ')} split or missing`).toBeGreaterThanOrEqual(0));
+    expect(new Set(homes).size, `rows on pages ${homes.join(', ')}`).toBe(2);
+    for (const p of new Set(homes)) expect(flat[p], `table header on page ${p + 1}`).toContain(squash('事项时限时限长度已用时'));
     // The header facts, the response as published, the timeline.
     expect(all).toContain(caseNumber);
     expect(all).toContain(squash('网民反映幸福小区加装电梯停工半年居民出行困难'));
