@@ -200,6 +200,16 @@ describe('舆情快报', () => {
     expect((await f.as(duty, 'POST', `/api/cases/${caseId}/briefs`, { recipient: '市政府办公室', text: { ...text, handling: '  ' } })).status).toBe(400);
   });
 
+  it('issued concurrently on several cases, takes consecutive 期号, none twice', async () => {
+    const taken = await f.db.selectFrom('case_briefs' as never).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const n0 = Number((taken as { n: string }).n);
+    const cases = await Promise.all([1, 2, 3, 4].map((i) => makeCase(f, { lead: water, clockStartedAt: sh('2026-12-07 08:00'), title: `并发快报${i}`, obligations: [{ kind: 'report', hours: 2 }] })));
+    const res = await Promise.all(cases.map((id) => f.as(duty, 'POST', `/api/cases/${id}/briefs`, { recipient: '市政府办公室' })));
+    expect(res.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const serials = (await Promise.all(res.map((r) => r.json()))).map((b: { serial: string }) => Number(/第(\d+)期/.exec(b.serial)![1]));
+    expect([...serials].sort((a, b) => a - b)).toEqual([n0 + 1, n0 + 2, n0 + 3, n0 + 4]);
+  });
+
   it('is refused on a closed case, kept from another department, and needs a recipient', async () => {
     const closed = await f.as(duty, 'POST', `/api/cases/${closedId}/briefs`, { recipient: '市政府办公室' });
     expect(closed.status).toBe(409);
