@@ -53,7 +53,7 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
   const allow = await deps.allowlist();
   const fetched =
     source.kind === 'json' && source.json_config
-      ? await fetchJsonPages(source.url, source.json_config, source.charset, (url, request) =>
+      ? await fetchJsonPages(source.url, source.json_config, source.charset, deps.settings.maxBytes, (url, request) =>
           guardedFetch(url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal, ...request })),
         )
       : await guardedFetch(source.url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal }));

@@ -66,6 +66,17 @@ describe('JSON sources', () => {
     expect(again.itemsNew).toBe(0);
   });
 
+  it('holds the byte cap for all pages together: paging stops at the page that would pass it', async () => {
+    const page1 = await fetch(`${site.url}${LIUYAN_LIST_PATH}`, { method: 'POST', body: 'page=1&size=10', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const pageBytes = Buffer.byteLength(await page1.text());
+    const created = await (
+      await f.request('POST', '/api/sources', { name: '留言板（字节上限）', url: `${site.url}${LIUYAN_LIST_PATH}?cap=1`, kind: 'json', json: config({ pages: 3 }) })
+    ).json();
+    const { deps } = crawlDeps(f.db, { settings: { maxBytes: Math.floor(pageBytes * 1.5) } });
+    const out = await crawlSource(deps, created.id, 'job-json-cap');
+    expect(out).toMatchObject({ status: 'ok', itemsSeen: 10 });
+  });
+
   it('an HTML login page instead of JSON: "返回的不是 JSON", in the preview and the source health', async () => {
     const body = { url: `${site.url}${LIUYAN_LOGIN_PATH}`, kind: 'json', json: config() };
     const r = await (await f.request('POST', '/api/sources/preview', body)).json();

@@ -64,7 +64,7 @@ async function fetchWithAllowlist(deps: CrawlDeps, source: Source): Promise<{ fe
 /** The source's document: one conditional GET, or a JSON source's pages. */
 function fetchSourceUrl(deps: CrawlDeps, source: Source, allow: Set<string>): Promise<FetchResult> {
   if (source.kind === 'json' && source.json_config) {
-    return fetchJsonPages(source.url, source.json_config, source.charset, (url, request) => fetchUrl(deps, source, url, allow, false, request));
+    return fetchJsonPages(source.url, source.json_config, source.charset, deps.settings.maxBytes, (url, request) => fetchUrl(deps, source, url, allow, false, request));
   }
   return fetchUrl(deps, source, source.url, allow, true);
 }
@@ -76,15 +76,18 @@ export type PageRequest = Pick<FetchOptions, 'method' | 'body' | 'headers'>;
  * A JSON source's pages 1…N, fetched one after another (each a guarded fetch: the same SSRF
  * policy, limits and per-host politeness as any fetch), each decoded by the source's charset and
  * gathered into one UTF-8 document, a JSON array of the pages' texts, that the parse step reads.
- * A failure of the first page is the fetch's failure; a later page failing ends the paging there.
+ * A failure of the first page is the fetch's failure; a later page failing ends the paging there,
+ * as does reaching maxBytes in all (the byte cap holds for the source's document, not per page).
  */
 export async function fetchJsonPages(
   url: string,
   config: JsonSourceConfig,
   charset: string | null,
+  maxBytes: number,
   get: (url: string, request: PageRequest) => Promise<FetchResult>,
 ): Promise<FetchResult> {
   const texts: string[] = [];
+  let bytes = 0;
   let first: Extract<FetchResult, { kind: 'body' }> | null = null;
   for (let page = 1; page <= config.pages; page++) {
     const req = pageRequest(url, config, page);
@@ -95,6 +98,8 @@ export async function fetchJsonPages(
       if (first) break;
       return r.kind === 'not_modified' ? { kind: 'error', status: 'network_error', httpStatus: 304, message: 'Unexpected 304 to an unconditional request' } : r;
     }
+    bytes += r.body.length;
+    if (first && bytes > maxBytes) break;
     first ??= r;
     texts.push(decodeBody({ bytes: r.body, contentType: r.contentType, override: charset }).text);
   }
