@@ -1,5 +1,6 @@
 // The fixture "internet": the demo city's news site, forum, mayor's mailbox (GBK), government
-// feeds, misbehaving publishers and the real-world feed corpus, on one node:http server.
+// feeds, misbehaving publishers and the real-world feed corpus, a fake RSSHub under /rsshub/
+// (rsshub.ts) and a 留言板-like JSON endpoint under /api/liuyan/ (liuyan-api.ts), on one node:http server.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';

@@ -223,7 +223,7 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
           </div>
         </Field>
         {source ? null : (
-          <Field label={tr('modeTemplate')} wide>
+          <Field label={tr('mode')} wide>
             <div className="seg">
               {([false, true] as const).map((m) => (
                 <label key={String(m)} className={f.fromTemplate === m ? 'seg-opt on' : 'seg-opt'}>
