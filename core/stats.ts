@@ -97,3 +97,48 @@ export function compareDepartments(a: RankedDepartment, b: RankedDepartment): nu
   const hours = (x: RankedDepartment) => (x.averageResponseHours === null ? Number.POSITIVE_INFINITY : x.averageResponseHours);
   return rate(b) - rate(a) || b.judged - a.judged || hours(a) - hours(b) || a.name.localeCompare(b.name, 'zh-CN') || a.id - b.id;
 }
+
+// ── Response effect (回应效果: the first measure of the response work) ────────────────────────────
+
+export interface EffectCounts {
+  closed: number;
+  good: number;
+  heatBefore: number;
+  heatAfter: number;
+  reopened: number;
+}
+
+export interface Effect {
+  /** Share of the closed cases rated 好 or 较好, 0..1 (null: none closed). */
+  goodRate: number | null;
+  /** Drop of the items per 24 h after the first publication vs before, −1..1 (null: no items before). */
+  heatDrop: number | null;
+  /** Cases reopened ÷ cases closed, 0..1 (null: none closed). */
+  reflareRate: number | null;
+  /** The combined score 0..100 (null: no measure available). */
+  score: number | null;
+}
+
+/** The weights of the combined score; a measure that is not available leaves its weight to the others. */
+export const EFFECT_WEIGHTS = { goodRate: 0.5, heatDrop: 0.3, noReflare: 0.2 } as const;
+/** The formula as shown on the statistics screen and in the notices. */
+export const EFFECT_FORMULA_ZH = '效果得分 = 好评率（好、较好）× 50% + 热度下降率 × 30% + （1 − 反弹率）× 20%（某项无数据时按其余项折算），满分 100';
+
+export function effectOf(c: EffectCounts): Effect {
+  const goodRate = c.closed > 0 ? rate(c.good, c.closed) : null;
+  const heatDrop = c.heatBefore > 0 ? round(Math.max(-1, Math.min(1, (c.heatBefore - c.heatAfter) / c.heatBefore)), 4) : null;
+  const reflareRate = c.closed > 0 ? rate(Math.min(c.reopened, c.closed), c.closed) : null;
+  const parts: [number, number][] = [];
+  if (goodRate !== null) parts.push([goodRate, EFFECT_WEIGHTS.goodRate]);
+  if (heatDrop !== null) parts.push([Math.max(0, heatDrop), EFFECT_WEIGHTS.heatDrop]);
+  if (reflareRate !== null) parts.push([1 - reflareRate, EFFECT_WEIGHTS.noReflare]);
+  const weight = parts.reduce((a, [, w]) => a + w, 0);
+  const score = weight > 0 ? round((100 * parts.reduce((a, [v, w]) => a + v * w, 0)) / weight, 1) : null;
+  return { goodRate, heatDrop, reflareRate, score };
+}
+
+/** Order by the combined effect score (higher first; none last), then by timeliness. */
+export function compareByEffect(a: RankedDepartment & { effectScore: number | null }, b: RankedDepartment & { effectScore: number | null }): number {
+  const s = (x: { effectScore: number | null }) => (x.effectScore === null ? -1 : x.effectScore);
+  return s(b) - s(a) || compareDepartments(a, b);
+}

@@ -1,4 +1,4 @@
-import { compareDepartments, rate, round } from '../stats.js';
+import { compareByEffect, compareDepartments, effectOf, rate, round, type EffectCounts } from '../stats.js';
 import {
   CATEGORY_LABELS,
   CHANNEL_LABELS,
@@ -53,7 +53,7 @@ export interface FigureInputs {
     departmentName: string;
   }[];
   daily: { day: string; opened: number; responded: number }[];
-  departments: { id: number; name: string; cases: number; judged: number; onTime: number; responded: number; averageResponseHours: number | null }[];
+  departments: ({ id: number; name: string; cases: number; judged: number; onTime: number; responded: number; averageResponseHours: number | null } & Partial<EffectCounts>)[];
   itemsMonitored: number;
   alerts: number;
   itemsDaily: { day: string; n: number }[];
@@ -126,6 +126,13 @@ export interface ReportFigures {
     overdue: number;
     onTimeRate: number | null;
     averageResponseHours: number | null;
+    /** Response effect (core/stats.ts effectOf); absent in figures stored before it was measured. */
+    closed?: number;
+    goodRate?: number | null;
+    heatDrop?: number | null;
+    reflareRate?: number | null;
+    effectScore?: number | null;
+    effectRank?: number;
   }[];
   overdueCases: {
     caseId: string;
@@ -154,8 +161,19 @@ function byDay(rows: { day: string; n: number }[]): Map<string, number> {
 
 export function composeFigures(x: FigureInputs): ReportFigures {
   const p = x.period;
-  const departments = x.departments
-    .map((d) => ({ ...d, onTimeRate: rate(d.onTime, d.judged), averageResponseHours: round(d.averageResponseHours, 1) }))
+  const rated = x.departments.map((d) => ({
+    ...d,
+    onTimeRate: rate(d.onTime, d.judged),
+    averageResponseHours: round(d.averageResponseHours, 1),
+    effect: effectOf({ closed: d.closed ?? 0, good: d.good ?? 0, heatBefore: d.heatBefore ?? 0, heatAfter: d.heatAfter ?? 0, reopened: d.reopened ?? 0 }),
+  }));
+  const effectRank = new Map(
+    [...rated]
+      .map((d) => ({ ...d, effectScore: d.effect.score }))
+      .sort(compareByEffect)
+      .map((d, i) => [d.id, i + 1]),
+  );
+  const departments = rated
     .sort(compareDepartments)
     .map((d, i) => ({
       rank: i + 1,
@@ -168,6 +186,12 @@ export function composeFigures(x: FigureInputs): ReportFigures {
       overdue: d.judged - d.onTime,
       onTimeRate: d.onTimeRate,
       averageResponseHours: d.averageResponseHours,
+      closed: d.closed ?? 0,
+      goodRate: d.effect.goodRate,
+      heatDrop: d.effect.heatDrop,
+      reflareRate: d.effect.reflareRate,
+      effectScore: d.effect.score,
+      effectRank: effectRank.get(d.id)!,
     }));
   const overdueCases = x.overdue.map((o) => ({
     caseId: o.caseId,

@@ -103,6 +103,35 @@ const firstResponses = (r: Range) => sql`
   join (select case_id, min(published_at) as first_at from responses where status = 'published' group by case_id) f on f.case_id = c.id
   where f.first_at >= ${r.from} and f.first_at < ${r.to}`;
 
+/**
+ * Response effect per lead department — one fragment for the statistics screen and the notices
+ * (core/stats.ts effectOf turns it into rates and the combined score):
+ * - closed / good: cases closed in the range with an effect rating, and those rated 好 or 较好;
+ * - heat_before / heat_after: items of the case's stories published in the 24 h before and the
+ *   24 h after its first publication, over the cases first responded in the range;
+ * - reopened: cases reopened in the range (舆情反弹 after closing).
+ */
+const effects = (r: Range) => sql`
+  select dept, sum(closed)::int as closed, sum(good)::int as good, sum(heat_before)::int as heat_before,
+         sum(heat_after)::int as heat_after, sum(reopened)::int as reopened
+  from (
+    select c.lead_department_id as dept, 1 as closed, (c.effect_rating in ('good', 'fairly_good'))::int as good,
+           0 as heat_before, 0 as heat_after, 0 as reopened
+    from cases c where c.closed_at >= ${r.from} and c.closed_at < ${r.to} and c.effect_rating is not null
+    union all
+    select f.dept, 0, 0,
+           (select count(*) from case_stories cs join items i on i.story_id = cs.story_id
+             where cs.case_id = f.case_id and i.published_at >= f.first_at - interval '24 hours' and i.published_at < f.first_at)::int,
+           (select count(*) from case_stories cs join items i on i.story_id = cs.story_id
+             where cs.case_id = f.case_id and i.published_at >= f.first_at and i.published_at < f.first_at + interval '24 hours')::int,
+           0
+    from (${firstResponses(r)}) f
+    union all
+    select c.lead_department_id, 0, 0, 0, 0, 1
+    from (select distinct case_id from audit_log where action = 'case.reopen' and at >= ${r.from} and at < ${r.to} and case_id is not null) a
+    join cases c on c.id = a.case_id
+  ) x group by dept`;
+
 export interface ResponseTimes {
   count: number;
   medianHours: number | null;
@@ -188,6 +217,12 @@ export interface DepartmentRow {
   onTime: number;
   responded: number;
   averageResponseHours: number | null;
+  /** Response effect (see `effects`). */
+  closed: number;
+  good: number;
+  heatBefore: number;
+  heatAfter: number;
+  reopened: number;
 }
 
 /**
@@ -209,13 +244,18 @@ export async function departmentFigures(db: Db, r: Range): Promise<DepartmentRow
       select dept, count(*)::int as responded, avg(hours)::float8 as avg_hours
       from (${firstResponses(r)}) f group by dept
     )
+    ,
+    ef as (${effects(r)})
     select d.id, d.name, coalesce(op.n, 0) as cases, coalesce(j.judged, 0) as judged, coalesce(j.on_time, 0) as "onTime",
-           coalesce(rt.responded, 0) as responded, rt.avg_hours as "averageResponseHours"
+           coalesce(rt.responded, 0) as responded, rt.avg_hours as "averageResponseHours",
+           coalesce(ef.closed, 0) as closed, coalesce(ef.good, 0) as good, coalesce(ef.heat_before, 0) as "heatBefore",
+           coalesce(ef.heat_after, 0) as "heatAfter", coalesce(ef.reopened, 0) as reopened
     from departments d
     left join op on op.dept = d.id
     left join j on j.dept = d.id
     left join rt on rt.dept = d.id
-    where op.n is not null or j.judged is not null or rt.responded is not null
+    left join ef on ef.dept = d.id
+    where op.n is not null or j.judged is not null or rt.responded is not null or ef.dept is not null
     order by d.id`.execute(db);
   return res.rows;
 }
@@ -347,13 +387,17 @@ export async function statsFigures(db: Db, r: Range, overdueLimit: number): Prom
        left join (select (first_at at time zone ${TZ})::date as day, count(*)::int as n from f group by 1) re on re.day = days.day) as daily,
       (select coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'cases', coalesce(op.n, 0), 'judged', coalesce(jd.judged, 0),
                                                   'onTime', coalesce(jd.on_time, 0), 'responded', coalesce(rt.responded, 0),
-                                                  'averageResponseHours', rt.avg_hours)
+                                                  'averageResponseHours', rt.avg_hours,
+                                                  'closed', coalesce(ef.closed, 0), 'good', coalesce(ef.good, 0),
+                                                  'heatBefore', coalesce(ef.heat_before, 0), 'heatAfter', coalesce(ef.heat_after, 0),
+                                                  'reopened', coalesce(ef.reopened, 0))
                                 order by d.id), '[]'::json)
        from departments d
        left join (select lead_department_id as dept, count(*)::int as n from opened group by 1) op on op.dept = d.id
        left join (select dept, count(*)::int as judged, count(*) filter (where on_time_met)::int as on_time from j group by dept) jd on jd.dept = d.id
        left join (select dept, count(*)::int as responded, avg(hours)::float8 as avg_hours from f group by dept) rt on rt.dept = d.id
-       where op.n is not null or jd.judged is not null or rt.responded is not null) as departments`.execute(db);
+       left join (${effects(r)}) ef on ef.dept = d.id
+       where op.n is not null or jd.judged is not null or rt.responded is not null or ef.dept is not null) as departments`.execute(db);
   const row = res.rows[0];
   return {
     ...row,

@@ -21,6 +21,7 @@ import {
 } from 'docx';
 import { formatYmd, type Ymd } from '../../core/business-time.js';
 import { hoursText, percentText, type ReportFigures } from '../../core/reports/figures.js';
+import { EFFECT_FORMULA_ZH } from '../../core/stats.js';
 import { DISCLOSURE_LABELS, dateTimeZh, dateZh, monthDayZh, type OfficeProfile } from '../../core/reports/office.js';
 import { healthLines, lateText, overviewText } from '../../core/reports/text.js';
 import { trendChartPng } from './chart.js';
@@ -131,6 +132,31 @@ export function departmentRows(f: ReportFigures): string[][] {
     percentText(d.onTimeRate),
     hoursText(d.averageResponseHours),
   ]);
+}
+
+/** Effect table rows, best effect first: rank, name, closed, good rate, heat drop, re-flare rate, score. */
+export function effectRows(f: ReportFigures): string[][] {
+  return [...f.departments]
+    .filter((d) => d.effectRank !== undefined)
+    .sort((a, b) => a.effectRank! - b.effectRank!)
+    .map((d) => [
+      String(d.effectRank),
+      d.name,
+      String(d.closed ?? 0),
+      percentText(d.goodRate ?? null),
+      percentText(d.heatDrop ?? null),
+      percentText(d.reflareRate ?? null),
+      d.effectScore === null || d.effectScore === undefined ? '—' : d.effectScore.toFixed(1),
+    ]);
+}
+
+function effectSection(f: ReportFigures): (Paragraph | Table)[] {
+  const rows = effectRows(f);
+  if (rows.length === 0) return [];
+  return [
+    bodyParagraph(`回应效果是衡量回应工作的首要标准。按回应效果综合得分由高到低排序如下（${EFFECT_FORMULA_ZH}；办结：本期办结并评定效果的事件数）。`),
+    table(['排名', '责任单位', '办结', '好评率', '热度下降率', '反弹率', '效果得分'], rows, [14, 38, 14, 24, 26, 20, 20]),
+  ];
 }
 
 function overdueSection(f: ReportFigures): (Paragraph | Table)[] {
@@ -326,6 +352,7 @@ export function noticeChildren(n: NoticeDocument): (Paragraph | Table)[] {
     heading1('二、各单位回应情况'),
     bodyParagraph(`按按时回应率由高到低排序如下（承办：本期交办数；按时、超时：本期到期应回应的时限；平均回应用时单位为小时）。`),
     table(['排名', '责任单位', '承办', '回应', '按时', '超时', '按时回应率', '平均回应用时'], departmentRows(f), [14, 38, 13, 13, 13, 13, 25, 27]),
+    ...effectSection(f),
     heading1('三、超时事项'),
     ...overdueSection(f),
     heading1('四、经验做法'),

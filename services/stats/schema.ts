@@ -68,8 +68,15 @@ export const StatsView = z
         onTimeRate: z.number().nullable(),
         responded: z.number().int(),
         averageResponseHours: z.number().nullable(),
+        closed: z.number().int().openapi({ description: '本期办结并评定效果的事件数' }),
+        goodRate: z.number().nullable().openapi({ description: '好评率：效果评定为好、较好的比例' }),
+        heatDrop: z.number().nullable().openapi({ description: '热度下降率：首次回应后 24 小时信息量较前 24 小时下降的比例' }),
+        reflareRate: z.number().nullable().openapi({ description: '反弹率：本期重新打开的事件 ÷ 本期办结的事件' }),
+        effectScore: z.number().nullable().openapi({ description: '效果得分（0–100），公式见 effectFormula' }),
+        effectRank: z.number().int().openapi({ description: '按效果得分的排名' }),
       }),
     ),
+    effectFormula: z.string(),
   })
   .openapi('Stats');
 export type StatsView = z.infer<typeof StatsView>;

@@ -1,5 +1,5 @@
 import { BUSINESS_TZ } from '../../core/business-time.js';
-import { compareDepartments, rate, round, statsRange } from '../../core/stats.js';
+import { compareByEffect, compareDepartments, EFFECT_FORMULA_ZH, effectOf, rate, round, statsRange } from '../../core/stats.js';
 import { CASE_STATUS_LABELS, CATEGORY_LABELS, LEVEL_LABELS, OBLIGATION_KIND_LABELS, type ObligationKind } from '../../core/vocabulary.js';
 import * as repo from '../../db/repos/stats.js';
 import { fieldError } from '../../platform/errors.js';
@@ -34,10 +34,7 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
   const f = await repo.statsFigures(deps.db, r, OVERDUE_LIMIT);
   const { onTime, responseTimes: times } = f;
   const labelled = (rows: repo.CountRow[], labels: Record<string, string>) => rows.map((x) => ({ ...x, label: labels[x.key] ?? x.key }));
-  const ranked = f.departments
-    .map((d) => ({ ...d, onTimeRate: rate(d.onTime, d.judged), averageResponseHours: round(d.averageResponseHours, 1) }))
-    .sort(compareDepartments)
-    .map((d, i) => ({ rank: i + 1, ...d }));
+  const ranked = rankDepartments(f.departments);
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timeZone: TZ },
     totals: { cases: f.total },
@@ -65,7 +62,29 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
     })),
     daily: f.daily,
     departments: ranked,
+    effectFormula: EFFECT_FORMULA_ZH,
   };
+}
+
+/**
+ * Departments ranked by timeliness (rank) and by response effect (effectRank), with the effect
+ * rates and score (core/stats.ts effectOf). Shared with the notices' figures.
+ */
+export function rankDepartments(rows: readonly repo.DepartmentRow[]) {
+  const withRates = rows.map(({ good, heatBefore, heatAfter, reopened, ...d }) => {
+    const e = effectOf({ closed: d.closed, good, heatBefore, heatAfter, reopened });
+    return {
+      ...d,
+      onTimeRate: rate(d.onTime, d.judged),
+      averageResponseHours: round(d.averageResponseHours, 1),
+      goodRate: e.goodRate,
+      heatDrop: e.heatDrop,
+      reflareRate: e.reflareRate,
+      effectScore: e.score,
+    };
+  });
+  const byEffect = new Map([...withRates].sort(compareByEffect).map((d, i) => [d.id, i + 1]));
+  return withRates.sort(compareDepartments).map((d, i) => ({ rank: i + 1, ...d, effectRank: byEffect.get(d.id)! }));
 }
 
 function rangeError(e: 'from' | 'to' | 'order' | 'span') {

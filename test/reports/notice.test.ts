@@ -144,6 +144,12 @@ describe('the weekly notice agrees with GET /api/stats', () => {
         overdue: d.judged - d.onTime,
         onTimeRate: d.onTimeRate,
         averageResponseHours: d.averageResponseHours,
+        closed: d.closed,
+        goodRate: d.goodRate,
+        heatDrop: d.heatDrop,
+        reflareRate: d.reflareRate,
+        effectScore: d.effectScore,
+        effectRank: d.effectRank,
       })),
     );
     expect(report.figures.overdueCases.map((x: any) => [x.caseId, x.kind, x.status, x.hoursLate, x.department.id])).toEqual(

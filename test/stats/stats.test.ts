@@ -170,9 +170,9 @@ describe('GET /api/stats against a hand count', () => {
       { day: '2026-11-22', opened: 1, responded: 0 },
     ]);
     expect(s.departments).toEqual([
-      { rank: 1, id: B, name: '市住建局', cases: 4, judged: 3, onTime: 2, onTimeRate: 0.6667, responded: 3, averageResponseHours: 45.7 },
-      { rank: 2, id: A, name: '市水务局', cases: 5, judged: 4, onTime: 2, onTimeRate: 0.5, responded: 3, averageResponseHours: 26.7 },
-      { rank: 3, id: C, name: '市教育局', cases: 2, judged: 2, onTime: 1, onTimeRate: 0.5, responded: 3, averageResponseHours: 52.3 },
+      { rank: 1, id: B, name: '市住建局', cases: 4, judged: 3, onTime: 2, onTimeRate: 0.6667, responded: 3, averageResponseHours: 45.7, closed: 0, goodRate: null, heatDrop: null, reflareRate: null, effectScore: null, effectRank: 1 },
+      { rank: 2, id: A, name: '市水务局', cases: 5, judged: 4, onTime: 2, onTimeRate: 0.5, responded: 3, averageResponseHours: 26.7, closed: 0, goodRate: null, heatDrop: null, reflareRate: null, effectScore: null, effectRank: 2 },
+      { rank: 3, id: C, name: '市教育局', cases: 2, judged: 2, onTime: 1, onTimeRate: 0.5, responded: 3, averageResponseHours: 52.3, closed: 0, goodRate: null, heatDrop: null, reflareRate: null, effectScore: null, effectRank: 3 },
     ]);
   });
 

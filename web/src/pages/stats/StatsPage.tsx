@@ -9,6 +9,7 @@ import { fmtDateTime } from '../../lib/time.js';
 import { HBarChart, HistogramChart, levelColour, TrendChart } from './charts.js';
 import { hoursInUnit, hoursText, hoursUnit, pct, PRESETS, rangeSearch, rateTone, useRange, useStats, type Range, type Stats } from './data.js';
 import { m } from './messages.js';
+import { EffectRanking } from './EffectRanking.js';
 import './stats.css';
 
 function Kpi({ label, value, sub, testId, tone }: { label: string; value: ReactNode; sub?: ReactNode; testId: string; tone?: 'good' | 'warn' | 'bad' }) {
@@ -224,6 +225,8 @@ export default function StatsPage() {
         <div className="stats-grid-2 equal">
           <Panel title={t('ranking')} testId="dept-ranking">
             <RankingTable rows={s.departments} />
+            <h3 className="effect-title">{t('effectRanking')}</h3>
+            <EffectRanking s={s} />
           </Panel>
           <Panel title={t('overdueList')} testId="overdue-list" extra={<span className="muted small">{s.overdue.length}</span>} className="overdue-panel">
             <div className="scroll-y">
