@@ -49,7 +49,7 @@ describe('the search screen', () => {
     await duty.getByTestId('search-page').waitFor();
     await duty.getByTestId('search-result').first().waitFor({ timeout: 15_000 });
 
-    await duty.getByLabel('关键词').fill(item.title.slice(0, 12));
+    await duty.getByLabel('关键词', { exact: true }).fill(item.title.slice(0, 12));
     await duty.getByLabel('媒体类型').selectOption(item.media_type);
     await duty.getByRole('button', { name: '检索', exact: true }).click();
     const hit = duty.locator(`[data-testid="search-result"][data-item-id="${item.id}"]`);
