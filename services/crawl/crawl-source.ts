@@ -99,13 +99,23 @@ export async function storeEntries(
   return store(ctx, matched, now, alsoInTransaction);
 }
 
+/**
+ * What a successful fetch found, in both languages as "中文 / English" (the dashboard shows the
+ * reader's half; see web/src/lib/bilingual.ts).
+ */
+export function successMessage(seenCount: number, kept: number, inserted: number, note: { zh: string; en: string } | null): string {
+  const zhSeen = seenCount > kept ? `共 ${seenCount} 条（仅保留前 ${kept} 条）` : `共 ${seenCount} 条`;
+  const enSeen = seenCount > kept ? `${seenCount} entries (only the first ${kept} kept)` : `${seenCount} entries`;
+  const zh = `${note ? `${note.zh}；` : ''}${zhSeen}，新增 ${inserted} 条`;
+  const en = `${note ? `${note.en}; ` : ''}${enSeen}, ${inserted} new`;
+  return `${zh} / ${en}`;
+}
+
 function succeeded(fetched: Fetched, parsed: Parsed, stored: IngestResult): FetchOutcome {
-  const kept = parsed.entries.length;
-  const seen = parsed.seen > kept ? `${parsed.seen} entries (only the first ${kept} kept)` : `${parsed.seen} entries`;
   return {
     status: 'ok',
     httpStatus: fetched.httpStatus,
-    message: `${parsed.note ? `${parsed.note.zh} / ${parsed.note.en}; ` : ''}${seen}, ${stored.inserted} new`,
+    message: successMessage(parsed.seen, parsed.entries.length, stored.inserted, parsed.note),
     itemsSeen: parsed.seen,
     itemsNew: stored.inserted,
     validators: fetched.validators,

@@ -63,7 +63,7 @@ describe('lenient feed reading', () => {
     expect(items.map((i) => i.title)).toEqual(['城关镇东关村自来水停供三天无人回应', '龙山镇石桥村道路塌陷']);
     expect(items[0].text).toBe('东关村七十多户居民反映，自来水已经停了三天。');
     expect(source.status_message).toContain('格式有误，已容错读取');
-    expect(source.status_message).toContain('2 entries, 2 new');
+    expect(source.status_message).toContain('共 2 条，新增 2 条 / ');
   });
 
   it('keeps the complete items of an RSS feed cut off mid-item, and says it was truncated', async () => {
@@ -71,7 +71,7 @@ describe('lenient feed reading', () => {
     expect(outcome.status).toBe('ok');
     expect(items.map((i) => i.title)).toEqual(['城西化工厂夜间异味严重', '开发区企业拖欠工资']);
     expect(source.status_message).toContain('截断');
-    expect(source.status_message).toContain('2 entries, 2 new');
+    expect(source.status_message).toContain('共 2 条，新增 2 条 / ');
   });
 
   it('试抓取 shows the entries of a truncated feed and says how it was read', async () => {
@@ -104,7 +104,7 @@ describe('lenient feed reading', () => {
   it('keeps entries with neither link nor guid, keyed by a stable hash of source, title, date and text', async () => {
     const { id, outcome, source, items } = await crawl('no-link-no-guid.rss');
     expect(outcome).toMatchObject({ status: 'ok', itemsSeen: 2, itemsNew: 2 });
-    expect(source.status_message).toContain('2 entries, 2 new');
+    expect(source.status_message).toContain('共 2 条，新增 2 条 / ');
     expect(items.map((i) => i.title)).toEqual(['反映东关村拆迁补偿款未到位', '咨询新生入学政策']);
     // No link of their own: the source's address stands in, as for guid-only entries.
     for (const i of items) expect(i.url).toBe(`${base}/no-link-no-guid.rss`);

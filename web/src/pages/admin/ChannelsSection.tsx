@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { inLanguage } from '../../lib/bilingual.js';
 import { useState } from 'react';
 import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
@@ -98,8 +99,7 @@ export function ChannelsSection() {
  */
 function plainError(e: string | null | undefined, lang: 'zh' | 'en'): string {
   let text = (e ?? '').replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  const both = /^(.*\p{Script=Han}[^/]*?)\s*\/\s+([^\p{Script=Han}]+)$/u.exec(text);
-  if (both) text = lang === 'zh' ? both[1]! : both[2]!;
+  text = inLanguage(text, lang);
   return text.length > 240 ? `${text.slice(0, 240)}…` : text;
 }
 

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { inLanguage } from '../../lib/bilingual.js';
 import { useState } from 'react';
 import { Modal } from '../../components/Modal.js';
 import { Empty, ListState } from '../../components/states.js';
@@ -43,7 +44,7 @@ export function SourceDetail({ source: s, onClose }: { source: Source; onClose: 
         </dd>
         <dt>{t('colHealth')}</dt>
         <dd>
-          <Tag tone={statusTone(s.status)}>{label('fetchStatus', s.status)}</Tag> {s.statusMessage ? <span className="muted small">{s.statusMessage}</span> : null}
+          <Tag tone={statusTone(s.status)}>{label('fetchStatus', s.status)}</Tag> {s.statusMessage ? <span className="muted small">{inLanguage(s.statusMessage, lang)}</span> : null}
         </dd>
         <dt>{t('lastSuccess')}</dt>
         <dd>{s.lastSuccessAt ? fmtDateTime(s.lastSuccessAt) : ta('never')}</dd>
@@ -85,7 +86,7 @@ export function SourceDetail({ source: s, onClose }: { source: Source; onClose: 
                   <td className="num nowrap">
                     {f.itemsSeen} / {f.itemsNew}
                   </td>
-                  <td className="small break">{f.message}</td>
+                  <td className="small break">{inLanguage(f.message, lang)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { inLanguage } from '../../lib/bilingual.js';
 import { useState } from 'react';
 import { type FetchStatus } from '../../../../core/vocabulary.js';
 import { DataTable, EditDelete } from '../../components/DataTable.js';
@@ -138,7 +139,7 @@ export function SourcesSection() {
                         {/* The fetcher's own message, verbatim (a log line for the technician), under the explanation above. */}
                         {s.statusMessage ? (
                           <div className="muted small ellipsis code" translate="no">
-                            {s.statusMessage}
+                            {inLanguage(s.statusMessage, lang)}
                           </div>
                         ) : null}
                       </div>
