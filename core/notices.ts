@@ -163,6 +163,12 @@ export const NOTICE_TEXTS = {
     zh: { title: '【交接班未完成】{shiftName}（{startsAt}起）交接班未确认', body: '{fromName}已提交交接班记录，下一班开始 30 分钟后{toName}仍未接班确认，请督促。' },
     en: { title: '[Handover not accepted] {shiftName} shift from {startsAt}', body: '{fromName} submitted the handover; 30 minutes into the next shift {toName} has not accepted it. Please see to it.' },
   },
+  // 舆情日报 (services/reports/daily.ts): the leaders' short morning text; the document is on the reports screen.
+  'report.daily_brief': {
+    kind: 'daily_brief',
+    zh: { title: '【舆情日报】{day}：新增预警{alerts}条、事件{cases}件，今明到期{deadlines}项，超期{breaches}项', body: '待研判预警{untriaged}条；重点时段：{periods}。日报全文见“通报”页“日报”。' },
+    en: { title: '[Daily brief] {day}: {alerts} new alerts, {cases} new cases, {deadlines} due today or tomorrow, {breaches} overdue', body: '{untriaged} alerts untriaged; heightened periods: {periods}. The full brief is on the Notices screen (Daily).' },
+  },
 } as const satisfies Record<string, NoticeEntry>;
 
 export type NoticeKey = keyof typeof NOTICE_TEXTS;

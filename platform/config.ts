@@ -73,6 +73,8 @@ const schema = z.object({
   DELIVER_INTERVAL_MS: positiveInt.default(10_000),
   /** Quiet hours in Asia/Shanghai, "startHour-endHour" (e.g. 22-7); "off" disables them. */
   QUIET_HOURS: z.string().regex(/^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/).default('22-7'),
+  /** The 舆情日报's time on working days, Asia/Shanghai, "HH:MM". */
+  DAILY_BRIEF_TIME: z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/).default('08:00'),
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().min(1).default('舆情回应台 <opinion-desk@localhost>'),
   USER_AGENT: z.string().min(1).default('OpinionDesk/0.1 (+government public-opinion monitor; contact: site admin)'),

@@ -26,6 +26,8 @@ export interface JobPayloads {
   'notifications.deliver': Record<string, never>;
   /** Generate the weekly notice that is due (previous ISO week from Monday 08:30 Asia/Shanghai); once per week in Postgres. */
   'reports.weekly': Record<string, never>;
+  /** Make today's 舆情日报 when it is a working day and its time (DAILY_BRIEF_TIME) has come; once per day in Postgres. */
+  'reports.daily': Record<string, never>;
   /** Daily: remove audit rows older than AUDIT_RETENTION_DAYS (the hash chain stays verifiable). */
   'audit.retention': Record<string, never>;
   /** Daily, and on demand: append the audit chain's head to the anchor file outside the database. */
@@ -41,6 +43,7 @@ export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = 
   'handovers.sweep': QUEUES.sweep,
   'notifications.deliver': QUEUES.deliver,
   'reports.weekly': QUEUES.reports,
+  'reports.daily': QUEUES.reports,
   'audit.retention': QUEUES.reports,
   'audit.anchor': QUEUES.reports,
 };

@@ -9,7 +9,7 @@ export interface OfficeProfileTable {
   id: ColumnType<number, never, never>;
   organ: string;
   mark: string;
-  serial_formats: ColumnType<Record<ReportKind, string> & { flash?: string }, string, string>;
+  serial_formats: ColumnType<Record<ReportKind, string> & { flash?: string; daily?: string }, string, string>;
   recipients: string;
   copy_to: string;
   printing_organ: string;
@@ -27,7 +27,7 @@ interface ReportSerialsTable {
 }
 
 /** What a 期号 counter numbers: the notice kinds, and the 舆情快报 ('flash'). */
-export type SerialKind = ReportKind | 'flash';
+export type SerialKind = ReportKind | 'flash' | 'daily';
 
 const profileDb = (db: Db) => db.withTables<{ office_profile: OfficeProfileTable; report_serials: ReportSerialsTable }>();
 

@@ -76,3 +76,21 @@ export const ReportView = z
 export type ReportView = z.infer<typeof ReportView>;
 
 export const ReportPage = z.object({ reports: z.array(ReportSummaryView), nextCursor: z.string().nullable() }).openapi('ReportPage');
+
+export const DailyBriefView = z
+  .object({
+    id: z.string(),
+    day: z.string().openapi({ description: '日报日期（北京时间）YYYY-MM-DD', example: '2026-12-07' }),
+    title: z.string(),
+    serial: z.string().openapi({ description: '期号', example: '〔2026〕日报第1期' }),
+    generatedAt: DateTime,
+    alerts: z.number().int(),
+    untriaged: z.number().int(),
+    cases: z.number().int(),
+    deadlines: z.number().int(),
+    breaches: z.number().int(),
+    periods: z.array(z.string()),
+  })
+  .openapi('DailyBrief');
+export type DailyBriefView = z.infer<typeof DailyBriefView>;
+export const DailyBriefList = z.object({ briefs: z.array(DailyBriefView) }).openapi('DailyBriefList');

@@ -14,6 +14,8 @@ import { createCrawlHandler } from './sources.crawl.js';
 import { deliverNow } from './notifications.deliver.js';
 import { parseQuietHours, sweepDueSteps } from './cases.sweep.js';
 import { runWeeklyReport } from './reports.weekly.js';
+import { runDailyBriefJob } from './reports.daily.js';
+import { DAILY_BRIEF_TZ, dailyBriefCron, parseBriefTime } from '../../core/reports/daily.js';
 import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './audit.retention.js';
 import { AUDIT_ANCHOR_CRON, AUDIT_ANCHOR_TZ, runAuditAnchor } from './audit.anchor.js';
 
@@ -160,6 +162,25 @@ export const JOBS: readonly AnyJobDefinition[] = [
     options: REPORT_OPTIONS,
     runOnStart: true,
     failed: { message: 'Weekly notice failed', level: 'final-error' },
+  }),
+  // The 舆情日报: every working day at DAILY_BRIEF_TIME (Asia/Shanghai), once per day in Postgres
+  // (unique day); the scheduler fires daily and the handler skips days off. A worker that was down
+  // at that time makes the day's brief when it starts, later that day.
+  job({
+    name: 'reports.daily',
+    handler: (ctx) => async () => {
+      const r = await runDailyBriefJob(ctx.db, ctx.now(), ctx.config.DAILY_BRIEF_TIME, ctx.publish);
+      if (r.created) {
+        ctx.logger.info({ brief_id: r.id, day: r.day }, 'Daily brief generated');
+        await ctx.enqueue('notifications.deliver', [{ data: {} }]);
+      }
+      return { day: r.day, id: r.id, created: r.created };
+    },
+    enqueues: ['notifications.deliver'],
+    schedule: (c) => ({ pattern: dailyBriefCron(parseBriefTime(c.DAILY_BRIEF_TIME) ?? 480), tz: DAILY_BRIEF_TZ }),
+    options: REPORT_OPTIONS,
+    runOnStart: true,
+    failed: { message: 'Daily brief failed', level: 'final-error' },
   }),
   job({
     name: 'audit.retention',

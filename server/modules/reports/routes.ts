@@ -5,6 +5,8 @@ import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { attachment } from '../../../services/reports/present.js';
 import { MonthlyInput, PatchReportInput, QuarterlyInput, ReportListQuery, ReportPage, ReportView, WeeklyInput } from '../../../services/reports/schema.js';
 import * as service from '../../../services/reports/service.js';
+import * as daily from '../../../services/reports/daily.js';
+import { DailyBriefList } from '../../../services/reports/schema.js';
 
 const tags = ['reports'];
 const sec = { 401: errors[401], 403: errors[403] };
@@ -94,6 +96,31 @@ const file = createRoute({
   },
 });
 
+const dailyList = createRoute({
+  method: 'get',
+  path: '/api/daily-briefs',
+  tags,
+  summary: '舆情日报列表（按日期倒序，最近 60 期）',
+  middleware: [readers] as const,
+  responses: { 200: json(DailyBriefList, 'The newest daily briefs'), ...sec },
+});
+const dailyFile = createRoute({
+  method: 'get',
+  path: '/api/daily-briefs/{id}/file',
+  tags,
+  summary: '下载舆情日报（Word .docx）',
+  middleware: [readers] as const,
+  request: { params: BigIdParams },
+  responses: {
+    200: {
+      description: 'The .docx (A4 公文 layout)',
+      content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+    404: errors[404],
+    ...sec,
+  },
+});
+
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export function reportsRoutes(deps: ModuleDeps) {
@@ -117,5 +144,10 @@ export function reportsRoutes(deps: ModuleDeps) {
     .openapi(file, async (c) => {
       const f = await service.reportFile(deps, c.req.valid('param').id);
       return c.body(new Uint8Array(f.file), 200, { 'content-type': DOCX, 'content-disposition': attachment(f.fileName, `report-${c.req.valid('param').id}.docx`) });
+    })
+    .openapi(dailyList, async (c) => c.json(await daily.listDailyBriefs(deps.db), 200))
+    .openapi(dailyFile, async (c) => {
+      const f = await daily.dailyBriefFile(deps.db, c.req.valid('param').id);
+      return c.body(new Uint8Array(f.file), 200, { 'content-type': DOCX, 'content-disposition': attachment(f.fileName, `daily-brief-${c.req.valid('param').id}.docx`) });
     });
 }

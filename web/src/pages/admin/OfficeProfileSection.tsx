@@ -4,7 +4,7 @@ import { ErrorBox, Loading } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { useT } from '../../i18n/index.js';
 import { api, call } from '../../lib/api.js';
-import { FLASH_SERIAL_DEFAULT } from '../../../../core/reports/office.js';
+import { DAILY_SERIAL_DEFAULT, FLASH_SERIAL_DEFAULT } from '../../../../core/reports/office.js';
 import { Field, GeneralError, useFieldErrors } from './form.js';
 import { mOffice } from './messages.js';
 
@@ -14,7 +14,7 @@ import { mOffice } from './messages.js';
 const KEY = ['admin', 'office-profile'] as const;
 const profileApi = api['office-profile'];
 // flash: the 舆情快报 of one case (its own numbering).
-const KINDS = ['weekly', 'monthly', 'quarterly', 'range', 'flash'] as const;
+const KINDS = ['weekly', 'monthly', 'quarterly', 'range', 'flash', 'daily'] as const;
 const DISCLOSURES = ['public', 'on_request', 'not_public'] as const;
 
 interface Draft {
@@ -36,10 +36,10 @@ export function OfficeProfileSection() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: KEY, queryFn: () => call(profileApi.$get()) });
   const [draft, setDraft] = useState<Draft | null>(null);
-  const pick = (p: Omit<Draft, 'serialFormats'> & { serialFormats: Omit<Draft['serialFormats'], 'flash'> & { flash?: string } }): Draft => ({
+  const pick = (p: Omit<Draft, 'serialFormats'> & { serialFormats: Omit<Draft['serialFormats'], 'flash' | 'daily'> & { flash?: string; daily?: string } }): Draft => ({
     organ: p.organ,
     mark: p.mark,
-    serialFormats: { ...p.serialFormats, flash: p.serialFormats.flash ?? FLASH_SERIAL_DEFAULT },
+    serialFormats: { ...p.serialFormats, flash: p.serialFormats.flash ?? FLASH_SERIAL_DEFAULT, daily: p.serialFormats.daily ?? DAILY_SERIAL_DEFAULT },
     recipients: p.recipients,
     copyTo: p.copyTo,
     printingOrgan: p.printingOrgan,
@@ -105,7 +105,7 @@ export function OfficeProfileSection() {
         <p className="muted small">{t('serialsHint')}</p>
         <div className="form-grid">
           {KINDS.map((k) => (
-            <Field key={k} label={t(`kind_${k}`)} error={errs.byField[`serialFormats.${k}`]} hint={t('serialExample', { example: (q.data.serialFormats[k] ?? FLASH_SERIAL_DEFAULT).split('{年}').join('2026').split('{号}').join('1') })}>
+            <Field key={k} label={t(`kind_${k}`)} error={errs.byField[`serialFormats.${k}`]} hint={t('serialExample', { example: (q.data.serialFormats[k] ?? (k === 'daily' ? DAILY_SERIAL_DEFAULT : FLASH_SERIAL_DEFAULT)).split('{年}').join('2026').split('{号}').join('1') })}>
               <input value={d.serialFormats[k]} onChange={(ev) => set({ serialFormats: { ...d.serialFormats, [k]: ev.target.value } })} data-testid={`office-serial-${k}`} />
             </Field>
           ))}

@@ -711,6 +711,7 @@ export const mOffice = defineMessages(
     kind_quarterly: '季度通报',
     kind_range: '专题通报',
     kind_flash: '舆情快报',
+    kind_daily: '舆情日报',
     updated: '最近修改：{who}',
   },
   {
@@ -745,6 +746,7 @@ export const mOffice = defineMessages(
     kind_quarterly: 'Quarterly',
     kind_range: 'Special',
     kind_flash: 'Flash report',
+    kind_daily: 'Daily brief',
     updated: 'Last changed by {who}',
   },
 );
