@@ -76,6 +76,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/model/case-workflow.test.ts',
       'test/reports/export-memory.test.ts',
       'test/reports/render.test.ts',
+      'test/reports/daily-render.test.ts',
       'test/reports/brief.test.ts',
       'test/reports/weekly-job.test.ts',
       'test/system/',
