@@ -9,6 +9,7 @@ import { GeneratePanel } from './GeneratePanel.js';
 import { m } from './messages.js';
 import { ReportDetail } from './ReportDetail.js';
 import { ReportRow } from './ReportList.js';
+import { DailyBriefs } from './DailyBriefs.js';
 import './reports.css';
 
 // 通报 (notices): generate a weekly / monthly / quarterly / custom notice, check its figures,
@@ -23,6 +24,7 @@ export default function ReportsPage() {
   const search = useSearch();
   const [, navigate] = useLocation();
   const selectedParam = new URLSearchParams(search).get('id');
+  const daily = new URLSearchParams(search).get('tab') === 'daily';
   const select = (id: string, replace = false) => navigate(`/reports?id=${encodeURIComponent(id)}`, { replace });
 
   const q = useInfiniteQuery({
@@ -36,9 +38,9 @@ export default function ReportsPage() {
 
   // Without ?id=, open the newest notice (and keep it in the address).
   useEffect(() => {
-    if (!selectedParam && reports[0]) select(reports[0].id, true);
+    if (!daily && !selectedParam && reports[0]) select(reports[0].id, true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selectedParam, reports]);
+  }, [selectedParam, reports, daily]);
 
   let list;
   if (q.isPending) list = <Loading />;
@@ -59,33 +61,47 @@ export default function ReportsPage() {
         <h1>{t('title')}</h1>
         <span className="muted small">{t('subtitle')}</span>
       </div>
-      <GeneratePanel
-        onGenerated={(r) => {
-          qc.setQueryData(detailKey(r.id), r);
-          void qc.invalidateQueries({ queryKey: [...REPORTS_KEY, 'list'] });
-          select(r.id);
-        }}
-      />
-      <div className={selected ? 'reports-grid' : 'reports-grid reports-grid-single'}>
-        <section className="panel reports-list-panel">
-          <header className="panel-head">
-            <h2>{t('listTitle')}</h2>
-          </header>
-          {list}
-          {q.hasNextPage ? (
-            <p className="reports-more">
-              <button type="button" className="btn btn-sm" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
-                {q.isFetchingNextPage ? t('loadingMore') : t('loadMore')}
-              </button>
-            </p>
-          ) : null}
-        </section>
-        {selected ? (
-          <section className="panel reports-detail-panel">
-            <ReportDetail key={selected} id={selected} />
-          </section>
-        ) : null}
+      <div className="report-tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={!daily} className={daily ? 'report-tab' : 'report-tab active'} onClick={() => navigate('/reports')} data-testid="reports-tab-notices">
+          {t('tabNotices')}
+        </button>
+        <button type="button" role="tab" aria-selected={daily} className={daily ? 'report-tab active' : 'report-tab'} onClick={() => navigate('/reports?tab=daily')} data-testid="reports-tab-daily">
+          {t('tabDaily')}
+        </button>
       </div>
+      {daily ? (
+        <DailyBriefs />
+      ) : (
+        <>
+          <GeneratePanel
+            onGenerated={(r) => {
+              qc.setQueryData(detailKey(r.id), r);
+              void qc.invalidateQueries({ queryKey: [...REPORTS_KEY, 'list'] });
+              select(r.id);
+            }}
+          />
+          <div className={selected ? 'reports-grid' : 'reports-grid reports-grid-single'}>
+            <section className="panel reports-list-panel">
+              <header className="panel-head">
+                <h2>{t('listTitle')}</h2>
+              </header>
+              {list}
+              {q.hasNextPage ? (
+                <p className="reports-more">
+                  <button type="button" className="btn btn-sm" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
+                    {q.isFetchingNextPage ? t('loadingMore') : t('loadMore')}
+                  </button>
+                </p>
+              ) : null}
+            </section>
+            {selected ? (
+              <section className="panel reports-detail-panel">
+                <ReportDetail key={selected} id={selected} />
+              </section>
+            ) : null}
+          </div>
+        </>
+      )}
     </div>
   );
 }
