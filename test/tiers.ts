@@ -59,6 +59,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/todos/',
       'test/wording/',
       'test/reports/daily.test.ts',
+      'test/reports/effect-text.test.ts',
       'test/reports/export.test.ts',
       'test/reports/notice.test.ts',
       'test/reports/office-profile.test.ts',

@@ -1,3 +1,4 @@
+import { rankEffectCases, type EffectCases } from './effect-cases.js';
 import { compareByEffect, compareDepartments, effectOf, rate, round, type EffectCounts } from '../stats.js';
 import {
   CATEGORY_LABELS,
@@ -77,6 +78,8 @@ export interface FigureInputs {
     itemsNew: number;
     lastStatus: FetchStatus | null;
   }[];
+  /** Each case's effect in the period (db/repos/reports.ts caseEffects); absent in older inputs. */
+  effectCases?: { caseId: string; caseNumber: string; caseTitle: string; departmentName: string; effectRating: EffectRating | null; reopened: boolean; heatBefore: number | null; heatAfter: number | null }[];
 }
 
 // ── output: what the report stores ──────────────────────────────────────────────────────────
@@ -151,6 +154,8 @@ export interface ReportFigures {
   trend: { day: string; items: number; alerts: number; opened: number; responded: number }[];
   goodResponses: { caseId: string; caseNumber: string; caseTitle: string; departmentName: string; hours: number; channelLabel: string | null; effectLabel: string | null }[];
   crawlHealth: { sources: number; fetches: number; unreachable: SourceHealth[]; blocked: SourceHealth[]; silent: { id: number; name: string; fetches: number }[] };
+  /** The best- and the weakest-effect cases (core/reports/effect-cases.ts); absent in figures stored before. */
+  effectCases?: EffectCases;
 }
 
 const MAJOR: readonly string[] = ['major', 'especially_major'] satisfies Level[];
@@ -267,6 +272,7 @@ export function composeFigures(x: FigureInputs): ReportFigures {
       channelLabel: g.channel ? CHANNEL_LABELS[g.channel] : null,
       effectLabel: g.effectRating ? EFFECT_RATING_LABELS[g.effectRating] : null,
     })),
+    effectCases: rankEffectCases(x.effectCases ?? []),
     crawlHealth: {
       sources: x.sources.length,
       fetches: x.sources.reduce((n, s) => n + s.fetches, 0),

@@ -1,6 +1,7 @@
 import { hoursText, percentText, type ReportFigures } from './figures.js';
 import type { ReportKind } from './period.js';
 import { dayRangeZh, quoteZh } from './office.js';
+import { bestCaseLine, weakCasesLine } from './effect-cases.js';
 
 // The words of a notice (通报), from its figures. Pure: the .docx renderer lays these out; tests
 // read them back out of the document.
@@ -37,24 +38,37 @@ const CHANNEL_PHRASES: Record<string, string> = {
   回复网民: '直接答复网民',
 };
 
-/** Default of the editable "good practice" part (经验做法). */
+/**
+ * Default of the editable "good practice" part (经验做法): drawn from the best-effect cases of the
+ * period (rated 好 / 较好, the biggest heat drop first); without any, from the on-time responses.
+ */
 export function defaultNotable(f: ReportFigures): string {
+  const howOf = (g: ReportFigures['goodResponses'][number]) => {
+    const channel = g.channelLabel ? (CHANNEL_PHRASES[g.channelLabel] ?? '') : '';
+    return `在${g.hours}小时内${channel ? channel : '作出回应'}`;
+  };
+  const best = f.effectCases?.best ?? [];
+  if (best.length > 0) {
+    const onTime = new Map(f.goodResponses.map((g) => [g.caseId, howOf(g)]));
+    return best.map((c) => bestCaseLine(c, onTime.get(c.caseId))).join('\n');
+  }
   if (f.goodResponses.length === 0) return '本期暂无需要特别通报的经验做法。';
   const lines = f.goodResponses.map((g) => {
-    const channel = g.channelLabel ? (CHANNEL_PHRASES[g.channelLabel] ?? '') : '';
-    const how = [`在${g.hours}小时内${channel ? channel : '作出回应'}`, g.effectLabel ? `回应效果评价为“${g.effectLabel}”` : ''].filter(Boolean).join('，');
+    const how = [howOf(g), g.effectLabel ? `回应效果评价为“${g.effectLabel}”` : ''].filter(Boolean).join('，');
     return `${g.departmentName}对${quoteZh(g.caseTitle)}（${g.caseNumber}）${how}。`;
   });
   return lines.join('\n');
 }
 
-/** Default of the editable "requirements for the next period" part (工作要求). */
+/** Default of the editable "requirements for the next period" part (工作要求); names the weakest-effect cases (re-flares, 差 ratings, heat that rose). */
 export function defaultRequirements(f: ReportFigures, rectificationTo: string): string {
   const lines: string[] = [];
   if (f.overdueDepartments.length > 0) {
     const names = f.overdueDepartments.map((d) => d.name).join('、');
     lines.push(`${names}要认真查找超时原因，对仍未回应的事项立即作出回应，并于3个工作日内将整改情况书面报送${rectificationTo}。`);
   }
+  const weak = weakCasesLine(f.effectCases?.weak ?? []);
+  if (weak) lines.push(weak);
   lines.push('各单位要严格落实“谁主管谁负责”，对一般性政务舆情在48小时内予以公开回应，对特别重大、重大突发事件做到5小时内发布权威信息、24小时内召开新闻发布会（吹风会）。');
   lines.push('各单位要做好回应后的跟踪反馈，及时研判网民反应和回应效果，防止舆情反复。');
   if (f.crawlHealth.unreachable.length + f.crawlHealth.blocked.length > 0) {

@@ -69,7 +69,7 @@ const META = [
 /** Everything a notice's figures are composed from, read at `now` (see core/reports/figures.ts). */
 export async function figureInputs(db: Db, period: Period, now: Date): Promise<FigureInputs> {
   const r: stats.Range = { from: period.from, to: period.to, now };
-  const [figures, monitoring, itemsDaily, alertsDaily, goodResponses, sources] =
+  const [figures, monitoring, itemsDaily, alertsDaily, goodResponses, sources, effectCases] =
     await Promise.all([
       stats.statsFigures(db, r, OVERDUE_LIMIT),
       monitoringCounts(db, r),
@@ -77,6 +77,7 @@ export async function figureInputs(db: Db, period: Period, now: Date): Promise<F
       perDay(db, r, 'alerts', 'created_at'),
       goodResponseCandidates(db, r, 5),
       sourceHealth(db, r),
+      caseEffects(db, r),
     ]);
   return {
     period,
@@ -95,7 +96,38 @@ export async function figureInputs(db: Db, period: Period, now: Date): Promise<F
     alertsDaily,
     goodResponses,
     sources,
+    effectCases,
   };
+}
+
+/**
+ * The effect of each case of the period, for 经验做法 (best) and 下一步工作要求 (weakest): cases
+ * closed in the range with an effect rating, first responded in the range, or reopened in it — with
+ * the rating, the items of their stories in the 24 h before and after the first publication (as the
+ * `effects` fragment of db/repos/stats.ts counts them) and whether they were reopened in the range.
+ */
+async function caseEffects(db: Db, r: stats.Range): Promise<FigureInputs['effectCases']> {
+  const res = await sql<NonNullable<FigureInputs['effectCases']>[number]>`
+    with reopened as (
+      select distinct case_id from audit_log where action = 'case.reopen' and at >= ${r.from} and at < ${r.to} and case_id is not null
+    ), base as (
+      select c.id, c.number, c.title, c.effect_rating, c.lead_department_id,
+             (select min(rp.published_at) from responses rp where rp.case_id = c.id and rp.status = 'published' and rp.published_at is not null) as first_at,
+             exists (select 1 from reopened o where o.case_id = c.id) as reopened
+      from cases c
+      where (c.closed_at >= ${r.from} and c.closed_at < ${r.to} and c.effect_rating is not null)
+         or c.id in (select case_id from reopened)
+         or exists (select 1 from responses rp where rp.case_id = c.id and rp.status = 'published' and rp.published_at >= ${r.from} and rp.published_at < ${r.to})
+    )
+    select b.id::text as "caseId", b.number as "caseNumber", b.title as "caseTitle", d.name as "departmentName",
+           b.effect_rating as "effectRating", b.reopened,
+           case when b.first_at is null then null else (select count(*) from case_stories cs join items i on i.story_id = cs.story_id
+             where cs.case_id = b.id and i.published_at >= b.first_at - interval '24 hours' and i.published_at < b.first_at)::int end as "heatBefore",
+           case when b.first_at is null then null else (select count(*) from case_stories cs join items i on i.story_id = cs.story_id
+             where cs.case_id = b.id and i.published_at >= b.first_at and i.published_at < b.first_at + interval '24 hours')::int end as "heatAfter"
+    from base b join departments d on d.id = b.lead_department_id
+    order by b.id`.execute(db);
+  return res.rows;
 }
 
 /** Items captured (fetched_at) and alerts raised (created_at) in the range. */
