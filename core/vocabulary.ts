@@ -23,8 +23,11 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   other: '其他',
 };
 
+/** The kinds an admin registers (and the crawler fetches). */
 export const SOURCE_KINDS = ['feed', 'site', 'json'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+/** Every stored kind: also 'intake', items pushed through the intake API (接口推送), never fetched. */
+export const STORED_SOURCE_KINDS = [...SOURCE_KINDS, 'intake'] as const;
+export type SourceKind = (typeof STORED_SOURCE_KINDS)[number];
 
 export const MEDIA_TYPES = ['news', 'forum', 'gov_media', 'mailbox', 'other'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];

@@ -3,6 +3,7 @@ import type { AuthTables } from './schema-auth.js';
 import type { WorkflowTables } from './schema-workflow.js';
 import type { RosterTables } from './schema-roster.js';
 import type { DeclineTables } from './schema-declines.js';
+import type { TokenTables } from './schema-tokens.js';
 import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 import type { JsonSourceConfig } from '../core/json-source.js';
@@ -53,6 +54,8 @@ export interface SourcesTable {
   selectors: ColumnType<SiteSelectors | null, string | null | undefined, string | null>;
   /** A JSON source's request and mapping (kind 'json'), else null. */
   json_config: ColumnType<JsonSourceConfig | null, string | null | undefined, string | null>;
+  /** The API token whose pushes this source holds (kind 'intake'), else null. */
+  intake_token_id: ColumnType<number | null, number | null | undefined, number | null>;
   poll_interval_s: ColumnType<number, number | undefined, number>;
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   etag: string | null;
@@ -166,7 +169,7 @@ export interface AlertsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables {
+export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;

@@ -14,6 +14,8 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { calendarRoutes } from './modules/calendar/routes.js';
 import { casesRoutes } from './modules/cases/routes.js';
 import { allowlistRoutes } from './modules/allowlist/routes.js';
+import { apiTokensRoutes } from './modules/api-tokens/routes.js';
+import { intakeRoutes } from './modules/intake/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { sessionMiddleware } from './modules/auth/session.js';
 import { departmentsRoutes } from './modules/departments/routes.js';
@@ -65,6 +67,8 @@ export interface AppDeps {
 
 /** Largest request body the API reads (JSON bodies here are a few KB; the biggest free text is 50,000 characters). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Request bodies of POST /api/intake/items. */
+export const MAX_INTAKE_BODY_BYTES = 16 * 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -110,7 +114,10 @@ export function createApp(deps: AppDeps) {
   // Who is calling (session cookie → user), then CSRF for state-changing requests; each route's
   // requireRole(...) decides who may call it (see server/middleware/auth.ts).
   // Bodies over the limit are refused (413, the usual error shape) before anything reads them.
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_BODY_BYTES), c) }));
+  // The intake API's batches (up to 500 items) may be larger.
+  const defaultLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_BODY_BYTES), c) });
+  const intakeLimit = bodyLimit({ maxSize: MAX_INTAKE_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_INTAKE_BODY_BYTES), c) });
+  app.use('/api/*', (c, next) => (c.req.path === '/api/intake/items' ? intakeLimit : defaultLimit)(c, next));
   app.use('/api/*', sessionMiddleware(m));
   app.use('/api/*', csrfProtection());
   // State-changing requests take JSON only (no form or text/plain bodies: CSRF vectors); any of
@@ -128,6 +135,8 @@ export function createApp(deps: AppDeps) {
     .route('/', sourcesRoutes(m))
     .route('/', rsshubRoutes(m))
     .route('/', allowlistRoutes(m))
+    .route('/', apiTokensRoutes(m))
+    .route('/', intakeRoutes(m))
     .route('/', rulesRoutes(m))
     .route('/', itemsRoutes(m))
     .route('/', storiesRoutes(m))

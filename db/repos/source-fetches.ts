@@ -12,6 +12,8 @@ export async function listDueSources(db: Db, now: Date, limit: number): Promise<
     .selectFrom('sources')
     .select(['id', 'next_fetch_at', 'url'])
     .where('enabled', '=', true)
+    // Intake sources (接口推送) are pushed to, never fetched.
+    .where('kind', '<>', 'intake')
     .where('next_fetch_at', '<=', now)
     .orderBy('next_fetch_at')
     .limit(limit)
@@ -30,7 +32,7 @@ export async function bringPollsForward(db: Db, now: Date, factor: number): Prom
   const r = await sql`
     update sources
     set next_fetch_at = greatest(last_fetch_at + make_interval(secs => poll_interval_s * ${factor}::float8), ${now}::timestamptz)
-    where enabled and claimed_by is null and consecutive_failures = 0 and last_fetch_at is not null
+    where enabled and kind <> 'intake' and claimed_by is null and consecutive_failures = 0 and last_fetch_at is not null
       and next_fetch_at > last_fetch_at + make_interval(secs => poll_interval_s * ${factor}::float8) + interval '1 second'`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
@@ -46,6 +48,7 @@ export async function claimSource(db: Db, id: number, jobId: string, now: Date, 
     .set({ next_fetch_at: new Date(now.getTime() + leaseMs), claimed_by: jobId })
     .where('id', '=', id)
     .where('enabled', '=', true)
+    .where('kind', '<>', 'intake')
     .where((eb) => eb.or([eb('next_fetch_at', '<=', now), eb('claimed_by', '=', jobId)]))
     .returningAll()
     .executeTakeFirst();

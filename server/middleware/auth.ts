@@ -70,12 +70,19 @@ export const ANY_ROLE: readonly Role[] = ROLES;
 /** Routes callable without a session. Everything else under /api must declare its roles. */
 export const PUBLIC_ROUTES: readonly string[] = ['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login'];
 
+/**
+ * Routes an API token authorises (`Authorization: Bearer …`, server/modules/intake), never a
+ * session: a request carrying the session cookie is refused with 401, so no CSRF token is needed
+ * (the CSRF check still stops a cookie-bearing request before the route).
+ */
+export const TOKEN_ROUTES: readonly string[] = ['POST /api/intake/items'];
+
 export interface DeclaredRoute {
   method: string;
   /** Hono path syntax (`/api/sources/:id`). */
   path: string;
-  /** The roles admitted; 'public' for PUBLIC_ROUTES; null when the route declares nothing (a bug). */
-  roles: readonly Role[] | 'public' | null;
+  /** The roles admitted; 'public' for PUBLIC_ROUTES, 'token' for TOKEN_ROUTES; null when the route declares nothing (a bug). */
+  roles: readonly Role[] | 'public' | 'token' | null;
 }
 
 interface RouteLike {
@@ -102,9 +109,10 @@ export function declaredRoutes(app: { routes: readonly RouteLike[] }): DeclaredR
   for (const r of app.routes) {
     if (r.method === 'ALL' || !(r.path === '/api' || r.path.startsWith('/api/'))) continue;
     const key = `${r.method} ${r.path}`;
-    const entry = byKey.get(key) ?? { method: r.method, path: r.path, roles: PUBLIC_ROUTES.includes(key) ? 'public' : null };
+    const fixed = PUBLIC_ROUTES.includes(key) ? 'public' : TOKEN_ROUTES.includes(key) ? 'token' : null;
+    const entry = byKey.get(key) ?? { method: r.method, path: r.path, roles: fixed };
     const roles = guardRoles(r.handler);
-    if (roles && entry.roles !== 'public') entry.roles = roles;
+    if (roles && entry.roles !== 'public' && entry.roles !== 'token') entry.roles = roles;
     byKey.set(key, entry);
   }
   return [...byKey.values()];

@@ -35,6 +35,8 @@ export interface RuleSuggestion {
 
 export interface IngestResult {
   inserted: number;
+  /** The url keys of the items inserted (the others were stored already). */
+  insertedKeys: Set<string>;
   storyIds: string[];
   events: AppEvent[];
 }
@@ -54,7 +56,7 @@ const STORY_LOCK_MAX_SLOTS = 128;
  * a transaction (trx); returns the events to publish after commit.
  */
 export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<number, RuleSuggestion>, now: Date): Promise<IngestResult> {
-  if (items.length === 0) return { inserted: 0, storyIds: [], events: [] };
+  if (items.length === 0) return { inserted: 0, insertedKeys: new Set(), storyIds: [], events: [] };
   await lockStoryGrouping(trx, storyLockSlots(items));
 
   const candidates = await nearStories(trx, items, new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000));
@@ -87,7 +89,7 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
 
   const matched = items.flatMap((it, i) => (insertedKeys.has(it.urlKey) && it.hits.length > 0 ? [{ it, storyId: storyOf(i) }] : []));
   const events = await raiseAlerts(trx, matched, alerted, rules, now);
-  return { inserted: insertedKeys.size, storyIds, events };
+  return { inserted: insertedKeys.size, insertedKeys, storyIds, events };
 }
 
 /**

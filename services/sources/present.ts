@@ -6,6 +6,9 @@ import { iso } from '../shared/present.js';
 import { isSilent } from '../../core/schedule.js';
 import type { FetchView, SourceView } from './schema.js';
 
+/** An intake source is never fetched: its health reads 接口推送. */
+export const INTAKE_LABEL = '接口推送';
+
 // Silence is decided by the scheduling maths in core (6 typical gaps, at least a day).
 export { isSilent };
 
@@ -24,7 +27,7 @@ export function presentSource(s: SourceWithCount, now: Date): SourceView {
     pollIntervalS: s.poll_interval_s,
     enabled: s.enabled,
     status: s.status,
-    statusLabel: FETCH_STATUS_LABELS[s.status] ?? s.status,
+    statusLabel: s.kind === 'intake' ? INTAKE_LABEL : (FETCH_STATUS_LABELS[s.status] ?? s.status),
     statusMessage: s.status_message,
     httpStatus: s.http_status,
     lastFetchAt: iso(s.last_fetch_at),

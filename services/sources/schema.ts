@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import * as cheerio from 'cheerio';
 import iconv from 'iconv-lite';
-import { FETCH_STATUSES, MEDIA_TYPES, SOURCE_KINDS } from '../../core/vocabulary.js';
+import { FETCH_STATUSES, MEDIA_TYPES, SOURCE_KINDS, STORED_SOURCE_KINDS } from '../../core/vocabulary.js';
 import { DateTime, Limit } from '../shared/schema.js';
 import { urlProblem } from './url-check.js';
 import { JSON_ITEM_FIELDS, RESERVED_HEADERS, withPage } from '../../core/json-source.js';
@@ -254,7 +254,7 @@ export const SourceView = z
     id: z.number().int(),
     name: z.string(),
     url: z.string(),
-    kind: z.enum(SOURCE_KINDS),
+    kind: z.enum(STORED_SOURCE_KINDS),
     mediaType: z.enum(MEDIA_TYPES),
     mediaTypeLabel: z.string(),
     region: z.string(),

@@ -70,6 +70,7 @@ export async function createSource(deps: ModuleDeps, input: SourceCreate, actor:
 export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePatch, actor: Actor): Promise<SourceView> {
   const existing = await repo.findSource(deps.db, id);
   if (!existing) throw sourceNotFound();
+  if (existing.kind === 'intake') assertIntakePatch(patch);
   const kind = patch.kind ?? existing.kind;
   const selectors = patch.selectors !== undefined ? patch.selectors : existing.selectors;
   if (kind === 'site' && !selectors) throw fieldError('selectors', SITE_NEEDS_SELECTORS.message, SITE_NEEDS_SELECTORS.messageZh);
@@ -110,6 +111,17 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
   return getSource(deps, id);
 }
 
+/** An intake source (接口推送) keeps its name, kind and address: only its media type, region and switch change. */
+function assertIntakePatch(patch: SourcePatch): void {
+  const fixed = (['name', 'url', 'kind', 'charset', 'selectors', 'json', 'pollIntervalS'] as const).filter((k) => patch[k] !== undefined);
+  if (fixed.length > 0) {
+    throw conflict(
+      `An intake source's ${fixed.join(', ')} cannot be changed (only media type, region and enabled)`,
+      '接口推送的监测源只能修改媒体类型、地域和启用状态',
+    );
+  }
+}
+
 export async function deleteSource(deps: ModuleDeps, id: number, actor: Actor): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const removed = await repo.deleteSource(trx, id);
@@ -124,6 +136,7 @@ export async function fetchNow(deps: ModuleDeps, id: number, actor: Actor): Prom
   await deps.db.transaction().execute(async (trx) => {
     const before = await repo.lockSource(trx, id);
     if (!before) throw sourceNotFound();
+    if (before.kind === 'intake') throw conflict('An intake source is pushed through the intake API, never fetched', '接口推送的监测源由接口推送数据，不能抓取');
     const after = await repo.updateSource(trx, id, { set: {}, dueNow: true, forgetValidators: false }, deps.now());
     if (!after) throw sourceNotFound();
     await writeAudit(trx, {

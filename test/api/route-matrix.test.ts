@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 /** The declarations the product specification fixes for the monitoring and account routes. */
-const SPEC: Record<string, readonly Role[] | 'public'> = {
+const SPEC: Record<string, readonly Role[] | 'public' | 'token'> = {
   'GET /api/health': 'public',
   'GET /api/openapi.json': 'public',
   'POST /api/auth/login': 'public',
@@ -56,6 +56,10 @@ const SPEC: Record<string, readonly Role[] | 'public'> = {
   'GET /api/allowlist': ['admin', 'duty'],
   'POST /api/allowlist': ['admin'],
   'DELETE /api/allowlist/:id': ['admin'],
+  'GET /api/api-tokens': ['admin'],
+  'POST /api/api-tokens': ['admin'],
+  'POST /api/api-tokens/:id/revoke': ['admin'],
+  'POST /api/intake/items': 'token',
   'GET /api/rsshub/templates': ['admin', 'duty'],
   'PUT /api/rsshub/settings': ['admin'],
   'GET /api/items': ['duty', 'reviewer', 'leader', 'admin'],
@@ -91,9 +95,9 @@ describe('role × route matrix', () => {
   });
 
   it('declares the roles the specification gives', () => {
-    const declared = new Map(routes.map((r) => [keyOf(r), r.roles === 'public' || r.roles === null ? r.roles : [...r.roles].sort()]));
+    const declared = new Map(routes.map((r) => [keyOf(r), r.roles === 'public' || r.roles === 'token' || r.roles === null ? r.roles : [...r.roles].sort()]));
     for (const [key, roles] of Object.entries(SPEC)) {
-      expect({ key, roles: declared.get(key) }).toEqual({ key, roles: roles === 'public' ? 'public' : [...roles].sort() });
+      expect({ key, roles: declared.get(key) }).toEqual({ key, roles: roles === 'public' || roles === 'token' ? roles : [...roles].sort() });
     }
   });
 
@@ -102,8 +106,10 @@ describe('role × route matrix', () => {
     for (const route of routes) {
       for (const role of [null, ...ROLES] as const) {
         const status = await call(route, role);
-        const allowed = route.roles === 'public' || (role !== null && route.roles !== null && route.roles.includes(role));
-        const ok = allowed ? status !== 401 && status !== 403 : status === (role === null ? 401 : 403);
+        // A token route (TOKEN_ROUTES) admits an API token only: no session of any role, and no caller without a token.
+        const token = route.roles === 'token';
+        const allowed = route.roles === 'public' || (role !== null && Array.isArray(route.roles) && route.roles.includes(role));
+        const ok = token ? status === 401 : allowed ? status !== 401 && status !== 403 : status === (role === null ? 401 : 403);
         if (!ok) mismatches.push(`${keyOf(route)} as ${role ?? 'anonymous'}: ${status} (${allowed ? 'allowed' : 'refused'} by declaration)`);
       }
     }

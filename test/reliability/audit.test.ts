@@ -157,6 +157,10 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/sources/:id/fetch-now', as: 'admin', path: () => `/api/sources/${ids.source}/fetch-now` },
       { route: 'DELETE /api/sources/:id', as: 'admin', path: () => `/api/sources/${ids.source}` },
       { route: 'DELETE /api/allowlist/:id', as: 'admin', path: () => `/api/allowlist/${ids.allow}` },
+      { route: 'POST /api/api-tokens', as: 'admin', path: '/api/api-tokens', body: { name: '审计令牌' }, then: (b) => ((ids.apiToken = b.id), (ids.apiTokenSecret = b.token)) },
+      // Token auth, no session: the intake batch's row names the token.
+      { route: 'POST /api/intake/items', as: { cookie: '', csrfToken: '', headers: (extra = {}) => ({ authorization: `Bearer ${ids.apiTokenSecret}`, ...extra }) }, path: '/api/intake/items', body: { items: [{ title: '审计推送条目', externalId: 'AUDIT-1', sourceName: '审计推送' }] } },
+      { route: 'POST /api/api-tokens/:id/revoke', as: 'admin', path: () => `/api/api-tokens/${ids.apiToken}/revoke` },
       { route: 'POST /api/rules', as: 'admin', path: '/api/rules', body: { name: '审计方案', expression: '水费+上涨' }, then: (b) => (ids.rule = b.id) },
       { route: 'POST /api/rules/test', as: 'admin', path: '/api/rules/test', body: { expression: '水费' } },
       { route: 'PATCH /api/rules/:id', as: 'admin', path: () => `/api/rules/${ids.rule}`, body: { enabled: false } },
@@ -235,7 +239,8 @@ describe('every state-changing route writes its own audit row, in the transactio
     // its own before the password is checked — concurrent guesses must see it (SECURITY.md, sign-in
     // limits). So an attempt whose audit row cannot be written still counts against the limits: the
     // safe direction. Its session, and anything else, is rolled back with the audit row.
-    const ATTEMPT_COUNTERS: Record<string, string[]> = { 'POST /api/auth/login': ['login_throttle', 'users'] };
+    // The intake API counts a token's requests (its rate limit) and sets its last use the same way.
+    const ATTEMPT_COUNTERS: Record<string, string[]> = { 'POST /api/auth/login': ['login_throttle', 'users'], 'POST /api/intake/items': ['api_tokens'] };
     const violations: string[] = [];
     const covered = new Set<string>();
     /** Routes whose row came from the backstop (auditTrail), and routes whose row is the service's own. */

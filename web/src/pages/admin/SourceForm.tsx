@@ -54,7 +54,7 @@ function initialForm(s: Source | null): FormState {
   return {
     name: s?.name ?? '',
     url: s?.url ?? '',
-    kind: s?.kind ?? 'feed',
+    kind: s && s.kind !== 'intake' ? s.kind : 'feed',
     mediaType: s?.mediaType ?? 'news',
     region: s?.region ?? '',
     charset: s?.charset ?? '',

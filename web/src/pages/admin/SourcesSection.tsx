@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { inLanguage } from '../../lib/bilingual.js';
 import { useState } from 'react';
 import { type FetchStatus } from '../../../../core/vocabulary.js';
-import { DataTable, EditDelete } from '../../components/DataTable.js';
+import { DataTable, EditDelete, RowActions } from '../../components/DataTable.js';
 import { Empty, ListState } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
@@ -90,9 +90,13 @@ export function SourcesSection() {
                       <button type="button" className="link-btn" onClick={() => setDetail(s)} translate="no">
                         {s.name}
                       </button>
-                      <div className="muted small ellipsis" title={s.url} translate="no">
-                        {s.url}
-                      </div>
+                      {s.kind === 'intake' ? (
+                        <div className="muted small">{t('intakeNoFetch')}</div>
+                      ) : (
+                        <div className="muted small ellipsis" title={s.url} translate="no">
+                          {s.url}
+                        </div>
+                      )}
                     </>
                   ),
                 },
@@ -102,7 +106,7 @@ export function SourcesSection() {
                   cellClass: 'nowrap',
                   cell: (s) => (
                     <>
-                      <div>{s.kind === 'feed' ? t('feed') : s.kind === 'site' ? t('site') : tj('kind')}</div>
+                      <div>{s.kind === 'feed' ? t('feed') : s.kind === 'site' ? t('site') : s.kind === 'intake' ? t('intake') : tj('kind')}</div>
                       <div className="muted small">{label('mediaType', s.mediaType)}</div>
                     </>
                   ),
@@ -112,7 +116,9 @@ export function SourcesSection() {
                   header: t('colHealth'),
                   cell: (s) => (
                     <div className="tags">
-                      {s.enabled ? (
+                      {s.kind === 'intake' ? (
+                        <Tag>{t('intake')}</Tag>
+                      ) : s.enabled ? (
                         <Tag tone={statusTone(s.status)}>
                           <span data-testid="source-status">{label('fetchStatus', s.status)}</span>
                         </Tag>
@@ -168,11 +174,19 @@ export function SourcesSection() {
                   header: tc('actions'),
                   cellClass: 'nowrap',
                   cell: (s) => (
-                    <EditDelete onEdit={() => setEditing(s)} onDelete={() => setDeleting(s)}>
-                      <button type="button" className="btn btn-sm" disabled={fetchNow.isPending} onClick={() => fetchNow.mutate(s.id)}>
-                        {t('fetchNow')}
-                      </button>
-                    </EditDelete>
+                    s.kind === 'intake' ? (
+                      <RowActions>
+                        <button type="button" className="btn btn-sm btn-danger" onClick={() => setDeleting(s)}>
+                          {tc('delete')}
+                        </button>
+                      </RowActions>
+                    ) : (
+                      <EditDelete onEdit={() => setEditing(s)} onDelete={() => setDeleting(s)}>
+                        <button type="button" className="btn btn-sm" disabled={fetchNow.isPending} onClick={() => fetchNow.mutate(s.id)}>
+                          {t('fetchNow')}
+                        </button>
+                      </EditDelete>
+                    )
                   ),
                 },
               ]}
