@@ -12,6 +12,7 @@ import { PolicySection } from './PolicySection.js';
 import { RosterSection } from './RosterSection.js';
 import { RulesSection } from './RulesSection.js';
 import { SourcesSection } from './SourcesSection.js';
+import { TokensSection } from './TokensSection.js';
 import './admin.css';
 
 // 管理: the administrator's screens behind one left-hand navigation. App mounts this page at
@@ -27,6 +28,7 @@ const SECTIONS = [
   { path: '/calendar', key: 'calendar', Component: CalendarSection },
   { path: '/roster', key: 'roster', Component: RosterSection },
   { path: '/office', key: 'office', Component: OfficeProfileSection },
+  { path: '/tokens', key: 'tokens', Component: TokensSection },
 ] as const;
 
 export default function AdminPage() {
