@@ -89,6 +89,8 @@ describe('the brief of Monday 2026-12-07 on a small seed', () => {
       ('全国两会', ${sh('2026-12-06 00:00')}, ${sh('2026-12-09 00:00')}, 0.5),
       ('已结束', ${sh('2026-11-01 00:00')}, ${sh('2026-11-05 00:00')}, 0.5)`.execute(f.db);
 
+    // The leaders' channels: a WeCom group robot.
+    await f.db.insertInto('notification_channels').values({ kind: 'webhook', name: '领导群', config: JSON.stringify({ url: 'http://127.0.0.1:9/wecom', format: 'wecom' }) }).execute();
     const r = await run('2026-12-07 08:00');
     expect(r.created).toBe(true);
     id = r.id!;
@@ -105,12 +107,18 @@ describe('the brief of Monday 2026-12-07 on a small seed', () => {
     expect(figures.periods.map((p: any) => p.name)).toEqual(['全国两会']);
   });
 
-  it('tells every active leader, once, in a short text; audited', async () => {
+  it('tells every active leader, once, in a short text — in the app (rendered per reader) and on the channels; audited', async () => {
     const rows = (await sql<{ user_id: number; title: string; body: string; key: string }>`select user_id, title, body, key from notifications where key = 'report.daily_brief' and created_at >= ${sh('2026-12-07 00:00')} order by user_id`.execute(f.db)).rows;
     expect(rows.map((r) => r.user_id)).toEqual(leaderIds);
     expect(rows[0]!.title).toBe('【舆情日报】12月7日：新增预警3条、事件2件，今明到期1项，超期1项');
     expect(rows[0]!.body).toContain('重点时段：全国两会');
     expect(rows[0]!.title.length + rows[0]!.body.length).toBeLessThan(120);
+    // The same short Chinese text goes to the channels, once per leader.
+    const sent = (
+      await sql<{ title: string; target: string }>`select d.payload->>'title' as title, d.target from notification_deliveries d join notifications n on n.id = d.notification_id
+        where n.key = 'report.daily_brief' and n.created_at >= ${sh('2026-12-07 00:00')} order by n.user_id`.execute(f.db)
+    ).rows;
+    expect(sent).toEqual(rows.map((r) => ({ title: r.title, target: 'http://127.0.0.1:9/wecom' })));
     const audit = (await sql<{ n: number }>`select count(*)::int as n from audit_log where action = 'daily_brief.generate' and entity_id = ${id}`.execute(f.db)).rows[0]!.n;
     expect(audit).toBe(1);
     const en = await f.as(leader, 'GET', '/api/notifications?lang=en');
