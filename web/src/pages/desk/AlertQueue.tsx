@@ -91,8 +91,8 @@ const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, on
           <button type="button" className="btn btn-sm" onClick={() => onAction('dismiss', a)} title={t('keyHint', { k: 'D' })}>
             {t('dismiss')}
           </button>
-          <button type="button" className="btn btn-sm btn-primary" onClick={() => onAction('open', a)} title={t('keyHint', { k: 'O' })}>
-            {t('openCase')}
+          <button type="button" className="btn btn-sm btn-primary" onClick={() => onAction('open', a)} title={`${t('openCase')} · ${t('keyHint', { k: 'O' })}`} aria-label={t('openCase')}>
+            {t('openCaseShort')}
           </button>
           <button type="button" className="btn btn-sm" onClick={() => onAction('attach', a)} title={t('keyHint', { k: 'A' })}>
             {t('attach')}
