@@ -14,6 +14,10 @@ import {
 type Labels = { zh: Readonly<Record<string, string>>; en: Readonly<Record<string, string>> };
 
 export const NOTICE_PARAM_LABELS: Readonly<Record<string, Labels>> = {
+  approvalStep: {
+    zh: { reviewer: '审核人审核', leader_in_charge: '分管领导审批', principal_leader: '主要领导审批' },
+    en: { reviewer: 'review', leader_in_charge: "the leader in charge's approval", principal_leader: "the principal leader's approval" },
+  },
   role: {
     zh: { lead: '牵头单位', co: '协办单位' },
     en: { lead: 'lead department', co: 'co-department' },

@@ -45,6 +45,10 @@ export const NOTICE_TEXTS = {
     zh: { title: '【已退回】{caseNumber} {caseTitle}', body: '{reviewer}退回了{caseNumber}「{caseTitle}」的回应稿。审核意见：{comment}' },
     en: { title: '[Returned] {caseNumber} {caseTitle}', body: '{reviewer} returned the response to {caseNumber} "{caseTitle}". Comment: {comment}' },
   },
+  'response.approval_requested': {
+    zh: { title: '【待审批】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应稿已由{approver}审核同意，请进行{approvalStep}。' },
+    en: { title: '[Awaiting approval] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was approved by {approver}; your step: {approvalStep}.' },
+  },
   'response.approved': {
     zh: { title: '【可以发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应稿已由{reviewer}审核通过，可以发布。' },
     en: { title: '[Ready to publish] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was approved by {reviewer} and may be published.' },

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ApprovalStepKind } from '../core/workflow/approval.js';
 import type { CaseOrigin, CaseStatus, Category, Channel, EffectRating, Level, ObligationKind, ReferralTarget, ResponseStatus } from '../core/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -16,6 +17,8 @@ export interface PoliciesTable {
   obligations: Json<unknown>;
   escalation_steps: Json<unknown>;
   follow_up_hours: Defaulted<number>;
+  /** 审批链: null = the level's default chain. */
+  approval_steps: ColumnType<unknown, string | null | undefined, string | null>;
   updated_by: number | null;
   updated_at: GeneratedTimestamp;
 }
@@ -181,6 +184,24 @@ export interface ResponsesTable {
   edited_by: Defaulted<number | null>;
   /** 补录: published with a time typed in afterwards (more than a few minutes back). */
   backfilled: Defaulted<boolean>;
+  /** 审批链 fixed at submission, and the index of the step it waits at while submitted. */
+  approval_chain: Defaulted<ApprovalStepKind[]>;
+  approval_step: Defaulted<number>;
+  /** 保密审查 confirmed on submit: by whom, when. */
+  secrecy_confirmed_by: Defaulted<number | null>;
+  secrecy_confirmed_at: Defaulted<Date | null>;
+}
+
+export interface ResponseApprovalsTable {
+  id: GeneratedInt8;
+  response_id: Int8;
+  case_id: Int8;
+  step: number;
+  step_kind: ApprovalStepKind;
+  decision: 'approve' | 'return';
+  comment: Defaulted<string>;
+  decided_by: number | null;
+  decided_at: Date;
 }
 
 export interface FeedbackTable {
@@ -254,6 +275,7 @@ export interface WorkflowTables {
   notification_channels: NotificationChannelsTable;
   notification_deliveries: NotificationDeliveriesTable;
   responses: ResponsesTable;
+  response_approvals: ResponseApprovalsTable;
   feedback: FeedbackTable;
   reports_up: ReportsUpTable;
   referrals: ReferralsTable;

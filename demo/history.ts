@@ -35,6 +35,8 @@ export { DEMO_HISTORY, type HistoryCase } from './history-cases.js';
 interface People {
   duty: SessionUser;
   reviewer: SessionUser;
+  /** 审批链: the leaders who take the leaders' steps (a missing one leaves its responses waiting there). */
+  leaders: Partial<Record<'leader_in_charge' | 'principal_leader', SessionUser>>;
   handlers: Map<number, SessionUser>;
   departments: Map<string, number>;
 }
@@ -81,7 +83,13 @@ async function people(db: Db): Promise<People | undefined> {
     }
     if (h) handlers.set(departmentId, h);
   }
-  return { duty, reviewer, handlers, departments };
+  const leaderRows = await activeUsersOf(db, { role: 'leader' });
+  const leaders: People['leaders'] = {};
+  for (const [step, rank] of [['leader_in_charge', 'in_charge'], ['principal_leader', 'principal']] as const) {
+    const row = leaderRows.find((r) => r.leader_rank === rank);
+    if (row) leaders[step] = (await sessionUser(db, { username: row.username.toLowerCase(), role: 'leader' })) ?? undefined;
+  }
+  return { duty, reviewer, leaders, handlers, departments };
 }
 
 /** Midnight (Asia/Shanghai) `days` days before `now`'s Shanghai day, plus `hour` hours. */
@@ -189,7 +197,16 @@ async function seed(db: Db, end: Date): Promise<number> {
         add(step(0.4), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!)));
       }
       if (stopAt === 'submitted') return;
-      add(step(0.2), async () => void (await approveResponse(deps, who(p.reviewer), needCase(), state.responseId!)));
+      add(step(0.2), async () => {
+        // Through the whole approval chain: the reviewer, then the leaders the case's level asks for.
+        let v = await approveResponse(deps, who(p.reviewer), needCase(), state.responseId!);
+        for (let i = 0; i < 3 && v.status === 'submitted'; i++) {
+          const current = v.approvalChain.find((s) => s.state === 'current');
+          const leader = current && current.kind !== 'reviewer' ? p.leaders[current.kind] : undefined;
+          if (!leader) break;
+          v = await approveResponse(deps, who(leader), needCase(), state.responseId!);
+        }
+      });
     };
 
     let from = openH;

@@ -18,3 +18,13 @@ export {
   type ResponseAction,
 } from './state.js';
 export { nextCaseNumber } from './numbers.js';
+export {
+  APPROVAL_STEP_KINDS,
+  APPROVAL_STEP_LABELS,
+  APPROVAL_STEP_LABELS_EN,
+  approvalStepsFor,
+  defaultApprovalSteps,
+  mayTakeStep,
+  nextApprovalStep,
+  type ApprovalStepKind,
+} from './approval.js';

@@ -78,7 +78,7 @@ describe('responseTransition', () => {
   // status × action → [next status, roles allowed]; absent = refused in that status
   const table: Record<ResponseStatus, Partial<Record<ResponseAction, [ResponseStatus, Role[]]>>> = {
     draft: { edit: ['draft', ['handler']], submit: ['submitted', ['handler']] },
-    submitted: { approve: ['approved', ['reviewer']], return: ['returned', ['reviewer']] },
+    submitted: { approve: ['approved', ['reviewer', 'leader']], return: ['returned', ['reviewer', 'leader']] },
     returned: { edit: ['draft', ['handler']], submit: ['submitted', ['handler']] },
     approved: { publish: ['published', ['handler', 'reviewer']] },
     published: {},
@@ -104,8 +104,8 @@ describe('responseTransition', () => {
 
   it('messages name the role that may act', () => {
     const e = attempt(() => responseTransition('submitted', 'approve', 'admin')) as CaseTransitionError;
-    expect(e.messageZh).toBe('只有审核人可以审核通过，系统管理员不能操作');
-    expect(e.message).toBe("Only reviewer may 'approve' a response; role 'admin' may not");
+    expect(e.messageZh).toBe('只有审核人或领导可以审核通过，系统管理员不能操作');
+    expect(e.message).toBe("Only reviewer or leader may 'approve' a response; role 'admin' may not");
     const p = attempt(() => responseTransition('published', 'edit', 'handler')) as CaseTransitionError;
     expect(p.messageZh).toBe('回应已发布，不能再编辑');
   });
@@ -122,7 +122,7 @@ describe('responseTransition', () => {
     expect(responseActionsAllowed('submitted', 'reviewer')).toEqual(['approve', 'return']);
   });
 
-  it('property: random (action, role) sequences stay in RESPONSE_STATUSES; only reviewers approve; published is final; nothing is published unapproved', () => {
+  it('property: random (action, role) sequences stay in RESPONSE_STATUSES; only reviewers and leaders approve; published is final; nothing is published unapproved', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...RESPONSE_ACTIONS), fc.constantFrom(...ROLES)), { maxLength: 60 }), (steps) => {
         let status: ResponseStatus = 'draft';
@@ -132,9 +132,10 @@ describe('responseTransition', () => {
           if (before === 'published') expect(out).toBeInstanceOf(CaseTransitionError);
           if (out instanceof CaseTransitionError) continue;
           expect(RESPONSE_STATUSES).toContain(out);
-          if (out === 'approved') expect(role).toBe('reviewer');
+          if (out === 'approved') expect(['reviewer', 'leader']).toContain(role);
           if (out === 'published') expect(before).toBe('approved');
-          if (before === 'approved' || before === 'submitted') expect(['handler', 'reviewer']).toContain(role);
+          if (before === 'approved') expect(['handler', 'reviewer']).toContain(role);
+          if (before === 'submitted') expect(['reviewer', 'leader']).toContain(role);
           status = out;
         }
       }),

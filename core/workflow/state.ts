@@ -9,14 +9,16 @@
 //
 // Response (RESPONSE_STATUSES), with the roles allowed:
 //   draft     — edit → draft (handler); submit → submitted (handler)
-//   submitted — approve → approved (reviewer); return (with a comment) → returned (reviewer)
+//   submitted — approve → approved (reviewer or leader: the step of the approval chain decides who,
+//               and an approval before the chain's last step stays submitted, see approval.ts);
+//               return (with a comment) → returned (the person of the current step)
 //   returned  — edit → draft (handler: the revised text goes through review again);
 //               submit → submitted (handler: resubmit unchanged, e.g. after explaining)
 //   approved  — publish → published (handler or reviewer)
 //   published — final: no action.
-//   Only a reviewer approves or returns (发布审核). The admin role is technical (sources, rules,
+//   Only a reviewer (审核) or a leader (分管 / 主要领导审批) approves or returns. The admin role is technical (sources, rules,
 //   users, policies) and has no part in drafting or review: separation of duties keeps every
-//   approval attributable to a reviewer. Duty officers and leaders do not act on responses either.
+//   approval attributable to a reviewer or leader. Duty officers do not act on responses either.
 import { CASE_STATUS_LABELS, RESPONSE_STATUS_LABELS, ROLE_LABELS, type CaseStatus, type ResponseStatus, type Role } from '../vocabulary.js';
 
 export type CaseAction = 'publish' | 'close' | 'reopen' | 'change_level' | 'reassign' | 'add_feedback';
@@ -62,7 +64,7 @@ const CASE_TABLE: Record<CaseStatus, Partial<Record<CaseAction, CaseStatus>>> = 
 
 const RESPONSE_TABLE: Record<ResponseStatus, Partial<Record<ResponseAction, { to: ResponseStatus; roles: readonly Role[] }>>> = {
   draft: { edit: { to: 'draft', roles: ['handler'] }, submit: { to: 'submitted', roles: ['handler'] } },
-  submitted: { approve: { to: 'approved', roles: ['reviewer'] }, return: { to: 'returned', roles: ['reviewer'] } },
+  submitted: { approve: { to: 'approved', roles: ['reviewer', 'leader'] }, return: { to: 'returned', roles: ['reviewer', 'leader'] } },
   returned: { edit: { to: 'draft', roles: ['handler'] }, submit: { to: 'submitted', roles: ['handler'] } },
   approved: { publish: { to: 'published', roles: ['handler', 'reviewer'] } },
   published: {},

@@ -41,6 +41,8 @@ export interface PolicyRule {
   obligations: ObligationSpec[];
   escalationSteps: EscalationStep[];
   followUpHours: number;
+  /** 审批链: the approval steps a response needs, in order; absent = the level's default (approval.ts). */
+  approvalSteps?: ('reviewer' | 'leader_in_charge' | 'principal_leader')[];
 }
 
 /** Heightened period (重点时段): windows of obligations starting inside it are multiplied by factor. */

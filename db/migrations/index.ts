@@ -21,6 +21,7 @@ import * as m0021 from './20261207_0021_source_providers.js';
 import * as m0022 from './20261207_0022_case_briefs.js';
 import * as m0023 from './20261207_0023_emergency_policy.js';
 import * as m0024 from './20261207_0024_case_declines.js';
+import * as m0025 from './20261207_0025_approval_chain.js';
 import * as m0026 from './20261207_0026_daily_briefs.js';
 import * as m0027 from './20261207_0027_api_tokens.js';
 
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '20261207_0022_case_briefs': m0022,
   '20261207_0023_emergency_policy': m0023,
   '20261207_0024_case_declines': m0024,
+  '20261207_0025_approval_chain': m0025,
   '20261207_0026_daily_briefs': m0026,
   '20261207_0027_api_tokens': m0027,
 };

@@ -16,6 +16,7 @@ interface PolicyRow {
   obligations: unknown;
   escalation_steps: unknown;
   follow_up_hours: number;
+  approval_steps: unknown;
 }
 
 function toRule(r: PolicyRow): PolicyRule {
@@ -25,6 +26,8 @@ function toRule(r: PolicyRow): PolicyRule {
     obligations: r.obligations as ObligationSpec[],
     escalationSteps: r.escalation_steps as EscalationStep[],
     followUpHours: r.follow_up_hours,
+    // A rule stored without approval steps takes its level's default chain (core/workflow/approval.ts).
+    ...(Array.isArray(r.approval_steps) && r.approval_steps.length > 0 ? { approvalSteps: r.approval_steps as NonNullable<PolicyRule['approvalSteps']> } : {}),
   };
 }
 
@@ -35,6 +38,7 @@ function toRow(r: PolicyRule, updatedBy: number | null) {
     obligations: JSON.stringify(r.obligations),
     escalation_steps: JSON.stringify(r.escalationSteps),
     follow_up_hours: r.followUpHours,
+    approval_steps: r.approvalSteps && r.approvalSteps.length > 0 ? JSON.stringify(r.approvalSteps) : null,
     updated_by: updatedBy,
   };
 }
@@ -42,7 +46,7 @@ function toRow(r: PolicyRule, updatedBy: number | null) {
 async function readPolicies(db: Db): Promise<PolicyRule[]> {
   const rows = await db
     .selectFrom('policies')
-    .select(['level', 'category', 'obligations', 'escalation_steps', 'follow_up_hours'])
+    .select(['level', 'category', 'obligations', 'escalation_steps', 'follow_up_hours', 'approval_steps'])
     .orderBy('level')
     .orderBy(sql`coalesce(category, '')`)
     .execute();

@@ -2,6 +2,7 @@ import type { Db } from '../client.js';
 import type { ResponseRow } from '../schema-workflow.js';
 import type { Channel, ResponseStatus } from '../../core/vocabulary.js';
 import type { Window } from '../../core/workflow/types.js';
+import type { ApprovalStepKind } from '../../core/workflow/approval.js';
 
 // Responses (回应) and what publishing one writes: plain functions, one query each.
 
@@ -13,6 +14,7 @@ export interface ResponseWithNames extends ResponseRow {
   submitted_by_name: string | null;
   reviewed_by_name: string | null;
   published_by_name: string | null;
+  secrecy_confirmed_by_name: string | null;
 }
 
 function withNames(db: Db) {
@@ -22,12 +24,14 @@ function withNames(db: Db) {
     .leftJoin('users as us', 'us.id', 'r.submitted_by')
     .leftJoin('users as ur', 'ur.id', 'r.reviewed_by')
     .leftJoin('users as up', 'up.id', 'r.published_by')
+    .leftJoin('users as uc', 'uc.id', 'r.secrecy_confirmed_by')
     .selectAll('r')
     .select([
       'ud.display_name as drafted_by_name',
       'us.display_name as submitted_by_name',
       'ur.display_name as reviewed_by_name',
       'up.display_name as published_by_name',
+      'uc.display_name as secrecy_confirmed_by_name',
     ]);
 }
 
@@ -66,6 +70,10 @@ export interface ResponsePatch {
   url?: string;
   edited_by?: number | null;
   backfilled?: boolean;
+  approval_chain?: ApprovalStepKind[];
+  approval_step?: number;
+  secrecy_confirmed_by?: number | null;
+  secrecy_confirmed_at?: Date | null;
 }
 
 export async function updateResponse(trx: Db, id: string, patch: ResponsePatch, at: Date): Promise<ResponseRow> {
@@ -129,4 +137,38 @@ export async function insertObligation(
     .returning('id')
     .executeTakeFirst();
   return r?.id ?? null;
+}
+
+/** One step of the approval chain taken (审批记录). */
+export async function insertApproval(
+  trx: Db,
+  v: { responseId: string; caseId: string; step: number; kind: ApprovalStepKind; decision: 'approve' | 'return'; comment: string; by: number; at: Date },
+): Promise<void> {
+  await trx
+    .insertInto('response_approvals')
+    .values({ response_id: v.responseId, case_id: v.caseId, step: v.step, step_kind: v.kind, decision: v.decision, comment: v.comment, decided_by: v.by, decided_at: v.at })
+    .execute();
+}
+
+export interface ApprovalRow {
+  response_id: string;
+  step: number;
+  step_kind: ApprovalStepKind;
+  decision: 'approve' | 'return';
+  comment: string;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Date;
+}
+
+/** The approval steps taken on a case's responses, oldest first. */
+export async function listApprovals(db: Db, caseId: string): Promise<ApprovalRow[]> {
+  return db
+    .selectFrom('response_approvals as a')
+    .leftJoin('users as u', 'u.id', 'a.decided_by')
+    .select(['a.response_id', 'a.step', 'a.step_kind', 'a.decision', 'a.comment', 'a.decided_by', 'u.display_name as decided_by_name', 'a.decided_at'])
+    .where('a.case_id', '=', caseId)
+    .orderBy('a.decided_at')
+    .orderBy('a.id')
+    .execute();
 }

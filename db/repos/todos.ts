@@ -95,8 +95,18 @@ export function responsesToReview(db: Db, v: TodoViewer): Promise<CaseTodoRow[]>
   return caseRows(db, v, {
     select: sql`r.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
     from: sql`responses r join cases c on c.id = r.case_id`,
-    where: sql`r.status = 'submitted' and c.status <> 'closed'
+    where: sql`r.status = 'submitted' and c.status <> 'closed' and r.approval_chain[r.approval_step + 1] = 'reviewer'
       and coalesce(r.drafted_by, -1) <> ${v.id} and coalesce(r.submitted_by, -1) <> ${v.id} and coalesce(r.edited_by, -1) <> ${v.id}`,
+  });
+}
+
+/** 审批链: submitted responses waiting at a leader's step of this kind (分管 / 主要领导), never the leader's own. */
+export function responsesAtLeaderStep(db: Db, v: TodoViewer, step: 'leader_in_charge' | 'principal_leader'): Promise<CaseTodoRow[]> {
+  return caseRows(db, v, {
+    select: sql`r.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
+    from: sql`responses r join cases c on c.id = r.case_id`,
+    where: sql`r.status = 'submitted' and c.status <> 'closed' and r.approval_chain[r.approval_step + 1] = ${step}
+      and coalesce(r.drafted_by, -1) <> ${v.id} and coalesce(r.edited_by, -1) <> ${v.id}`,
   });
 }
 

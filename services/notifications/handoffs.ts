@@ -1,5 +1,6 @@
 import type { Channel, EffectRating, Level, ReferralTarget } from '../../core/vocabulary.js';
 import type { NoticeKey, NoticeParams } from '../../core/notices.js';
+import type { ApprovalStepKind } from '../../core/workflow/approval.js';
 import type { Db } from '../../db/client.js';
 import { departmentNames } from '../../db/repos/departments.js';
 import { caseObligations } from '../../db/repos/obligations.js';
@@ -13,6 +14,7 @@ import { createdEvents, notify, noticesFor } from './notify.js';
 //                 co); a re-assignment also tells the handlers of a department taken off it;
 //   submitted   → every reviewer (the role that may approve), never the drafter or submitter;
 //   returned    → the drafter (and the submitter, if another), with the reviewer's comment;
+//   approved at a step before the last → the next step's people (分管领导, then 主要领导);
 //   approved    → the drafter and the lead department's handlers: 可以发布;
 //   published   → the duty officer who opened the case; the leaders in charge for 较大 and above;
 //   closed / reopened → the lead department's handlers;
@@ -78,6 +80,13 @@ export async function notifySubmitted(trx: Db, c: CaseRef, r: { drafted_by: numb
 export async function notifyReturned(trx: Db, c: CaseRef, r: { drafted_by: number | null; submitted_by: number | null }, reviewer: { id: number; name: string }, comment: string, now: Date) {
   const to = await activeUserIds(trx, [r.drafted_by, r.submitted_by]);
   return send(trx, c, to, reviewer.id, 'response.returned', { reviewer: reviewer.name, comment }, now);
+}
+
+/** 审批链: an approval before the last step asks the next step's people (the leaders in charge, then the principal leaders). */
+export async function notifyApprovalStep(trx: Db, c: CaseRef, r: { drafted_by: number | null; edited_by: number | null }, approver: { id: number; name: string }, next: ApprovalStepKind, now: Date) {
+  const ids = next === 'reviewer' ? await roleUserIds(trx, 'reviewer') : await roleUserIds(trx, 'leader', next === 'leader_in_charge' ? 'in_charge' : 'principal');
+  const to = ids.filter((id) => id !== r.drafted_by && id !== r.edited_by);
+  return send(trx, c, to, approver.id, 'response.approval_requested', { approver: approver.name, approvalStep: next }, now);
 }
 
 export async function notifyApproved(trx: Db, c: CaseRef, r: { drafted_by: number | null }, reviewer: { id: number; name: string }, now: Date) {

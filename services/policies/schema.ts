@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { APPROVAL_STEP_KINDS } from '../../core/workflow/approval.js';
 import { CATEGORIES, ESCALATION_TARGETS, LEVEL_LABELS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
 
 // The policy as the API reads and writes it: exactly the core's PolicyRule shape.
@@ -34,9 +35,14 @@ export const PolicyRuleSchema = z
     obligations: z.array(ObligationSpec).max(20),
     escalationSteps: z.array(EscalationStep).max(50),
     followUpHours: z.number().int().positive().max(24 * 365),
+    /** 审批链: the approval steps a response needs, in order; absent = the level's default. */
+    approvalSteps: z.array(z.enum(APPROVAL_STEP_KINDS)).min(1).max(3).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.approvalSteps && new Set(r.approvalSteps).size !== r.approvalSteps.length) {
+      ctx.addIssue({ code: 'custom', path: ['approvalSteps'], message: 'each approval step at most once', params: { messageZh: '审批步骤不能重复' } });
+    }
     const kinds = r.obligations.map((o) => o.kind);
     if (new Set(kinds).size !== kinds.length) {
       ctx.addIssue({ code: 'custom', path: ['obligations'], message: 'each obligation kind at most once', params: { messageZh: '同一种事项只能出现一次' } });

@@ -1,11 +1,48 @@
 import { CHANNEL_LABELS, EXPECTED_RESPONSE, RESPONSE_STATUS_LABELS, type Category } from '../../core/vocabulary.js';
-import type { ResponseWithNames } from '../../db/repos/responses.js';
+import { APPROVAL_STEP_LABELS } from '../../core/workflow/approval.js';
+import type { ApprovalRow, ResponseWithNames } from '../../db/repos/responses.js';
 import { iso } from '../shared/present.js';
 import type { ResponseView } from './schema.js';
 
 const person = (id: number | null, name: string | null) => (id === null ? null : { id, name });
 
-export function presentResponse(r: ResponseWithNames, category: Category): ResponseView {
+/**
+ * The approval chain as the case room shows it: each step done (who, when), current (waiting) or
+ * pending, for the submission in progress or the one that was approved; `approvals` every step
+ * taken on the response (approvals and returns with their comments), oldest first.
+ */
+function chainOf(r: ResponseWithNames, approvals: readonly ApprovalRow[]): Pick<ResponseView, 'approvalChain' | 'approvals'> {
+  const mine = approvals.filter((a) => a.response_id === r.id);
+  const since = r.submitted_at?.getTime() ?? Infinity;
+  const cycle = r.status === 'submitted' || r.status === 'approved' || r.status === 'published';
+  const approvalChain = r.approval_chain.map((kind, i) => {
+    const done = cycle ? [...mine].reverse().find((a) => a.step === i && a.decision === 'approve' && a.decided_at.getTime() >= since) : undefined;
+    const state: 'done' | 'current' | 'pending' =
+      r.status === 'approved' || r.status === 'published' ? 'done' : r.status === 'submitted' ? (i < r.approval_step ? 'done' : i === r.approval_step ? 'current' : 'pending') : 'pending';
+    return {
+      step: i,
+      kind,
+      label: APPROVAL_STEP_LABELS[kind],
+      state,
+      decidedBy: state === 'done' && done ? person(done.decided_by, done.decided_by_name) : null,
+      decidedAt: state === 'done' && done ? iso(done.decided_at) : null,
+    };
+  });
+  return {
+    approvalChain,
+    approvals: mine.map((a) => ({
+      step: a.step,
+      kind: a.step_kind,
+      label: APPROVAL_STEP_LABELS[a.step_kind],
+      decision: a.decision,
+      comment: a.comment,
+      decidedBy: person(a.decided_by, a.decided_by_name),
+      decidedAt: iso(a.decided_at),
+    })),
+  };
+}
+
+export function presentResponse(r: ResponseWithNames, category: Category, approvals: readonly ApprovalRow[] = []): ResponseView {
   return {
     id: r.id,
     caseId: r.case_id,
@@ -26,6 +63,9 @@ export function presentResponse(r: ResponseWithNames, category: Category): Respo
     channel: r.channel,
     channelLabel: r.channel === null ? null : CHANNEL_LABELS[r.channel],
     url: r.url,
+    secrecyConfirmedBy: person(r.secrecy_confirmed_by, r.secrecy_confirmed_by_name),
+    secrecyConfirmedAt: iso(r.secrecy_confirmed_at),
+    ...chainOf(r, approvals),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CASE_STATUSES, CHANNELS, OBLIGATION_KINDS, RESPONSE_STATUSES } from '../../core/vocabulary.js';
 import { BigId, DateTime } from '../shared/schema.js';
+import { APPROVAL_STEP_KINDS } from '../../core/workflow/approval.js';
 
 export const CaseResponseParams = z.object({
   id: BigId.openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
@@ -11,6 +12,12 @@ const Body = z.string().trim().min(1).max(20_000);
 
 export const DraftInput = z.object({ body: Body }).strict().openapi('ResponseDraftInput');
 export const EditInput = z.object({ body: Body }).strict().openapi('ResponseEditInput');
+export const SubmitInput = z
+  .object({
+    secrecyConfirmed: z.boolean().optional().openapi({ description: '保密审查：已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私（记录确认人和时间）' }),
+  })
+  .strict()
+  .openapi('ResponseSubmitInput');
 export const ReturnInput = z
   .object({ comment: z.string().trim().min(1).max(5_000).openapi({ description: '退回意见（必填）' }) })
   .strict()
@@ -49,6 +56,32 @@ export const ResponseView = z
     channel: z.enum(CHANNELS).nullable(),
     channelLabel: z.string().nullable(),
     url: z.string(),
+    /** 保密审查 confirmed on submit (the latest submission): by whom, when. */
+    secrecyConfirmedBy: Person,
+    secrecyConfirmedAt: DateTime.nullable(),
+    /** 审批链: the steps of the chain this response was submitted under, each done / current / pending. */
+    approvalChain: z.array(
+      z.object({
+        step: z.number().int(),
+        kind: z.enum(APPROVAL_STEP_KINDS),
+        label: z.string(),
+        state: z.enum(['done', 'current', 'pending']),
+        decidedBy: Person,
+        decidedAt: DateTime.nullable(),
+      }),
+    ),
+    /** Every approval step taken (approve / return, with the comment), oldest first. */
+    approvals: z.array(
+      z.object({
+        step: z.number().int(),
+        kind: z.enum(APPROVAL_STEP_KINDS),
+        label: z.string(),
+        decision: z.enum(['approve', 'return']),
+        comment: z.string(),
+        decidedBy: Person,
+        decidedAt: DateTime,
+      }),
+    ),
     createdAt: DateTime,
     updatedAt: DateTime,
   })

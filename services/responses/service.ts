@@ -1,5 +1,6 @@
 import type { ResponseAction } from '../../core/workflow/index.js';
-import { responseTransition } from '../../core/workflow/index.js';
+import { APPROVAL_STEP_LABELS, APPROVAL_STEP_LABELS_EN, approvalStepsFor, mayTakeStep, nextApprovalStep, responseTransition } from '../../core/workflow/index.js';
+import { loadPolicies } from '../../db/repos/policies.js';
 import { EXPECTED_RESPONSE, type Channel } from '../../core/vocabulary.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { lockCase } from '../../db/repos/case-access.js';
@@ -9,7 +10,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { refuseClosedCase } from '../shared/closed-case.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import type { AppEvent } from '../../platform/queues.js';
-import { notifyApproved, notifyReturned, notifySubmitted } from '../notifications/handoffs.js';
+import { notifyApprovalStep, notifyApproved, notifyReturned, notifySubmitted } from '../notifications/handoffs.js';
 import { caseFor, caseNotFound, decide, type Who } from './guard.js';
 import { presentResponse } from './present.js';
 import { publishInTransaction } from './publish.js';
@@ -19,6 +20,11 @@ import type { PublishResult, ResponseView } from './schema.js';
 // transaction: lock the case, lock the response, ask the state machine, write, audit, and tell the
 // next person (services/notifications/handoffs.ts): submitted → the reviewers; returned → the
 // drafter; approved → the drafter and the lead department; published → see publish.ts.
+// 审批链 (core/workflow/approval.ts): submitting fixes the chain the policy names for the case's
+// level and category; while submitted the response waits at one step, which only that step's people
+// take (审核人, then 分管领导, then 主要领导); an approval before the last step keeps it submitted and
+// asks the next step's people; a return at any step goes back to the drafter. Every step taken is a
+// row of response_approvals. 保密审查: a submit may carry the confirmation, recorded with who and when.
 
 const responseNotFound = () => notFound('Response', '回应');
 
@@ -41,15 +47,15 @@ function refuseSelfApproval(r: repo.ResponseRow, userId: number): void {
 }
 
 async function view(deps: ModuleDeps, c: Case, rid: string): Promise<ResponseView> {
-  const row = await repo.findResponse(deps.db, c.id, rid);
+  const [row, approvals] = await Promise.all([repo.findResponse(deps.db, c.id, rid), repo.listApprovals(deps.db, c.id)]);
   if (!row) throw responseNotFound();
-  return presentResponse(row, c.category);
+  return presentResponse(row, c.category, approvals);
 }
 
 export async function listResponses(deps: ModuleDeps, who: Who, caseId: string) {
   const c = await caseFor(deps.db, caseId, who.user);
-  const rows = await repo.listResponses(deps.db, c.id);
-  return { responses: rows.map((r) => presentResponse(r, c.category)), expectedKind: EXPECTED_RESPONSE[c.category] };
+  const [rows, approvals] = await Promise.all([repo.listResponses(deps.db, c.id), repo.listApprovals(deps.db, c.id)]);
+  return { responses: rows.map((r) => presentResponse(r, c.category, approvals)), expectedKind: EXPECTED_RESPONSE[c.category] };
 }
 
 
@@ -86,10 +92,35 @@ async function step(
     refuseClosedCase(locked);
     const r = await repo.lockResponse(trx, c.id, rid);
     if (!r) throw responseNotFound();
-    const next = decide(() => responseTransition(r.status, action, who.user.role));
-    // 发布审核 is a second pair of eyes: never the drafter's or the last editor's own.
+    let next = decide(() => responseTransition(r.status, action, who.user.role));
+    // 发布审核 is a second pair of eyes: never the drafter's or the last editor's own, at any step.
     if (action === 'approve') refuseSelfApproval(r, who.user.id);
     const p = patch(now);
+    let nextStep: number | null = null;
+    if (action === 'submit') {
+      // The chain is fixed when the response is submitted: the policy's steps for the case's level and category.
+      p.approval_chain = approvalStepsFor(await loadPolicies(trx), locked.level, locked.category);
+      p.approval_step = 0;
+    }
+    if (action === 'approve' || action === 'return') {
+      const stepNo = r.approval_step;
+      const kind = r.approval_chain[stepNo] ?? 'reviewer';
+      if (!mayTakeStep(kind, who.user)) {
+        throw new AppError({
+          code: 'FORBIDDEN',
+          message: `This response waits for the ${APPROVAL_STEP_LABELS_EN[kind]}'s step (${stepNo + 1} of ${r.approval_chain.length})`,
+          messageZh: `该回应稿当前待「${APPROVAL_STEP_LABELS[kind]}」（第 ${stepNo + 1} 步，共 ${r.approval_chain.length} 步），您不能操作`,
+        });
+      }
+      if (action === 'approve') {
+        nextStep = nextApprovalStep(r.approval_chain, stepNo);
+        if (nextStep !== null) {
+          next = 'submitted';
+          p.approval_step = nextStep;
+        }
+      } else p.approval_step = 0;
+      await repo.insertApproval(trx, { responseId: r.id, caseId: c.id, step: stepNo, kind, decision: action, comment: p.review_comment ?? '', by: who.user.id, at: now });
+    }
     const after = await repo.updateResponse(trx, r.id, { ...p, status: next }, now);
     await writeAudit(trx, {
       actor: who.actor,
@@ -103,6 +134,7 @@ async function step(
     const me = { id: who.user.id, name: who.actor.name };
     if (action === 'submit') return notifySubmitted(trx, locked, r, me, now);
     if (action === 'return') return notifyReturned(trx, locked, r, me, after.review_comment, now);
+    if (action === 'approve' && nextStep !== null) return notifyApprovalStep(trx, locked, r, me, r.approval_chain[nextStep]!, now);
     if (action === 'approve') return notifyApproved(trx, locked, r, me, now);
     return [];
   });
@@ -121,8 +153,14 @@ function pick(row: repo.ResponseRow, patch: repo.ResponsePatch): Record<string, 
 export const editResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string, body: string) =>
   step(deps, who, caseId, rid, 'edit', () => ({ body, edited_by: who.user.id }));
 
-export const submitResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string) =>
-  step(deps, who, caseId, rid, 'submit', (now) => ({ submitted_by: who.user.id, submitted_at: now }));
+/** Submit for approval; `secrecyConfirmed` (保密审查) is recorded with who and when (the UI requires it). */
+export const submitResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string, secrecyConfirmed = false) =>
+  step(deps, who, caseId, rid, 'submit', (now) => ({
+    submitted_by: who.user.id,
+    submitted_at: now,
+    secrecy_confirmed_by: secrecyConfirmed ? who.user.id : null,
+    secrecy_confirmed_at: secrecyConfirmed ? now : null,
+  }));
 
 export const approveResponse = (deps: ModuleDeps, who: Who, caseId: string, rid: string) =>
   step(deps, who, caseId, rid, 'approve', (now) => ({ reviewed_by: who.user.id, reviewed_at: now, review_comment: '' }));

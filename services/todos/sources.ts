@@ -193,8 +193,17 @@ const noticesToIssue: TodoSource = {
   },
 };
 
-/** The slot for responses waiting for a leader's approval: empty until an approval chain exists. */
-const leaderApprovals: TodoSource = { kind: 'response.leader_approval', roles: ['leader'], load: async () => [] };
+/** 审批链: responses waiting at the signed-in leader's step (分管领导 for leaders in charge, 主要领导 for principals). */
+const leaderApprovals: TodoSource = {
+  kind: 'response.leader_approval',
+  roles: ['leader'],
+  async load(ctx) {
+    const rank = ctx.user.leaderRank;
+    if (rank === null) return [];
+    const step = rank === 'in_charge' ? 'leader_in_charge' : 'principal_leader';
+    return caseSource('response.leader_approval', ['leader'], (db, v) => repo.responsesAtLeaderStep(db, v, step), { part: 'responses' }).load(ctx);
+  },
+};
 
 export const TODO_SOURCES: readonly TodoSource[] = [
   untriagedAlerts,

@@ -92,6 +92,7 @@ describe('事件详情 (case room)', () => {
 
     // Handler drafts and submits.
     await handler.getByLabel('回应内容').fill('经核实，工程因施工方资金问题停工，住建局已约谈施工单位。');
+    await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();
     await handler.locator('[data-testid="response"][data-status="submitted"]').waitFor();
     // A handler is not offered the reviewer's steps.
@@ -113,6 +114,7 @@ describe('事件详情 (case room)', () => {
 
     // Handler revises and resubmits.
     await handler.getByLabel('回应内容').fill('经核实，工程因施工方资金问题停工，住建局已约谈施工单位，预计12月10日复工。咨询电话：12345。');
+    await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();
     await handler.locator('[data-testid="response"][data-status="submitted"]').waitFor();
 

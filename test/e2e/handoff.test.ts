@@ -112,6 +112,7 @@ describe.each([
     // 2. The handler drafts and submits: the reviewer hears of it.
     await todo(handler, 'case.needs_draft', caseId).locator('a').click();
     await handler.getByLabel('回应内容').fill('经核实，住建局已受理该小区加装电梯补贴申请。');
+    await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();
     await handler.locator('[data-testid="response"][data-status="submitted"]').waitFor();
     await live(() => todo(reviewer, 'response.review', caseId).waitFor({ timeout: LIVE_CAP_MS }));
@@ -134,10 +135,21 @@ describe.each([
     // 4. The handler revises and resubmits; the reviewer (still on the case page) sees it and approves.
     await todo(handler, 'response.returned', caseId).locator('a').click();
     await handler.getByLabel('回应内容').fill('经核实，住建局已受理该小区加装电梯补贴申请，补贴将于12月20日前发放。');
+    await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();
     await live(() => reviewer.locator('[data-testid="response"][data-status="submitted"]').waitFor({ timeout: LIVE_CAP_MS }));
     const handlerBeforeApprove = await unread(handler);
     await reviewer.getByRole('button', { name: '审核通过' }).click();
+    // 审批链 of a 较大 case: the leader in charge is asked next and approves from 待办 (on the phone too).
+    await expect.poll(() => unread(leader), { timeout: NAV_MS, interval: 100 }).toBe(before.leader + 1);
+    await openTodos(leader);
+    await todo(leader, 'response.leader_approval', caseId).waitFor({ timeout: NAV_MS });
+    await todo(leader, 'response.leader_approval', caseId).locator('a').click();
+    await leader.locator('[data-testid="approval-chain"]').waitFor();
+    await leader.getByRole('button', { name: '同意', exact: true }).click();
+    await leader.locator('[data-testid="response"][data-status="approved"]').waitFor();
+    if (width <= 390) expect(await leader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(leader, `70-handoff-${label}-leader-approval`);
     await live(() => expect.poll(() => unread(handler), { timeout: LIVE_CAP_MS, interval: 100 }).toBe(handlerBeforeApprove + 1));
     await scanChinese(reviewer, 'case room (reviewer)');
     await openTodos(handler);
@@ -151,7 +163,8 @@ describe.each([
     await publish.getByLabel('发布链接').fill('https://www.example.gov.cn/hx/1206');
     await publish.getByRole('button', { name: '确认发布' }).click();
     await handler.locator('[data-testid="response"][data-status="published"]').waitFor();
-    await live(() => expect.poll(() => unread(leader), { timeout: LIVE_CAP_MS, interval: 100 }).toBe(before.leader + 1));
+    // The leader had the request to approve (审批链) and now the publication.
+    await live(() => expect.poll(() => unread(leader), { timeout: LIVE_CAP_MS, interval: 100 }).toBe(before.leader + 2));
     await live(() => expect.poll(() => unread(duty), { timeout: LIVE_CAP_MS, interval: 100 }).toBeGreaterThan(before.duty));
 
     // The leader reads it on the notifications screen: in Chinese, Beijing time, no ISO string.

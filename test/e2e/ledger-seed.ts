@@ -45,13 +45,15 @@ export interface Team {
   handler2: ApiUser;
   reviewer: ApiUser;
   leader: ApiUser;
+  /** The principal leader (主要领导). */
+  leader2: ApiUser;
 }
 
 export async function signInTeam(baseUrl: string, password: string): Promise<Team> {
-  const [duty, handler, handler2, reviewer, leader] = await Promise.all(
-    ['duty', 'handler', 'handler2', 'reviewer', 'leader'].map((u) => new ApiUser(baseUrl, u).signIn(password)),
+  const [duty, handler, handler2, reviewer, leader, leader2] = await Promise.all(
+    ['duty', 'handler', 'handler2', 'reviewer', 'leader', 'leader2'].map((u) => new ApiUser(baseUrl, u).signIn(password)),
   );
-  return { duty, handler, handler2, reviewer, leader };
+  return { duty, handler, handler2, reviewer, leader, leader2 };
 }
 
 export async function departmentId(user: ApiUser, name: string): Promise<number> {
@@ -92,10 +94,19 @@ export async function registerCase(duty: ApiUser, s: CaseSeed): Promise<{ id: st
   return { id: c.id, number: c.number };
 }
 
-/** Draft → submit (handler) → approve (reviewer) → publish (reviewer). */
-export async function respond(t: { handler: ApiUser; reviewer: ApiUser }, caseId: string, body = '经核实，已责成相关单位限期整改，整改情况将及时公布。'): Promise<void> {
+/** Draft → submit (handler) → approve (reviewer, then the leaders the case's 审批链 asks for) → publish (reviewer). */
+export async function respond(
+  t: { handler: ApiUser; reviewer: ApiUser; leader: ApiUser; leader2: ApiUser },
+  caseId: string,
+  body = '经核实，已责成相关单位限期整改，整改情况将及时公布。',
+): Promise<void> {
   const draft = await t.handler.call<{ id: string }>('POST', `/api/cases/${caseId}/responses`, { body });
-  await t.handler.call('POST', `/api/cases/${caseId}/responses/${draft.id}/submit`);
-  await t.reviewer.call('POST', `/api/cases/${caseId}/responses/${draft.id}/approve`);
+  await t.handler.call('POST', `/api/cases/${caseId}/responses/${draft.id}/submit`, { secrecyConfirmed: true });
+  type View = { status: string; approvalChain: { kind: string; state: string }[] };
+  let v = await t.reviewer.call<View>('POST', `/api/cases/${caseId}/responses/${draft.id}/approve`);
+  for (let i = 0; i < 2 && v.status === 'submitted'; i++) {
+    const step = v.approvalChain.find((s) => s.state === 'current')?.kind;
+    v = await (step === 'principal_leader' ? t.leader2 : t.leader).call<View>('POST', `/api/cases/${caseId}/responses/${draft.id}/approve`);
+  }
   await t.reviewer.call('POST', `/api/cases/${caseId}/responses/${draft.id}/publish`, { channel: 'website', url: 'https://www.example.gov.cn/hd/1' });
 }

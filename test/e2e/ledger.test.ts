@@ -27,7 +27,7 @@ describe('回应台账 (ledger)', () => {
     c.b = await registerCase(team.duty, { title: '河西台账乙 工地拖欠农民工工资', level: 'general', category: 'difficulty', departmentId: rs, receivedAt: new Date(Date.now() - 3 * hour) });
     c.c = await registerCase(team.duty, { title: '清河台账丙 学校食堂饭菜变质', level: 'major', category: 'emergency', departmentId: hb, receivedAt: new Date(Date.now() - hour) });
     c.d = await registerCase(team.duty, { title: '龙山台账丁 老旧小区加装电梯', level: 'general', category: 'suggestion', departmentId: zj, receivedAt: new Date(Date.now() - 4 * hour) });
-    await respond({ handler: team.handler, reviewer: team.reviewer }, c.a.id);
+    await respond(team, c.a.id);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -76,7 +76,7 @@ describe('phone screens (390×844)', () => {
     for (const s of seeds) {
       const c = await registerCase(team.duty, { ...s, departmentId: zj, receivedAt: new Date(Date.now() - s.hoursAgo * 3_600_000) });
       if (!caseId) caseId = c.id;
-      else await respond({ handler: team.handler, reviewer: team.reviewer }, c.id);
+      else await respond(team, c.id);
     }
     // A case whose response waits for review: the reviewer approves or returns it on the phone.
     const review = await registerCase(team.duty, {

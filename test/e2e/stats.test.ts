@@ -32,7 +32,7 @@ describe('统计 (leader statistics) and 大屏', () => {
     ] as const;
     for (const s of seeds) {
       const c = await registerCase(team.duty, { ...s, receivedAt: new Date(Date.now() - s.hoursAgo * hour) });
-      if ('respond' in s) await respond({ handler: team[s.respond], reviewer: team.reviewer }, c.id);
+      if ('respond' in s) await respond({ ...team, handler: team[s.respond] }, c.id);
     }
   }, 180_000);
   afterAll(async () => {

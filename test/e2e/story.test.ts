@@ -75,6 +75,7 @@ describe('the full story, in the browser', () => {
     const reviewer = await signedIn('reviewer');
     await handler.goto(`${sys.baseUrl}/cases/${caseId}`);
     await handler.getByLabel('回应内容').fill('经核实，住建局已责成街道办核查补偿标准。');
+    await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();
     await handler.locator('[data-testid="response"][data-status="submitted"]').waitFor();
 
@@ -85,6 +86,7 @@ describe('the full story, in the browser', () => {
     await reviewer.getByRole('button', { name: '确认退回' }).click();
     await handler.locator('[data-testid="response"][data-status="returned"]').waitFor({ timeout: 15_000 });
     await handler.getByLabel('回应内容').fill('经核实，住建局已责成街道办核查补偿标准，核查结果将于5个工作日内公布。');
+    await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();
     await reviewer.locator('[data-testid="response"][data-status="submitted"]').waitFor({ timeout: 15_000 });
     await reviewer.getByRole('button', { name: '审核通过' }).click();

@@ -143,8 +143,19 @@ interface Model {
   clockStart: number;
   /** true: lead is department A (the handler's); false: department B. */
   leadIsA: boolean;
-  responses: { id: string; status: ResponseStatus }[];
+  /** chain: the approval steps fixed at submission (审批链); step: the one a submitted response waits at. */
+  responses: { id: string; status: ResponseStatus; chain: Approver[]; step: number }[];
   obligations: ModelObligation[];
+}
+
+/** 审批链: the people of each approval step, and the default chain of a level (no variant names its own steps). */
+type Approver = 'reviewer' | 'leaderInCharge' | 'principal';
+const APPROVERS: readonly Approver[] = ['reviewer', 'leaderInCharge', 'principal'];
+const STEP_KIND: Record<Approver, string> = { reviewer: 'reviewer', leaderInCharge: 'leader_in_charge', principal: 'principal_leader' };
+function chainOf(level: Level): Approver[] {
+  if (level === 'general') return ['reviewer'];
+  if (level === 'significant') return ['reviewer', 'leaderInCharge'];
+  return ['reviewer', 'leaderInCharge', 'principal'];
 }
 
 export type Cmd =
@@ -153,8 +164,9 @@ export type Cmd =
   | { t: 'draft' }
   | { t: 'edit'; pick: number }
   | { t: 'submit'; pick: number }
-  | { t: 'return'; pick: number }
-  | { t: 'approve'; pick: number }
+  /** by: who tries the step (index into APPROVERS); only the step's people may (else 403). */
+  | { t: 'return'; pick: number; by: number }
+  | { t: 'approve'; pick: number; by: number }
   | { t: 'publish'; pick: number; channel: Channel; byReviewer: boolean }
   | { t: 'feedback' }
   | { t: 'reportUp' }
@@ -199,8 +211,8 @@ export function commandArb(opts: { policies: boolean }): fc.Arbitrary<Cmd> {
     { arbitrary: fc.constant<Cmd>({ t: 'draft' }), weight: 3 },
     { arbitrary: fc.record({ t: fc.constant('edit' as const), pick }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('submit' as const), pick }), weight: 3 },
-    { arbitrary: fc.record({ t: fc.constant('return' as const), pick }), weight: 1 },
-    { arbitrary: fc.record({ t: fc.constant('approve' as const), pick }), weight: 3 },
+    { arbitrary: fc.record({ t: fc.constant('return' as const), pick, by: fc.nat({ max: 2 }) }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant('approve' as const), pick, by: fc.nat({ max: 2 }) }), weight: 3 },
     {
       arbitrary: fc.record({ t: fc.constant('publish' as const), pick, channel: fc.constantFrom<Channel>('website', 'new_media', 'press_conference', 'reply'), byReviewer: fc.boolean() }),
       weight: 3,
@@ -259,7 +271,11 @@ function resolve(m: Model, cmd: Cmd): Concrete {
   const i = m.responses.findIndex((r) => r.status !== 'published');
   const r = m.responses[i];
   if (r?.status === 'draft' || r?.status === 'returned') return { t: 'submit', pick: i };
-  if (r?.status === 'submitted') return cmd.returnIt ? { t: 'return', pick: i } : { t: 'approve', pick: i };
+  if (r?.status === 'submitted') {
+    // The person of the step the response waits at.
+    const by = APPROVERS.indexOf(r.chain[r.step] ?? 'reviewer');
+    return cmd.returnIt ? { t: 'return', pick: i, by } : { t: 'approve', pick: i, by };
+  }
   if (r?.status === 'approved') return { t: 'publish', pick: i, channel: cmd.channel, byReviewer: cmd.byReviewer };
   if (m.status === 'responded' && cmd.close) return { t: 'close', byHandler: !cmd.byReviewer };
   return { t: 'draft' };
@@ -279,7 +295,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-type Who = 'duty' | 'handler' | 'reviewer' | 'admin';
+type Who = 'duty' | 'handler' | 'reviewer' | 'admin' | 'leaderInCharge' | 'principal';
 
 export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   let clock = opts.base;
@@ -292,6 +308,8 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   users.handler = await createUser(f.db, { role: 'handler', departmentId: deptA });
   users.reviewer = await createUser(f.db, { role: 'reviewer' });
   users.admin = await createUser(f.db, { role: 'admin' });
+  users.leaderInCharge = await createUser(f.db, { role: 'leader', leaderRank: 'in_charge' });
+  users.principal = await createUser(f.db, { role: 'leader', leaderRank: 'principal' });
   let caseSeq = 0;
   /** The policy in force (the model's copy). */
   let policy: PolicyRule[] = policyOf('default');
@@ -331,14 +349,14 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
 
   interface Snapshot {
     view: CaseView;
-    responses: { id: string; status: ResponseStatus }[];
+    responses: { id: string; status: ResponseStatus; approvalChain: { kind: string; state: string }[] }[];
     raw: string;
     audits: number;
   }
 
   async function snapshot(caseId: string): Promise<Snapshot> {
     const view = await getJson<CaseView>(`/api/cases/${caseId}`);
-    const list = await getJson<{ responses: { id: string; status: ResponseStatus }[] }>(`/api/cases/${caseId}/responses`);
+    const list = await getJson<{ responses: Snapshot['responses'] }>(`/api/cases/${caseId}/responses`);
     return { view, responses: list.responses, raw: JSON.stringify([view, list]), audits: await auditCount(caseId) };
   }
 
@@ -356,6 +374,12 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     const got = Object.fromEntries(s.responses.map((r) => [r.id, r.status]));
     const want = Object.fromEntries(m.responses.map((r) => [r.id, r.status]));
     expect(got, `${trace}: responses`).toEqual(want);
+    // A submitted response waits at the model's step of the chain fixed at its submission.
+    const gotStep = Object.fromEntries(s.responses.filter((r) => r.status === 'submitted').map((r) => [r.id, r.approvalChain.map((x) => `${x.kind}:${x.state}`).join(',')]));
+    const wantStep = Object.fromEntries(
+      m.responses.filter((r) => r.status === 'submitted').map((r) => [r.id, r.chain.map((a, i) => `${STEP_KIND[a]}:${i < r.step ? 'done' : i === r.step ? 'current' : 'pending'}`).join(',')]),
+    );
+    expect(gotStep, `${trace}: approval steps`).toEqual(wantStep);
 
     // Obligations: exactly the model's (kind, seq, status, metAt, metBy, dueAt).
     const shape = (o: ModelObligation | ObligationView) => ({
@@ -505,7 +529,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         body = { body: '经核实，已责成有关单位限期整改。' };
         if (!visible) ex = { status: 404 };
         else if (m.status === 'closed') ex = { status: 409 };
-        else ex = { status: 201, apply: (b: { id: string }) => void m.responses.push({ id: b.id, status: 'draft' }) };
+        else ex = { status: 201, apply: (b: { id: string }) => void m.responses.push({ id: b.id, status: 'draft', chain: [], step: 0 }) };
         break;
       case 'edit':
         who = 'handler';
@@ -514,22 +538,44 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         body = { body: '修改稿' };
         ex = responseStep(['draft', 'returned'], 'draft', true);
         break;
-      case 'submit':
+      case 'submit': {
         who = 'handler';
         path = `${rBase}/${rid}/submit`;
+        body = { secrecyConfirmed: true };
         ex = responseStep(['draft', 'returned'], 'submitted', true);
+        const chain = chainOf(m.level); // fixed at submission, from the level at that moment
+        const applySubmit = ex.apply;
+        if (applySubmit && r)
+          ex.apply = (b) => {
+            applySubmit(b);
+            r.chain = chain;
+            r.step = 0;
+          };
         break;
+      }
       case 'return':
-        who = 'reviewer';
-        path = `${rBase}/${rid}/return`;
-        body = { comment: '请补充具体时间' };
-        ex = responseStep(['submitted'], 'returned', false);
+      case 'approve': {
+        const by = APPROVERS[cmd.by % APPROVERS.length]!;
+        who = by;
+        path = `${rBase}/${rid}/${cmd.t}`;
+        if (cmd.t === 'return') body = { comment: '请补充具体时间' };
+        ex = responseStep(['submitted'], cmd.t === 'return' ? 'returned' : 'approved', false);
+        if (ex.status === 200 && r) {
+          // Only the people of the step the response waits at; an approval before the last step keeps it submitted.
+          if (r.chain[r.step] !== by) ex = { status: 403 };
+          else if (cmd.t === 'return')
+            ex.apply = () => {
+              r.status = 'returned';
+              r.step = 0;
+            };
+          else
+            ex.apply = () => {
+              if (r.step + 1 < r.chain.length) r.step += 1;
+              else r.status = 'approved';
+            };
+        }
         break;
-      case 'approve':
-        who = 'reviewer';
-        path = `${rBase}/${rid}/approve`;
-        ex = responseStep(['submitted'], 'approved', false);
-        break;
+      }
       case 'publish':
         who = cmd.byReviewer ? 'reviewer' : 'handler';
         path = `${rBase}/${rid}/publish`;

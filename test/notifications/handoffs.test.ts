@@ -77,7 +77,10 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
     expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`))).status).toBe(200);
     expect(await sinceLast()).toEqual(['reviewer2:response.submitted', 'reviewer:response.submitted']);
 
+    // 审批链 of a 较大 case: the reviewer, then the leader in charge (asked), then publishable.
     expect((await f.as(u.reviewer2, 'POST', url(`/${rid}/approve`))).status).toBe(200);
+    expect(await sinceLast()).toEqual(['inCharge:response.approval_requested']);
+    expect((await f.as(u.inCharge, 'POST', url(`/${rid}/approve`))).status).toBe(200);
     expect(await sinceLast()).toEqual(['handler2:response.approved', 'handler:response.approved']);
 
     expect((await f.as(u.handler2, 'POST', url(`/${rid}/publish`), { channel: 'website', url: 'https://gov.example.cn/a/1' })).status).toBe(200);
@@ -106,7 +109,7 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
         expect(rest, text).not.toMatch(/[A-Za-z]{2,}/);
       }
     }
-    expect(n).toBe(14);
+    expect(n).toBe(15);
     const duty = (await (await f.as(u.duty, 'GET', '/api/notifications')).json()).items as { title: string; body: string }[];
     expect(duty[0]!.title).toMatch(/^【已发布】YQ-\d{4}-\d{4} 城西片区连续停水三天无人管$/);
     expect(duty[0]!.body).toContain('的回应已于 11月24日 16:00 发布（网站发布）');

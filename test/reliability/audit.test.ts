@@ -24,7 +24,7 @@ const NOW = new Date('2026-11-25T08:00:00Z');
 let f: ApiFixture;
 let lead: number;
 let co: number;
-const who: Record<'admin' | 'duty' | 'handler' | 'coHandler' | 'reviewer' | 'leader', { user: TestUser; s: SignedIn }> = {} as never;
+const who: Record<'admin' | 'duty' | 'handler' | 'coHandler' | 'reviewer' | 'leader' | 'leaderInCharge', { user: TestUser; s: SignedIn }> = {} as never;
 
 beforeAll(async () => {
   f = await createApiFixture('audit_cov', { now: () => NOW });
@@ -45,6 +45,8 @@ beforeAll(async () => {
     const user = await createUser(f.db, { role, departmentId: dept, ...(role === 'leader' ? { leaderRank: 'principal' as const } : {}) });
     who[k] = { user, s: await sessionFor(f.db, user, NOW) };
   }
+  const inCharge = await createUser(f.db, { role: 'leader', leaderRank: 'in_charge' });
+  who.leaderInCharge = { user: inCharge, s: await sessionFor(f.db, inCharge, NOW) };
 }, 60_000);
 afterAll(async () => {
   await f.tdb.drop();
@@ -179,6 +181,9 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/cases/:id/responses/:rid/return', as: 'reviewer', path: () => `${c()}/responses/${ids.resp}/return`, body: { comment: '补充' } },
       { route: 'POST /api/cases/:id/responses/:rid/submit', as: 'handler', path: () => `${c()}/responses/${ids.resp}/submit` },
       { route: 'POST /api/cases/:id/responses/:rid/approve', as: 'reviewer', path: () => `${c()}/responses/${ids.resp}/approve` },
+      // 审批链 of a 重大 case: the leader in charge, then the principal leader.
+      { route: 'POST /api/cases/:id/responses/:rid/approve', as: 'leaderInCharge', path: () => `${c()}/responses/${ids.resp}/approve` },
+      { route: 'POST /api/cases/:id/responses/:rid/approve', as: 'leader', path: () => `${c()}/responses/${ids.resp}/approve` },
       { route: 'POST /api/cases/:id/responses/:rid/publish', as: 'handler', path: () => `${c()}/responses/${ids.resp}/publish`, body: { channel: 'website' } },
       { route: 'POST /api/cases/:id/reports-up', as: 'duty', path: () => `${c()}/reports-up`, body: { recipient: '县委办', content: '报告' } },
       { route: 'POST /api/cases/:id/briefs', as: 'duty', path: () => `${c()}/briefs`, body: { recipient: '县委办' } },

@@ -49,7 +49,10 @@ describe('case workflow model at scale', () => {
               { t: 'policy', variant: 'recurring', asAdmin: true, broken: false },
               { t: 'draft' },
               { t: 'submit', pick: 0 },
-              { t: 'approve', pick: 0 },
+              // 审批链 of a major case: the reviewer, the leader in charge, the principal leader.
+              { t: 'approve', pick: 0, by: 0 },
+              { t: 'approve', pick: 0, by: 1 },
+              { t: 'approve', pick: 0, by: 2 },
               { t: 'advance', hours: 1 },
               { t: 'publish', pick: 0, channel: 'website', byReviewer: true },
               { t: 'advance', hours: 1 },

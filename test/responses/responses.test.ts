@@ -12,6 +12,8 @@ let outsider: TestUser;
 let reviewer: TestUser;
 let admin: TestUser;
 let duty: TestUser;
+let inCharge: TestUser;
+let principal: TestUser;
 
 beforeAll(async () => {
   f = await createFixture('responses', NOW);
@@ -24,6 +26,10 @@ beforeAll(async () => {
   reviewer = await makeUser(f, 'reviewer', null, '审核人丁');
   admin = await makeUser(f, 'admin');
   duty = await makeUser(f, 'duty');
+  inCharge = await makeUser(f, 'leader', null, '分管领导');
+  principal = await makeUser(f, 'leader', null, '主要领导');
+  await f.db.updateTable('users').set({ leader_rank: 'in_charge' }).where('id', '=', inCharge.id).execute();
+  await f.db.updateTable('users').set({ leader_rank: 'principal' }).where('id', '=', principal.id).execute();
 });
 afterAll(async () => {
   await f.tdb.drop();
@@ -38,6 +44,12 @@ async function approved(caseId: string, by: TestUser = handler): Promise<string>
   const rid = (await d.json()).id as string;
   expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(200);
   expect((await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/approve`)).status).toBe(200);
+  // 审批链: a 较大 or higher case also needs its leaders' steps.
+  for (const leader of [inCharge, principal]) {
+    const now = await (await f.as(handler, 'GET', base(caseId))).json();
+    if (now.responses.find((x: { id: string }) => x.id === rid)?.status !== 'submitted') break;
+    expect((await f.as(leader, 'POST', `${base(caseId)}/${rid}/approve`)).status).toBe(200);
+  }
   return rid;
 }
 

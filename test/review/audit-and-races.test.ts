@@ -26,6 +26,10 @@ beforeAll(async () => {
     const user = await createUser(f.db, { role, departmentId: dept });
     users[k] = { user, s: await sessionFor(f.db, user, NOW) };
   }
+  for (const [k, rank] of [['inCharge', 'in_charge'], ['principal', 'principal']] as const) {
+    const user = await createUser(f.db, { role: 'leader', leaderRank: rank });
+    users[k] = { user, s: await sessionFor(f.db, user, NOW) };
+  }
 });
 afterAll(async () => {
   await f.tdb.drop();
@@ -49,6 +53,9 @@ describe('every state change through the API is audited, attributed to the calle
       ['handler', 'PATCH', `${base}/responses/:rid`, { body: '再改' }, 'response.edit'],
       ['handler', 'POST', `${base}/responses/:rid/submit`, undefined, 'response.submit'],
       ['reviewer', 'POST', `${base}/responses/:rid/approve`, undefined, 'response.approve'],
+      // 审批链 of a 重大 case: the leader in charge, then the principal leader.
+      ['inCharge', 'POST', `${base}/responses/:rid/approve`, undefined, 'response.approve'],
+      ['principal', 'POST', `${base}/responses/:rid/approve`, undefined, 'response.approve'],
       ['handler', 'POST', `${base}/responses/:rid/publish`, { channel: 'website' }, 'response.publish'],
       ['duty', 'POST', `${base}/reports-up`, { recipient: '县委办', content: '报告' }, 'case.report_up'],
       ['duty', 'POST', `${base}/referrals`, { target: 'cyberspace', recipient: '网信办', content: '移交' }, 'case.referral'],

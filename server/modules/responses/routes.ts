@@ -5,7 +5,7 @@ import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi
 import { denied } from '../../openapi.js';
 import { whoOf as who } from '../../middleware/auth.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
-import { CaseResponseParams, DraftInput, EditInput, PublishInput, PublishResult, ResponseList, ResponseView, ReturnInput } from '../../../services/responses/schema.js';
+import { CaseResponseParams, DraftInput, EditInput, PublishInput, PublishResult, ResponseList, ResponseView, ReturnInput, SubmitInput } from '../../../services/responses/schema.js';
 import * as service from '../../../services/responses/service.js';
 
 const tags = ['responses'];
@@ -48,14 +48,22 @@ const edit = createRoute({
   request: { params: CaseResponseParams, body: jsonBody(EditInput) },
   responses: { 200: json(ResponseView, 'Edited'), 400: errors[400], ...denied, 404: errors[404], 409: errors[409] },
 });
-const submit = stepRoute('submit', '提交审核（经办人）', ['handler']);
-const approve = stepRoute('approve', '审核通过（仅审核人）', ['reviewer']);
+const submit = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/responses/{rid}/submit',
+  tags,
+  summary: '提交审核（经办人）；可附保密审查确认 secrecyConfirmed，记录确认人和时间',
+  middleware: [requireRole('handler')] as const,
+  request: { params: CaseResponseParams, body: { required: false, content: { 'application/json': { schema: SubmitInput } } } },
+  responses: { 200: json(ResponseView, 'Submitted'), 400: errors[400], ...denied, 404: errors[404], 409: errors[409] },
+});
+const approve = stepRoute('approve', '审批通过（审批链当前步骤的审核人或分管 / 主要领导；末步通过后可发布）', ['reviewer', 'leader']);
 const ret = createRoute({
   method: 'post',
   path: '/api/cases/{id}/responses/{rid}/return',
   tags,
-  summary: '退回修改（仅审核人，须填写意见）',
-  middleware: [requireRole('reviewer')] as const,
+  summary: '退回修改（审批链当前步骤的审核人或领导，须填写意见）',
+  middleware: [requireRole('reviewer', 'leader')] as const,
   request: { params: CaseResponseParams, body: jsonBody(ReturnInput) },
   responses: { 200: json(ResponseView, 'Returned'), 400: errors[400], ...denied, 404: errors[404], 409: errors[409] },
 });
@@ -79,7 +87,8 @@ export function responsesRoutes(deps: ModuleDeps) {
     })
     .openapi(submit, async (c) => {
       const p = c.req.valid('param');
-      return c.json(await service.submitResponse(deps, who(c), p.id, p.rid), 200);
+      const input = (c.req.valid('json') as { secrecyConfirmed?: boolean } | undefined) ?? {};
+      return c.json(await service.submitResponse(deps, who(c), p.id, p.rid, input.secrecyConfirmed === true), 200);
     })
     .openapi(approve, async (c) => {
       const p = c.req.valid('param');

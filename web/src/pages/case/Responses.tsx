@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { responseActionsAllowed } from '../../../../core/workflow/state.js';
+import { mayTakeStep } from '../../../../core/workflow/approval.js';
 import { CHANNELS, type Channel } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
 import { Empty, ErrorBox, FormError, Loading } from '../../components/states.js';
@@ -17,6 +18,9 @@ import { m } from './messages.js';
 
 // 回应: draft → submit → approve | return (with a comment) → publish. Only the steps the user's role
 // and the response's status allow are offered (core/workflow/state decides, as on the server).
+// 审批链: a submitted response waits at one step of its chain (审核人 → 分管领导 → 主要领导); the
+// approve / return buttons go to that step's people only (core/workflow/approval.ts, as on the
+// server). Submitting needs the 保密审查 confirmation ticked; the server records it with the name.
 
 const STATUS_TONE = { draft: 'grey', submitted: 'amber', approved: 'blue', returned: 'red', published: 'green' } as const;
 
@@ -65,18 +69,24 @@ function Composer({ caseId, followUp }: { caseId: string; followUp: boolean }) {
   // After a publication, a further release is drafted on demand (the first draft is always open).
   const [open, setOpen] = useState(!followUp);
   const [err, setErr] = useState<string | null>(null);
+  const [secrecy, setSecrecy] = useState(false);
   const create = useCaseMutation(caseId, async (a: { body: string; submit: boolean }) => {
     const r = await call(api.cases[':id'].responses.$post({ param: { id: caseId }, json: { body: a.body } }));
-    if (a.submit) await call(api.cases[':id'].responses[':rid'].submit.$post({ param: { id: caseId, rid: r.id } }));
+    if (a.submit) await call(api.cases[':id'].responses[':rid'].submit.$post({ param: { id: caseId, rid: r.id }, json: { secrecyConfirmed: true } }));
     return a.submit;
   }, (submitted) => {
     toast(submitted ? t('submitted') : t('draftSaved'));
     setBody('');
+    setSecrecy(false);
     setOpen(!followUp);
   });
   const go = (submit: boolean) => {
     if (!body.trim()) {
       setErr(t('bodyRequired'));
+      return;
+    }
+    if (submit && !secrecy) {
+      setErr(t('secrecyRequired'));
       return;
     }
     setErr(null);
@@ -98,6 +108,7 @@ function Composer({ caseId, followUp }: { caseId: string; followUp: boolean }) {
         </span>
         <textarea aria-label={t('responseBody')} value={body} onChange={(e) => setBody(e.target.value)} rows={5} maxLength={20_000} placeholder={t('responsePlaceholder')} />
       </label>
+      <SecrecyCheck checked={secrecy} onChange={setSecrecy} />
       {err ? <p className="form-error">{err}</p> : null}
       <FormError error={create.error} />
       <div className="row">
@@ -119,13 +130,19 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
   const user = useUser();
   // 发布审核 needs a second person: the drafter never approves their own draft (the server refuses it too).
   const ownDraft = r.draftedBy?.id === user.id;
-  const actions = (closed ? [] : responseActionsAllowed(r.status, user.role)).filter((a) => !(a === 'approve' && ownDraft));
+  // The step the response waits at: only its people approve or return.
+  const current = r.status === 'submitted' ? r.approvalChain.find((s) => s.state === 'current') : undefined;
+  const myStep = current !== undefined && mayTakeStep(current.kind, user);
+  const actions = (closed ? [] : responseActionsAllowed(r.status, user.role)).filter(
+    (a) => !(a === 'approve' && ownDraft) && !((a === 'approve' || a === 'return') && !myStep),
+  );
   const canEdit = actions.includes('edit');
   const [body, setBody] = useState(r.body);
   const [returning, setReturning] = useState(false);
   const [comment, setComment] = useState('');
   const [publishing, setPublishing] = useState(false);
   const [err, setErr] = useState<string | null>(null);
+  const [secrecy, setSecrecy] = useState(false);
   // A newer version from the server (another user, or our own save) replaces the text being shown.
   useEffect(() => setBody(r.body), [r.body, r.updatedAt]);
 
@@ -134,7 +151,7 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
     const changed = body.trim() !== r.body;
     // Saving a returned response (even unchanged) makes it a draft again; resubmitting it unchanged is allowed.
     if (changed || (r.status === 'returned' && !a.submit)) await call(api.cases[':id'].responses[':rid'].$patch({ param, json: { body: body.trim() } }));
-    if (a.submit) await call(api.cases[':id'].responses[':rid'].submit.$post({ param }));
+    if (a.submit) await call(api.cases[':id'].responses[':rid'].submit.$post({ param, json: { secrecyConfirmed: true } }));
     return a.submit;
   }, (submitted) => toast(submitted ? t('submitted') : t('draftSaved')));
   const approve = useCaseMutation(caseId, () => call(api.cases[':id'].responses[':rid'].approve.$post({ param })), () => toast(t('approved')));
@@ -151,13 +168,17 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
       setErr(t('bodyRequired'));
       return;
     }
+    if (submit && !secrecy) {
+      setErr(t('secrecyRequired'));
+      return;
+    }
     setErr(null);
     save.mutate({ submit });
   };
 
   let waiting: string | null = null;
   if (!closed && actions.length === 0) {
-    if (r.status === 'submitted') waiting = t('awaitingReview');
+    if (r.status === 'submitted') waiting = current ? t('awaitingStep', { step: current.label }) : t('awaitingReview');
     else if (r.status === 'approved') waiting = t('awaitingPublish');
     else if (r.status === 'returned') waiting = t('awaitingHandler');
   }
@@ -210,6 +231,13 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
         </p>
       ) : null}
 
+      {r.approvalChain.length > 0 && r.status !== 'draft' && r.status !== 'returned' ? <ApprovalChain r={r} /> : null}
+      {r.secrecyConfirmedBy && r.secrecyConfirmedAt && r.status !== 'draft' ? (
+        <p className="muted small" data-testid="secrecy-record">
+          {t('secrecyConfirmedBy', { name: r.secrecyConfirmedBy.name ?? '—', at: fmtDateTime(r.secrecyConfirmedAt) })}
+        </p>
+      ) : null}
+      {actions.includes('submit') && !returning ? <SecrecyCheck checked={secrecy} onChange={setSecrecy} /> : null}
       {err ? <p className="form-error">{err}</p> : null}
       <FormError error={error} />
 
@@ -244,7 +272,7 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
           ) : null}
           {actions.includes('approve') ? (
             <button type="button" className="btn btn-primary" disabled={busy} onClick={() => approve.mutate(undefined)}>
-              {t('approve')}
+              {current && current.kind !== 'reviewer' ? t('approveStep') : t('approve')}
             </button>
           ) : null}
           {actions.includes('return') ? (
@@ -340,5 +368,48 @@ function PublishDialog({ caseId, rid, onClose }: { caseId: string; rid: string; 
       {err ? <p className="form-error">{err}</p> : null}
       <FormError error={pub.error} />
     </Modal>
+  );
+}
+
+/** 保密审查: ticked before a response is submitted. */
+function SecrecyCheck({ checked, onChange }: { checked: boolean; onChange: (v: boolean) => void }) {
+  const t = useT(m);
+  return (
+    <label className="cr-secrecy small" data-testid="secrecy-check">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> {t('secrecyConfirm')}
+    </label>
+  );
+}
+
+/** The approval chain: each step done (who, when), waiting or not yet; and the steps taken so far. */
+function ApprovalChain({ r }: { r: ResponseData }) {
+  const t = useT(m);
+  const tone = { done: 'green', current: 'amber', pending: 'grey' } as const;
+  const stateLabel = { done: t('stepDone'), current: t('stepCurrent'), pending: t('stepPending') } as const;
+  return (
+    <div className="cr-chain small" data-testid="approval-chain">
+      <strong>{t('approvalChain')}</strong>
+      <ol className="cr-chain-steps">
+        {r.approvalChain.map((s) => (
+          <li key={s.step} data-state={s.state}>
+            {s.label} <Tag tone={tone[s.state]}>{stateLabel[s.state]}</Tag>
+            {s.decidedBy ? <span className="muted"> {s.decidedBy.name ?? '—'} · {fmtDateTime(s.decidedAt)}</span> : null}
+          </li>
+        ))}
+      </ol>
+      {r.approvals.length > 0 ? (
+        <details>
+          <summary>{t('approvalHistory')}</summary>
+          <ul className="cr-chain-history">
+            {r.approvals.map((a, i) => (
+              <li key={i}>
+                {fmtDateTime(a.decidedAt)} {a.label} · {a.decidedBy?.name ?? '—'} · {a.decision === 'approve' ? t('decisionApprove') : t('decisionReturn')}
+                {a.comment ? `：${a.comment}` : ''}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
   );
 }
