@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDueSources } from '../../db/repos/source-fetches.js';
+import { claimSource, listDueSources } from '../../db/repos/source-fetches.js';
 import { hashToken, TOKEN_REQUESTS_PER_MINUTE } from '../../services/intake/tokens.js';
 import { createApiFixture, errorOf, type ApiFixture } from './helpers.js';
 import { createUser, sessionFor } from '../helpers/auth.js';
@@ -83,6 +83,7 @@ describe('POST /api/intake/items', () => {
     expect(items[0]!.published_at.toISOString()).toBe('2026-12-06T00:00:00.000Z');
     const due = await listDueSources(f.db, new Date(Date.now() + 365 * 86_400_000), 1000);
     expect(due.map((d) => d.id)).not.toContain(source.id);
+    expect(await claimSource(f.db, source.id, 'crawl-job', new Date(Date.now() + 365 * 86_400_000), 60_000)).toBeUndefined();
     const fetchNow = await f.request('POST', `/api/sources/${source.id}/fetch-now`);
     expect(fetchNow.status).toBe(409);
     const listed = ((await (await f.request('GET', '/api/sources')).json()) as any).sources.find((s: any) => s.id === source.id);
