@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../client.js';
+import type { MediaType } from '../../core/vocabulary.js';
 import type { TokenScope } from '../schema-tokens.js';
 
 // API tokens (管理 → 接口令牌) and the intake sources they push to. Secrets are never stored: only
@@ -48,14 +49,14 @@ export async function useApiToken(db: Db, tokenHash: string, now: Date) {
 }
 
 /** The intake source of this token and source name, created on first use (locked for the batch). */
-export async function intakeSource(db: Db, tokenId: number, name: string, mediaType: string) {
+export async function intakeSource(db: Db, tokenId: number, name: string, mediaType: MediaType) {
   await db
     .insertInto('sources')
     .values({
       name,
       url: `intake:${tokenId}:${encodeURIComponent(name)}`,
       kind: 'intake',
-      media_type: mediaType as never,
+      media_type: mediaType,
       intake_token_id: tokenId,
       status: 'ok',
       status_message: '接口推送 / Intake API',
