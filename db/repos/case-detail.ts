@@ -43,6 +43,10 @@ export const RESPONSE_COLUMNS: readonly Col[] = [
   ['updated_at', 'ts'],
   ['edited_by', 'plain'],
   ['backfilled', 'plain'],
+  ['approval_chain', 'plain'],
+  ['approval_step', 'plain'],
+  ['secrecy_confirmed_by', 'plain'],
+  ['secrecy_confirmed_at', 'ts'],
 ];
 
 export const FEEDBACK_COLUMNS: readonly Col[] = [

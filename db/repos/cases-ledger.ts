@@ -189,7 +189,12 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
       fb.feedback_count, fb.feedback_latest_at, fb.feedback_latest_body,
       c.closed_at,
       (select u.display_name from users u where u.id = rs.drafted_by) as drafted_by_name,
-      (select u.display_name from users u where u.id = rs.reviewed_by) as reviewed_by_name,
+      -- 审核人: who approved the 审核人 step of the latest response (the leaders' steps come after it), else its last reviewer.
+      (select u.display_name from users u where u.id = coalesce(
+         (select ra.decided_by from response_approvals ra
+           where ra.response_id = rs.latest_id and ra.step_kind = 'reviewer' and ra.decision = 'approve'
+           order by ra.decided_at desc, ra.id desc limit 1),
+         rs.reviewed_by)) as reviewed_by_name,
       (select coalesce(json_agg(json_build_object('authorName', i.author_name, 'content', i.content, 'reported', i.reported_at is not null)
          order by i.created_at, i.id), '[]'::json) from instructions i where i.case_id = c.id) as instructions,
       page.sort_key
@@ -202,7 +207,8 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
         (array_agg(rp.channel order by rp.published_at, rp.id) filter (where ${PUBLISHED}))[1] as response_channel,
         (array_agg(rp.backfilled order by rp.published_at, rp.id) filter (where ${PUBLISHED}))[1] as responded_backfilled,
         (array_agg(rp.drafted_by order by rp.created_at desc, rp.id desc))[1] as drafted_by,
-        (array_agg(rp.reviewed_by order by rp.created_at desc, rp.id desc))[1] as reviewed_by
+        (array_agg(rp.reviewed_by order by rp.created_at desc, rp.id desc))[1] as reviewed_by,
+        (array_agg(rp.id order by rp.created_at desc, rp.id desc))[1] as latest_id
       from responses rp where rp.case_id = c.id) rs on true
     left join lateral (
       select count(*)::int as feedback_count,
