@@ -131,6 +131,7 @@ describe('no English and no ISO time in the Chinese interface', () => {
     await okJson(await handler.patch(`/api/cases/${caseId}/responses/${draft.id}`, { data: { body: '经核实，补贴将于12月20日前发放到位。' } }));
     await step(handler, 'submit');
     await step(reviewer, 'approve');
+    await step(leader, 'approve'); // 较大: 审核人, then 分管领导
     await step(handler, 'publish', { channel: 'website', url: 'https://www.example.gov.cn/hx/88' });
     await okJson(await leader.post(`/api/cases/${caseId}/instructions`, { data: { content: '请住建局抓紧落实补贴发放，按时报告。', reportWithinHours: 24 } }));
     await okJson(await handler.post(`/api/cases/${caseId}/coordinations`, { data: { content: '请人社局协助核实相关情况。' } }));
