@@ -67,6 +67,14 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/** The media type of the Word documents the API serves. */
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** A 200 answer that is a .docx document (notices, briefs). */
+export function docxFile(description = 'The .docx (A4 公文 layout)') {
+  return { description, content: { [DOCX]: { schema: z.string().openapi({ format: 'binary' }) } } };
+}
+
 /** A required JSON request body (required: true makes a missing or non-JSON body a validation error). */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };

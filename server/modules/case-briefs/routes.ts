@@ -9,14 +9,13 @@ import { BriefInput, CaseBriefDraft, CaseBriefIssued, CaseBriefList } from '../.
 import { attachment } from '../../../services/reports/present.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
-import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
+import { BigIdParams, createRouter, DOCX, docxFile, errors, json, jsonBody } from '../../openapi.js';
 
 // 舆情快报 of a case: its text as it would be issued now (to edit), issue one (it is the case's 上报),
 // list them, download one. Issued briefs never
 // change. Who may report up may issue one; whoever sees the case sees and downloads its briefs.
 
 const tags = ['case-briefs'];
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const BriefParams = BigIdParams.extend({
   briefId: z
     .string()
@@ -59,7 +58,7 @@ const file = createRoute({
   middleware: [requireRole(...ROLES)] as const,
   request: { params: BriefParams },
   responses: {
-    200: { description: 'The .docx (A4 公文 layout)', content: { [DOCX]: { schema: z.string().openapi({ format: 'binary' }) } } },
+    200: docxFile(),
     401: errors[401],
     403: errors[403],
     404: errors[404],

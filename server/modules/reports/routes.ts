@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf, requireRole } from '../../middleware/auth.js';
-import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi.js';
+import { BigIdParams, createRouter, DOCX, docxFile, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { attachment } from '../../../services/reports/present.js';
 import { MonthlyInput, PatchReportInput, QuarterlyInput, ReportListQuery, ReportPage, ReportView, WeeklyInput } from '../../../services/reports/schema.js';
@@ -87,10 +87,7 @@ const file = createRoute({
   middleware: [readers] as const,
   request: { params: BigIdParams },
   responses: {
-    200: {
-      description: 'The .docx (A4 公文 layout)',
-      content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: z.string().openapi({ format: 'binary' }) } },
-    },
+    200: docxFile(),
     404: errors[404],
     ...sec,
   },
@@ -112,16 +109,12 @@ const dailyFile = createRoute({
   middleware: [readers] as const,
   request: { params: BigIdParams },
   responses: {
-    200: {
-      description: 'The .docx (A4 公文 layout)',
-      content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: z.string().openapi({ format: 'binary' }) } },
-    },
+    200: docxFile(),
     404: errors[404],
     ...sec,
   },
 });
 
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export function reportsRoutes(deps: ModuleDeps) {
   return createRouter()
