@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDocx } from './render-pdf.js';
 import { auditCount, createFixture, makeAlert, makeCase, makeDepartment, makeUser, obligationsOf, type Fixture, type TestUser } from '../helpers/app.js';
 
 // 舆情快报 in one click (POST /api/cases/{id}/briefs): the .docx in 公文 form with the office
@@ -35,20 +36,9 @@ let water: number;
 let caseId: string;
 let closedId: string;
 
+/** The pages' text without spaces (pdftotext puts spaces between CJK and Latin text). */
 function pdfPages(docx: Buffer, name: string): string[] {
-  mkdirSync(OUT, { recursive: true });
-  for (const x of readdirSync(OUT)) if (x.startsWith(`${name}`)) rmSync(join(OUT, x), { recursive: true });
-  const path = join(OUT, `${name}.docx`);
-  writeFileSync(path, docx);
-  execFileSync('soffice', [`-env:UserInstallation=file://${join(OUT, '.lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', OUT, path], { stdio: 'pipe', timeout: 120_000 });
-  const pdf = join(OUT, `${name}.pdf`);
-  execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(OUT, name)]);
-  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
-  // pdftotext puts spaces between CJK and Latin text: compare without spaces.
-  return text
-    .split('\f')
-    .filter((p, i, all) => i < all.length - 1 || p.trim() !== '')
-    .map((p) => p.replace(/[ \t]+/g, ''));
+  return renderDocx(docx, name, OUT, { prefix: name, dpi: 70 }).pages.map((p) => p.replace(/[ \t]+/g, ''));
 }
 
 beforeAll(async () => {

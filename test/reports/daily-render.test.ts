@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDailyBriefJob } from '../../worker/jobs/reports.daily.js';
 import { createFixture, makeUser, type Fixture } from '../helpers/app.js';
 import { testContext } from '../helpers/factories.js';
+import { renderDocx, unspaced } from './render-pdf.js';
 
 // The 舆情日报 as a reader sees it: the .docx the reports.daily job made on Monday 2026-12-07 at
 // 08:00 converted by LibreOffice to PDF and read back with pdftotext -layout; the pages are saved as
@@ -43,19 +43,9 @@ beforeAll(async () => {
   expect(r.created).toBe(true);
   const file = await f.as(leader, 'GET', `/api/daily-briefs/${r.id}/file`);
   expect(file.status).toBe(200);
-  mkdirSync(OUT, { recursive: true });
-  const docx = join(OUT, 'daily-2026-12-07.docx');
-  writeFileSync(docx, Buffer.from(await file.arrayBuffer()));
-  execFileSync('soffice', [`-env:UserInstallation=file://${join(OUT, '.lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', OUT, docx], { stdio: 'pipe', timeout: 120_000 });
-  const pdfPath = join(OUT, 'daily-2026-12-07.pdf');
-  expect(readFileSync(pdfPath).length).toBeGreaterThan(1000);
-  const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
-  pages = text
-    .split('\f')
-    .filter((p, i, all) => i < all.length - 1 || p.trim() !== '')
-    .map((p) => p.split('\n').map((l) => l.replace(/(\S) (?=\S)/g, '$1')).join('\n'));
-  for (const old of readdirSync(OUT).filter((n) => n.startsWith('page-'))) rmSync(join(OUT, old));
-  execFileSync('pdftoppm', ['-png', '-r', '60', pdfPath, join(OUT, 'page')]);
+  const rendered = renderDocx(Buffer.from(await file.arrayBuffer()), 'daily-2026-12-07', OUT, { prefix: 'page', dpi: 60 });
+  expect(readFileSync(rendered.pdfPath).length).toBeGreaterThan(1000);
+  pages = rendered.pages.map(unspaced);
 }, 240_000);
 afterAll(async () => {
   await f.tdb.drop();

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 import { seedCases } from './seed.js';
+import { renderDocx, unspaced } from './render-pdf.js';
 
 // The notice as a reader sees it: the issued .docx converted by LibreOffice (soffice --headless)
 // to PDF and read back with pdftotext -layout; the pages are saved as PNGs (pdftoppm) under
@@ -30,15 +29,6 @@ let f: Fixture;
 let reviewer: TestUser;
 let pages: string[];
 
-function toPdf(docx: Buffer, name: string): Buffer {
-  mkdirSync(OUT, { recursive: true });
-  const path = join(OUT, `${name}.docx`);
-  writeFileSync(path, docx);
-  // A profile directory of its own: a second soffice (another test, a desktop session) never blocks this one.
-  execFileSync('soffice', [`-env:UserInstallation=file://${join(OUT, '.lo-profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', OUT, path], { stdio: 'pipe', timeout: 120_000 });
-  return readFileSync(join(OUT, `${name}.pdf`));
-}
-
 beforeAll(async () => {
   f = await createFixture('notice_render', NOW);
   reviewer = await makeUser(f, 'reviewer', null, '王审核');
@@ -50,17 +40,7 @@ beforeAll(async () => {
   const { id } = await made.json();
   expect((await f.as(reviewer, 'POST', `/api/reports/${id}/issue`)).status).toBe(200);
   const file = await f.as(reviewer, 'GET', `/api/reports/${id}/file`);
-  const pdf = toPdf(Buffer.from(await file.arrayBuffer()), 'weekly-2026-W49');
-  const pdfPath = join(OUT, 'weekly-2026-W49.pdf');
-  writeFileSync(pdfPath, pdf);
-  const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
-  // pdftotext puts spaces between CJK and Latin text ("第 1 期"): compare without spaces within a line.
-  pages = text
-    .split('\f')
-    .filter((p, i, all) => i < all.length - 1 || p.trim() !== '')
-    .map((p) => p.split('\n').map((l) => l.replace(/(\S) (?=\S)/g, '$1')).join('\n'));
-  for (const old of readdirSync(OUT).filter((n) => n.startsWith('page-'))) rmSync(join(OUT, old));
-  execFileSync('pdftoppm', ['-png', '-r', '60', pdfPath, join(OUT, 'page')]);
+  pages = renderDocx(Buffer.from(await file.arrayBuffer()), 'weekly-2026-W49', OUT, { prefix: 'page', dpi: 60 }).pages.map(unspaced);
 }, 240_000);
 afterAll(async () => {
   await f.tdb.drop();
