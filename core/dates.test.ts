@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseItemDate } from './dates.js';
+import { parseItemDate, stripTrailingDate } from './dates.js';
 import { CORPUS_URL } from '../demo/corpus.js';
 
 // 2024-05-10 12:00 in Beijing.
@@ -79,6 +79,26 @@ const CASES: [string, string][] = [
   ['前天', '2024-05-08T04:00:00.000Z'],
   ['10:20', '2024-05-10T02:20:00.000Z'],
   ['23:00', '2024-05-09T15:00:00.000Z'], // later today has not happened yet: yesterday
+  // forum and list-page forms
+  ['09/25 2020', '2020-09-24T16:00:00.000Z'],
+  ['09/25/2020 10:00', '2020-09-25T02:00:00.000Z'],
+  ['7-3', '2023-07-02T16:00:00.000Z'], // 贴吧: July 3rd is still to come this year, so last year
+  ['5-9', '2024-05-08T16:00:00.000Z'],
+  ['2019-12', '2019-11-30T16:00:00.000Z'],
+  ['2019年12月', '2019-11-30T16:00:00.000Z'],
+  ['11:38', '2024-05-10T03:38:00.000Z'],
+  // dates inside other text: the first date-like run, a labelled one preferred
+  ['(发布时间：2020-12-31 11:06:22 阅读次数：)', '2020-12-31T03:06:22.000Z'],
+  ['(发布时间：2020-12-31 11:06:22 阅读次数：1234)', '2020-12-31T03:06:22.000Z'],
+  ['[2020-12-31]', '2020-12-30T16:00:00.000Z'],
+  ['(2020-08-16 22:26:38)', '2020-08-16T14:26:38.000Z'],
+  ['【2020年12月31日 11:06】', '2020-12-31T03:06:00.000Z'],
+  ['作者：张三 2020/12/31 浏览：88', '2020-12-30T16:00:00.000Z'],
+  ['浏览 2020-01-01 发布日期：2020-02-02', '2020-02-01T16:00:00.000Z'],
+  ['楼主 回复 3天前', '2024-05-07T04:00:00.000Z'],
+  ['最后回复 昨天 10:20', '2024-05-09T02:20:00.000Z'],
+  ['来源：县政府办 时间：2020-12-31 11:06', '2020-12-31T03:06:00.000Z'],
+  ['回复 12 | 11:38', '2024-05-10T03:38:00.000Z'],
   // Unix time
   ['1714528800', '2024-05-01T02:00:00.000Z'],
   ['1714528800000', '2024-05-01T02:00:00.000Z'],
@@ -100,6 +120,15 @@ const UNUSABLE = [
   '2030-01-01T00:00:00Z',
   '明天 10:00',
   '9999999999999',
+  // numbers that are not dates
+  '阅读次数：1234',
+  '电话：0359-1234567',
+  '共2020条',
+  '2020',
+  '2020-2021学年',
+  '第1-2页',
+  '明天 10:00 开会',
+  '1889-12',
 ];
 
 describe('parseItemDate', () => {
@@ -145,6 +174,20 @@ describe('parseItemDate', () => {
       expect(probe.getTimezoneOffset()).toBe(expectedOffset); // the zone really changed
       for (const [raw, expected] of CASES) expect([raw, iso(raw)]).toEqual([raw, expected]);
     });
+  });
+});
+
+describe('stripTrailingDate', () => {
+  it.each([
+    ['城区停水通知 [2020-12-31]', '城区停水通知'],
+    ['回复：7号线早高峰 11:38', '回复：7号线早高峰'],
+    ['关于停水的说明（2020-08-16 22:26:38）', '关于停水的说明'],
+    ['关于停水的说明 发布时间：2020-12-31', '关于停水的说明'],
+    ['关于2020-12-31停水的通知', '关于2020-12-31停水的通知'],
+    ['2020-12-31', '2020-12-31'],
+    ['7号线 第3-4节车厢', '7号线 第3-4节车厢'],
+  ])('%j → %j', (title, expected) => {
+    expect(stripTrailingDate(title, NOW)).toBe(expected);
   });
 });
 

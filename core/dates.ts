@@ -16,6 +16,8 @@ const DAY = 24 * HOUR;
 const BUSINESS_OFFSET_MIN = BUSINESS_OFFSET_MS / MINUTE;
 /** A date further in the future than this is not believed. */
 export const MAX_FUTURE_MS = DAY;
+/** Years before this are not dates of crawled posts (a count, a code). */
+const MIN_YEAR = 1990;
 
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
@@ -126,8 +128,16 @@ const PARSERS: [RegExp, Parser][] = [
     const offset = m[9] ? zoneOffset(m[9]) : BUSINESS_OFFSET_MIN;
     return offset === undefined ? null : instant(Number(m[1]), Number(m[3]), Number(m[4]), c, offset);
   }],
-  // Year-less numeric: 05-01 10:20 (forums)
-  [/^(\d{1,2})[-/](\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$/, (m, now) => withoutYear(Number(m[1]), Number(m[2]), clock(m[3], m[4], m[5]), now)],
+  // Month/day year: 09/25/2020, 09/25 2020 (two elements of one date), 09/25, 2020 10:00
+  [/^(\d{1,2})\/(\d{1,2})(?:\/|\s+|,\s*)(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/, (m) =>
+    shanghai(Number(m[3]), Number(m[1]), Number(m[2]), clock(m[4], m[5], m[6]))],
+  // Year-less numeric: 05-01 10:20 (forums), 贴吧's 7-3
+  [/^(\d{1,2})[-/](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/, (m, now) => withoutYear(Number(m[1]), Number(m[2]), clock(m[3], m[4], m[5]), now)],
+  // Year and month only: 2019-12, 2019/12, 2019年12月 (the first of the month)
+  [/^(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月)$/, (m) => {
+    const y = Number(m[1]);
+    return y < MIN_YEAR ? null : shanghai(y, Number(m[2] ?? m[3]), 1, clock());
+  }],
   // Time only: today in Shanghai, or yesterday if that is still to come
   [/^(\d{1,2}):(\d{2})(?::(\d{2}))?$/, (m, now) => {
     const c = clock(m[1], m[2], m[3]);
@@ -161,23 +171,107 @@ function tidy(raw: string): string {
     .replace(/^(?:发布时间|发布日期|发表于|时间|日期|更新时间)\s*[:：]?\s*/, '');
 }
 
-/**
- * Parses a feed or page date: RFC 822 / ISO 8601 with their own zones respected; naive dates
- * read as Asia/Shanghai; Chinese forms ("2024年5月1日 10:00", "3小时前", "昨天 10:20", "刚刚");
- * anything unparseable, or far in the future, falls back to `now`, marked estimated.
- */
-export function parseItemDate(raw: string | null | undefined, now: Date): ParsedDate {
-  const fallback = { date: new Date(now.getTime()), estimated: true };
-  if (typeof raw !== 'string') return fallback;
-  const text = tidy(raw);
-  if (text === '' || text.length > 100) return fallback;
-  const t0 = now.getTime();
+/** A date written the way parseItemDate reads it, as one whole string; null when it is not one. */
+function exact(text: string, t0: number): number | null | undefined {
   for (const [re, parse] of PARSERS) {
     const m = re.exec(text);
     if (!m) continue;
     const t = parse(m, t0);
-    if (t === null || !Number.isFinite(t) || t > t0 + MAX_FUTURE_MS) return fallback;
-    return { date: new Date(t), estimated: false };
+    return t === null || !Number.isFinite(t) || t > t0 + MAX_FUTURE_MS ? null : t;
   }
-  return fallback;
+  return undefined;
+}
+
+const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?`;
+/**
+ * Runs of text that may be a date, each read by the whole-string parsers. `standalone` runs (a
+ * bare time, a year-less month-day) count only between spaces, brackets or a label, never inside
+ * other numbers (第1-2页, 比分3:1 do not follow a space and a bracket on both sides).
+ */
+const RUNS: { re: RegExp; standalone: boolean }[] = [
+  { re: new RegExp(String.raw`\d{4}([-/.])\d{1,2}\1\d{1,2}(?:(?:T|\s+)${CLOCK}(?:\s*(?:Z|[+-]\d{2}:?\d{2})(?![\w]))?)?`, 'gi'), standalone: false },
+  { re: new RegExp(String.raw`(?:\d{4}年)?\d{1,2}月\d{1,2}[日号](?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*${TIME})?`, 'g'), standalone: false },
+  { re: new RegExp(String.raw`\d{1,2}\/\d{1,2}(?:\/|\s+|,\s*)\d{4}(?:\s+${CLOCK})?`, 'g'), standalone: false },
+  { re: new RegExp(String.raw`刚刚|\d+\s*(?:秒钟?|分钟|个?小时|个?钟头|天|周|个?星期)前|半个?小时前|(?:今天|昨天|前天)(?:\s*${TIME})?`, 'g'), standalone: false },
+  { re: /\d{4}(?:[-/.]\d{1,2}(?![-/.]?\d)|年\d{1,2}月)/g, standalone: false },
+  { re: new RegExp(String.raw`\d{1,2}-\d{1,2}(?:\s+${CLOCK})?`, 'g'), standalone: true },
+  { re: new RegExp(String.raw`${CLOCK}`, 'g'), standalone: true },
+];
+const LABEL_BEFORE = /(?:发布时间|发布日期|发表时间|发表于|更新时间|时间|日期)\s*[:：]?\s*$/;
+const STANDALONE_BEFORE = /(?:^|[\s[(<【「:：|])$/;
+const STANDALONE_AFTER = /^(?:$|[\s\])>】」,，;；|。])/;
+/** 明天 10:00 is a schedule, not when a post was written. */
+const FUTURE_WORD_BEFORE = /(?:明天|后天|明日|明早|明晚)\s*$/;
+
+/** A date run found inside a text: where it is, and the instant it names. */
+export interface DateRun {
+  start: number;
+  end: number;
+  time: number;
+  labelled: boolean;
+}
+
+/** Every date run of a (tidied) text, in order, none overlapping (the longest at each place). */
+function dateRuns(text: string, t0: number): DateRun[] {
+  const found: DateRun[] = [];
+  for (const { re, standalone } of RUNS) {
+    for (const m of text.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      const before = text.slice(Math.max(0, start - 12), start);
+      const after = text.slice(end, end + 2);
+      if (/\d$/.test(before) || /^\d/.test(after) || /^[-/.:]\d/.test(after)) continue;
+      if (standalone && (!STANDALONE_BEFORE.test(before) || !STANDALONE_AFTER.test(after) || FUTURE_WORD_BEFORE.test(before))) continue;
+      const t = exact(m[0], t0);
+      if (t === null || t === undefined) continue;
+      found.push({ start, end, time: t, labelled: LABEL_BEFORE.test(before) });
+    }
+  }
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const runs: DateRun[] = [];
+  for (const r of found) if (runs.length === 0 || r.start >= runs[runs.length - 1].end) runs.push(r);
+  return runs;
+}
+
+/** The longest text searched for a date inside it. */
+const MAX_SEARCHED_CHARS = 2000;
+
+/**
+ * Parses a feed or page date: RFC 822 / ISO 8601 with their own zones respected; naive dates
+ * read as Asia/Shanghai; Chinese forms ("2024年5月1日 10:00", "3小时前", "昨天 10:20", "刚刚"),
+ * forum forms (贴吧's "7-3", "2019-12", "09/25 2020", a bare "11:38" as today). A text that is not
+ * a date as a whole is searched for the first date inside it — "(发布时间：2020-12-31 11:06:22
+ * 阅读次数：12)", "[2020-12-31]" — one labelled 发布时间 / 发布日期 / 时间 / 日期 preferred. No
+ * date found, or one far in the future, falls back to `now`, marked estimated.
+ */
+export function parseItemDate(raw: string | null | undefined, now: Date): ParsedDate {
+  const fallback = { date: new Date(now.getTime()), estimated: true };
+  if (typeof raw !== 'string') return fallback;
+  const text = tidy(raw.slice(0, MAX_SEARCHED_CHARS));
+  if (text === '') return fallback;
+  const t0 = now.getTime();
+  if (text.length <= 100) {
+    const whole = exact(text, t0);
+    if (whole === null) return fallback;
+    if (whole !== undefined) return { date: new Date(whole), estimated: false };
+  }
+  const runs = dateRuns(text, t0);
+  const run = runs.find((r) => r.labelled) ?? runs[0];
+  return run ? { date: new Date(run.time), estimated: false } : fallback;
+}
+
+/**
+ * A title without the date a list page printed after it ("城区停水通知 [2020-12-31]",
+ * "回复：7号线 11:38", "…（2020-08-16 22:26:38）"): a date run at the end, with its brackets and
+ * label, removed. A title that is only a date, or has none at its end, is returned as it was.
+ */
+export function stripTrailingDate(title: string, now: Date): string {
+  const text = title.replace(/[\uff08\uff09\uff3b\uff3d]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
+  const runs = dateRuns(text, now.getTime());
+  const last = runs[runs.length - 1];
+  if (!last) return title;
+  const tail = text.slice(last.end);
+  if (!/^\s*[\])】」]?\s*$/.test(tail)) return title;
+  const head = title.slice(0, last.start).replace(/(?:发布时间|发布日期|发表时间|发表于|更新时间|时间|日期)?\s*[:：]?\s*[[(【「（［]?\s*$/, '').trimEnd();
+  return head === '' ? title : head;
 }
