@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl, isTrackingParam } from './url.js';
+import { canonicalUrl, canonicalUrls, isTrackingParam } from './url.js';
 
 describe('canonicalUrl', () => {
   it.each([
@@ -120,5 +120,34 @@ describe('isTrackingParam', () => {
     expect(isTrackingParam('scene', 'example.com')).toBe(false);
     expect(isTrackingParam('utm_content', 'example.com')).toBe(true);
     expect(isTrackingParam('id', 'mp.weixin.qq.com')).toBe(false);
+  });
+});
+
+describe('canonicalUrls', () => {
+  const archive = Array.from({ length: 16 }, (_, i) => `viewthread.php?tid=9&page=1#pid${i + 1}`);
+
+  it('keeps the fragments of links that differ only by them (16 posts of one archive page stay 16)', () => {
+    const urls = canonicalUrls(archive, 'http://bbs.example/forum/');
+    expect(new Set(urls).size).toBe(16);
+    expect(urls[0]).toBe('http://bbs.example/forum/viewthread.php?page=1&tid=9#pid1');
+    expect(urls[15]).toBe('http://bbs.example/forum/viewthread.php?page=1&tid=9#pid16');
+  });
+
+  it('drops the page anchor of a single link, and of links that share one fragment', () => {
+    expect(canonicalUrls(['https://example.com/a#comments', 'https://example.com/b#top', null, 'javascript:void(0)'])).toEqual([
+      'https://example.com/a',
+      'https://example.com/b',
+      null,
+      null,
+    ]);
+    expect(canonicalUrls(['https://example.com/a#top', 'https://example.com/a#top'])).toEqual(['https://example.com/a', 'https://example.com/a']);
+  });
+
+  it('keeps a link without a fragment plain next to its fragment siblings', () => {
+    expect(canonicalUrls(['/t.html', '/t.html#p2', '/t.html#p3'], 'http://bbs.example/')).toEqual([
+      'http://bbs.example/t.html',
+      'http://bbs.example/t.html#p2',
+      'http://bbs.example/t.html#p3',
+    ]);
   });
 });

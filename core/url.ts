@@ -145,3 +145,34 @@ function normalisePercent(s: string): string {
     return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${hex.toUpperCase()}`;
   });
 }
+
+/**
+ * Canonical URLs of the links of one page or feed, in order (null where canonicalUrl gives null).
+ * A fragment is dropped as canonicalUrl drops it — unless links of the same page differ only by
+ * their fragments (a forum archive page listing 16 posts as page.html#p1 … #p16): then each is a
+ * different entry, and keeps its fragment. A single link with a page anchor still loses it.
+ */
+export function canonicalUrls(links: readonly (string | null)[], base?: string): (string | null)[] {
+  const read = links.map((link) => {
+    const url = link === null ? null : canonicalUrl(link, base);
+    return { url, fragment: url === null || link === null ? '' : fragmentOf(link, base) };
+  });
+  const fragments = new Map<string, Set<string>>();
+  for (const { url, fragment } of read) {
+    if (url === null || fragment === '') continue;
+    const set = fragments.get(url) ?? new Set<string>();
+    set.add(fragment);
+    fragments.set(url, set);
+  }
+  return read.map(({ url, fragment }) => (url !== null && fragment !== '' && fragments.get(url)!.size > 1 ? `${url}#${fragment}` : url));
+}
+
+/** The fragment of a link without its '#', percent-escapes normalised; '' when it has none. */
+function fragmentOf(raw: string, base?: string): string {
+  try {
+    const hash = (base === undefined ? new URL(raw.trim()) : new URL(raw.trim(), base)).hash;
+    return hash.length > 1 ? normalisePercent(hash.slice(1)) : '';
+  } catch {
+    return '';
+  }
+}

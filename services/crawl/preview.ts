@@ -1,7 +1,7 @@
 // "Test fetch" (试抓取): one fetch of a source's URL, decoded and parsed exactly as a crawl does
 // (guarded fetch with the SSRF policy and the admin allow-list, charset decode, feed or site
 // parse), returning what it would yield. Writes nothing: no items, no fetch record, no health.
-import { canonicalUrl } from '../../core/url.js';
+import { canonicalUrls } from '../../core/url.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import { CrawlFailure, type CrawlSettings, type ParseSpec } from './context.js';
 import { crawlFetchOptions, fetchJsonPages } from './steps/fetch.js';
@@ -67,11 +67,12 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
   try {
     const { entries: found, note, misses = [] } = await readBody(source, fetched);
     const now = deps.now();
-    const entries = found.slice(0, PREVIEW_MAX_ENTRIES).map((entry): PreviewEntry => {
+    const urls = canonicalUrls(found.map((e) => e.link || null), fetched.finalUrl);
+    const entries = found.slice(0, PREVIEW_MAX_ENTRIES).map((entry, i): PreviewEntry => {
       const { title, text, date } = entryFields(entry, entry.content, now);
       return {
         title,
-        url: entry.link ? canonicalUrl(entry.link, fetched.finalUrl) : null,
+        url: urls[i],
         publishedAt: date.date.toISOString(),
         publishedAtEstimated: date.estimated,
         excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalUrl } from '../../../core/url.js';
+import { canonicalUrls } from '../../../core/url.js';
 import { htmlToText } from '../../../core/html.js';
 import { decodeLeftoverEntities, stripControls } from '../../../core/text-repair.js';
 import { parseItemDate } from '../../../core/dates.js';
@@ -7,8 +7,8 @@ import type { ParsedEntry } from '../parse.js';
 import type { CrawlContext } from '../context.js';
 import { step } from './step.js';
 
-// Step 4, normalise: each entry's link made canonical (the item's identity, its url key),
-// duplicates within the page dropped. An entry with neither link nor guid is kept — a 舆情 office
+// Step 4, normalise: each entry's link made canonical (the item's identity, its url key; the
+// fragment kept only where the page's links differ by nothing else), duplicates within the page dropped. An entry with neither link nor guid is kept — a 舆情 office
 // needs the post even when its publisher gave it no address — keyed by a hash of the source, its
 // title, date and content, and shown with no link of its own. entryFields is the text side of
 // normalising, run on the entries that survive (fingerprint, preview).
@@ -24,8 +24,9 @@ export interface KeyedEntry {
 export const normalise = step('normalise', function normalise({ source }: CrawlContext, entries: ParsedEntry[], baseUrl: string): KeyedEntry[] {
   const keyed: KeyedEntry[] = [];
   const seen = new Set<string>();
-  for (const entry of entries) {
-    const url = entry.link ? canonicalUrl(entry.link, baseUrl) : null;
+  const urls = canonicalUrls(entries.map((e) => e.link || null), baseUrl);
+  for (const [i, entry] of entries.entries()) {
+    const url = urls[i];
     const key = url ?? (entry.guid ? `guid:${source.id}:${entry.guid}` : contentKey(source.id, entry));
     if (seen.has(key)) continue;
     seen.add(key);
