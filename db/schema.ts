@@ -4,6 +4,7 @@ import type { WorkflowTables } from './schema-workflow.js';
 import type { RosterTables } from './schema-roster.js';
 import type { DeclineTables } from './schema-declines.js';
 import type { TokenTables } from './schema-tokens.js';
+import type { ImportTables } from './schema-imports.js';
 import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 import type { JsonSourceConfig } from '../core/json-source.js';
@@ -169,7 +170,7 @@ export interface AlertsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables {
+export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables, ImportTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;

@@ -15,6 +15,7 @@ import { calendarRoutes } from './modules/calendar/routes.js';
 import { casesRoutes } from './modules/cases/routes.js';
 import { allowlistRoutes } from './modules/allowlist/routes.js';
 import { apiTokensRoutes } from './modules/api-tokens/routes.js';
+import { importsRoutes } from './modules/imports/routes.js';
 import { intakeRoutes } from './modules/intake/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { sessionMiddleware } from './modules/auth/session.js';
@@ -69,6 +70,8 @@ export interface AppDeps {
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Request bodies of POST /api/intake/items. */
 export const MAX_INTAKE_BODY_BYTES = 16 * 1024 * 1024;
+/** Request bodies of the 12345 import (a file of at most 5 MB, base64 inside JSON). */
+export const MAX_IMPORT_BODY_BYTES = 8 * 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -117,7 +120,9 @@ export function createApp(deps: AppDeps) {
   // The intake API's batches (up to 500 items) may be larger.
   const defaultLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_BODY_BYTES), c) });
   const intakeLimit = bodyLimit({ maxSize: MAX_INTAKE_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_INTAKE_BODY_BYTES), c) });
-  app.use('/api/*', (c, next) => (c.req.path === '/api/intake/items' ? intakeLimit : defaultLimit)(c, next));
+  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BODY_BYTES, onError: (c) => handleError(payloadTooLarge(MAX_IMPORT_BODY_BYTES), c) });
+  const limitOf = (path: string) => (path === '/api/intake/items' ? intakeLimit : path === '/api/imports' || path === '/api/imports/preview' ? importLimit : defaultLimit);
+  app.use('/api/*', (c, next) => limitOf(c.req.path)(c, next));
   app.use('/api/*', sessionMiddleware(m));
   app.use('/api/*', csrfProtection());
   // State-changing requests take JSON only (no form or text/plain bodies: CSRF vectors); any of
@@ -137,6 +142,7 @@ export function createApp(deps: AppDeps) {
     .route('/', allowlistRoutes(m))
     .route('/', apiTokensRoutes(m))
     .route('/', intakeRoutes(m))
+    .route('/', importsRoutes(m))
     .route('/', rulesRoutes(m))
     .route('/', itemsRoutes(m))
     .route('/', storiesRoutes(m))

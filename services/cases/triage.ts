@@ -61,18 +61,55 @@ async function openingFromAlerts(trx: Db, ids: string[]): Promise<Opening> {
   };
 }
 
+/** What opening a case needs read beforehand: the policy and the deadline context. */
+export interface OpeningContext {
+  rules: Awaited<ReturnType<typeof loadPolicies>>;
+  ctx: Awaited<ReturnType<typeof deadlineContext>>;
+}
+
+export async function openingContext(db: Db): Promise<OpeningContext> {
+  const [rules, ctx] = await Promise.all([loadPolicies(db), deadlineContext(db)]);
+  return { rules, ctx };
+}
+
+/** What openCaseIn leaves to its caller to emit once the transaction has committed. */
+export interface OpenedCase {
+  caseId: string;
+  alerts: { id: string; story_id: string }[];
+  notices: Awaited<ReturnType<typeof notifyAssignment>>;
+}
+
+export async function emitOpened(deps: ModuleDeps, result: OpenedCase): Promise<void> {
+  await deps.emit({ type: 'case.updated', caseId: result.caseId });
+  for (const a of result.alerts) await deps.emit({ type: 'alert.updated', alertId: a.id, storyId: a.story_id });
+  for (const ev of result.notices) await deps.emit(ev);
+}
+
 /** Opens a case in one transaction: number, rows, evidence, alerts, obligations, audit. Returns its id. */
 export async function openCase(deps: ModuleDeps, input: OpenCaseInput, actor: Actor): Promise<string> {
-  const now = deps.now();
   const lead = input.leadDepartmentId;
   const co = uniq(input.coDepartmentIds).filter((d) => d !== lead);
   await assertDepartments(deps.db, 'leadDepartmentId', [lead]);
   await assertDepartments(deps.db, 'coDepartmentIds', co);
-  const [rules, ctx] = await Promise.all([loadPolicies(deps.db), deadlineContext(deps.db)]);
+  const opening = await openingContext(deps.db);
+  const now = deps.now();
+  const result = await deps.db.transaction().execute((trx) => openCaseIn(trx, opening, input, actor, now));
+  await emitOpened(deps, result);
+  return result.caseId;
+}
+
+/**
+ * Opens a case inside the caller's transaction (departments already checked): number, rows,
+ * evidence, alerts, obligations, audit rows and the 交办 notices. The caller emits the events
+ * (emitOpened) after its commit. The 12345 import registers each row through this.
+ */
+export async function openCaseIn(trx: Db, opening0: OpeningContext, input: OpenCaseInput, actor: Actor, now: Date): Promise<OpenedCase> {
+  const lead = input.leadDepartmentId;
+  const co = uniq(input.coDepartmentIds).filter((d) => d !== lead);
+  const { rules, ctx } = opening0;
   const specs = obligationsFor(rules, input.level, input.category);
   const steps = policyFor(rules, input.level, input.category).escalationSteps;
-
-  const result = await deps.db.transaction().execute(async (trx) => {
+  {
     const manual = input.manual;
     const opening: Opening = manual
       ? { clockStart: manual.receivedAt, title: manual.title, storyIds: [], alertIds: [] }
@@ -147,12 +184,7 @@ export async function openCase(deps: ModuleDeps, input: OpenCaseInput, actor: Ac
     // 交办: the lead and co-departments' handlers hear of it in the same transaction.
     const notices = await notifyAssignment(trx, c, null, { lead, co }, actor.id, now);
     return { caseId: c.id, alerts: await repo.alertStories(trx, opening.alertIds), notices };
-  });
-
-  await deps.emit({ type: 'case.updated', caseId: result.caseId });
-  for (const a of result.alerts) await deps.emit({ type: 'alert.updated', alertId: a.id, storyId: a.story_id });
-  for (const ev of result.notices) await deps.emit(ev);
-  return result.caseId;
+  }
 }
 
 /** Attaches a new alert's story to an existing case: evidence added, alert → case, audited. */
