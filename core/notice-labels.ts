@@ -18,6 +18,10 @@ export const NOTICE_PARAM_LABELS: Readonly<Record<string, Labels>> = {
     zh: { reviewer: '审核人审核', leader_in_charge: '分管领导审批', principal_leader: '主要领导审批' },
     en: { reviewer: 'review', leader_in_charge: "the leader in charge's approval", principal_leader: "the principal leader's approval" },
   },
+  verification: {
+    zh: { true: '属实', partly_true: '部分属实', untrue: '不属实' },
+    en: { true: 'true', partly_true: 'partly true', untrue: 'untrue' },
+  },
   role: {
     zh: { lead: '牵头单位', co: '协办单位' },
     en: { lead: 'lead department', co: 'co-department' },
@@ -32,6 +36,7 @@ export const NOTICE_PARAM_LABELS: Readonly<Record<string, Labels>> = {
       update: 'progress update',
       referral: 'referral to public security and the cyberspace office',
       instruction_report: "report on the leader's instruction",
+      forward_feedback: 'feedback to the forwarding office',
     },
   },
   level: {

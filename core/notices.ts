@@ -53,6 +53,26 @@ export const NOTICE_TEXTS = {
     zh: { title: '【可以发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应稿已由{reviewer}审核通过，可以发布。' },
     en: { title: '[Ready to publish] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was approved by {reviewer} and may be published.' },
   },
+  'response.countersign_requested': {
+    zh: { title: '【待会签】{caseNumber} {caseTitle}', body: '{submitter}提交了{caseNumber}「{caseTitle}」的回应稿，请贵单位会签：确认内容准确一致，或填写意见退回。' },
+    en: { title: '[To sign off] {caseNumber} {caseTitle}', body: '{submitter} submitted a response to {caseNumber} "{caseTitle}"; your department signs it off: confirm it is accurate and consistent, or return it with a comment.' },
+  },
+  'response.countersign_returned': {
+    zh: { title: '【会签退回】{caseNumber} {caseTitle}', body: '{department}{reviewer}在会签时退回了{caseNumber}「{caseTitle}」的回应稿。意见：{comment}' },
+    en: { title: '[Returned at sign-off] {caseNumber} {caseTitle}', body: '{reviewer} ({department}) returned the response to {caseNumber} "{caseTitle}" at sign-off. Comment: {comment}' },
+  },
+  'case.verified': {
+    zh: { title: '【已核实】{caseNumber} {caseTitle}', body: '{verifier}已核实{caseNumber}「{caseTitle}」：{verification}。{note}' },
+    en: { title: '[Verified] {caseNumber} {caseTitle}', body: '{verifier} verified {caseNumber} "{caseTitle}": {verification}. {note}' },
+  },
+  'case.forward_feedback_due': {
+    zh: { title: '【待反馈】{caseNumber} 向转办单位反馈', body: '{caseNumber}「{caseTitle}」的回应已发布，请于 {dueAt} 前向{recipient}反馈办理情况，并在事件中登记。' },
+    en: { title: '[Feedback due] {caseNumber} to the forwarding office', body: 'The response to {caseNumber} "{caseTitle}" is published; report how it was handled to {recipient} by {dueAt} and record the reply on the case.' },
+  },
+  'case.forward_replied': {
+    zh: { title: '【已反馈】{caseNumber} {caseTitle}', body: '{replier}已于 {repliedAt} 向{recipient}反馈{caseNumber}「{caseTitle}」的办理情况。' },
+    en: { title: '[Feedback sent] {caseNumber} {caseTitle}', body: '{replier} reported to {recipient} on {repliedAt} how {caseNumber} "{caseTitle}" was handled.' },
+  },
   'response.published': {
     zh: { title: '【已发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应已于 {publishedAt} 发布（{channel}）。' },
     en: { title: '[Published] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was published on {channel} at {publishedAt}.' },

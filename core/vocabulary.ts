@@ -136,7 +136,7 @@ export const CASE_ORIGIN_LABELS: Record<CaseOrigin, string> = {
 };
 
 /** Something owed by a deadline. */
-export const OBLIGATION_KINDS = ['response', 'report', 'info', 'press', 'update', 'referral', 'instruction_report'] as const;
+export const OBLIGATION_KINDS = ['response', 'report', 'info', 'press', 'update', 'referral', 'instruction_report', 'forward_feedback'] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
 export const OBLIGATION_KIND_LABELS: Record<ObligationKind, string> = {
   response: '公开回应',
@@ -146,10 +146,11 @@ export const OBLIGATION_KIND_LABELS: Record<ObligationKind, string> = {
   update: '持续发布进展',
   referral: '移交公安机关、网信部门',
   instruction_report: '报告批示办理情况',
+  forward_feedback: '向转办单位反馈办理情况',
 };
 
 /** Obligations created by an event on the case (a leader's 批示 with a time limit), not by the policy: re-levelling keeps them. */
-export const EVENT_OBLIGATION_KINDS: readonly ObligationKind[] = ['instruction_report'];
+export const EVENT_OBLIGATION_KINDS: readonly ObligationKind[] = ['instruction_report', 'forward_feedback'];
 
 export const RESPONSE_STATUSES = ['draft', 'submitted', 'approved', 'returned', 'published'] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { ApprovalStepKind } from '../core/workflow/approval.js';
+import type { VerificationResult } from '../core/workflow/forwarding.js';
 import type { CaseOrigin, CaseStatus, Category, Channel, EffectRating, Level, ObligationKind, ReferralTarget, ResponseStatus } from '../core/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -19,6 +20,10 @@ export interface PoliciesTable {
   follow_up_hours: Defaulted<number>;
   /** 审批链: null = the level's default chain. */
   approval_steps: ColumnType<unknown, string | null | undefined, string | null>;
+  /** 会签 before the reviewer: null = the default (on for 较大 and above). */
+  countersign: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  /** Working days a forwarding office waits for feedback after publication: null = 2 (numeric: a string). */
+  forward_feedback_days: ColumnType<string | null, number | null | undefined, number | null>;
   updated_by: number | null;
   updated_at: GeneratedTimestamp;
 }
@@ -67,6 +72,11 @@ export interface CasesTable {
   closed_by: number | null;
   effect_rating: EffectRating | null;
   conclusion: Defaulted<string>;
+  /** 核实 of a forwarded opinion (migration 0028). */
+  verification: Defaulted<VerificationResult | null>;
+  verification_note: Defaulted<string>;
+  verified_by: Defaulted<number | null>;
+  verified_at: Defaulted<Date | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -190,6 +200,9 @@ export interface ResponsesTable {
   /** 保密审查 confirmed on submit: by whom, when. */
   secrecy_confirmed_by: Defaulted<number | null>;
   secrecy_confirmed_at: Defaulted<Date | null>;
+  /** 会签: the co-departments asked when it was submitted, and those that have not confirmed yet. */
+  countersign_departments: Defaulted<number[]>;
+  countersign_pending: Defaulted<number[]>;
 }
 
 export interface ResponseApprovalsTable {

@@ -3,6 +3,7 @@ import type { AuthTables } from './schema-auth.js';
 import type { WorkflowTables } from './schema-workflow.js';
 import type { RosterTables } from './schema-roster.js';
 import type { DeclineTables } from './schema-declines.js';
+import type { ForwardingTables } from './schema-forwarding.js';
 import type { TokenTables } from './schema-tokens.js';
 import type { ImportTables } from './schema-imports.js';
 import type { InstructionTables } from './schema-instructions.js';
@@ -170,7 +171,7 @@ export interface AlertsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables, ImportTables {
+export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables, ImportTables, ForwardingTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;

@@ -189,12 +189,12 @@ async function seed(db: Db, end: Date): Promise<number> {
         state.responseId = (await createResponse(deps, who(handler), needCase(), body)).id;
       });
       if (stopAt === 'draft') return;
-      add(step(0.75), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!)));
+      add(step(0.75), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!, true)));
       if (returned) {
         add(step(0.6), async () => void (await returnResponse(deps, who(p.reviewer), needCase(), state.responseId!, returned.comment)));
         if (stopAt === 'returned') return;
         add(step(0.5), async () => void (await editResponse(deps, who(handler), needCase(), state.responseId!, returned.revised)));
-        add(step(0.4), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!)));
+        add(step(0.4), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!, true)));
       }
       if (stopAt === 'submitted') return;
       add(step(0.2), async () => {

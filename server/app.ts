@@ -26,6 +26,7 @@ import { channelsRoutes } from './modules/channels/routes.js';
 import { escalationsRoutes } from './modules/escalations/routes.js';
 import { caseBriefsRoutes } from './modules/case-briefs/routes.js';
 import { instructionsRoutes } from './modules/instructions/routes.js';
+import { forwardingRoutes } from './modules/forwarding/routes.js';
 import { todosRoutes } from './modules/todos/routes.js';
 import { notificationsRoutes } from './modules/notifications/routes.js';
 import { followupRoutes } from './modules/followup/routes.js';
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps) {
     .route('/', escalationsRoutes(m))
     .route('/', caseBriefsRoutes(m))
     .route('/', instructionsRoutes(m))
+    .route('/', forwardingRoutes(m))
     .route('/', todosRoutes(m))
     .route('/', eventsRoutes(m, deps.liveEvents))
     .doc31('/api/openapi.json', openApiConfig())

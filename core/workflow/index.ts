@@ -28,3 +28,15 @@ export {
   nextApprovalStep,
   type ApprovalStepKind,
 } from './approval.js';
+export {
+  VERIFICATION_RESULTS,
+  VERIFICATION_LABELS,
+  DEFAULT_FORWARD_FEEDBACK_DAYS,
+  isForwarded,
+  countersignRequired,
+  defaultCountersign,
+  forwardFeedbackWindow,
+  afterConfirm,
+  forwardingOffice,
+  type VerificationResult,
+} from './forwarding.js';

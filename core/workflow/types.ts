@@ -43,6 +43,10 @@ export interface PolicyRule {
   followUpHours: number;
   /** 审批链: the approval steps a response needs, in order; absent = the level's default (approval.ts). */
   approvalSteps?: ('reviewer' | 'leader_in_charge' | 'principal_leader')[];
+  /** 会签 by the co-departments before the first approval step; absent = on for 较大 and above (forwarding.ts). */
+  countersign?: boolean;
+  /** Working days a forwarding office waits for feedback after publication; absent = 2 (forwarding.ts). */
+  forwardFeedbackDays?: number;
 }
 
 /** Heightened period (重点时段): windows of obligations starting inside it are multiplied by factor. */

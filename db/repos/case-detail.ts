@@ -47,6 +47,8 @@ export const RESPONSE_COLUMNS: readonly Col[] = [
   ['approval_step', 'plain'],
   ['secrecy_confirmed_by', 'plain'],
   ['secrecy_confirmed_at', 'ts'],
+  ['countersign_departments', 'plain'],
+  ['countersign_pending', 'plain'],
 ];
 
 export const FEEDBACK_COLUMNS: readonly Col[] = [

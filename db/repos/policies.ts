@@ -17,6 +17,8 @@ interface PolicyRow {
   escalation_steps: unknown;
   follow_up_hours: number;
   approval_steps: unknown;
+  countersign: boolean | null;
+  forward_feedback_days: string | null;
 }
 
 function toRule(r: PolicyRow): PolicyRule {
@@ -28,6 +30,9 @@ function toRule(r: PolicyRow): PolicyRule {
     followUpHours: r.follow_up_hours,
     // A rule stored without approval steps takes its level's default chain (core/workflow/approval.ts).
     ...(Array.isArray(r.approval_steps) && r.approval_steps.length > 0 ? { approvalSteps: r.approval_steps as NonNullable<PolicyRule['approvalSteps']> } : {}),
+    // 会签 and the forwarding office's feedback window: absent = the defaults (core/workflow/forwarding.ts).
+    ...(r.countersign !== null ? { countersign: r.countersign } : {}),
+    ...(r.forward_feedback_days !== null ? { forwardFeedbackDays: Number(r.forward_feedback_days) } : {}),
   };
 }
 
@@ -39,6 +44,8 @@ function toRow(r: PolicyRule, updatedBy: number | null) {
     escalation_steps: JSON.stringify(r.escalationSteps),
     follow_up_hours: r.followUpHours,
     approval_steps: r.approvalSteps && r.approvalSteps.length > 0 ? JSON.stringify(r.approvalSteps) : null,
+    countersign: r.countersign ?? null,
+    forward_feedback_days: r.forwardFeedbackDays ?? null,
     updated_by: updatedBy,
   };
 }
@@ -46,7 +53,7 @@ function toRow(r: PolicyRule, updatedBy: number | null) {
 async function readPolicies(db: Db): Promise<PolicyRule[]> {
   const rows = await db
     .selectFrom('policies')
-    .select(['level', 'category', 'obligations', 'escalation_steps', 'follow_up_hours', 'approval_steps'])
+    .select(['level', 'category', 'obligations', 'escalation_steps', 'follow_up_hours', 'approval_steps', 'countersign', 'forward_feedback_days'])
     .orderBy('level')
     .orderBy(sql`coalesce(category, '')`)
     .execute();

@@ -74,6 +74,8 @@ export interface ResponsePatch {
   approval_step?: number;
   secrecy_confirmed_by?: number | null;
   secrecy_confirmed_at?: Date | null;
+  countersign_departments?: number[];
+  countersign_pending?: number[];
 }
 
 export async function updateResponse(trx: Db, id: string, patch: ResponsePatch, at: Date): Promise<ResponseRow> {

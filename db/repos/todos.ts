@@ -95,7 +95,7 @@ export function responsesToReview(db: Db, v: TodoViewer): Promise<CaseTodoRow[]>
   return caseRows(db, v, {
     select: sql`r.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
     from: sql`responses r join cases c on c.id = r.case_id`,
-    where: sql`r.status = 'submitted' and c.status <> 'closed' and r.approval_chain[r.approval_step + 1] = 'reviewer'
+    where: sql`r.status = 'submitted' and c.status <> 'closed' and r.approval_chain[r.approval_step + 1] = 'reviewer' and cardinality(r.countersign_pending) = 0
       and coalesce(r.drafted_by, -1) <> ${v.id} and coalesce(r.submitted_by, -1) <> ${v.id} and coalesce(r.edited_by, -1) <> ${v.id}`,
   });
 }
@@ -105,8 +105,35 @@ export function responsesAtLeaderStep(db: Db, v: TodoViewer, step: 'leader_in_ch
   return caseRows(db, v, {
     select: sql`r.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
     from: sql`responses r join cases c on c.id = r.case_id`,
-    where: sql`r.status = 'submitted' and c.status <> 'closed' and r.approval_chain[r.approval_step + 1] = ${step}
+    where: sql`r.status = 'submitted' and c.status <> 'closed' and r.approval_chain[r.approval_step + 1] = ${step} and cardinality(r.countersign_pending) = 0
       and coalesce(r.drafted_by, -1) <> ${v.id} and coalesce(r.edited_by, -1) <> ${v.id}`,
+  });
+}
+
+/** 会签: submitted responses waiting for the handler's department (a co-department) to sign off. */
+export function responsesToCountersign(db: Db, v: TodoViewer): Promise<CaseTodoRow[]> {
+  return caseRows(db, v, {
+    select: sql`r.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
+    from: sql`responses r join cases c on c.id = r.case_id`,
+    where: sql`r.status = 'submitted' and c.status <> 'closed' and ${v.departmentId ?? -1} = any(r.countersign_pending)`,
+  });
+}
+
+/** Forwarded opinions of the handler's department (as lead) not yet verified (核实). */
+export function forwardedToVerify(db: Db, v: TodoViewer): Promise<CaseTodoRow[]> {
+  return caseRows(db, v, {
+    select: sql`c.id::text as ref_id, ${CASE_DUE} as due_at, null as extra`,
+    from: sql`cases c`,
+    where: sql`c.status = 'open' and ${leadIs(v)} and c.origin in ('cyberspace_office', 'government_office') and c.verification is null`,
+  });
+}
+
+/** Open 向转办单位反馈办理情况 obligations of the handler's department (as lead); extra: the obligation's note. */
+export function forwardFeedbackDue(db: Db, v: TodoViewer): Promise<CaseTodoRow[]> {
+  return caseRows(db, v, {
+    select: sql`o.id::text as ref_id, o.due_at as due_at, o.note as extra`,
+    from: sql`obligations o join cases c on c.id = o.case_id`,
+    where: sql`o.kind = 'forward_feedback' and o.status = 'open' and ${leadIs(v)} and c.status <> 'closed'`,
   });
 }
 

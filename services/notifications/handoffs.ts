@@ -133,3 +133,38 @@ export async function notifyDeclined(trx: Db, c: CaseRef, r: { department: strin
 export async function notifyDeclineOverruled(trx: Db, c: CaseRef, reason: string, actorId: number | null, now: Date) {
   return send(trx, c, await handlersOf(trx, [c.lead_department_id]), actorId, 'case.decline_overruled', { reason }, now);
 }
+
+/** 会签: the handlers of the co-departments still to sign off a submitted response. */
+export async function notifyCountersignRequested(trx: Db, c: CaseRef, departmentIds: readonly number[], submitter: { id: number; name: string }, now: Date) {
+  return send(trx, c, await handlersOf(trx, departmentIds), submitter.id, 'response.countersign_requested', { submitter: submitter.name }, now);
+}
+
+/** 会签退回: the drafter (and the submitter, if another), with the co-department's comment. */
+export async function notifyCountersignReturned(
+  trx: Db,
+  c: CaseRef,
+  r: { drafted_by: number | null; submitted_by: number | null },
+  by: { id: number; name: string; department: string },
+  comment: string,
+  now: Date,
+) {
+  const to = await activeUserIds(trx, [r.drafted_by, r.submitted_by]);
+  return send(trx, c, to, by.id, 'response.countersign_returned', { reviewer: by.name, department: by.department, comment }, now);
+}
+
+/** 核实 of a forwarded opinion: the duty officer who registered it, and the lead department's handlers. */
+export async function notifyVerified(trx: Db, c: CaseRef, v: { verifier: string; verification: string; note: string }, actorId: number | null, now: Date) {
+  const to = [...(await activeUserIds(trx, [c.opened_by])), ...(await handlersOf(trx, [c.lead_department_id]))];
+  return send(trx, c, to, actorId, 'case.verified', v, now);
+}
+
+/** Publication of a forwarded opinion's response: the lead department's handlers owe the forwarding office feedback. */
+export async function notifyForwardFeedbackDue(trx: Db, c: CaseRef, v: { recipient: string; dueAt: Date }, actorId: number | null, now: Date) {
+  return send(trx, c, await handlersOf(trx, [c.lead_department_id]), actorId, 'case.forward_feedback_due', { recipient: v.recipient, dueAt: v.dueAt.toISOString() }, now);
+}
+
+/** A reply recorded to the forwarding office: the duty officer who registered the opinion. */
+export async function notifyForwardReplied(trx: Db, c: CaseRef, v: { replier: string; recipient: string; repliedAt: Date }, actorId: number | null, now: Date) {
+  const to = [...(await activeUserIds(trx, [c.opened_by])), ...(await handlersOf(trx, [c.lead_department_id]))];
+  return send(trx, c, to, actorId, 'case.forward_replied', { replier: v.replier, recipient: v.recipient, repliedAt: v.repliedAt.toISOString() }, now);
+}

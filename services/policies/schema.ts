@@ -37,6 +37,10 @@ export const PolicyRuleSchema = z
     followUpHours: z.number().int().positive().max(24 * 365),
     /** 审批链: the approval steps a response needs, in order; absent = the level's default. */
     approvalSteps: z.array(z.enum(APPROVAL_STEP_KINDS)).min(1).max(3).optional(),
+    /** 会签: co-departments sign off before the first approval step; absent = on for 较大 and above. */
+    countersign: z.boolean().optional().openapi({ description: '会签：协办单位确认“内容准确一致”后再进入审核；缺省：较大及以上开启' }),
+    /** Working days a forwarding office waits for feedback after publication; absent = 2. */
+    forwardFeedbackDays: z.number().gt(0).max(30).multipleOf(0.5).optional().openapi({ description: '向转办单位反馈办理情况的时限（发布后工作日数，缺省 2）' }),
   })
   .strict()
   .superRefine((r, ctx) => {

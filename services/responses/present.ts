@@ -1,6 +1,7 @@
 import { CHANNEL_LABELS, EXPECTED_RESPONSE, RESPONSE_STATUS_LABELS, type Category } from '../../core/vocabulary.js';
 import { APPROVAL_STEP_LABELS } from '../../core/workflow/approval.js';
 import type { ApprovalRow, ResponseWithNames } from '../../db/repos/responses.js';
+import type { CountersignRow } from '../../db/repos/forwarding.js';
 import { iso } from '../shared/present.js';
 import type { ResponseView } from './schema.js';
 
@@ -42,7 +43,49 @@ function chainOf(r: ResponseWithNames, approvals: readonly ApprovalRow[]): Pick<
   };
 }
 
-export function presentResponse(r: ResponseWithNames, category: Category, approvals: readonly ApprovalRow[] = []): ResponseView {
+/** The sign-offs on a case's responses and the names of the departments they ask (会签). */
+export interface CountersignContext {
+  rows: readonly CountersignRow[];
+  departmentNames: ReadonlyMap<number, string>;
+}
+
+/**
+ * 会签 as the case room shows it: each co-department asked at the latest submission, confirmed
+ * (who, when), returned (with the comment) or pending; `countersigns` every sign-off, oldest first.
+ */
+function countersignOf(r: ResponseWithNames, ctx: CountersignContext): Pick<ResponseView, 'countersign' | 'countersigns'> {
+  const mine = ctx.rows.filter((s) => s.response_id === r.id);
+  const since = r.submitted_at?.getTime() ?? Infinity;
+  const current = mine.filter((s) => s.decided_at.getTime() >= since);
+  const departments = r.countersign_departments.map((d) => {
+    const last = [...current].reverse().find((s) => s.department_id === d);
+    const pending = r.status === 'submitted' && r.countersign_pending.includes(d);
+    const state: 'confirmed' | 'returned' | 'pending' = pending || !last ? 'pending' : last.decision === 'confirm' ? 'confirmed' : 'returned';
+    return {
+      departmentId: d,
+      name: ctx.departmentNames.get(d) ?? '',
+      state,
+      comment: state === 'returned' && last ? last.comment : '',
+      decidedBy: state !== 'pending' && last ? person(last.decided_by, last.decided_by_name) : null,
+      decidedAt: state !== 'pending' && last ? iso(last.decided_at) : null,
+    };
+  });
+  return {
+    countersign: { pending: r.status === 'submitted' && r.countersign_pending.length > 0, departments },
+    countersigns: mine.map((s) => ({
+      departmentId: s.department_id,
+      name: s.department_name ?? '',
+      decision: s.decision,
+      comment: s.comment,
+      decidedBy: person(s.decided_by, s.decided_by_name),
+      decidedAt: iso(s.decided_at),
+    })),
+  };
+}
+
+const NO_COUNTERSIGNS: CountersignContext = { rows: [], departmentNames: new Map() };
+
+export function presentResponse(r: ResponseWithNames, category: Category, approvals: readonly ApprovalRow[] = [], countersigns: CountersignContext = NO_COUNTERSIGNS): ResponseView {
   return {
     id: r.id,
     caseId: r.case_id,
@@ -66,6 +109,7 @@ export function presentResponse(r: ResponseWithNames, category: Category, approv
     secrecyConfirmedBy: person(r.secrecy_confirmed_by, r.secrecy_confirmed_by_name),
     secrecyConfirmedAt: iso(r.secrecy_confirmed_at),
     ...chainOf(r, approvals),
+    ...countersignOf(r, countersigns),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };

@@ -17,6 +17,7 @@ import type { PublishResult } from './schema.js';
 import type { Who } from './guard.js';
 import type { AppEvent } from '../../platform/queues.js';
 import { notifyPublished } from '../notifications/handoffs.js';
+import { scheduleForwardFeedback } from '../forwarding/service.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -108,6 +109,8 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Om
 
   const nextUpdate = caseStatus === 'closed' ? null : await scheduleNextUpdate(trx, c, publishedAt, a.who, a.now, `response:${r.id}`);
   const notices = await notifyPublished(trx, c, { channel: a.channel, publishedAt: publishedAt }, a.who.user.id, a.now);
+  // A forwarded opinion now owes its forwarding office feedback (向转办单位反馈办理情况).
+  if (caseStatus !== 'closed') notices.push(...(await scheduleForwardFeedback(trx, c, publishedAt, a.who, a.now)));
 
   return {
     case: {

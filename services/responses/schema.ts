@@ -14,7 +14,7 @@ export const DraftInput = z.object({ body: Body }).strict().openapi('ResponseDra
 export const EditInput = z.object({ body: Body }).strict().openapi('ResponseEditInput');
 export const SubmitInput = z
   .object({
-    secrecyConfirmed: z.boolean().optional().openapi({ description: '保密审查：已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私（记录确认人和时间）' }),
+    secrecyConfirmed: z.boolean().optional().openapi({ description: '保密审查（必须为 true）：已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私（记录确认人和时间）' }),
   })
   .strict()
   .openapi('ResponseSubmitInput');
@@ -22,6 +22,19 @@ export const ReturnInput = z
   .object({ comment: z.string().trim().min(1).max(5_000).openapi({ description: '退回意见（必填）' }) })
   .strict()
   .openapi('ResponseReturnInput');
+export const CountersignInput = z
+  .object({
+    decision: z.enum(['confirm', 'return']).openapi({ description: 'confirm：内容准确一致；return：退回修改（须填写意见）' }),
+    comment: z.string().trim().max(5_000).default('').openapi({ description: '会签意见（退回时必填）' }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.decision === 'return' && v.comment.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a return needs a comment', params: { messageZh: '退回须填写会签意见' } });
+    }
+  })
+  .openapi('ResponseCountersignInput');
+
 export const PublishInput = z
   .object({
     channel: z.enum(CHANNELS),
@@ -77,6 +90,31 @@ export const ResponseView = z
         kind: z.enum(APPROVAL_STEP_KINDS),
         label: z.string(),
         decision: z.enum(['approve', 'return']),
+        comment: z.string(),
+        decidedBy: Person,
+        decidedAt: DateTime,
+      }),
+    ),
+    /** 会签: the co-departments asked at the latest submission, each confirmed / returned / pending. */
+    countersign: z.object({
+      pending: z.boolean(),
+      departments: z.array(
+        z.object({
+          departmentId: z.number().int(),
+          name: z.string(),
+          state: z.enum(['confirmed', 'returned', 'pending']),
+          comment: z.string(),
+          decidedBy: Person,
+          decidedAt: DateTime.nullable(),
+        }),
+      ),
+    }),
+    /** Every 会签 sign-off (confirm / return with the comment), oldest first. */
+    countersigns: z.array(
+      z.object({
+        departmentId: z.number().int().nullable(),
+        name: z.string(),
+        decision: z.enum(['confirm', 'return']),
         comment: z.string(),
         decidedBy: Person,
         decidedAt: DateTime,

@@ -20,6 +20,9 @@ export const TODO_KINDS = [
   'obligation.breached', // leader: an obligation past due (params: kind)
   'report_up.read', // leader: a report up (上报) not read
   'response.leader_approval', // leader: a response waiting for a leader's approval (filled by the approval chain)
+  'response.countersign', // handler: a response waiting for their department's 会签
+  'case.verify', // handler: a forwarded opinion to verify (核实) before drafting
+  'case.forward_feedback', // handler: feedback owed to the forwarding office (params: note)
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 

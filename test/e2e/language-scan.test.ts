@@ -126,10 +126,10 @@ describe('no English and no ISO time in the Chinese interface', () => {
     const leader = await api('leader');
     const draft = await okJson<{ id: string }>(await handler.post(`/api/cases/${caseId}/responses`, { data: { body: '经核实，住建局已受理该小区加装电梯补贴申请。' } }));
     const step = async (who: APIRequestContext, action: string, data: unknown = {}) => okJson(await who.post(`/api/cases/${caseId}/responses/${draft.id}/${action}`, { data }));
-    await step(handler, 'submit');
+    await step(handler, 'submit', { secrecyConfirmed: true });
     await step(reviewer, 'return', { comment: '请写明补贴发放的时间。' });
     await okJson(await handler.patch(`/api/cases/${caseId}/responses/${draft.id}`, { data: { body: '经核实，补贴将于12月20日前发放到位。' } }));
-    await step(handler, 'submit');
+    await step(handler, 'submit', { secrecyConfirmed: true });
     await step(reviewer, 'approve');
     await step(leader, 'approve'); // 较大: 审核人, then 分管领导
     await step(handler, 'publish', { channel: 'website', url: 'https://www.example.gov.cn/hx/88' });

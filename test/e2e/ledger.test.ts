@@ -192,7 +192,7 @@ describe('回应台账 (ledger)', () => {
     const hour = 3_600_000;
     const k = await registerCase(team.duty, { title: '补录验证 夜间施工噪音扰民', level: 'general', category: 'difficulty', departmentId: zj, receivedAt: new Date(Date.now() - 6 * hour) });
     const draft = await team.handler.call<{ id: string }>('POST', `/api/cases/${k.id}/responses`, { body: '已责成施工单位停止夜间施工。' });
-    await team.handler.call('POST', `/api/cases/${k.id}/responses/${draft.id}/submit`);
+    await team.handler.call('POST', `/api/cases/${k.id}/responses/${draft.id}/submit`, { secrecyConfirmed: true });
     await team.reviewer.call('POST', `/api/cases/${k.id}/responses/${draft.id}/approve`);
     // Approved three hours ago, announced at a press briefing two hours ago, recorded now.
     await sql`update responses set reviewed_at = now() - interval '3 hours' where id = ${draft.id}`.execute(sys.db);

@@ -88,7 +88,7 @@ describe('phone screens (390×844)', () => {
     });
     reviewCaseId = review.id;
     const draft = await team.handler.call<{ id: string }>('POST', `/api/cases/${review.id}/responses`, { body: '经核实，已安排城管部门规范摊位，恢复道路通行。' });
-    await team.handler.call('POST', `/api/cases/${review.id}/responses/${draft.id}/submit`);
+    await team.handler.call('POST', `/api/cases/${review.id}/responses/${draft.id}/submit`, { secrecyConfirmed: true });
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Category, CaseStatus, Level, ObligationKind, Role } from '../../core/vocabulary.js';
+import type { CaseOrigin, Category, CaseStatus, Level, ObligationKind, Role } from '../../core/vocabulary.js';
 import type { Db } from '../../db/client.js';
 import type { Alert, Department, Item, NewItem, Source, Story } from '../../db/schema.js';
 import type { User } from '../../db/schema-auth.js';
@@ -44,6 +44,9 @@ export interface CaseInit {
   /** Default: clockStartedAt. */
   openedAt?: Date;
   title?: string;
+  /** Where it came from (default: an alert) and the origin note (转办单位 …). */
+  origin?: CaseOrigin;
+  originNote?: string;
   /** Obligations to create: kind with hours after the clock's start (default: response 48 h; [] for none). */
   obligations?: { kind: ObligationKind; hours: number; seq?: number }[];
 }
@@ -194,6 +197,7 @@ export function testContext(db: Db): TestContext {
           lead_department_id: c.lead,
           clock_started_at: c.clockStartedAt,
           opened_at: c.openedAt ?? c.clockStartedAt,
+          ...(c.origin ? { origin: c.origin, origin_note: c.originNote ?? '' } : {}),
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -36,7 +36,7 @@ async function approvedResponse(approvedAt?: Date): Promise<{ caseId: string; ri
   const caseId = await makeCase(f, { lead: dept, clockStartedAt: ago(6 * 24) });
   const d = await f.as(handler, 'POST', base(caseId), { body: '经核实，已责成施工单位停止夜间施工。' });
   const rid = (await d.json()).id as string;
-  expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(200);
+  expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(200);
   expect((await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/approve`)).status).toBe(200);
   if (approvedAt) await f.db.updateTable('responses').set({ reviewed_at: approvedAt, submitted_at: approvedAt }).where('id', '=', rid).execute();
   return { caseId, rid };

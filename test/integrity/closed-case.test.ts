@@ -44,7 +44,7 @@ async function response(caseId: string, to: 'draft' | 'submitted' | 'approved' |
   const base = `/api/cases/${caseId}/responses`;
   const { id } = await ok(await f.as(handler, 'POST', base, { body: `回应稿（${to}）` }), 201);
   if (to === 'draft') return id;
-  await ok(await f.as(handler, 'POST', `${base}/${id}/submit`), 200);
+  await ok(await f.as(handler, 'POST', `${base}/${id}/submit`, { secrecyConfirmed: true }), 200);
   if (to === 'submitted') return id;
   await ok(await f.as(reviewer, 'POST', `${base}/${id}/approve`), 200);
   if (to === 'approved') return id;
@@ -85,7 +85,7 @@ describe('a closed case is read-only until reopened', () => {
       { name: 'attach an alert', route: 'POST /api/alerts/:id/attach', who: () => duty, method: 'POST', path: `/api/alerts/${alertId}/attach`, body: { caseId } },
       { name: 'draft a response', route: 'POST /api/cases/:id/responses', who: () => handler, method: 'POST', path: r, body: { body: '新回应' } },
       { name: 'edit a draft', route: 'PATCH /api/cases/:id/responses/:rid', who: () => handler, method: 'PATCH', path: `${r}/${draft}`, body: { body: '改稿' } },
-      { name: 'submit a draft', route: 'POST /api/cases/:id/responses/:rid/submit', who: () => handler, method: 'POST', path: `${r}/${draft}/submit` },
+      { name: 'submit a draft', route: 'POST /api/cases/:id/responses/:rid/submit', who: () => handler, method: 'POST', path: `${r}/${draft}/submit`, body: { secrecyConfirmed: true } },
       { name: 'approve', route: 'POST /api/cases/:id/responses/:rid/approve', who: () => reviewer, method: 'POST', path: `${r}/${submitted}/approve` },
       { name: 'return', route: 'POST /api/cases/:id/responses/:rid/return', who: () => reviewer, method: 'POST', path: `${r}/${submitted}/return`, body: { comment: '请修改' } },
       { name: 'publish', route: 'POST /api/cases/:id/responses/:rid/publish', who: () => handler, method: 'POST', path: `${r}/${approved}/publish`, body: { channel: 'website' } },
@@ -98,6 +98,9 @@ describe('a closed case is read-only until reopened', () => {
       { name: 'report on an instruction', route: 'POST /api/cases/:id/instructions/:iid/report', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/instructions/${ins.id}/report`, body: { content: '已办理。' } },
       { name: 'decline the assignment', route: 'POST /api/cases/:id/decline', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/decline`, body: { reason: '不属于本单位职责' } },
       { name: 'overrule a decline', route: 'POST /api/cases/:id/decline/overrule', who: () => duty, method: 'POST', path: `/api/cases/${caseId}/decline/overrule`, body: { reason: '请继续办理' } },
+      { name: '会签 a response', route: 'POST /api/cases/:id/responses/:rid/countersign', who: () => handler, method: 'POST', path: `${r}/${submitted}/countersign`, body: { decision: 'confirm' } },
+      { name: 'record the 核实', route: 'POST /api/cases/:id/verification', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/verification`, body: { result: 'true', note: '属实' } },
+      { name: 'reply to the forwarding office', route: 'POST /api/cases/:id/forward-replies', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/forward-replies`, body: { content: '已反馈' } },
       { name: 'close again', route: 'POST /api/cases/:id/close', who: () => reviewer, method: 'POST', path: `/api/cases/${caseId}/close`, body: { effectRating: 'good', conclusion: '再次办结' } },
     ];
   });

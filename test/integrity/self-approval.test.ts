@@ -45,7 +45,7 @@ describe('self-approval', () => {
   it('a reviewer who drafted a response cannot approve it; another reviewer can', async () => {
     const caseId = await makeCase(f, { lead: dept, clockStartedAt: new Date(NOW.getTime() - 2 * H) });
     const rid = await draft(caseId, reviewer);
-    expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     const audits = await auditCount(f, { caseId });
     const self = await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/approve`);
     expect(self.status).toBe(403);
@@ -64,7 +64,7 @@ describe('self-approval', () => {
   it('the drafter may still return it (a return approves nothing)', async () => {
     const caseId = await makeCase(f, { lead: dept, clockStartedAt: new Date(NOW.getTime() - 2 * H) });
     const rid = await draft(caseId, reviewer);
-    expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     expect((await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/return`, { comment: '请补充时间' })).status).toBe(200);
   });
 
@@ -72,7 +72,7 @@ describe('self-approval', () => {
     const drafter = await makeUser(f, 'handler', dept, '经办人丙');
     const caseId = await makeCase(f, { lead: dept, clockStartedAt: new Date(NOW.getTime() - 2 * H) });
     const rid = await draft(caseId, drafter);
-    expect((await f.as(drafter, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(200);
+    expect((await f.as(drafter, 'POST', `${base(caseId)}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     const promoted = await promote(drafter, 'reviewer');
     const res = await f.as(promoted, 'POST', `${base(caseId)}/${rid}/approve`);
     expect(res.status).toBe(403);
@@ -85,7 +85,7 @@ describe('self-approval', () => {
     const rid = await draft(caseId, handler);
     const url = `${base(caseId)}/${rid}`;
     expect((await f.as(editor, 'PATCH', url, { body: '修改稿：三日内整改完毕。' })).status).toBe(200);
-    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     const promoted = await promote(editor, 'reviewer');
     // Nor is it in their review queue (我的待办), while it is in another reviewer's.
     const queue = async (u: TestUser) => ((await (await f.as(u, 'GET', '/api/todos')).json()).todos as { kind: string; caseId: string }[]).filter((t) => t.kind === 'response.review' && t.caseId === caseId);

@@ -67,14 +67,14 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
     rid = (await d.json()).id;
     expect(await sinceLast()).toEqual([]); // a draft is nobody's hand-off yet
 
-    expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`))).status).toBe(200);
+    expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`), { secrecyConfirmed: true })).status).toBe(200);
     expect(await sinceLast()).toEqual(['reviewer2:response.submitted', 'reviewer:response.submitted']);
 
     expect((await f.as(u.reviewer, 'POST', url(`/${rid}/return`), { comment: '请补充恢复供水的具体时间' })).status).toBe(200);
     expect(await sinceLast()).toEqual(['handler:response.returned']);
 
     expect((await f.as(u.handler, 'PATCH', url(`/${rid}`), { body: '经核实，供水已于今日恢复。' })).status).toBe(200);
-    expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`))).status).toBe(200);
+    expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`), { secrecyConfirmed: true })).status).toBe(200);
     expect(await sinceLast()).toEqual(['reviewer2:response.submitted', 'reviewer:response.submitted']);
 
     // 审批链 of a 较大 case: the reviewer, then the leader in charge (asked), then publishable.

@@ -90,13 +90,17 @@ const BODIES: Record<string, unknown> = {
   'POST /api/cases/:id/instructions/:iid/report': { content: '矩阵测试批示办理情况' },
   'POST /api/cases/:id/decline': { reason: '矩阵测试退回理由' },
   'POST /api/cases/:id/briefs': { recipient: '矩阵测试报送对象' },
+  'POST /api/cases/:id/responses/:rid/submit': { secrecyConfirmed: true },
+  'POST /api/cases/:id/responses/:rid/countersign': { decision: 'confirm' },
+  'POST /api/cases/:id/verification': { result: 'true', note: '矩阵测试核实' },
+  'POST /api/cases/:id/forward-replies': { content: '矩阵测试反馈' },
 };
 
 /**
  * Lead-only actions (谁主管谁负责: the lead closes the case and coordinates the co-departments): a
  * co-department's handler sees the case, so the product answers 403 FORBIDDEN, not 404.
  */
-const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report', 'POST /api/cases/:id/decline']);
+const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report', 'POST /api/cases/:id/decline', 'POST /api/cases/:id/verification', 'POST /api/cases/:id/forward-replies']);
 
 /** Writes on the caller's own account: not about cases, and calling them would end or change the session. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/password']);

@@ -36,12 +36,12 @@ afterAll(async () => {
 
 const base = (id: string) => `/api/cases/${id}/responses`;
 
-async function submitted(level: 'general' | 'significant' | 'major', secrecy?: boolean): Promise<{ caseId: string; url: string; body: Record<string, unknown> }> {
+async function submitted(level: 'general' | 'significant' | 'major'): Promise<{ caseId: string; url: string; body: Record<string, unknown> }> {
   const caseId = await makeCase(f, { lead: water, level, category: 'difficulty', clockStartedAt: new Date(NOW.getTime() - 3_600_000) });
   const d = await f.as(handler, 'POST', base(caseId), { body: '经核实，已责成有关单位整改。' });
   expect(d.status).toBe(201);
   const url = `${base(caseId)}/${(await d.json()).id}`;
-  const s = await f.as(handler, 'POST', `${url}/submit`, secrecy === undefined ? undefined : { secrecyConfirmed: secrecy });
+  const s = await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true });
   expect(s.status).toBe(200);
   return { caseId, url, body: await s.json() };
 }
@@ -119,7 +119,7 @@ describe('the approval chain (审批链)', () => {
     // A reviewer drafts (reviewers may draft), the handler submits: that reviewer may not approve.
     const d = await f.as(reviewer, 'POST', base(caseId), { body: '审核人起草' });
     const url = `${base(caseId)}/${(await d.json()).id}`;
-    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     expect((await f.as(reviewer, 'POST', `${url}/approve`)).status).toBe(403);
     expect((await f.as(reviewer2, 'POST', `${url}/approve`)).status).toBe(200);
     await f.db.updateTable('responses').set({ edited_by: inCharge.id }).where('case_id', '=', caseId).execute();
@@ -145,11 +145,21 @@ describe('the approval chain (审批链)', () => {
     expect((await f.as(admin, 'PUT', '/api/policies', { rules })).status).toBe(200);
   });
 
-  it('保密审查: recorded with the name and time when confirmed on submit, and left empty when not', async () => {
-    const yes = await submitted('general', true);
+  it('保密审查: recorded with the name and time on submit; a submit without it is refused (400, both languages)', async () => {
+    const yes = await submitted('general');
     expect(yes.body).toMatchObject({ secrecyConfirmedBy: { id: handler.id, name: '经办人甲' }, secrecyConfirmedAt: NOW.toISOString() });
-    const no = await submitted('general');
-    expect(no.body).toMatchObject({ secrecyConfirmedBy: null, secrecyConfirmedAt: null });
+    const caseId = await makeCase(f, { lead: water, level: 'general', category: 'difficulty', clockStartedAt: NOW });
+    const d = await f.as(handler, 'POST', base(caseId), { body: '未确认保密审查的稿件' });
+    const url = `${base(caseId)}/${(await d.json()).id}`;
+    for (const body of [undefined, {}, { secrecyConfirmed: false }]) {
+      const no = await f.as(handler, 'POST', `${url}/submit`, body);
+      expect(no.status).toBe(400);
+      const err = await errorOf(no);
+      expect(err.messageZh).toContain('保密审查');
+      expect(err.message).toContain('confidentiality review');
+    }
+    const still = await f.as(handler, 'GET', base(caseId));
+    expect((await still.json()).responses[0]).toMatchObject({ status: 'draft', secrecyConfirmedBy: null });
     const audit = await f.db.selectFrom('audit_log').select('after').where('case_id', '=', yes.caseId).where('action', '=', 'response.submit').executeTakeFirstOrThrow();
     expect(audit.after).toMatchObject({ secrecy_confirmed_by: handler.id });
   });

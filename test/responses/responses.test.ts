@@ -42,7 +42,7 @@ async function approved(caseId: string, by: TestUser = handler): Promise<string>
   const d = await f.as(by, 'POST', base(caseId), { body: '经核实，已责成供水公司于三日内恢复供水。' });
   expect(d.status).toBe(201);
   const rid = (await d.json()).id as string;
-  expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(200);
+  expect((await f.as(handler, 'POST', `${base(caseId)}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(200);
   expect((await f.as(reviewer, 'POST', `${base(caseId)}/${rid}/approve`)).status).toBe(200);
   // 审批链: a 较大 or higher case also needs its leaders' steps.
   for (const leader of [inCharge, principal]) {
@@ -65,7 +65,7 @@ describe('the review flow (发布审核)', () => {
     const rid = draft.id as string;
     const url = `${base(caseId)}/${rid}`;
 
-    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     const r1 = await f.as(reviewer, 'POST', `${url}/return`, { comment: '请补充恢复供水的具体时间' });
     expect(r1.status).toBe(200);
     expect(await r1.json()).toMatchObject({ status: 'returned', reviewComment: '请补充恢复供水的具体时间', reviewedBy: { id: reviewer.id } });
@@ -73,7 +73,7 @@ describe('the review flow (发布审核)', () => {
     const e = await f.as(handler, 'PATCH', url, { body: '修改稿：11月25日12时前恢复供水' });
     expect(e.status).toBe(200);
     expect(await e.json()).toMatchObject({ status: 'draft', body: '修改稿：11月25日12时前恢复供水' });
-    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     const a = await f.as(reviewer, 'POST', `${url}/approve`);
     expect(a.status).toBe(200);
     expect(await a.json()).toMatchObject({ status: 'approved', reviewedBy: { id: reviewer.id, name: '审核人丁' }, reviewedAt: NOW.toISOString() });
@@ -148,7 +148,7 @@ describe('the review flow (发布审核)', () => {
     const early = await f.as(reviewer, 'POST', `${url}/approve`);
     expect(early.status).toBe(409);
     expect((await errorOf(early)).messageZh).toContain('草稿');
-    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     for (const who of [handler, admin, duty]) {
       const r = await f.as(who, 'POST', `${url}/approve`);
       expect(r.status).toBe(403);
@@ -168,7 +168,7 @@ describe('the review flow (发布审核)', () => {
     const r = await f.as(handler, 'POST', `${url}/publish`, { channel: 'website' });
     expect(r.status).toBe(409);
     expect((await errorOf(r)).messageZh).toBe('只有审核通过的回应才能发布');
-    await f.as(handler, 'POST', `${url}/submit`);
+    await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true });
     expect((await f.as(handler, 'POST', `${url}/publish`, { channel: 'website' })).status).toBe(409);
     await f.as(reviewer, 'POST', `${url}/approve`);
     expect((await f.as(handler, 'PATCH', url, { body: '改' })).status).toBe(409);
@@ -186,7 +186,7 @@ describe('the review flow (发布审核)', () => {
     // A second draft, submitted for review, is left pending when the case closes.
     const second = (await (await f.as(handler, 'POST', base(caseId), { body: '补充说明' })).json()).id as string;
     const url = `${base(caseId)}/${second}`;
-    expect((await f.as(handler, 'POST', `${url}/submit`)).status).toBe(200);
+    expect((await f.as(handler, 'POST', `${url}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     expect((await f.as(reviewer, 'POST', `/api/cases/${caseId}/close`, { effectRating: 'good', conclusion: '已办结' })).status).toBe(200);
     const before = await auditActions(f, caseId);
     for (const [who, method, path, body] of [
@@ -211,13 +211,13 @@ describe('the review flow (发布审核)', () => {
     const rid = (await (await f.as(handler, 'POST', base(caseId), { body: '稿' })).json()).id;
     expect((await f.as(outsider, 'POST', base(caseId), { body: '越权' })).status).toBe(404);
     expect((await f.as(outsider, 'GET', base(caseId))).status).toBe(404);
-    expect((await f.as(outsider, 'POST', `${base(caseId)}/${rid}/submit`)).status).toBe(404);
+    expect((await f.as(outsider, 'POST', `${base(caseId)}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(404);
     expect((await f.as(outsider, 'PATCH', `${base(caseId)}/${rid}`, { body: 'x' })).status).toBe(404);
     expect((await f.as(coHandler, 'POST', base(caseId), { body: '协办意见' })).status).toBe(201);
     expect((await f.as(duty, 'POST', base(caseId), { body: 'x' })).status).toBe(403);
     expect((await f.as(reviewer, 'POST', base(caseId), { body: '审核人代拟' })).status).toBe(201);
     expect((await f.as(handler, 'POST', `${base('999999')}`, { body: 'x' })).status).toBe(404);
-    expect((await f.as(handler, 'POST', `${base(caseId)}/999999/submit`)).status).toBe(404);
+    expect((await f.as(handler, 'POST', `${base(caseId)}/999999/submit`, { secrecyConfirmed: true })).status).toBe(404);
     const { 'x-csrf-token': _token, ...noCsrf } = handler.headers;
     const forged = await f.app.request(base(caseId), { method: 'POST', headers: { ...noCsrf, 'content-type': 'application/json' }, body: JSON.stringify({ body: '伪造' }) });
     expect(forged.status).toBe(403);

@@ -39,7 +39,7 @@ const routes = (): [string, string, unknown?][] => [
   ['GET', `/api/cases/${caseId}/responses`],
   ['POST', `/api/cases/${caseId}/responses`, { body: '回应' }],
   ['PATCH', `/api/cases/${caseId}/responses/${rid}`, { body: '改' }],
-  ['POST', `/api/cases/${caseId}/responses/${rid}/submit`],
+  ['POST', `/api/cases/${caseId}/responses/${rid}/submit`, { secrecyConfirmed: true }],
   ['POST', `/api/cases/${caseId}/responses/${rid}/publish`, { channel: 'website' }],
   ['GET', `/api/cases/${caseId}/feedback`],
   ['POST', `/api/cases/${caseId}/feedback`, { kind: 'reaction', body: '反应' }],

@@ -110,7 +110,7 @@ describe('a back-dated publication', () => {
     const caseId = await makeCase(f, { lead, clockStartedAt: clock });
     const base = `/api/cases/${caseId}/responses`;
     const rid = ((await (await f.requestAs(handler, 'POST', base, { body: '回应' })).json()) as { id: string }).id;
-    expect((await f.requestAs(handler, 'POST', `${base}/${rid}/submit`)).status).toBe(200);
+    expect((await f.requestAs(handler, 'POST', `${base}/${rid}/submit`, { secrecyConfirmed: true })).status).toBe(200);
     expect((await f.requestAs(reviewer, 'POST', `${base}/${rid}/approve`)).status).toBe(200);
     const early = await f.requestAs(handler, 'POST', `${base}/${rid}/publish`, { channel: 'website', publishedAt: new Date(clock.getTime() - H).toISOString() });
     expect(early.status).toBe(400);

@@ -5,7 +5,7 @@ import { BigIdParams, createRouter, errors, json, jsonBody } from '../../openapi
 import { denied } from '../../openapi.js';
 import { whoOf as who } from '../../middleware/auth.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
-import { CaseResponseParams, DraftInput, EditInput, PublishInput, PublishResult, ResponseList, ResponseView, ReturnInput, SubmitInput } from '../../../services/responses/schema.js';
+import { CaseResponseParams, CountersignInput, DraftInput, EditInput, PublishInput, PublishResult, ResponseList, ResponseView, ReturnInput, SubmitInput } from '../../../services/responses/schema.js';
 import * as service from '../../../services/responses/service.js';
 
 const tags = ['responses'];
@@ -52,10 +52,19 @@ const submit = createRoute({
   method: 'post',
   path: '/api/cases/{id}/responses/{rid}/submit',
   tags,
-  summary: '提交审核（经办人）；可附保密审查确认 secrecyConfirmed，记录确认人和时间',
+  summary: '提交审核（经办人）；须附保密审查确认 secrecyConfirmed: true，记录确认人和时间；转办舆情须先核实；需会签时先请协办单位会签',
   middleware: [requireRole('handler')] as const,
   request: { params: CaseResponseParams, body: { required: false, content: { 'application/json': { schema: SubmitInput } } } },
   responses: { 200: json(ResponseView, 'Submitted'), 400: errors[400], ...denied, 404: errors[404], 409: errors[409] },
+});
+const countersign = createRoute({
+  method: 'post',
+  path: '/api/cases/{id}/responses/{rid}/countersign',
+  tags,
+  summary: '会签（被请求会签的协办单位经办人）：确认“内容准确一致”，或填写意见退回',
+  middleware: [requireRole('handler')] as const,
+  request: { params: CaseResponseParams, body: jsonBody(CountersignInput) },
+  responses: { 200: json(ResponseView, 'The response after the sign-off'), 400: errors[400], ...denied, 404: errors[404], 409: errors[409] },
 });
 const approve = stepRoute('approve', '审批通过（审批链当前步骤的审核人或分管 / 主要领导；末步通过后可发布）', ['reviewer', 'leader']);
 const ret = createRoute({
@@ -89,6 +98,10 @@ export function responsesRoutes(deps: ModuleDeps) {
       const p = c.req.valid('param');
       const input = (c.req.valid('json') as { secrecyConfirmed?: boolean } | undefined) ?? {};
       return c.json(await service.submitResponse(deps, who(c), p.id, p.rid, input.secrecyConfirmed === true), 200);
+    })
+    .openapi(countersign, async (c) => {
+      const p = c.req.valid('param');
+      return c.json(await service.countersignResponse(deps, who(c), p.id, p.rid, c.req.valid('json')), 200);
     })
     .openapi(approve, async (c) => {
       const p = c.req.valid('param');

@@ -87,6 +87,7 @@ const EN = {
     update: 'Progress updates',
     referral: 'Referral to police / cyberspace office',
     instruction_report: 'Report on the leader\'s instruction',
+    forward_feedback: 'Feedback to the forwarding office',
   } satisfies Record<ObligationKind, string>,
   responseStatus: { draft: 'Draft', submitted: 'Awaiting review', approved: 'Approved', returned: 'Returned', published: 'Published' } satisfies Record<ResponseStatus, string>,
   channel: {

@@ -29,6 +29,9 @@ export const m = defineMessages(
     'obligation.breached': '已超时：{kind}',
     'report_up.read': '上报材料待阅',
     'response.leader_approval': '回应稿待领导审批',
+    'response.countersign': '回应稿待贵单位会签：确认内容准确一致或退回',
+    'case.verify': '转办舆情：先登记核实结果，再起草回应',
+    'case.forward_feedback': '向转办单位反馈办理情况：{note}',
   },
   {
     title: 'My to-dos',
@@ -57,5 +60,8 @@ export const m = defineMessages(
     'obligation.breached': 'Overdue: {kind}',
     'report_up.read': 'A report up awaits reading',
     'response.leader_approval': "A response awaits a leader's approval",
+    'response.countersign': 'A response awaits your department\'s sign-off: confirm or return it',
+    'case.verify': 'A forwarded opinion: record the verification before drafting',
+    'case.forward_feedback': 'Report back to the forwarding office: {note}',
   },
 );
