@@ -9,6 +9,7 @@ import type { MappingMiss } from '../../core/json-source.js';
 import { readBody, type ReadNote } from './steps/parse.js';
 import { entryFields } from './steps/normalise.js';
 import { guardedFetch, type FetchOptions } from '../../platform/http/fetch.js';
+import type { ParsedEntry } from './parse.js';
 
 export const PREVIEW_MAX_ENTRIES = 20;
 const EXCERPT_CHARS = 200;
@@ -47,6 +48,21 @@ export interface PreviewDeps {
   signal?: AbortSignal;
 }
 
+/** The first PREVIEW_MAX_ENTRIES entries as the preview shows them (title, address, date, excerpt). */
+export function previewEntries(found: ParsedEntry[], finalUrl: string, now: Date): PreviewEntry[] {
+  const urls = canonicalUrls(found.map((e) => e.link || null), finalUrl);
+  return found.slice(0, PREVIEW_MAX_ENTRIES).map((entry, i): PreviewEntry => {
+    const { title, text, date } = entryFields(entry, entry.content, now);
+    return {
+      title,
+      url: urls[i],
+      publishedAt: date.date.toISOString(),
+      publishedAtEstimated: date.estimated,
+      excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
+    };
+  });
+}
+
 export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url: string }): Promise<PreviewResult> {
   const t0 = performance.now();
   const done = (r: Omit<PreviewResult, 'durationMs'>): PreviewResult => ({ ...r, durationMs: Math.round(performance.now() - t0) });
@@ -66,18 +82,7 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
   }
   try {
     const { entries: found, note, misses = [] } = await readBody(source, fetched);
-    const now = deps.now();
-    const urls = canonicalUrls(found.map((e) => e.link || null), fetched.finalUrl);
-    const entries = found.slice(0, PREVIEW_MAX_ENTRIES).map((entry, i): PreviewEntry => {
-      const { title, text, date } = entryFields(entry, entry.content, now);
-      return {
-        title,
-        url: urls[i],
-        publishedAt: date.date.toISOString(),
-        publishedAtEstimated: date.estimated,
-        excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
-      };
-    });
+    const entries = previewEntries(found, fetched.finalUrl, deps.now());
     return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', note, finalUrl: fetched.finalUrl, total: found.length, entries, misses });
   } catch (err) {
     if (!(err instanceof CrawlFailure)) throw err;
