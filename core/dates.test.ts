@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseItemDate, stripTrailingDate } from './dates.js';
+import { dateTextIn, isDateText, parseItemDate, splitTrailingDate } from './dates.js';
 import { CORPUS_URL } from '../demo/corpus.js';
 
 // 2024-05-10 12:00 in Beijing.
@@ -177,17 +177,34 @@ describe('parseItemDate', () => {
   });
 });
 
-describe('stripTrailingDate', () => {
+describe('splitTrailingDate', () => {
   it.each([
-    ['城区停水通知 [2020-12-31]', '城区停水通知'],
-    ['回复：7号线早高峰 11:38', '回复：7号线早高峰'],
-    ['关于停水的说明（2020-08-16 22:26:38）', '关于停水的说明'],
-    ['关于停水的说明 发布时间：2020-12-31', '关于停水的说明'],
-    ['关于2020-12-31停水的通知', '关于2020-12-31停水的通知'],
-    ['2020-12-31', '2020-12-31'],
-    ['7号线 第3-4节车厢', '7号线 第3-4节车厢'],
-  ])('%j → %j', (title, expected) => {
-    expect(stripTrailingDate(title, NOW)).toBe(expected);
+    ['城区停水通知 [2020-12-31]', '城区停水通知', '2020-12-31'],
+    ['回复：7号线早高峰 11:38', '回复：7号线早高峰', '11:38'],
+    ['关于停水的说明（2020-08-16 22:26:38）', '关于停水的说明', '2020-08-16 22:26:38'],
+    ['关于停水的说明 发布时间：2020-12-31', '关于停水的说明', '2020-12-31'],
+    ['关于2020-12-31停水的通知', '关于2020-12-31停水的通知', null],
+    ['2020-12-31', '2020-12-31', null],
+    ['7号线 第3-4节车厢', '7号线 第3-4节车厢', null],
+  ])('%j → %j, %j', (title, expected, date) => {
+    expect(splitTrailingDate(title)).toEqual({ title: expected, date });
+  });
+
+  it('isDateText: a text that is one date and nothing else', () => {
+    expect(['11:38', ' 7-3 ', '2020-12-31 11:06', '3天前', '09/25 2020'].every(isDateText)).toBe(true);
+    expect(['标题 11:38', '1234', '', '[2020-12-31]'].some(isDateText)).toBe(false);
+  });
+});
+
+describe('dateTextIn', () => {
+  it.each([
+    ['(发布时间：2020-12-31 11:06:22 阅读次数：)', '2020-12-31 11:06:22'],
+    ['浏览 2020-01-01 发布日期：2020-02-02', '2020-02-02'],
+    ['楼主 回复 12 7-3', '7-3'],
+    ['09/25 2020 by admin', '09/25 2020'],
+    ['阅读次数：1234 电话：0359-1234567', null],
+  ])('%j → %j', (text, expected) => {
+    expect(dateTextIn(text)).toBe(expected);
   });
 });
 

@@ -172,12 +172,12 @@ function tidy(raw: string): string {
 }
 
 /** A date written the way parseItemDate reads it, as one whole string; null when it is not one. */
-function exact(text: string, t0: number): number | null | undefined {
+function exact(text: string, t0: number, future = false): number | null | undefined {
   for (const [re, parse] of PARSERS) {
     const m = re.exec(text);
     if (!m) continue;
     const t = parse(m, t0);
-    return t === null || !Number.isFinite(t) || t > t0 + MAX_FUTURE_MS ? null : t;
+    return t === null || !Number.isFinite(t) || (!future && t > t0 + MAX_FUTURE_MS) ? null : t;
   }
   return undefined;
 }
@@ -211,8 +211,11 @@ export interface DateRun {
   labelled: boolean;
 }
 
-/** Every date run of a (tidied) text, in order, none overlapping (the longest at each place). */
-function dateRuns(text: string, t0: number): DateRun[] {
+/**
+ * Every date run of a (tidied) text, in order, none overlapping (the longest at each place).
+ * `future`: runs naming a time after t0 count too (finding where a date is written, not reading it).
+ */
+function dateRuns(text: string, t0: number, future = false): DateRun[] {
   const found: DateRun[] = [];
   for (const { re, standalone } of RUNS) {
     for (const m of text.matchAll(re)) {
@@ -222,7 +225,7 @@ function dateRuns(text: string, t0: number): DateRun[] {
       const after = text.slice(end, end + 2);
       if (/\d$/.test(before) || /^\d/.test(after) || /^[-/.:]\d/.test(after)) continue;
       if (standalone && (!STANDALONE_BEFORE.test(before) || !STANDALONE_AFTER.test(after) || FUTURE_WORD_BEFORE.test(before))) continue;
-      const t = exact(m[0], t0);
+      const t = exact(m[0], t0, future);
       if (t === null || t === undefined) continue;
       found.push({ start, end, time: t, labelled: LABEL_BEFORE.test(before) });
     }
@@ -260,18 +263,30 @@ export function parseItemDate(raw: string | null | undefined, now: Date): Parsed
   return run ? { date: new Date(run.time), estimated: false } : fallback;
 }
 
+/** The date run of a text parseItemDate would read (a labelled one preferred), as written; null when there is none. */
+export function dateTextIn(text: string): string | null {
+  const tidied = tidy(text.slice(0, MAX_SEARCHED_CHARS));
+  const runs = dateRuns(tidied, 0, true);
+  const run = runs.find((r) => r.labelled) ?? runs[0];
+  return run ? tidied.slice(run.start, run.end) : null;
+}
+
 /**
- * A title without the date a list page printed after it ("城区停水通知 [2020-12-31]",
- * "回复：7号线 11:38", "…（2020-08-16 22:26:38）"): a date run at the end, with its brackets and
- * label, removed. A title that is only a date, or has none at its end, is returned as it was.
+ * A title and the date a list page printed after it ("城区停水通知 [2020-12-31]", "回复：7号线
+ * 11:38", "…（2020-08-16 22:26:38）"): the date run at the end, with its brackets and label, cut
+ * off and returned as written. A title that is only a date, or has none at its end, is kept whole.
  */
-export function stripTrailingDate(title: string, now: Date): string {
+export function splitTrailingDate(title: string): { title: string; date: string | null } {
   const text = title.replace(/[\uff08\uff09\uff3b\uff3d]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
-  const runs = dateRuns(text, now.getTime());
+  const runs = dateRuns(text, 0, true);
   const last = runs[runs.length - 1];
-  if (!last) return title;
-  const tail = text.slice(last.end);
-  if (!/^\s*[\])】」]?\s*$/.test(tail)) return title;
+  if (!last || !/^\s*[\])】」]?\s*$/.test(text.slice(last.end))) return { title, date: null };
   const head = title.slice(0, last.start).replace(/(?:发布时间|发布日期|发表时间|发表于|更新时间|时间|日期)?\s*[:：]?\s*[[(【「（［]?\s*$/, '').trimEnd();
-  return head === '' ? title : head;
+  return head === '' ? { title, date: null } : { title: head, date: title.slice(last.start, last.end) };
+}
+
+/** True when a text is one date and nothing else (a date element's text). */
+export function isDateText(text: string): boolean {
+  const tidied = tidy(text);
+  return tidied !== '' && tidied.length <= 100 && typeof exact(tidied, 0, true) === 'number';
 }

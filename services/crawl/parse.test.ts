@@ -199,6 +199,13 @@ describe('parseFeed formats', () => {
     expect(entries[1]).toMatchObject({ link: 'http://qh.example/news/4.html', content: '摘要四', published: '2026年11月25日 10:00' });
   });
 
+  it('Atom 0.3: <issued> as the published date, <modified> when there is none', async () => {
+    const entries = await parseFeed(`<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title>
+      <entry><title>一</title><link rel="alternate" type="text/html" href="http://a.example/1"/><issued>2004-12-13T18:30:02+08:00</issued><modified>2004-12-14T10:00:00Z</modified></entry>
+      <entry><title>二</title><link rel="alternate" type="text/html" href="http://a.example/2"/><modified>2004-12-14T10:00:00Z</modified></entry></feed>`);
+    expect(entries.map((e) => e.published)).toEqual(['2004-12-13T18:30:02+08:00', '2004-12-14T10:00:00Z']);
+  });
+
   it('RDF (RSS 1.0): dc:date and dc:creator', async () => {
     const entries = await parseFeed(`<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -299,6 +306,47 @@ describe('parseSiteList and extractDetail', () => {
       { link: 'http://site.example/news/a/1.html', guid: null, title: '第一条', content: '', published: '2026-11-25T10:00:00+08:00', author: null },
       { link: 'https://other.example/x?id=2#c', guid: null, title: '第二条', content: '', published: '昨天 10:20', author: null },
     ]);
+  });
+
+  it('finds the date inside an entry\'s text when no date selector is given, and strips dates from titles', () => {
+    const html = `<ul class="gl">
+      <li><a href="/a/1.html" title="关于城区停水的通知">关于城区停水的…</a>(发布时间：2020-12-31 11:06:22 阅读次数：1234)</li>
+      <li><a href="/a/2.html">2021年春运安排 [2020-12-30]</a></li>
+      <li><a href="/a/3.html">回复：7号线早高峰<span class="t">11:38</span></a><span class="n">阅读 2020</span></li>
+    </ul>`;
+    const entries = parseSiteList(html, 'http://gov.example/list/', { item: 'ul.gl li' });
+    expect(entries.map((e) => [e.title, e.published])).toEqual([
+      ['关于城区停水的…', '2020-12-31 11:06:22'],
+      ['2021年春运安排', '2020-12-30'],
+      ['回复：7号线早高峰', '11:38'],
+    ]);
+    const byAttr = parseSiteList(html, 'http://gov.example/list/', { item: 'ul.gl li', title: 'a@title', date: 'span.t' });
+    expect(byAttr.map((e) => [e.title, e.published])).toEqual([
+      ['关于城区停水的通知', '2020-12-31 11:06:22'],
+      ['2021年春运安排', '2020-12-30'],
+      ['回复：7号线早高峰', '11:38'],
+    ]);
+    const excluded = parseSiteList('<p><a href="/1">比分<b>3-1</b><i>（直播）</i></a></p>', 'http://gov.example/', { item: 'p', title: 'a!i' });
+    expect(excluded[0].title).toBe('比分3-1');
+  });
+
+  it('reads a date split over two elements as one, and a date or link from a named attribute', () => {
+    const html = `<div class="post"><a data-url="/t/9.html" href="#">贴子</a><p class="d"><span>09/25</span><span>2020</span></p></div>
+      <div class="post"><a data-url="/t/10.html" href="#">另一贴</a><p class="d" title="2019-12">去年</p></div>`;
+    const entries = parseSiteList(html, 'http://bbs.example/', { item: 'div.post', link: 'a@data-url', date: 'p.d' });
+    expect(entries.map((e) => [e.link, e.published])).toEqual([
+      ['http://bbs.example/t/9.html', '09/25 2020'],
+      ['http://bbs.example/t/10.html', '去年'],
+    ]);
+    const dated = parseSiteList(html, 'http://bbs.example/', { item: 'div.post', link: 'a@data-url', date: 'p.d@title' });
+    expect(dated[1].published).toBe('2019-12');
+  });
+
+  it('resolves links against <base href>, and keeps fragments as written', () => {
+    const html = `<html><head><base href="http://bbs.example/forum/"></head><body>
+      <table><tr class="t"><td><a href="viewthread.php?tid=1#pid1">一楼</a></td></tr><tr class="t"><td><a href="viewthread.php?tid=1#pid2">二楼</a></td></tr></table></body></html>`;
+    const entries = parseSiteList(html, 'http://bbs.example/archiver/?fid-2.html', { item: 'tr.t' });
+    expect(entries.map((e) => e.link)).toEqual(['http://bbs.example/forum/viewthread.php?tid=1#pid1', 'http://bbs.example/forum/viewthread.php?tid=1#pid2']);
   });
 
   it('returns [] when the item selector matches nothing, and ParseError for a malformed selector', () => {

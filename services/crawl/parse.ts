@@ -5,6 +5,8 @@ import Parser from 'rss-parser';
 import type { SiteSelectors } from '../../db/schema.js';
 import { capNesting, htmlToText } from '../../core/html.js';
 import { repairField, stripControls } from '../../core/text-repair.js';
+import { dateTextIn, isDateText, splitTrailingDate } from '../../core/dates.js';
+import { parseFieldSelector } from '../../core/field-selector.js';
 
 /** One entry found on a feed or list page, before normalisation. */
 export interface ParsedEntry {
@@ -172,7 +174,7 @@ function rawItemOf($: ReturnType<typeof loadHtml>, el: XmlElement, isAtom: boole
   }
   if (typeof item.link !== 'string' && firstHref !== null) item.link = firstHref;
   if (isAtom) {
-    item.rawPublished = text(item.published) ?? text(item.issued);
+    item.rawPublished = text(item.published) ?? text(item.issued) ?? text(item.created);
     item.rawUpdated = text(item.updated) ?? text(item.modified);
     atomItems.add(item);
   }
@@ -202,8 +204,9 @@ function guardAtomEntries(parser: object): void {
   if (!original) return;
   internals.parseItemAtom = (entry: XmlNode) => {
     const cleaned: XmlNode = { ...entry };
-    const published = nodeText(entry.published);
-    const updated = nodeText(entry.updated);
+    // Atom 0.3 names them <issued> (or <created>) and <modified>.
+    const published = nodeText(entry.published) ?? nodeText(entry.issued) ?? nodeText(entry.created);
+    const updated = nodeText(entry.updated) ?? nodeText(entry.modified);
     if (!isValidDate(published)) delete cleaned.published;
     if (!isValidDate(updated)) delete cleaned.updated;
     if (Array.isArray(entry.link)) {
@@ -263,31 +266,83 @@ function imageText(html: string): string {
   return img.length ? (img.attr('alt')?.trim() || img.attr('title')?.trim() || '') : '';
 }
 
-/** Entries of an HTML list page by CSS selectors; links resolved against baseUrl. */
+/**
+ * Entries of an HTML list page by CSS selectors; links resolved against the page's <base href>
+ * (as browsers do), else baseUrl. The link, title and date selectors may name an attribute to
+ * read (`a@title`) and children to leave out of the text (`a!span`, core/field-selector.ts).
+ * A title loses a date element nested in it and a date printed at its end ("… [2020-12-31]");
+ * the date is its element's whole text (a date split over two elements reads as one), or — with
+ * no date selector — the first date written in the entry outside its title.
+ */
 export function parseSiteList(html: string, baseUrl: string, selectors: SiteSelectors): ParsedEntry[] {
   const $ = loadPage(html);
+  const base = resolveHttp($('base[href]').first().attr('href'), baseUrl) ?? baseUrl;
   const rows = select(() => $(selectors.item), selectors.item);
+  const linkSel = selectors.link ? parseFieldSelector(selectors.link) : null;
+  const titleSel = selectors.title ? parseFieldSelector(selectors.title) : null;
+  const dateSel = selectors.date ? parseFieldSelector(selectors.date) : null;
   const entries: ParsedEntry[] = [];
   rows.each((_, row) => {
     const $row = $(row);
-    const $link = selectors.link
-      ? select(() => $row.find(selectors.link!), selectors.link).first()
+    const $link = linkSel
+      ? select(() => $row.find(linkSel.css), selectors.link!).first()
       : $row.is('a[href]')
         ? $row
         : $row.find('a[href]').first();
-    const link = resolveHttp($link.attr('href'), baseUrl);
+    const link = resolveHttp($link.attr(linkSel?.attr ?? 'href'), base);
     if (!link) return;
-    const $title = selectors.title ? select(() => $row.find(selectors.title!), selectors.title).first() : $link;
-    const title =
-      collapse(textOf($title)) || collapse(textOf($link)) || collapse($title.find('img').first().attr('alt') ?? $link.find('img').first().attr('alt') ?? '');
+    const $title = titleSel ? select(() => $row.find(titleSel.css), selectors.title!).first() : $link;
+    const $found = dateSel ? select(() => $row.find(dateSel.css), selectors.date!).first() : null;
+    const $date = $found?.length ? $found : null;
+    // A date element nested in the title (or link) is not part of the title: the date selector's
+    // element, or else an element ending the title whose whole text is a date (not a bare 3-1).
+    const nested = $date ? [] : [...$title.toArray(), ...$link.toArray()].flatMap((el) => endingDate($, el)).slice(0, 1);
+    const dateNodes = $date ? $date.toArray() : nested;
+    const titleText = (sel: ReturnType<typeof $>, exclude: string[]) => collapse(textOf(sel, excluded($, sel, exclude, dateNodes)));
+    const titleAttr = titleSel?.attr ? collapse($title.attr(titleSel.attr) ?? '') : '';
+    const split = splitTrailingDate(
+      titleAttr ||
+        titleText($title, titleSel?.exclude ?? []) ||
+        titleText($link, []) ||
+        collapse($title.find('img').first().attr('alt') ?? $link.find('img').first().attr('alt') ?? ''),
+    );
+    const title = split.title;
     let published: string | null = null;
-    if (selectors.date) {
-      const $date = select(() => $row.find(selectors.date!), selectors.date).first();
-      published = collapse($date.attr('datetime') ?? '') || collapse(textOf($date)) || null;
+    if ($date) {
+      published =
+        (dateSel?.attr ? collapse($date.attr(dateSel.attr) ?? '') : '') ||
+        collapse($date.attr('datetime') ?? '') ||
+        collapse(textOf($date, excluded($, $date, dateSel?.exclude ?? [], []), true)) ||
+        null;
+    } else {
+      // No date selector, or one matching nothing here: the first date written in the entry
+      // outside its title and link, else the date nested in or printed after the title.
+      published =
+        dateTextIn(textOf($row, new Set([...$title.toArray(), ...$link.toArray()]), true)) ??
+        (nested.length ? collapse(textOf($(nested[0] as never))) : null) ??
+        split.date;
     }
     entries.push(scrubEntry({ link, guid: null, title, content: '', published, author: null }));
   });
   return entries;
+}
+
+/** The last element child of el when it ends el's text and its whole text is a date, as a list of 0 or 1. */
+function endingDate($: ReturnType<typeof loadHtml>, el: unknown): unknown[] {
+  const children = (el as DomNode).children ?? [];
+  let i = children.length - 1;
+  while (i >= 0 && children[i].type === 'text' && (children[i].data ?? '').trim() === '') i--;
+  const last = children[i];
+  if (!last || last.type !== 'tag') return [];
+  const text = textOf($(last as never));
+  return isDateText(text) && !/^\s*\d{1,2}-\d{1,2}\s*$/.test(text) ? [last] : [];
+}
+
+/** The nodes left out of a field's text: descendants matching the exclusions, and any others given. */
+function excluded($: ReturnType<typeof loadHtml>, sel: ReturnType<ReturnType<typeof loadHtml>>, exclude: string[], others: unknown[]): Set<unknown> {
+  const out = new Set<unknown>(others);
+  for (const css of exclude) for (const n of select(() => sel.find(css), css).toArray()) out.add(n);
+  return out;
 }
 
 /** The HTML of the main text on a detail page, or '' when the selector matches nothing. */
@@ -421,14 +476,20 @@ interface DomNode {
 /**
  * Text of a cheerio selection, as .text() gives it, but walked with an explicit stack:
  * cheerio's recursive walk overflows the call stack on elements nested tens of thousands deep.
+ * Nodes in `skip` are left out with their descendants; `spaced` puts a space between elements
+ * (a date split over two elements, <span>09/25</span><span>2020</span>, reads "09/25 2020").
  */
-function textOf(selection: { toArray(): unknown[] }): string {
+function textOf(selection: { toArray(): unknown[] }, skip?: ReadonlySet<unknown>, spaced = false): string {
   const out: string[] = [];
   const stack = (selection.toArray() as DomNode[]).reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
+    if (skip?.has(node)) continue;
     if (node.type === 'text') out.push(node.data ?? '');
-    else if (node.type !== 'comment' && node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    else if (node.type !== 'comment' && node.children) {
+      if (spaced) out.push(' ');
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    }
   }
   return out.join('');
 }

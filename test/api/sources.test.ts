@@ -110,6 +110,19 @@ describe('POST /api/sources — errors', () => {
     expect(e.messageZh).toBe('请求参数不正确：selectors.title 不是有效的 CSS 选择器');
   });
 
+  it('takes a field selector naming an attribute or children to leave out, and refuses a malformed one', async () => {
+    const ok = await f.request('POST', '/api/sources', feed({ url: 'https://d.example.cn/', kind: 'site', selectors: { item: 'li', title: 'a@title', date: 'span!em', link: 'a@data-url' } }));
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).selectors).toMatchObject({ title: 'a@title', date: 'span!em', link: 'a@data-url' });
+    const bad = await f.request('POST', '/api/sources', feed({ url: 'https://e.example.cn/', kind: 'site', selectors: { item: 'li', title: 'a@title!span' } }));
+    expect(bad.status).toBe(400);
+    const e = await errorOf(bad);
+    expect(e.details.issues[0].path).toBe('selectors.title');
+    expect(e.messageZh).toContain('“@”只能出现一次');
+    const css = await f.request('POST', '/api/sources', feed({ url: 'https://e.example.cn/', kind: 'site', selectors: { item: 'li', title: 'a!span[' } }));
+    expect((await errorOf(css)).messageZh).toBe('请求参数不正确：selectors.title 不是有效的 CSS 选择器');
+  });
+
   it('refuses an unknown charset label', async () => {
     const res = await f.request('POST', '/api/sources', feed({ url: 'https://c.example.cn/', charset: 'klingon-8' }));
     expect(res.status).toBe(400);
