@@ -68,6 +68,9 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
     expect(await sinceLast()).toEqual([]); // a draft is nobody's hand-off yet
 
     expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`), { secrecyConfirmed: true })).status).toBe(200);
+    // 会签 of a 较大 case with a co-department: its handlers first, the reviewers once it confirms.
+    expect(await sinceLast()).toEqual(['coHandler:response.countersign_requested']);
+    expect((await f.as(u.coHandler, 'POST', url(`/${rid}/countersign`), { decision: 'confirm' })).status).toBe(200);
     expect(await sinceLast()).toEqual(['reviewer2:response.submitted', 'reviewer:response.submitted']);
 
     expect((await f.as(u.reviewer, 'POST', url(`/${rid}/return`), { comment: '请补充恢复供水的具体时间' })).status).toBe(200);
@@ -75,6 +78,9 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
 
     expect((await f.as(u.handler, 'PATCH', url(`/${rid}`), { body: '经核实，供水已于今日恢复。' })).status).toBe(200);
     expect((await f.as(u.handler, 'POST', url(`/${rid}/submit`), { secrecyConfirmed: true })).status).toBe(200);
+    // 会签 of a 较大 case with a co-department: its handlers first, the reviewers once it confirms.
+    expect(await sinceLast()).toEqual(['coHandler:response.countersign_requested']);
+    expect((await f.as(u.coHandler, 'POST', url(`/${rid}/countersign`), { decision: 'confirm' })).status).toBe(200);
     expect(await sinceLast()).toEqual(['reviewer2:response.submitted', 'reviewer:response.submitted']);
 
     // 审批链 of a 较大 case: the reviewer, then the leader in charge (asked), then publishable.
@@ -109,7 +115,7 @@ describe('a case walked from 交办 to 办结 tells each next person, and nobody
         expect(rest, text).not.toMatch(/[A-Za-z]{2,}/);
       }
     }
-    expect(n).toBe(15);
+    expect(n).toBe(17); // two of them ask the co-department to sign off (会签)
     const duty = (await (await f.as(u.duty, 'GET', '/api/notifications')).json()).items as { title: string; body: string }[];
     expect(duty[0]!.title).toMatch(/^【已发布】YQ-\d{4}-\d{4} 城西片区连续停水三天无人管$/);
     expect(duty[0]!.body).toContain('的回应已于 11月24日 16:00 发布（网站发布）');

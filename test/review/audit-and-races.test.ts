@@ -49,9 +49,11 @@ describe('every state change through the API is audited, attributed to the calle
       ['handler', 'POST', `${base}/responses`, { body: '草稿' }, 'response.draft'],
       ['handler', 'PATCH', `${base}/responses/:rid`, { body: '改稿' }, 'response.edit'],
       ['handler', 'POST', `${base}/responses/:rid/submit`, { secrecyConfirmed: true }, 'response.submit'],
+      ['coHandler', 'POST', `${base}/responses/:rid/countersign`, { decision: 'confirm' }, 'response.countersign'],
       ['reviewer', 'POST', `${base}/responses/:rid/return`, { comment: '补充' }, 'response.return'],
       ['handler', 'PATCH', `${base}/responses/:rid`, { body: '再改' }, 'response.edit'],
       ['handler', 'POST', `${base}/responses/:rid/submit`, { secrecyConfirmed: true }, 'response.submit'],
+      ['coHandler', 'POST', `${base}/responses/:rid/countersign`, { decision: 'confirm' }, 'response.countersign'],
       ['reviewer', 'POST', `${base}/responses/:rid/approve`, undefined, 'response.approve'],
       // 审批链 of a 重大 case: the leader in charge, then the principal leader.
       ['inCharge', 'POST', `${base}/responses/:rid/approve`, undefined, 'response.approve'],

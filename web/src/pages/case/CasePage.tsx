@@ -10,6 +10,7 @@ import { BriefsPanel } from './Briefs.js';
 import { caseKey, type CaseData } from './data.js';
 import { EscalationsPanel, useEscalations } from './Escalations.js';
 import { FollowUpPanel } from './FollowUp.js';
+import { ForwardingPanel } from './Forwarding.js';
 import { CaseHeader } from './Header.js';
 import { InstructionsPanel } from './Instructions.js';
 import { DeclinePanel } from './Decline.js';
@@ -94,6 +95,7 @@ function CaseRoom({ c }: { c: CaseData }) {
         <div className="stack cr-main">
           <Obligations list={c.obligations} />
           <BriefsPanel c={c} />
+          <ForwardingPanel c={c} />
           <ResponsesPanel c={c} />
           <FollowUpPanel c={c} />
         </div>

@@ -15,12 +15,16 @@ import { useUser } from '../../lib/session.js';
 import { fmtDateTime } from '../../lib/time.js';
 import { caseKey, fromShanghaiInput, safeHref, shanghaiInput, useCaseMutation, type CaseData, type ResponseData } from './data.js';
 import { m } from './messages.js';
+import { CountersignBlock } from './Countersign.js';
+import { useForwarding } from './Forwarding.js';
 
 // 回应: draft → submit → approve | return (with a comment) → publish. Only the steps the user's role
 // and the response's status allow are offered (core/workflow/state decides, as on the server).
 // 审批链: a submitted response waits at one step of its chain (审核人 → 分管领导 → 主要领导); the
 // approve / return buttons go to that step's people only (core/workflow/approval.ts, as on the
 // server). Submitting needs the 保密审查 confirmation ticked; the server records it with the name.
+// 会签 (Countersign.tsx) comes before the first step when the co-departments are asked; a forwarded
+// opinion is drafted only after its 核实 (Forwarding.tsx).
 
 const STATUS_TONE = { draft: 'grey', submitted: 'amber', approved: 'blue', returned: 'red', published: 'green' } as const;
 
@@ -33,7 +37,9 @@ export function ResponsesPanel({ c }: { c: CaseData }) {
   const list = q.data?.responses ?? [];
   const active = list.filter((r) => r.status !== 'published');
   const published = list.filter((r) => r.status === 'published').reverse();
-  const mayDraft = user.role === 'handler' && !closed && active.length === 0;
+  const fw = useForwarding(c.id);
+  const needsVerification = fw.data?.forwarded === true && fw.data.verification === null;
+  const mayDraft = user.role === 'handler' && !closed && active.length === 0 && !needsVerification;
   return (
     <section className="panel" aria-labelledby="cr-resp-h">
       <header className="panel-head">
@@ -48,6 +54,11 @@ export function ResponsesPanel({ c }: { c: CaseData }) {
           <ResponseBlock key={r.id} r={r} caseId={c.id} closed={closed} />
         ))}
         {mayDraft ? <Composer caseId={c.id} followUp={published.length > 0} /> : null}
+        {needsVerification && !closed && active.length === 0 && user.role === 'handler' ? (
+          <p className="notice small" data-testid="verify-before-draft">
+            {t('verifyBeforeDraft')}
+          </p>
+        ) : null}
         {q.isSuccess && list.length === 0 && !mayDraft ? <Empty title={t('noResponseYet')} hint={t('noResponseHint')} /> : null}
         {published.length > 0 ? (
           <div className="stack cr-history">
@@ -132,7 +143,8 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
   const ownDraft = r.draftedBy?.id === user.id;
   // The step the response waits at: only its people approve or return.
   const current = r.status === 'submitted' ? r.approvalChain.find((s) => s.state === 'current') : undefined;
-  const myStep = current !== undefined && mayTakeStep(current.kind, user);
+  // While the co-departments sign off (会签), no approval step is open yet.
+  const myStep = current !== undefined && !r.countersign.pending && mayTakeStep(current.kind, user);
   const actions = (closed ? [] : responseActionsAllowed(r.status, user.role)).filter(
     (a) => !(a === 'approve' && ownDraft) && !((a === 'approve' || a === 'return') && !myStep),
   );
@@ -178,7 +190,8 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
 
   let waiting: string | null = null;
   if (!closed && actions.length === 0) {
-    if (r.status === 'submitted') waiting = current ? t('awaitingStep', { step: current.label }) : t('awaitingReview');
+    if (r.status === 'submitted' && r.countersign.pending) waiting = null;
+    else if (r.status === 'submitted') waiting = current ? t('awaitingStep', { step: current.label }) : t('awaitingReview');
     else if (r.status === 'approved') waiting = t('awaitingPublish');
     else if (r.status === 'returned') waiting = t('awaitingHandler');
   }
@@ -231,6 +244,7 @@ function ResponseBlock({ r, caseId, closed }: { r: ResponseData; caseId: string;
         </p>
       ) : null}
 
+      <CountersignBlock r={r} caseId={caseId} closed={closed} />
       {r.approvalChain.length > 0 && r.status !== 'draft' && r.status !== 'returned' ? <ApprovalChain r={r} /> : null}
       {r.secrecyConfirmedBy && r.secrecyConfirmedAt && r.status !== 'draft' ? (
         <p className="muted small" data-testid="secrecy-record">
