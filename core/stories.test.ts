@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupIntoStories, sameStory, storyText } from './stories.js';
+import { eventsApart, groupIntoStories, sameStory, storyText } from './stories.js';
+import { eventFeatures } from './event-features.js';
 import { simhash } from './simhash.js';
 import { minhash, jaccard } from './minhash.js';
 
@@ -65,5 +66,73 @@ describe('groupIntoStories by MinHash', () => {
     const a = item('龙山镇农民工讨薪', `${body}\n来源：清河日报\n责任编辑：李明`);
     const b = item('转：龙山镇农民工讨薪', `转自清河论坛：${body}\n来源：网友投稿\n编辑：王芳`);
     expect(groupIntoStories([b], [{ id: 's', ...a }]).assignments[0]).toEqual({ kind: 'existing', storyId: 's' });
+  });
+});
+
+describe('groupIntoStories by event (features)', () => {
+  const at = (iso: string) => new Date(iso);
+  const item = (title: string, text: string, published = at('2026-12-05T02:00:00Z')) => {
+    const t = storyText(title, text);
+    return { simhash: simhash(t), minhash: minhash(t), features: eventFeatures(title, text, published) };
+  };
+  const joins = (a: ReturnType<typeof item>, b: ReturnType<typeof item>) =>
+    groupIntoStories([b], [{ id: 's', ...a }]).assignments[0].kind === 'existing';
+
+  const POST = '龙山镇石桥村二十多户村民反映，村里的自来水从12月1日起停了，到今天已经五天。老人孩子只能去几里外挑水，打了水务公司电话说在抢修，一直不见人来。';
+
+  it('joins a 领导信箱 letter that quotes a forum post under a framing line', () => {
+    const post = item('龙山镇石桥村停水五天没人管', POST);
+    const letter = item('请关注：石桥村停水问题', `我在论坛上看到这个帖子，情况属实，特向市长反映：${POST}恳请领导督促尽快恢复供水。`);
+    expect(joins(post, letter)).toBe(true);
+  });
+
+  it('joins two posts under the same rumour title written in other words', () => {
+    const a = item('听说城西化工厂要爆炸了，是真的吗', '今天好几个群都在传，说城西化工厂要爆炸了，让附近的人赶紧搬走，有没有知道内情的？');
+    const b = item('听说城西化工厂要爆炸了，是真的吗', '我表姐就在城西化工厂旁边上班，她们单位也在议论爆炸的事，人心惶惶，到底有没有这回事？');
+    expect(sameStory(a, b)).toBeNull();
+    expect(joins(a, b)).toBe(true);
+  });
+
+  it('joins a news write-up and the bureau 答复 that name the same village', () => {
+    const post = item('龙山镇石桥村停水五天没人管', POST);
+    const reply = item(
+      '关于网民反映石桥村停水问题的答复',
+      '您反映的龙山镇石桥村停水问题已收悉。经核实，该村供水主管道老化破裂，导致村民用水中断。目前水务公司已完成管道更换，石桥村已恢复正常供水。',
+    );
+    expect(joins(post, reply)).toBe(true);
+  });
+
+  it('keeps complaints from 龙山镇石桥村 and 城关镇东关村 apart, though written from one template', () => {
+    const a = item('村里停水好几天了，有人管吗', '龙山镇石桥村20户村民反映，自来水停了五天，老人孩子只能去井里挑水，水务公司说在抢修。');
+    const b = item('村里停水好几天了，有人管吗', '城关镇东关村70户村民反映，自来水停了五天，老人孩子只能去井里挑水，水务公司说在抢修。');
+    expect(sameStory(a, b)).not.toBeNull();
+    expect(joins(a, b)).toBe(false);
+  });
+
+  it('keeps the same headline over another building site and company apart', () => {
+    const a = item('农民工讨薪无门', '我们在锦绣花园小区工地干活，宏达建筑工程有限公司拖欠30名工人工资45万元，多次讨要无果。');
+    const b = item('农民工讨薪无门', '我们在滨河小区工地干活，鑫源建筑工程有限公司拖欠30名工人工资45万元，多次讨要无果。');
+    expect(joins(a, b)).toBe(false);
+  });
+
+  it('keeps the same notice months apart in two stories, though the text is a near-copy', () => {
+    const text = '为进一步严明纪律，现将近期查处的三起酒驾醉驾典型问题通报如下：县农业农村局干部王某某醉酒驾驶机动车，受到党内严重警告处分。';
+    const spring = item('安平县纪委监委通报三起酒驾醉驾典型问题', text, at('2026-03-02T02:00:00Z'));
+    const autumn = item('安平县纪委监委通报三起酒驾醉驾典型问题', text.replace('王某某', '李某某'), at('2026-09-14T02:00:00Z'));
+    expect(sameStory(spring, autumn)).not.toBeNull();
+    expect(joins(spring, autumn)).toBe(false);
+    expect(eventsApart(spring.features, autumn.features)).toBe(true);
+  });
+
+  it('refuses a story when any member found as a candidate names another village', () => {
+    const vague = item('龙山镇停水五天', '龙山镇一个村自来水停了五天，水务公司说在抢修管道。');
+    const shiqiao = item('龙山镇石桥村停水', '龙山镇石桥村自来水停了五天，水务公司说在抢修管道。');
+    const dongguan = item('龙山镇东关村停水', '龙山镇东关村自来水停了五天，水务公司说在抢修管道。');
+    expect(groupIntoStories([dongguan], [{ id: 'x', ...vague }]).assignments[0]).toEqual({ kind: 'existing', storyId: 'x' });
+    const { assignments } = groupIntoStories([dongguan], [
+      { id: 'x', ...vague },
+      { id: 'x', ...shiqiao },
+    ]);
+    expect(assignments[0]).toEqual({ kind: 'new', index: 0 });
   });
 });

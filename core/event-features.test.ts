@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { entitiesConflict, eventFeatures, extractEntities, keywordOverlap, normaliseTitle, sameFrameOtherSubject, titleSimilarity } from './event-features.js';
+
+describe('extractEntities', () => {
+  it('finds towns, villages, estates, roads, schools and firms by their suffixes, without the words in front', () => {
+    const e = extractEntities('关于龙山镇石桥村停水问题：住在锦绣花园小区的居民反映，督促安平县宏达建筑工程有限公司和人民路工地，安平县第二实验小学。');
+    expect(e.town).toEqual(['龙山镇']);
+    expect(e.village).toEqual(['石桥村', '锦绣花园小区']);
+    expect(e.site).toEqual(['人民路', '第二实验小学']);
+    expect(e.company).toEqual(['宏达']);
+    expect(e.county).toEqual(['安平县']);
+  });
+
+  it('reads numbers with units and dates, and skips generic words (村民, 该村, 全村, 村委会)', () => {
+    const e = extractEntities('12月5日，该村村民反映全村70户停水3天，村委会称损失约4.5万元。');
+    expect(e.number).toEqual(['70户', '3天', '4.5万元']);
+    expect(e.date).toEqual(['12-5']);
+    expect(e.village).toEqual([]);
+  });
+});
+
+describe('entitiesConflict', () => {
+  const f = (t: string) => extractEntities(t);
+  it('separates another town or village, another firm', () => {
+    expect(entitiesConflict(f('龙山镇石桥村20多户居民反映'), f('城关镇东关村70户居民反映'))).toBe(true);
+    expect(entitiesConflict(f('城关镇石桥村停水'), f('城关镇东关村停水'))).toBe(true);
+    expect(entitiesConflict(f('宏达建筑公司欠薪'), f('鑫源建筑公司欠薪'))).toBe(true);
+  });
+  it('keeps a retelling that names less, or the same firm by a longer name', () => {
+    expect(entitiesConflict(f('龙山镇石桥村停水'), f('龙山镇一村庄断水多日'))).toBe(false);
+    expect(entitiesConflict(f('安平县宏达建筑工程有限公司'), f('宏达建筑公司'))).toBe(false);
+  });
+  it('lets numbers separate only items with no shared place and unlike titles', () => {
+    expect(entitiesConflict(f('招聘社区工作者30名'), f('招聘社区工作者45名'))).toBe(true);
+    expect(entitiesConflict(f('招聘社区工作者30名'), f('招聘社区工作者45名'), true)).toBe(false);
+    expect(entitiesConflict(f('石桥村23户停水'), f('石桥村20户停水'))).toBe(false);
+  });
+});
+
+describe('titles and keywords', () => {
+  it('normalises repost marks and punctuation away', () => {
+    expect(normaliseTitle('转：听说城西化工厂要爆炸了，是真的吗？')).toBe('听说城西化工厂要爆炸了是真的吗');
+    expect(normaliseTitle('【转载】龙山镇停水')).toBe('龙山镇停水');
+    expect(titleSimilarity('龙山镇停水', '龙山镇停水')).toBe(1);
+    expect(titleSimilarity('龙山镇停水', '城关镇欠薪')).toBe(0);
+  });
+
+  it('extracts keywords without the 政务 stop words and weighs their overlap', () => {
+    const a = eventFeatures('龙山镇石桥村停水一周', '龙山镇石桥村村民反映，自来水已经停了一周，水务公司说在抢修。', new Date());
+    const b = eventFeatures('石桥村断水多日', '石桥村断水多日，村民排队接井水，自来水管道抢修仍未完成。', new Date());
+    const c = eventFeatures('城关镇农民工讨薪', '农民工讨要工资被保安拦在门外，建筑公司拖欠工资三个月。', new Date());
+    expect(a.keywords).not.toContain('反映');
+    expect(a.keywords).not.toContain('村民');
+    expect(keywordOverlap(a, b)).toBeGreaterThan(keywordOverlap(a, c));
+    expect(keywordOverlap(a, c)).toBe(0);
+  });
+
+  it('tells a title cut from the same frame over another subject', () => {
+    const at = new Date();
+    const west = eventFeatures('听说城西化工厂要爆炸了，是真的吗', '好几个群都在传，说城西化工厂要爆炸了，让附近的人赶紧搬走。', at);
+    const dam = eventFeatures('听说龙山镇水库要垮坝了，是真的吗', '好几个群都在传，说龙山镇水库要垮坝了，让附近的人赶紧搬走。', at);
+    const retold = eventFeatures('城西化工厂爆炸？', '朋友圈疯传城西化工厂马上爆炸，说附近三公里都要疏散。', at);
+    expect(sameFrameOtherSubject(west, dam)).toBe(true);
+    expect(sameFrameOtherSubject(west, retold)).toBe(false);
+  });
+});
