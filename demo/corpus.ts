@@ -6,3 +6,6 @@ export const CORPUS_DIR = fileURLToPath(CORPUS_URL);
 
 /** Malformed and oddly encoded feeds that lenient readers still read (see corpus/README.md). */
 export const LENIENT_CORPUS_URL = new URL('./corpus/lenient/', import.meta.url);
+
+/** Generated malformed, oddly encoded and oddly dated feeds and list pages, with manifest.json (corpus/generate.ts). */
+export const GENERATED_CORPUS_URL = new URL('./corpus/generated/', import.meta.url);

@@ -42,6 +42,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/stories/',
       'test/crawl/pipeline.test.ts',
       'test/crawl/lenient.test.ts',
+      'test/crawl/generated-corpus.test.ts',
       'test/crawl/steps.test.ts',
       'test/crawl/stories-alerts.test.ts',
       'test/escalation/api.test.ts',
