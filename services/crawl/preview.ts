@@ -2,6 +2,7 @@
 // (guarded fetch with the SSRF policy and the admin allow-list, charset decode, feed or site
 // parse), returning what it would yield. Writes nothing: no items, no fetch record, no health.
 import { canonicalUrls } from '../../core/url.js';
+import { dateTextIn } from '../../core/dates.js';
 import type { FetchStatus } from '../../core/vocabulary.js';
 import { CrawlFailure, type CrawlSettings, type ParseSpec } from './context.js';
 import { crawlFetchOptions, fetchJsonPages } from './steps/fetch.js';
@@ -20,6 +21,8 @@ export interface PreviewEntry {
   /** ISO time; estimated (the fetch time) when the entry carries no readable date. */
   publishedAt: string;
   publishedAtEstimated: boolean;
+  /** The date as the page or feed wrote it (the run read inside a longer text), or null when it gave none. */
+  dateText: string | null;
   excerpt: string;
 }
 
@@ -58,6 +61,7 @@ export function previewEntries(found: ParsedEntry[], finalUrl: string, now: Date
       url: urls[i],
       publishedAt: date.date.toISOString(),
       publishedAtEstimated: date.estimated,
+      dateText: writtenDate(entry.published),
       excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
     };
   });
@@ -88,4 +92,15 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
     if (!(err instanceof CrawlFailure)) throw err;
     return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, note: null, finalUrl: fetched.finalUrl, total: 0, entries: [], misses: [] });
   }
+}
+
+/** The longest date text a preview shows. */
+const DATE_TEXT_CHARS = 60;
+
+/** What an entry's date field said: the date run inside it when there is one, else the text itself (shortened). */
+function writtenDate(published: string | null): string | null {
+  const raw = published?.replace(/\s+/g, ' ').trim();
+  if (!raw) return null;
+  const found = dateTextIn(raw) ?? raw;
+  return found.length > DATE_TEXT_CHARS ? `${found.slice(0, DATE_TEXT_CHARS)}…` : found;
 }

@@ -239,6 +239,7 @@ export const SourcePreviewEntry = z
     url: z.string().nullable(),
     publishedAt: DateTime,
     publishedAtEstimated: z.boolean().openapi({ description: '条目没有可读的发布时间，用抓取时间代替' }),
+    dateText: z.string().nullable().openapi({ description: '页面或订阅源写的日期原文（从较长文字中找到的那一段）；没有写日期时为 null', example: '2020-12-31 11:06:22' }),
     excerpt: z.string().openapi({ description: '正文摘录（纯文本）' }),
   })
   .openapi('SourcePreviewEntry');

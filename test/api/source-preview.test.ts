@@ -69,6 +69,8 @@ describe('POST /api/sources/preview', () => {
     expect(r.status).toBe('ok');
     expect(r.entries.length).toBeGreaterThan(0);
     expect(r.entries[0].url).toMatch(/\/forum\/thread\/\d+\.html$/);
+    // Each entry shows the date as the page wrote it, and that it was read (not the fetch time).
+    for (const e of r.entries) expect(e).toMatchObject({ publishedAtEstimated: false, dateText: expect.stringMatching(/\d/) });
   });
 
   it('reports a broken feed as a parse error in plain Chinese', async () => {

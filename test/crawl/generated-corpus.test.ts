@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_CORPUS_URL } from '../../demo/corpus.js';
 import { CORPUS_NOW, type ManifestCase } from '../../demo/corpus/generate.js';
@@ -6,6 +7,8 @@ import { entriesOf } from '../../services/crawl/steps/parse.js';
 import { entryFields } from '../../services/crawl/steps/normalise.js';
 import { canonicalUrls } from '../../core/url.js';
 import { parseItemDate } from '../../core/dates.js';
+import { previewSource } from '../../services/crawl/preview.js';
+import { testSettings } from '../helpers/crawl.js';
 
 // Every document of demo/corpus/generated/ read as a crawl reads it (charset decode by the served
 // Content-Type, then the feed or list-page parse, then titles and dates as stored), against what
@@ -58,5 +61,38 @@ describe('the generated lenient corpus', () => {
       });
     }
     expect(dated).toBeGreaterThan(300);
+  });
+});
+
+describe('试抓取 of the corpus', () => {
+  it('shows each date as written and says when an entry fell back to the fetch time', async () => {
+    const served = new Map(manifest.map((c) => [c.file, c]));
+    const server = createServer((req, res) => {
+      const c = served.get(decodeURIComponent((req.url ?? '/').slice(1)));
+      if (!c) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': c.contentType }).end(readFileSync(new URL(c.file, GENERATED_CORPUS_URL)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+      const deps = { settings: testSettings, allowlist: async () => new Set([host]), now: () => now };
+      const run = (file: string) => {
+        const c = served.get(file)!;
+        return previewSource(deps, { url: `http://${host}/${file}`, kind: c.kind, charset: null, selectors: c.selectors ?? null, json_config: null });
+      };
+      const inText = await run('list-intext-labelled-count.html');
+      expect(inText.entries.map((e) => [e.dateText, e.publishedAt, e.publishedAtEstimated])).toEqual([
+        ['2020-12-31 11:06:22', '2020-12-31T03:06:22.000Z', false],
+        ['2020-12-31 11:06:22', '2020-12-31T03:06:22.000Z', false],
+      ]);
+      const junk = await run('struct-junk-date.rss');
+      expect(junk.entries[0]).toMatchObject({ dateText: '阅读次数：1234 电话：0359-1234567', publishedAt: CORPUS_NOW, publishedAtEstimated: true });
+      const none = await run('struct-no-date.rss');
+      expect(none.entries[0]).toMatchObject({ dateText: null, publishedAtEstimated: true });
+      const archive = await run('page-fragments-archive.html');
+      expect(new Set(archive.entries.map((e) => e.url)).size).toBe(archive.entries.length);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

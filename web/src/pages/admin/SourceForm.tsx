@@ -327,9 +327,18 @@ function PreviewResult({ r }: { r: Preview }) {
                   <div className="preview-title">
                     <ExtLink href={en.url}>{en.title}</ExtLink>
                   </div>
-                  <div className="muted small">
+                  <div className="muted small" data-testid="preview-date" data-estimated={en.publishedAtEstimated}>
+                    {en.publishedAtEstimated ? <span className="err-text">{t(en.dateText ? 'dateUnread' : 'dateMissing')}</span> : null}
                     {fmtDateTime(en.publishedAt)}
-                    {en.publishedAtEstimated ? ` ${t('estimated')}` : ''}
+                    {en.dateText ? (
+                      <>
+                        {' · '}
+                        {t('dateWritten')}
+                        <span className="code" translate="no">
+                          {en.dateText}
+                        </span>
+                      </>
+                    ) : null}
                   </div>
                   {en.excerpt ? <div className="preview-excerpt small">{en.excerpt}</div> : null}
                 </li>
