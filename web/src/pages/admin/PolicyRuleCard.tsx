@@ -5,6 +5,7 @@ import { useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import type { api, Ok } from '../../lib/api.js';
 import { mPolicy } from './messages.js';
+import { ApprovalSettings } from './PolicyApproval.js';
 
 export type Policy = Ok<Awaited<ReturnType<typeof api.policies.$get>>>;
 export type PolicyRule = Policy['rules'][number];
@@ -116,6 +117,7 @@ export function RuleCard({ rule, index, errs, onChange, onRemove }: { rule: Poli
       </div>
       <div className="panel-body">
         <FieldMsg errs={errs} path={`${p}.followUpHours`} />
+        <ApprovalSettings rule={rule} index={index} errs={errs} onChange={onChange} />
         <h3>{t('obligations')}</h3>
         <FieldMsg errs={Object.fromEntries(Object.entries(errs).filter(([k]) => k === `${p}.obligations`))} path={`${p}.obligations`} />
         <table className="table policy-table">
