@@ -9,13 +9,6 @@ export async function importToken(db: Db): Promise<{ id: number; name: string }>
   return db.selectFrom('api_tokens').select(['id', 'name']).where('token_prefix', '=', 'import').orderBy('id').limit(1).executeTakeFirstOrThrow();
 }
 
-/** The 工单编号 of `origin` among `ticketNos` already taken by an earlier import. */
-export async function takenTickets(db: Db, origin: ImportOrigin, ticketNos: readonly string[]): Promise<Set<string>> {
-  if (ticketNos.length === 0) return new Set();
-  const rows = await db.selectFrom('import_tickets').select('ticket_no').where('origin', '=', origin).where('ticket_no', 'in', [...ticketNos]).execute();
-  return new Set(rows.map((r) => r.ticket_no));
-}
-
 /**
  * Takes a 工单编号 for this import; false when it is taken already. A concurrent import taking the
  * same number waits on the primary key until this transaction ends, then finds it taken.
@@ -32,6 +25,14 @@ export async function takeTicket(trx: Db, v: { origin: ImportOrigin; ticketNo: s
 
 export async function setTicketCase(trx: Db, origin: ImportOrigin, ticketNo: string, caseId: string): Promise<void> {
   await trx.updateTable('import_tickets').set({ case_id: caseId }).where('origin', '=', origin).where('ticket_no', '=', ticketNo).execute();
+}
+
+export async function setTicketItem(trx: Db, origin: ImportOrigin, ticketNo: string, itemKey: string | null): Promise<void> {
+  await trx.updateTable('import_tickets').set({ item_key: itemKey }).where('origin', '=', origin).where('ticket_no', '=', ticketNo).execute();
+}
+
+export async function releaseTicket(trx: Db, origin: ImportOrigin, ticketNo: string): Promise<void> {
+  await trx.deleteFrom('import_tickets').where('origin', '=', origin).where('ticket_no', '=', ticketNo).execute();
 }
 
 export async function insertImport(

@@ -17,7 +17,7 @@ import type { ImportOrigin, RefusedRowRecord } from '../../db/schema-imports.js'
 import { fieldError } from '../../platform/errors.js';
 import { emitOpened, openCaseIn, openingContext, type OpenedCase } from '../cases/triage.js';
 import type { RuleCache } from '../crawl/rules-cache.js';
-import { submitItems } from '../intake/intake.js';
+import { emitSubmitted, submitItemsIn, type Submitted } from '../intake/intake.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { decodeUpload, readUpload } from './read-file.js';
@@ -37,10 +37,18 @@ const PREVIEW_ROWS = 5;
 
 const sameHeaders = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((h, i) => h.trim() === b[i]!.trim());
 
-export async function previewImport(deps: ModuleDeps, input: ImportPreviewInput): Promise<ImportPreview> {
+export async function previewImport(deps: ModuleDeps, input: ImportPreviewInput, actor: Actor): Promise<ImportPreview> {
   const rows = await readUpload(decodeUpload(input.contentBase64));
   const headers = rows[0]!.map((h) => h.trim());
   const saved = await repo.loadProfile(deps.db, input.origin);
+  // Nothing else is written: the audit insert is a transaction of its own.
+  await writeAudit(deps.db, {
+    actor,
+    entity: 'ticket_import',
+    entityId: '',
+    action: 'ticket_import.preview',
+    after: { origin: input.origin, fileName: input.fileName, rows: rows.length - 1, headers: headers.slice(0, 50) },
+  });
   const usable = saved && sameHeaders(saved.headers, headers) ? (saved.mapping as TicketMapping) : null;
   const width = Math.max(headers.length, ...rows.slice(1, PREVIEW_ROWS + 1).map((r) => r.length));
   return {
@@ -174,42 +182,50 @@ export async function runImport(deps: ModuleDeps, rules: RuleCache, input: Impor
     });
     for (const o of opened) await emitOpened(deps, o);
   } else {
-    const taken = await repo.takenTickets(deps.db, input.origin, fresh.map((t) => t.ticketNo));
-    const toSubmit = fresh.filter((t) => !taken.has(t.ticketNo));
-    duplicates += fresh.length - toSubmit.length;
-    const caller = await repo.importToken(deps.db);
-    const result =
-      toSubmit.length === 0
-        ? { results: [] }
-        : await submitItems(
-            deps,
-            rules,
-            { ...caller, scopes: ['items:submit'] },
-            toSubmit.map((t) => ({
-              title: t.title,
-              externalId: t.ticketNo,
-              publishedAt: t.receivedAt.toISOString(),
-              text: t.content,
-              sourceName: SOURCE_NAMES[input.origin],
-              mediaType: input.origin === 'mailbox' ? 'mailbox' : 'other',
-            })),
-            actor,
-          );
+    const caller = { ...(await repo.importToken(deps.db)), scopes: ['items:submit' as const] };
+    const ruleSet = await rules.get();
+    const sorted = [...fresh].sort((a, b) => (a.ticketNo < b.ticketNo ? -1 : a.ticketNo > b.ticketNo ? 1 : 0));
+    let submitted: Submitted | null = null;
     importId = await deps.db.transaction().execute(async (trx) => {
       const id = await repo.insertImport(trx, { ...base, createdAt: now });
-      for (const r of result.results) {
-        const t = toSubmit[r.index]!;
-        if (r.status === 'rejected') {
-          refused.push({ row: t.row, ticketNo: t.ticketNo, reason: r.reason ?? 'rejected', reasonZh: r.reasonZh ?? '未通过校验' });
-          continue;
-        }
-        const mine = await repo.takeTicket(trx, { origin: input.origin, ticketNo: t.ticketNo, importId: id, itemKey: r.key ?? null });
-        if (r.status === 'accepted' && mine) imported++;
+      const toSubmit: Ticket[] = [];
+      for (const t of sorted) {
+        if (await repo.takeTicket(trx, { origin: input.origin, ticketNo: t.ticketNo, importId: id })) toSubmit.push(t);
         else duplicates++;
+      }
+      if (toSubmit.length > 0) {
+        submitted = await submitItemsIn(
+          trx,
+          ruleSet,
+          caller,
+          toSubmit.map((t) => ({
+            title: t.title,
+            externalId: t.ticketNo,
+            publishedAt: t.receivedAt.toISOString(),
+            text: t.content,
+            sourceName: SOURCE_NAMES[input.origin],
+            mediaType: input.origin === 'mailbox' ? 'mailbox' : 'other',
+          })),
+          actor,
+          now,
+        );
+        for (const r of submitted.result.results) {
+          const t = toSubmit[r.index]!;
+          if (r.status === 'rejected') {
+            // Not stored: the 工单编号 is given back, so a later import may bring the row in.
+            await repo.releaseTicket(trx, input.origin, t.ticketNo);
+            refused.push({ row: t.row, ticketNo: t.ticketNo, reason: r.reason ?? 'rejected', reasonZh: r.reasonZh ?? '未通过校验' });
+            continue;
+          }
+          await repo.setTicketItem(trx, input.origin, t.ticketNo, r.key ?? null);
+          if (r.status === 'accepted') imported++;
+          else duplicates++;
+        }
       }
       await finish(trx, id);
       return id;
     });
+    if (submitted) await emitSubmitted(deps, submitted);
   }
   refused.sort((a, b) => a.row - b.row);
   return {

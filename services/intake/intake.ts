@@ -15,6 +15,7 @@ import { ingestItems, type IngestItem } from '../crawl/ingest.js';
 import type { RuleCache } from '../crawl/rules-cache.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
+import type { Db } from '../../db/client.js';
 import { IntakeItem, type IntakeItemResult, type IntakeResult } from './schema.js';
 import type { TokenCaller } from './tokens.js';
 
@@ -41,6 +42,37 @@ function itemKey(sourceId: number, item: IntakeItem, url: string | null): string
 }
 
 export async function submitItems(deps: ModuleDeps, rules: RuleCache, caller: TokenCaller, raw: unknown[], actor: Actor): Promise<IntakeResult> {
+  const now = deps.now();
+  const ruleSet = await rules.get();
+  const submitted = await deps.db.transaction().execute((trx) => submitItemsIn(trx, ruleSet, caller, raw, actor, now));
+  await emitSubmitted(deps, submitted);
+  return submitted.result;
+}
+
+/** What submitItemsIn leaves to its caller to emit once the transaction has committed. */
+export interface Submitted {
+  result: IntakeResult;
+  events: Awaited<ReturnType<typeof ingestItems>>['events'];
+  sourceIds: number[];
+}
+
+export async function emitSubmitted(deps: ModuleDeps, s: Submitted): Promise<void> {
+  for (const ev of s.events) await deps.emit(ev);
+  for (const sourceId of s.sourceIds) await deps.emit({ type: 'source.updated', sourceId });
+}
+
+/**
+ * The batch inside the caller's transaction (the 12345 import takes its 工单编号 in the same one);
+ * the caller emits the events (emitSubmitted) after its commit.
+ */
+export async function submitItemsIn(
+  trx: Db,
+  ruleSet: Awaited<ReturnType<RuleCache['get']>>,
+  caller: TokenCaller,
+  raw: unknown[],
+  actor: Actor,
+  now: Date,
+): Promise<Submitted> {
   const results: IntakeItemResult[] = new Array(raw.length);
   const valid: { index: number; item: IntakeItem; url: string | null }[] = [];
   raw.forEach((input, index) => {
@@ -62,9 +94,7 @@ export async function submitItems(deps: ModuleDeps, rules: RuleCache, caller: To
     valid.push({ index, item: parsed.data, url });
   });
 
-  const now = deps.now();
-  const ruleSet = await rules.get();
-  const { events, sourceIds } = await deps.db.transaction().execute(async (trx) => {
+  {
     // One intake source per token and source name, locked in name order (two batches of one
     // token never wait for each other in a cycle), before any audit row (see services/crawl/steps/store.ts).
     const names = [...new Set(valid.map((v) => v.item.sourceName))].sort();
@@ -134,11 +164,8 @@ export async function submitItems(deps: ModuleDeps, rules: RuleCache, caller: To
       action: 'intake.items',
       after: { token: caller.name, ...counts, sources: names },
     });
-    return { events: result.events, sourceIds: [...sources.values()].map((s) => s.id) };
-  });
-  for (const ev of events) await deps.emit(ev);
-  for (const sourceId of sourceIds) await deps.emit({ type: 'source.updated', sourceId });
-  return { ...tally(results), results };
+    return { result: { ...tally(results), results }, events: result.events, sourceIds: [...sources.values()].map((s) => s.id) };
+  }
 }
 
 function tally(results: IntakeItemResult[]) {

@@ -163,6 +163,21 @@ describe('every state-changing route writes its own audit row, in the transactio
       // Token auth, no session: the intake batch's row names the token.
       { route: 'POST /api/intake/items', as: { cookie: '', csrfToken: '', headers: (extra = {}) => ({ authorization: `Bearer ${ids.apiTokenSecret}`, ...extra }) }, path: '/api/intake/items', body: { items: [{ title: '审计推送条目', externalId: 'AUDIT-1', sourceName: '审计推送' }] } },
       { route: 'POST /api/api-tokens/:id/revoke', as: 'admin', path: () => `/api/api-tokens/${ids.apiToken}/revoke` },
+      // 管理 → 导入: a 12345 export (base64 CSV) previewed, then imported as a case and as an item for triage.
+      { route: 'POST /api/imports/preview', as: 'duty', path: '/api/imports/preview', body: { fileName: 'a.csv', origin: 'hotline', contentBase64: Buffer.from('工单编号,受理时间,诉求内容\nAUD-1,2026/11/25 9:00,审计导入工单\n').toString('base64') } },
+      ...(['case', 'item'] as const).map((mode, i) => ({
+        route: 'POST /api/imports',
+        as: 'duty' as const,
+        path: '/api/imports',
+        body: () => ({
+          fileName: 'a.csv',
+          origin: 'hotline',
+          mode,
+          departmentId: lead,
+          mapping: { ticketNo: 0, receivedAt: 1, content: 2, title: -1, requester: -1, department: -1, deadline: -1, requestType: -1 },
+          contentBase64: Buffer.from(`工单编号,受理时间,诉求内容\nAUD-${i + 2},2026/11/25 9:00,审计导入工单\n`).toString('base64'),
+        }),
+      })),
       { route: 'POST /api/rules', as: 'admin', path: '/api/rules', body: { name: '审计方案', expression: '水费+上涨' }, then: (b) => (ids.rule = b.id) },
       { route: 'POST /api/rules/test', as: 'admin', path: '/api/rules/test', body: { expression: '水费' } },
       { route: 'PATCH /api/rules/:id', as: 'admin', path: () => `/api/rules/${ids.rule}`, body: { enabled: false } },

@@ -50,6 +50,6 @@ export function importsRoutes(deps: ModuleDeps) {
   const rules = new RuleCache(deps.db, 0);
   return createRouter()
     .openapi(history, async (c) => c.json(await service.importHistory(deps), 200))
-    .openapi(preview, async (c) => c.json(await service.previewImport(deps, c.req.valid('json')), 200))
+    .openapi(preview, async (c) => c.json(await service.previewImport(deps, c.req.valid('json'), actorOf(c)), 200))
     .openapi(run, async (c) => c.json(await service.runImport(deps, rules, c.req.valid('json'), actorOf(c)), 201));
 }
