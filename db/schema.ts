@@ -9,6 +9,7 @@ import type { ImportTables } from './schema-imports.js';
 import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 import type { JsonSourceConfig } from '../core/json-source.js';
+import type { QueryStatus, SearchSourceConfig } from '../core/search-source.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -56,6 +57,8 @@ export interface SourcesTable {
   selectors: ColumnType<SiteSelectors | null, string | null | undefined, string | null>;
   /** A JSON source's request and mapping (kind 'json'), else null. */
   json_config: ColumnType<JsonSourceConfig | null, string | null | undefined, string | null>;
+  /** A news search source's template use, queries and result format (kind 'search'), else null. */
+  search_config: ColumnType<SearchSourceConfig | null, string | null | undefined, string | null>;
   /** The API token whose pushes this source holds (kind 'intake'), else null. */
   intake_token_id: ColumnType<number | null, number | null | undefined, number | null>;
   poll_interval_s: ColumnType<number, number | undefined, number>;
@@ -90,6 +93,23 @@ export interface SourceFetchesTable {
   items_seen: ColumnType<number, number | undefined, number>;
   items_new: ColumnType<number, number | undefined, number>;
   message: ColumnType<string, string | undefined, string>;
+}
+
+/** One query of a news search source (kind 'search'): its own health and backoff. */
+export interface SourceQueriesTable {
+  source_id: number;
+  query: string;
+  status: ColumnType<QueryStatus, QueryStatus | undefined, QueryStatus>;
+  /** The last fetch's outcome as the crawler words fetches. */
+  fetch_status: ColumnType<FetchStatus, FetchStatus | undefined, FetchStatus>;
+  http_status: number | null;
+  message: ColumnType<string, string | undefined, string>;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  failure_score: ColumnType<number, number | undefined, number>;
+  items_seen: ColumnType<number, number | undefined, number>;
+  last_fetch_at: Date | null;
+  last_success_at: Date | null;
+  next_due_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface StoriesTable {
@@ -176,6 +196,7 @@ export interface DB extends AuthTables, WorkflowTables, InstructionTables, Roste
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;
   source_fetches: SourceFetchesTable;
+  source_queries: SourceQueriesTable;
   stories: StoriesTable;
   story_keys: StoryKeysTable;
   items: ItemsTable;

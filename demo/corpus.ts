@@ -9,3 +9,6 @@ export const LENIENT_CORPUS_URL = new URL('./corpus/lenient/', import.meta.url);
 
 /** Generated malformed, oddly encoded and oddly dated feeds and list pages, with manifest.json (corpus/generate.ts). */
 export const GENERATED_CORPUS_URL = new URL('./corpus/generated/', import.meta.url);
+
+/** Hand-written list pages and feeds as real sites serve them, with manifest.json (corpus/README.md). */
+export const HANDWRITTEN_CORPUS_URL = new URL('./corpus/handwritten/', import.meta.url);

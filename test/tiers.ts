@@ -45,6 +45,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/crawl/generated-corpus.test.ts',
       'test/crawl/dates-in-text.test.ts',
       'test/crawl/steps.test.ts',
+      'test/crawl/search-source.test.ts',
       'test/crawl/stories-alerts.test.ts',
       'test/escalation/api.test.ts',
       'test/escalation/deliveries.test.ts',

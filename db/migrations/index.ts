@@ -26,6 +26,7 @@ import * as m0026 from './20261207_0026_daily_briefs.js';
 import * as m0027 from './20261207_0027_api_tokens.js';
 import * as m0028 from './20261207_0028_countersign_forwarding.js';
 import * as m0031 from './20261207_0031_ticket_imports.js';
+import * as m0030 from './20261207_0030_search_sources.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0027_api_tokens': m0027,
   '20261207_0028_countersign_forwarding': m0028,
   '20261207_0031_ticket_imports': m0031,
+  '20261207_0030_search_sources': m0030,
 };

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_CORPUS_URL } from '../../demo/corpus.js';
+import { GENERATED_CORPUS_URL, HANDWRITTEN_CORPUS_URL } from '../../demo/corpus.js';
 import { CORPUS_NOW, type ManifestCase } from '../../demo/corpus/generate.js';
 import { entriesOf } from '../../services/crawl/steps/parse.js';
 import { entryFields } from '../../services/crawl/steps/normalise.js';
@@ -15,12 +15,14 @@ import { testSettings } from '../helpers/crawl.js';
 // manifest.json says a reader must find: no failure, every entry kept, its title clean, and its
 // date the one the document gives — never the fetch time — unless it gives none.
 
-const manifest = JSON.parse(readFileSync(new URL('manifest.json', GENERATED_CORPUS_URL), 'utf8')) as ManifestCase[];
+const manifestOf = (dir: URL) => JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as ManifestCase[];
+const manifest = manifestOf(GENERATED_CORPUS_URL);
+const handwritten = manifestOf(HANDWRITTEN_CORPUS_URL);
 const now = new Date(CORPUS_NOW);
 
-async function read(c: ManifestCase) {
+async function read(c: ManifestCase, dir = GENERATED_CORPUS_URL) {
   const fetched = {
-    body: readFileSync(new URL(c.file, GENERATED_CORPUS_URL)),
+    body: readFileSync(new URL(c.file, dir)),
     contentType: c.contentType,
     finalUrl: `http://corpus.example/${c.file}`,
     httpStatus: 200,
@@ -31,15 +33,22 @@ async function read(c: ManifestCase) {
   return { entries, fields, keys: canonicalUrls(entries.map((e) => e.link || null), fetched.finalUrl) };
 }
 
+/** The files of a corpus folder, the manifest left out. */
+const filesOf = (dir: URL) => readdirSync(dir).filter((f) => f !== 'manifest.json').sort();
+
 describe('the generated lenient corpus', () => {
-  it('has at least 150 documents, each in the manifest once', () => {
-    const files = readdirSync(GENERATED_CORPUS_URL).filter((f) => f !== 'manifest.json').sort();
-    expect(files.length).toBeGreaterThanOrEqual(150);
-    expect(manifest.map((c) => c.file).sort()).toEqual(files);
+  it('has at least 150 generated and some hand-written documents, each in its manifest once', () => {
+    expect(filesOf(GENERATED_CORPUS_URL).length).toBeGreaterThanOrEqual(150);
+    expect(manifest.map((c) => c.file).sort()).toEqual(filesOf(GENERATED_CORPUS_URL));
+    expect(handwritten.map((c) => c.file).sort()).toEqual(filesOf(HANDWRITTEN_CORPUS_URL));
+    expect(handwritten.length).toBeGreaterThanOrEqual(7);
   });
 
-  it.each(manifest.map((c) => [c.file, c] as const))('%s', async (_, c) => {
-    const { fields, entries, keys } = await read(c);
+  it.each([
+    ...manifest.map((c) => [c.file, c, GENERATED_CORPUS_URL] as const),
+    ...handwritten.map((c) => [`handwritten/${c.file}`, c, HANDWRITTEN_CORPUS_URL] as const),
+  ])('%s', async (_, c, dir) => {
+    const { fields, entries, keys } = await read(c, dir);
     expect(entries.length, c.about).toBe(c.entries.length);
     expect(fields.map((f) => f.title), c.about).toEqual(c.entries.map((e) => e.title));
     expect(
