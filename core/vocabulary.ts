@@ -24,7 +24,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
 };
 
 /** The kinds an admin registers (and the crawler fetches). */
-export const SOURCE_KINDS = ['feed', 'site', 'json'] as const;
+export const SOURCE_KINDS = ['feed', 'site', 'json', 'search'] as const;
 /** Every stored kind: also 'intake', items pushed through the intake API (接口推送), never fetched. */
 export const STORED_SOURCE_KINDS = [...SOURCE_KINDS, 'intake'] as const;
 export type SourceKind = (typeof STORED_SOURCE_KINDS)[number];

@@ -1,6 +1,7 @@
 // The fixture "internet": the demo city's news site, forum, mayor's mailbox (GBK), government
 // feeds, misbehaving publishers and the real-world feed corpus, a fake RSSHub under /rsshub/
-// (rsshub.ts) and a 留言板-like JSON endpoint under /api/liuyan/ (liuyan-api.ts), on one node:http server.
+// (rsshub.ts), a 留言板-like JSON endpoint under /api/liuyan/ (liuyan-api.ts) and a news search
+// engine under /search/ (news-search.ts), on one node:http server.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -14,6 +15,7 @@ import { createHookRecorder, type HookRecorder } from './hooks.js';
 import { CORPUS_DIR } from './corpus.js';
 import { rsshubRoute, RSSHUB_SLOW_PATH } from './rsshub.js';
 import { liuyanApi, LIUYAN_API_PREFIX } from './liuyan-api.js';
+import { isSlowQuery, newsSearch, NEWS_SEARCH_PATH } from './news-search.js';
 
 export type { Fault } from './faults.js';
 export type { DemoPost } from './content.js';
@@ -30,7 +32,7 @@ export interface FixtureSiteOptions {
   clock?: () => Date;
   /** PRNG seed of the post sequence. */
   seed?: number;
-  /** How long /slow/feed.xml (and the fake RSSHub's slow route) waits before answering. Default 60 s. */
+  /** How long /slow/feed.xml (and the fake RSSHub's slow route, and a news search for the slow word) waits before answering. Default 60 s. */
   slowMs?: number;
   /**
    * More loopback addresses to serve the same site on, same port (e.g. 127.0.0.2): sources on
@@ -209,6 +211,8 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
       const bytes = await readFile(CORPUS_DIR + m[1]);
       return conditional(req, bytes, 'application/xml', null);
     }
+    const found = newsSearch(url, base, now);
+    if (found) return found;
     const hub = rsshubRoute(path, base, (n) => latest(() => true, n), now);
     if (hub) return hub;
     return html(statusPage(404), 404);
@@ -227,6 +231,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
       return send(req, res, reply(fault.status, HTML, fault.body ?? statusPage(fault.status), fault.headers));
     }
     if (fault?.kind === 'delay' && !(await wait(fault.ms, res))) return;
+    if (!fault && path === NEWS_SEARCH_PATH && isSlowQuery(url) && !(await wait(opts.slowMs ?? 60_000, res))) return;
     let answer: Reply;
     try {
       answer = await route(req, url);
@@ -352,6 +357,8 @@ ${link('/forum/list.html', '清河论坛 · 民生热线（列表页）')}
 ${link('/mailbox/index.html', '领导信箱（GBK 编码）')}
 ${link('/gov/rdf.xml', '清河发布 RDF / RSS 1.0')}
 ${link('/gov/rss091.xml', '清河发布 RSS 0.91')}
+${link('/search/news?q=清河+拆迁&format=rss', '清河新闻搜索（RSS 结果）')}
+${link('/search/news?q=清河+拆迁', '清河新闻搜索（HTML 结果）')}
 </ul>
 <h3>故障来源</h3><ul>
 ${link('/broken/feed.xml', '格式错误的 XML')}
@@ -360,6 +367,8 @@ ${link('/error/feed.xml', '服务器错误 500')}
 ${link('/challenge/feed.xml', '反爬验证 412')}
 ${link('/waf/feed.xml', '防火墙拦截 403')}
 ${link('/ratelimit/feed.xml', '限流 429')}
+${link('/search/news?q=清河+强拆', '新闻搜索：安全验证页')}
+${link('/search/news?q=龙山镇+拆迁', '新闻搜索：未找到相关结果')}
 ${link('/redirect/n/3', '三次重定向')}
 ${link('/redirect/loop', '重定向循环')}
 </ul>

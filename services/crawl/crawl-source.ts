@@ -15,6 +15,7 @@ import { fetchDetails, hasDetailPages } from './steps/fetch-details.js';
 import { fingerprint } from './steps/fingerprint.js';
 import { match } from './steps/match.js';
 import { store, type AlsoInTransaction } from './steps/store.js';
+import { crawlSearch } from './search.js';
 
 export { CrawlFailure, CrawlInterrupted, MAX_ENTRIES_PER_CRAWL, MAX_FEED_ENTRIES } from './context.js';
 export type { CrawlDeps, CrawlSettings, ParseSpec } from './context.js';
@@ -66,6 +67,7 @@ export async function crawlSource(deps: CrawlDeps, sourceId: number, jobId: stri
 
 /** The reader (fetch → decode → parse), then the entries stored with the outcome in one transaction. */
 async function crawl(run: CrawlRun): Promise<CrawlEnd> {
+  if (run.source.kind === 'search') return crawlSearch(run, storeEntries);
   const fetched = await fetchSource(run);
   if (fetched.kind === 'unchanged') return recorded(run, unchanged(fetched));
   const text = decode(run, fetched);

@@ -26,6 +26,8 @@ export interface FetchOutcome {
   itemsNew: number;
   /** From Retry-After, on a failure. */
   retryAfterMs?: number;
+  /** When to fetch again, when the source decides it itself (a search source: its earliest due query). */
+  nextFetchAt?: Date;
   /** The validators of a fetched body, kept for the next conditional GET. */
   validators?: { etag: string | null; lastModified: string | null; bodyHash: string | null };
 }
@@ -64,6 +66,7 @@ export async function recordOutcome(db: Db, run: CrawlRun, outcome: FetchOutcome
     itemsNew: outcome.itemsNew,
     validators: outcome.validators,
     ...health,
+    ...(outcome.nextFetchAt ? { nextFetchAt: outcome.nextFetchAt } : {}),
     now,
   });
 }

@@ -4,7 +4,9 @@ import type { Source, SourceFetchesTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { iso } from '../shared/present.js';
 import { isSilent } from '../../core/schedule.js';
-import type { FetchView, SourceView } from './schema.js';
+import type { FetchView, SearchQueryView, SourceView } from './schema.js';
+import type { SourceQuery } from '../../db/repos/source-queries.js';
+import { QUERY_STATUS_LABELS } from '../../core/search-source.js';
 
 /** An intake source is never fetched: its health reads 接口推送. */
 export const INTAKE_LABEL = '接口推送';
@@ -12,7 +14,7 @@ export const INTAKE_LABEL = '接口推送';
 // Silence is decided by the scheduling maths in core (6 typical gaps, at least a day).
 export { isSilent };
 
-export function presentSource(s: SourceWithCount, now: Date): SourceView {
+export function presentSource(s: SourceWithCount, now: Date, queries: SourceQuery[] = []): SourceView {
   return {
     id: s.id,
     name: s.name,
@@ -24,6 +26,8 @@ export function presentSource(s: SourceWithCount, now: Date): SourceView {
     charset: s.charset,
     selectors: s.selectors,
     json: s.json_config,
+    search: s.search_config,
+    queries: queries.map(presentQuery),
     pollIntervalS: s.poll_interval_s,
     enabled: s.enabled,
     status: s.status,
@@ -56,8 +60,24 @@ export function auditedSource(s: Source) {
     charset: s.charset,
     selectors: s.selectors,
     json: s.json_config,
+    search: s.search_config,
     pollIntervalS: s.poll_interval_s,
     enabled: s.enabled,
+  };
+}
+
+/** One query of a search source: its health and when it is due. */
+export function presentQuery(q: SourceQuery): SearchQueryView {
+  return {
+    query: q.query,
+    status: q.status,
+    statusLabel: QUERY_STATUS_LABELS[q.status],
+    httpStatus: q.http_status,
+    message: q.message,
+    consecutiveFailures: q.consecutive_failures,
+    itemsSeen: q.items_seen,
+    lastFetchAt: iso(q.last_fetch_at),
+    nextDueAt: iso(q.next_due_at),
   };
 }
 

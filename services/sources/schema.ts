@@ -5,6 +5,7 @@ import { FETCH_STATUSES, MEDIA_TYPES, SOURCE_KINDS, STORED_SOURCE_KINDS } from '
 import { DateTime, Limit } from '../shared/schema.js';
 import { urlProblem } from './url-check.js';
 import { JSON_ITEM_FIELDS, RESERVED_HEADERS, withPage } from '../../core/json-source.js';
+import { hasQuerySlot, MAX_QUERIES, MAX_QUERY_CHARS, QUERY_STATUSES } from '../../core/search-source.js';
 import { fieldSelectorProblem, parseFieldSelector } from '../../core/field-selector.js';
 
 const emptyDoc = cheerio.load('');
@@ -112,6 +113,37 @@ export const JsonConfig = z
   })
   .openapi('JsonSourceConfig');
 
+export const SearchConfig = z
+  .object({
+    queries: z
+      .array(z.string().trim().min(1).max(MAX_QUERY_CHARS))
+      .max(MAX_QUERIES)
+      .default([])
+      .openapi({ description: `手写的查询词（每个一条，最多 ${MAX_QUERIES} 个）；ruleId 非空时不用`, example: ['清河 拆迁', '清河 停水'] }),
+    ruleId: z.number().int().positive().nullable().default(null).openapi({ description: `由监测规则生成查询词：地域词 × 事项词，每条规则最多 ${MAX_QUERIES} 个` }),
+    format: z.enum(['rss', 'html']).default('rss').openapi({ description: '搜索结果的格式：RSS，或按选择器读取的 HTML 列表' }),
+    selectors: Selectors.nullable().default(null).openapi({ description: 'HTML 结果页的列表选择器（format 为 html 时必填）' }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.ruleId === null && v.queries.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['queries'], message: 'give at least one query, or a rule to generate them from', params: { messageZh: '请至少填写一个查询词，或选择一条监测规则生成查询词' } });
+    }
+    if (v.format === 'html' && !v.selectors) {
+      ctx.addIssue({ code: 'custom', path: ['selectors'], message: 'is required for HTML results (at least selectors.item)', params: { messageZh: 'HTML 格式的搜索结果必须填写列表选择器（至少 selectors.item）' } });
+    }
+  })
+  .openapi('SearchSourceConfig');
+
+export const SEARCH_NEEDS_CONFIG = {
+  message: 'is required for a search source (the queries or a rule, and the result format)',
+  messageZh: '新闻搜索类型的监测源必须填写查询词（或选择监测规则）和结果格式',
+};
+export const SEARCH_NEEDS_QUERY_SLOT = {
+  message: 'must contain {query} for a search source (e.g. https://news.example.cn/search?q={query})',
+  messageZh: '新闻搜索的搜索地址模板必须包含 {query}（如 https://news.example.cn/search?q={query}）',
+};
+
 export const JSON_NEEDS_CONFIG = {
   message: 'is required for a JSON source (json.mapping at least the title path)',
   messageZh: 'JSON 类型的监测源必须填写请求和字段映射（至少标题字段）',
@@ -150,6 +182,7 @@ const fields = {
   enabled: z.boolean(),
   selectors: Selectors.nullable(),
   json: JsonConfig.nullable(),
+  search: SearchConfig.nullable(),
 };
 
 export const SITE_NEEDS_SELECTORS = {
@@ -169,6 +202,15 @@ export type RsshubFill = z.infer<typeof RsshubFill>;
 
 const URL_OR_RSSHUB = { message: 'give either url or rsshub (a filled template), not both', messageZh: '请填写网址，或选择 RSSHub 模板并填写参数（二者选一）' };
 
+/** A search source needs its search config and a URL template with {query}. */
+function refineSearch(v: { kind: string; url?: string; search?: unknown }, ctx: z.RefinementCtx): void {
+  if (v.kind !== 'search') return;
+  if (!v.search) ctx.addIssue({ code: 'custom', path: ['search'], message: SEARCH_NEEDS_CONFIG.message, params: { messageZh: SEARCH_NEEDS_CONFIG.messageZh } });
+  if (v.url !== undefined && !hasQuerySlot(v.url)) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: SEARCH_NEEDS_QUERY_SLOT.message, params: { messageZh: SEARCH_NEEDS_QUERY_SLOT.messageZh } });
+  }
+}
+
 export const SourceCreate = z
   .object({
     ...fields,
@@ -181,6 +223,7 @@ export const SourceCreate = z
     enabled: fields.enabled.default(true),
     selectors: fields.selectors.optional(),
     json: fields.json.optional(),
+    search: fields.search.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -190,6 +233,7 @@ export const SourceCreate = z
     if (v.kind === 'json' && !v.json) {
       ctx.addIssue({ code: 'custom', path: ['json'], message: JSON_NEEDS_CONFIG.message, params: { messageZh: JSON_NEEDS_CONFIG.messageZh } });
     }
+    refineSearch(v, ctx);
     if ((v.url === undefined) === (v.rsshub === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: URL_OR_RSSHUB.message, params: { messageZh: URL_OR_RSSHUB.messageZh } });
     }
@@ -217,6 +261,7 @@ export const SourcePreviewInput = z
     enabled: fields.enabled.optional(),
     selectors: fields.selectors.optional(),
     json: fields.json.optional(),
+    search: fields.search.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -226,6 +271,7 @@ export const SourcePreviewInput = z
     if (v.kind === 'json' && !v.json) {
       ctx.addIssue({ code: 'custom', path: ['json'], message: JSON_NEEDS_CONFIG.message, params: { messageZh: JSON_NEEDS_CONFIG.messageZh } });
     }
+    refineSearch(v, ctx);
     if ((v.url === undefined) === (v.rsshub === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: URL_OR_RSSHUB.message, params: { messageZh: URL_OR_RSSHUB.messageZh } });
     }
@@ -259,6 +305,8 @@ export const SourcePreviewResult = z
       .array(z.object({ field: z.enum(JSON_ITEM_FIELDS), path: z.string(), missing: z.number().int(), items: z.number().int() }))
       .openapi({ description: 'JSON 源：字段映射在部分条目中没有取到值（字段、路径、缺失条数、条目总数）' }),
     missesZh: z.array(z.string()).openapi({ description: '同上，中文说明' }),
+    queries: z.array(z.string()).openapi({ description: '新闻搜索源：将要轮询的查询词（结果为第一个查询词的）' }),
+    queryStatus: z.enum(QUERY_STATUSES).nullable().openapi({ description: '新闻搜索源：第一个查询词的状态（有结果 / 无结果 / 遇到反爬验证 / 抓取失败）' }),
     durationMs: z.number().int(),
   })
   .openapi('SourcePreviewResult');
@@ -276,10 +324,26 @@ export const SourcePatch = z
     enabled: fields.enabled.optional(),
     selectors: fields.selectors.optional(),
     json: fields.json.optional(),
+    search: fields.search.optional(),
   })
   .strict()
   .openapi('SourcePatch');
 export type SourcePatch = z.infer<typeof SourcePatch>;
+
+export const SearchQueryView = z
+  .object({
+    query: z.string(),
+    status: z.enum(QUERY_STATUSES),
+    statusLabel: z.string(),
+    httpStatus: z.number().int().nullable(),
+    message: z.string(),
+    consecutiveFailures: z.number().int(),
+    itemsSeen: z.number().int(),
+    lastFetchAt: DateTime.nullable(),
+    nextDueAt: DateTime,
+  })
+  .openapi('SearchQuery');
+export type SearchQueryView = z.infer<typeof SearchQueryView>;
 
 export const SourceView = z
   .object({
@@ -293,6 +357,10 @@ export const SourceView = z
     charset: z.string().nullable(),
     selectors: Selectors.nullable(),
     json: JsonConfig.nullable(),
+    search: SearchConfig.nullable(),
+    queries: z
+      .array(SearchQueryView)
+      .openapi({ description: '新闻搜索源：各查询词的状态（有结果 / 无结果 / 遇到反爬验证 / 抓取失败）与下次抓取时间' }),
     pollIntervalS: z.number().int(),
     enabled: z.boolean(),
     status: z.enum(FETCH_STATUSES),

@@ -5,9 +5,14 @@ import { conflict, fieldError, notFound } from '../../platform/errors.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { auditedSource, presentFetch, presentSource } from './present.js';
-import { JSON_NEEDS_CONFIG, SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
+import { JSON_NEEDS_CONFIG, SEARCH_NEEDS_CONFIG, SEARCH_NEEDS_QUERY_SLOT, SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
 import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus, type SourceKind } from '../../core/vocabulary.js';
 import type { JsonItemField } from '../../core/json-source.js';
+import { hasQuerySlot, QUERY_STATUS_LABELS, type SearchSourceConfig } from '../../core/search-source.js';
+import { listQueries } from '../../db/repos/source-queries.js';
+import { findRule } from '../../db/repos/rules.js';
+import { previewSearch, searchQueries } from '../crawl/search.js';
+import { CrawlFailure } from '../crawl/context.js';
 import { NOT_JSON } from '../crawl/steps/parse.js';
 
 const JSON_FIELD_ZH: Record<JsonItemField, string> = { title: '标题', link: '链接', date: '时间', text: '正文', author: '作者' };
@@ -31,18 +36,28 @@ async function assertUrlFree(deps: ModuleDeps, url: string, exceptId?: number): 
 export async function getSource(deps: ModuleDeps, id: number): Promise<SourceView> {
   const row = await repo.findSource(deps.db, id);
   if (!row) throw sourceNotFound();
-  return presentSource(row, deps.now());
+  return presentSource(row, deps.now(), row.kind === 'search' ? await listQueries(deps.db, [id]) : []);
 }
 
 export async function listSources(deps: ModuleDeps): Promise<SourceView[]> {
   const now = deps.now();
-  return (await repo.listSources(deps.db)).map((s) => presentSource(s, now));
+  const rows = await repo.listSources(deps.db);
+  const queries = await listQueries(deps.db, rows.filter((s) => s.kind === 'search').map((s) => s.id));
+  return rows.map((s) => presentSource(s, now, queries.filter((q) => q.source_id === s.id)));
+}
+
+/** A search source's rule must exist and its expression must yield queries. */
+async function assertSearchRule(deps: ModuleDeps, search: SearchSourceConfig | null | undefined): Promise<void> {
+  if (!search || search.ruleId === null) return;
+  const rule = await findRule(deps.db, search.ruleId);
+  if (!rule) throw fieldError('search.ruleId', 'is not an existing rule', '所选的监测规则不存在');
 }
 
 export async function createSource(deps: ModuleDeps, input: SourceCreate, actor: Actor): Promise<SourceView> {
   const url = input.url ?? (await rsshubSourceUrl(deps.db, input.rsshub!));
   await validateSourceUrl(deps.db, url);
   await assertUrlFree(deps, url);
+  if (input.kind === 'search') await assertSearchRule(deps, input.search);
   const now = deps.now();
   const row = await deps.db.transaction().execute(async (trx) => {
     const inserted = await repo.insertSource(trx, {
@@ -54,6 +69,7 @@ export async function createSource(deps: ModuleDeps, input: SourceCreate, actor:
       charset: input.charset,
       selectors: input.kind === 'site' && input.selectors ? JSON.stringify(input.selectors) : null,
       json_config: input.kind === 'json' && input.json ? JSON.stringify(input.json) : null,
+      search_config: input.kind === 'search' && input.search ? JSON.stringify(input.search) : null,
       poll_interval_s: input.pollIntervalS,
       enabled: input.enabled,
       next_fetch_at: now,
@@ -76,6 +92,12 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
   if (kind === 'site' && !selectors) throw fieldError('selectors', SITE_NEEDS_SELECTORS.message, SITE_NEEDS_SELECTORS.messageZh);
   const json = patch.json !== undefined ? patch.json : existing.json_config;
   if (kind === 'json' && !json) throw fieldError('json', JSON_NEEDS_CONFIG.message, JSON_NEEDS_CONFIG.messageZh);
+  const search = patch.search !== undefined ? patch.search : existing.search_config;
+  if (kind === 'search') {
+    if (!search) throw fieldError('search', SEARCH_NEEDS_CONFIG.message, SEARCH_NEEDS_CONFIG.messageZh);
+    if (!hasQuerySlot(patch.url ?? existing.url)) throw fieldError('url', SEARCH_NEEDS_QUERY_SLOT.message, SEARCH_NEEDS_QUERY_SLOT.messageZh);
+    await assertSearchRule(deps, search);
+  }
   const urlChanged = patch.url !== undefined && patch.url !== existing.url;
   if (urlChanged) {
     await validateSourceUrl(deps.db, patch.url!);
@@ -85,7 +107,8 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
     kind !== existing.kind ||
     (patch.charset !== undefined && patch.charset !== existing.charset) ||
     (patch.selectors !== undefined && JSON.stringify(patch.selectors) !== JSON.stringify(existing.selectors)) ||
-    (patch.json !== undefined && JSON.stringify(patch.json) !== JSON.stringify(existing.json_config));
+    (patch.json !== undefined && JSON.stringify(patch.json) !== JSON.stringify(existing.json_config)) ||
+    (patch.search !== undefined && JSON.stringify(patch.search) !== JSON.stringify(existing.search_config));
   const set: SourceUpdate = {
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.url !== undefined && { url: patch.url }),
@@ -97,6 +120,7 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
     kind,
     selectors: kind === 'site' && selectors ? JSON.stringify(selectors) : null,
     json_config: kind === 'json' && json ? JSON.stringify(json) : null,
+    search_config: kind === 'search' && search ? JSON.stringify(search) : null,
   };
   const edit = { set, dueNow: patch.enabled !== undefined || urlChanged || parsingChanged, forgetValidators: urlChanged || parsingChanged };
   await deps.db.transaction().execute(async (trx) => {
@@ -113,7 +137,7 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
 
 /** An intake source (接口推送) keeps its name, kind and address: only its media type, region and switch change. */
 function assertIntakePatch(patch: SourcePatch): void {
-  const fixed = (['name', 'url', 'kind', 'charset', 'selectors', 'json', 'pollIntervalS'] as const).filter((k) => patch[k] !== undefined);
+  const fixed = (['name', 'url', 'kind', 'charset', 'selectors', 'json', 'search', 'pollIntervalS'] as const).filter((k) => patch[k] !== undefined);
   if (fixed.length > 0) {
     throw conflict(
       `An intake source's ${fixed.join(', ')} cannot be changed (only media type, region and enabled)`,
@@ -207,20 +231,10 @@ function previewReasonZh(status: FetchStatus, httpStatus: number | null, kind: S
  * (source.preview, with the address and the outcome) rather than left to the route backstop.
  */
 export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewInput, actor: Actor): Promise<SourcePreviewResult> {
-  const c = deps.config;
   const url = input.url ?? (await rsshubSourceUrl(deps.db, input.rsshub!));
+  if (input.kind === 'search' && input.search) return previewSearchFetch(deps, input.search, input.charset, url, actor);
   const r = await previewSource(
-    {
-      settings: {
-        timeoutMs: c.CRAWL_TIMEOUT_MS,
-        connectTimeoutMs: c.CRAWL_CONNECT_TIMEOUT_MS,
-        maxBytes: c.CRAWL_MAX_BYTES,
-        maxRedirects: c.CRAWL_MAX_REDIRECTS,
-        userAgent: c.USER_AGENT,
-      },
-      allowlist: () => loadAllowlist(deps.db),
-      now: deps.now,
-    },
+    previewDeps(deps),
     {
       url,
       kind: input.kind,
@@ -230,21 +244,70 @@ export async function previewSourceFetch(deps: ModuleDeps, input: SourcePreviewI
     },
   );
   const ok = isFetchSuccess(r.status);
-  // Nothing else is written: the audit insert is a transaction of its own.
-  await writeAudit(deps.db, {
-    actor,
-    entity: 'source',
-    entityId: '',
-    action: 'source.preview',
-    after: { url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total },
-  });
+  await auditPreview(deps, actor, { url, kind: input.kind, status: r.status, httpStatus: r.httpStatus, total: r.total });
   const { note, ...result } = r;
   return {
     ...result,
+    queries: [],
+    queryStatus: null,
     missesZh: r.misses.map((m) => `字段“${JSON_FIELD_ZH[m.field]}”的路径“${m.path}”在 ${m.missing} / ${m.items} 条中没有取到值`),
     ok,
     statusLabel: FETCH_STATUS_LABELS[r.status] ?? r.status,
     message: ok ? (r.status === 'ok' ? `${note ? `${note.en}; ` : ''}${r.total} entries` : r.message) : r.message,
     messageZh: `${note ? `${note.zh}；` : ''}${previewReasonZh(r.status, r.httpStatus, input.kind, r.total, r.message)}`,
+  };
+}
+
+/** The test fetch's settings: the crawler's own limits and the admin allow-list. */
+function previewDeps(deps: ModuleDeps) {
+  const c = deps.config;
+  return {
+    settings: {
+      timeoutMs: c.CRAWL_TIMEOUT_MS,
+      connectTimeoutMs: c.CRAWL_CONNECT_TIMEOUT_MS,
+      maxBytes: c.CRAWL_MAX_BYTES,
+      maxRedirects: c.CRAWL_MAX_REDIRECTS,
+      userAgent: c.USER_AGENT,
+    },
+    allowlist: () => loadAllowlist(deps.db),
+    now: deps.now,
+  };
+}
+
+/** Nothing else is written: the audit insert is a transaction of its own. */
+async function auditPreview(deps: ModuleDeps, actor: Actor, after: Record<string, unknown>): Promise<void> {
+  await writeAudit(deps.db, { actor, entity: 'source', entityId: '', action: 'source.preview', after });
+}
+
+/** 试抓取 of a news search source: the queries it would poll and the first query's results, its health told in Chinese. */
+async function previewSearchFetch(deps: ModuleDeps, search: SearchSourceConfig, charset: string | null, url: string, actor: Actor): Promise<SourcePreviewResult> {
+  await assertSearchRule(deps, search);
+  let queries: string[];
+  try {
+    queries = await searchQueries(deps.db, search);
+  } catch (err) {
+    if (err instanceof CrawlFailure) throw fieldError('search.ruleId', 'yields no queries (its expression cannot be read)', '所选监测规则的表达式无法生成查询词');
+    throw err;
+  }
+  const r = await previewSearch(previewDeps(deps), { url, charset, search }, queries);
+  const ok = isFetchSuccess(r.status);
+  await auditPreview(deps, actor, { url, kind: 'search', queries: queries.length, status: r.status, httpStatus: r.httpStatus, total: r.total });
+  const http = r.httpStatus ? `（HTTP ${r.httpStatus}）` : '';
+  const first = `共 ${queries.length} 个查询词；第一个查询词“${queries[0] ?? ''}”：`;
+  const reasonZh =
+    r.queryStatus === 'empty'
+      ? '搜索结果为空（结果页显示没有找到相关结果），不是故障'
+      : r.queryStatus === 'anti_bot'
+        ? `搜索网站返回反爬验证页面${http}，该查询词抓取时会自动退避，其他查询词照常抓取`
+        : previewReasonZh(r.status, r.httpStatus, search.format === 'html' ? 'site' : 'feed', r.total, r.message);
+  const queryLabel = r.queryStatus ? QUERY_STATUS_LABELS[r.queryStatus] : '';
+  return {
+    ...r,
+    misses: [],
+    missesZh: [],
+    ok,
+    statusLabel: r.queryStatus && r.queryStatus !== 'failing' ? queryLabel : (FETCH_STATUS_LABELS[r.status] ?? r.status),
+    message: ok ? `${queries.length} queries; first query: ${r.total} entries` : r.message,
+    messageZh: `${first}${reasonZh}`,
   };
 }

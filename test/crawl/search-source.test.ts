@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../helpers/db.js';
+import { addSource, allowHost, crawlDeps, TestClock } from '../helpers/crawl.js';
+import { crawlSource } from '../../services/crawl/crawl-source.js';
+import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
+import { NEWS_SEARCH_PATH } from '../../demo/news-search.js';
+import type { SearchSourceConfig } from '../../core/search-source.js';
+
+// News search sources (kind 'search') crawled against the fixture site's search engine: queries
+// generated from a rule, the same article from two queries stored once, anti-bot and empty result
+// pages told apart in the health, and one failing query backing off while the others carry on.
+
+let t: TestDb;
+let site: FixtureSite;
+const clock = new TestClock(new Date('2026-12-05T02:42:00Z').getTime());
+
+beforeAll(async () => {
+  t = await createTestDb('searchcrawl');
+  site = await startFixtureSite({ port: 0, host: '127.0.0.1', publishIntervalMs: null, seedPosts: 5, clock: clock.now, slowMs: 5000 });
+  await allowHost(t.db, new URL(site.url).host);
+});
+afterAll(async () => {
+  await site?.close();
+  await t?.drop();
+});
+
+const queriesOf = (sourceId: number) =>
+  t.db.selectFrom('source_queries').selectAll().where('source_id', '=', sourceId).orderBy('query').execute();
+const sourceRow = (id: number) => t.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+async function searchSource(name: string, config: SearchSourceConfig, format: 'rss' | 'html' = config.format): Promise<number> {
+  return addSource(t.db, {
+    name,
+    kind: 'search',
+    url: `${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}&format=${format}&src=${encodeURIComponent(name)}`,
+    poll_interval_s: 600,
+    search_config: JSON.stringify(config),
+  });
+}
+
+describe('news search source with queries generated from a rule', () => {
+  let sourceId: number;
+  let ruleId: number;
+
+  beforeAll(async () => {
+    ruleId = (await t.db.insertInto('rules').values({ name: '拆迁停水', expression: '(清河|城关镇|龙山镇)+(拆迁|停水|强拆)-(招聘|广告)' }).returning('id').executeTakeFirstOrThrow()).id;
+    sourceId = await searchSource('清河新闻搜索', { queries: [], ruleId, format: 'rss', selectors: null });
+  });
+
+  it('polls region × subject queries, stores each article once, tells anti-bot from empty', async () => {
+    const before = site.requestCount(NEWS_SEARCH_PATH);
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    const out = await crawlSource(deps, sourceId, 'job-search-1');
+    expect(site.requestCount(NEWS_SEARCH_PATH) - before).toBe(9);
+    const queries = await queriesOf(sourceId);
+    expect(queries.map((q) => q.query).sort()).toEqual(
+      ['清河 拆迁', '清河 停水', '清河 强拆', '城关镇 拆迁', '城关镇 停水', '城关镇 强拆', '龙山镇 拆迁', '龙山镇 停水', '龙山镇 强拆'].sort(),
+    );
+    const status = Object.fromEntries(queries.map((q) => [q.query, q.status]));
+    expect(status['清河 拆迁']).toBe('ok');
+    expect(status['城关镇 拆迁']).toBe('ok');
+    expect(status['龙山镇 拆迁']).toBe('empty');
+    expect(status['清河 强拆']).toBe('anti_bot');
+    expect(status['龙山镇 强拆']).toBe('anti_bot');
+    // 清河 拆迁 → 701, 703; 清河 停水 → 702, 704; 城关镇 拆迁 → 701, 708 (mentions 拆迁); 城关镇 停水 → 702; 龙山镇 停水 → 704.
+    const items = await t.db.selectFrom('items').select(['url', 'title']).where('source_id', '=', sourceId).execute();
+    const urls = items.map((i) => i.url);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(urls.sort()).toEqual([701, 702, 703, 704, 708].map((id) => `${site.url}/search/article/${id}.html`).sort());
+    expect(out).toMatchObject({ status: 'ok', itemsSeen: 5, itemsNew: 5 });
+    const src = await sourceRow(sourceId);
+    expect(src.status).toBe('ok');
+    expect(src.status_message).toContain('共 9 个查询词：5 个有结果，1 个无结果，3 个遇到反爬验证，0 个抓取失败');
+  });
+
+  it('a query that keeps failing backs off on its own while the others are polled at the interval', async () => {
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    const delays = (rows: Awaited<ReturnType<typeof queriesOf>>) =>
+      Object.fromEntries(rows.map((q) => [q.query, (q.next_due_at.getTime() - clock.t) / 1000]));
+    const first = delays(await queriesOf(sourceId));
+    // Healthy queries: the 600 s interval ±10 %; anti-bot ones: backoff from the interval up.
+    expect(first['清河 拆迁']).toBeGreaterThanOrEqual(540);
+    expect(first['清河 拆迁']).toBeLessThanOrEqual(660);
+    expect(first['龙山镇 拆迁']).toBeGreaterThanOrEqual(540);
+    const src = await sourceRow(sourceId);
+    const nextDue = Math.min(...Object.values(first));
+    expect((src.next_fetch_at.getTime() - clock.t) / 1000).toBeCloseTo(nextDue, 0);
+
+    // Walk through an hour, crawling whenever the source is due: the healthy queries are polled
+    // about every 10 minutes, the anti-bot ones ever more rarely (10, 20, 40 minutes…).
+    const fetched = new Map<string, number>();
+    const end = clock.t + 3600_000;
+    let job = 0;
+    while (clock.t < end) {
+      const row = await sourceRow(sourceId);
+      clock.t = Math.max(clock.t + 1000, row.next_fetch_at.getTime());
+      const before = new Map((await queriesOf(sourceId)).map((q) => [q.query, q.last_fetch_at?.getTime() ?? 0]));
+      await crawlSource(deps, sourceId, `job-search-walk-${job++}`);
+      for (const q of await queriesOf(sourceId)) {
+        if ((q.last_fetch_at?.getTime() ?? 0) !== before.get(q.query)) fetched.set(q.query, (fetched.get(q.query) ?? 0) + 1);
+      }
+    }
+    expect(fetched.get('清河 拆迁')).toBeGreaterThanOrEqual(5);
+    expect(fetched.get('龙山镇 拆迁')).toBeGreaterThanOrEqual(5);
+    expect(fetched.get('清河 强拆') ?? 0).toBeGreaterThanOrEqual(1);
+    expect(fetched.get('清河 强拆') ?? 0).toBeLessThanOrEqual(2);
+    const rows = await queriesOf(sourceId);
+    const blocked = rows.find((q) => q.query === '清河 强拆')!;
+    expect(blocked.status).toBe('anti_bot');
+    expect(blocked.consecutive_failures).toBeGreaterThanOrEqual(2);
+    expect(rows.find((q) => q.query === '清河 拆迁')!.consecutive_failures).toBe(0);
+    // Nothing new: the same articles, found again and again, are still one item each.
+    expect((await t.db.selectFrom('items').select('id').where('source_id', '=', sourceId).execute()).length).toBe(5);
+  });
+
+  it('a rule edited to other words: the queries follow, the dropped ones are forgotten', async () => {
+    await t.db.updateTable('rules').set({ expression: '清河+(停水|热搜)' }).where('id', '=', ruleId).execute();
+    await t.db.updateTable('sources').set({ next_fetch_at: new Date(0) }).where('id', '=', sourceId).execute();
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    await crawlSource(deps, sourceId, 'job-search-rule-edit');
+    const rows = await queriesOf(sourceId);
+    expect(rows.map((q) => q.query).sort()).toEqual(['清河 停水', '清河 热搜'].sort());
+    const limited = rows.find((q) => q.query === '清河 热搜')!;
+    expect(limited).toMatchObject({ status: 'anti_bot', http_status: 429, fetch_status: 'rate_limited' });
+    // Retry-After: 600 s is honoured at least.
+    expect(limited.next_due_at.getTime() - clock.t).toBeGreaterThanOrEqual(600_000);
+  });
+});
+
+describe('news search source with HTML results and hand-written queries', () => {
+  it('reads the result list by its selectors; an empty page is "no results", a page without the list is a failure', async () => {
+    const id = await searchSource('清河新闻搜索（网页）', {
+      queries: ['城关镇 拆迁', '龙山镇 拆迁', '清河 强拆'],
+      ruleId: null,
+      format: 'html',
+      selectors: { item: 'li.result', link: 'h3 a', title: 'h3 a', date: '.date' },
+    });
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    const out = await crawlSource(deps, id, 'job-search-html');
+    // The RSS source above stored these articles already: an article is one item whichever source finds it.
+    expect(out).toMatchObject({ status: 'ok', itemsSeen: 2, itemsNew: 0 });
+    const status = Object.fromEntries((await queriesOf(id)).map((q) => [q.query, q.status]));
+    expect(status).toEqual({ '城关镇 拆迁': 'ok', '龙山镇 拆迁': 'empty', '清河 强拆': 'anti_bot' });
+    const rows = await queriesOf(id);
+    expect(rows.find((q) => q.query === '城关镇 拆迁')!.items_seen).toBe(2);
+    expect(rows.find((q) => q.query === '龙山镇 拆迁')!.items_seen).toBe(0);
+
+    const broken = await searchSource('清河新闻搜索（选择器失效）', { queries: ['城关镇 拆迁'], ruleId: null, format: 'html', selectors: { item: 'div.card' } });
+    expect((await crawlSource(deps, broken, 'job-search-broken')).status).toBe('selector_empty');
+    expect((await queriesOf(broken))[0]).toMatchObject({ status: 'failing', consecutive_failures: 1 });
+    expect((await sourceRow(broken)).status_message).toContain('1 个抓取失败');
+  });
+
+  it('every query goes through the SSRF guard: a private address is refused, nothing is fetched', async () => {
+    const id = await addSource(t.db, {
+      name: '内网搜索',
+      kind: 'search',
+      url: 'http://10.1.2.3/search?q={query}',
+      search_config: JSON.stringify({ queries: ['清河'], ruleId: null, format: 'rss', selectors: null }),
+    });
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    expect((await crawlSource(deps, id, 'job-search-ssrf')).status).toBe('ssrf_refused');
+    expect((await queriesOf(id))[0]).toMatchObject({ status: 'failing', fetch_status: 'ssrf_refused' });
+  });
+});
