@@ -152,6 +152,9 @@ export interface ItemsTable {
   negativity: ColumnType<number, number | undefined, number>;
   matched_rule_ids: ColumnType<number[], number[] | undefined, number[]>;
   matched_words: ColumnType<string[], string[] | undefined, string[]>;
+  /** Codes of the towns and villages of the office's area the item names (migration 0034). */
+  place_towns: ColumnType<string[], string[] | undefined, string[]>;
+  place_villages: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface RulesTable {

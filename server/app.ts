@@ -34,6 +34,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { itemsRoutes } from './modules/items/routes.js';
 import { periodsRoutes } from './modules/periods/routes.js';
 import { officeProfileRoutes } from './modules/office-profile/routes.js';
+import { placesRoutes } from './modules/places/routes.js';
 import { policiesRoutes } from './modules/policies/routes.js';
 import { responsesRoutes } from './modules/responses/routes.js';
 import { rosterRoutes } from './modules/roster/routes.js';
@@ -156,6 +157,7 @@ export function createApp(deps: AppDeps) {
     .route('/', statsRoutes(m))
     .route('/', reportsRoutes(m))
     .route('/', officeProfileRoutes(m))
+    .route('/', placesRoutes(m))
     .route('/', policiesRoutes(m))
     .route('/', periodsRoutes(m))
     .route('/', calendarRoutes(m))

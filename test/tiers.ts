@@ -39,6 +39,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/security/live-events.test.ts',
       'test/security/sign-in.test.ts',
       'test/stats/',
+      'test/places/',
       'test/stories/',
       'test/crawl/pipeline.test.ts',
       'test/crawl/lenient.test.ts',

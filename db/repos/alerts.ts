@@ -2,6 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import type { AlertStatus, Category, DismissReason, Level } from '../../core/vocabulary.js';
 import { exactUtc } from './items.js';
+import { storyPlaceLabels } from './places.js';
 
 // Alert reads for the triage queue, dismissal, the event-replay query behind SSE Last-Event-ID,
 // and the crawl's alert writes.
@@ -32,6 +33,7 @@ function alertsWithStory(db: Db) {
                           order by i.published_at, i.id limit 1)`.as('first_item_url'),
       sql<string[]>`(select coalesce(array_agg(distinct so.name), '{}') from items i
                      join sources so on so.id = i.source_id where i.story_id = alerts.story_id)`.as('source_names'),
+      storyPlaceLabels('alerts.story_id').as('places'),
     ]);
 }
 

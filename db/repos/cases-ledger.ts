@@ -4,6 +4,7 @@ import type { CaseOrigin, CaseStatus, Category, Channel, Level } from '../../cor
 import { LEVELS } from '../../core/vocabulary.js';
 import { viewerSeesCase, type Viewer } from './case-access.js';
 import { escapeLike } from './items.js';
+import { caseNamesTown, casePlaceLabels } from './places.js';
 
 // 回应台账: one row per case, filtered, sorted and paged by keyset.
 //
@@ -27,6 +28,8 @@ export interface LedgerFilter {
   /** Cases with a response in this state: 待审核 submitted, 已退回 returned, 待发布 approved. */
   responseStatus?: LedgerResponseStatus;
   q?: string;
+  /** Cases one of whose items names this town of the area (地域). */
+  town?: string;
 }
 
 export const LEDGER_RESPONSE_STATUSES = ['submitted', 'returned', 'approved'] as const;
@@ -119,6 +122,7 @@ function whereOf(f: LedgerQuery): RawBuilder<unknown> {
         ((o.status = 'open' and o.due_at < ${f.now}) or (o.status = 'met' and o.on_time = false)))`;
     conds.push(f.overdue ? late : sql`not ${late}`);
   }
+  if (f.town !== undefined) conds.push(caseNamesTown('c.id', f.town));
   if (f.responseStatus) conds.push(sql`exists (select 1 from responses rq where rq.case_id = c.id and rq.status = ${f.responseStatus})`);
   if (f.q) {
     const p = `%${escapeLike(f.q)}%`;
@@ -158,6 +162,8 @@ export interface LedgerRow {
   drafted_by_name: string | null;
   reviewed_by_name: string | null;
   instructions: LedgerInstruction[];
+  /** 地域: the places of the area its items name (龙山镇石桥村). */
+  places: string[];
   sort_key: string;
 }
 
@@ -197,6 +203,7 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
          rs.reviewed_by)) as reviewed_by_name,
       (select coalesce(json_agg(json_build_object('authorName', i.author_name, 'content', i.content, 'reported', i.reported_at is not null)
          order by i.created_at, i.id), '[]'::json) from instructions i where i.case_id = c.id) as instructions,
+      ${casePlaceLabels('c.id')} as places,
       page.sort_key
     from page
     join cases c on c.id = page.id

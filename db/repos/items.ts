@@ -2,6 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import { toPgBigint } from '../../core/simhash.js';
 import type { MediaType } from '../../core/vocabulary.js';
+import { itemNamesTown, itemPlaceLabels } from './places.js';
 
 // Item reads for the API, and the crawl's writes. Lists are ordered by (fetched_at desc, id desc) and paged by keyset.
 
@@ -20,6 +21,8 @@ export interface ItemFilter {
   mediaType?: MediaType;
   /** Items a monitoring rule matched. */
   ruleId?: number;
+  /** Items naming this town of the area (its code). */
+  town?: string;
   /** published_at bounds: from inclusive, to exclusive. */
   from?: Date;
   to?: Date;
@@ -48,6 +51,7 @@ function itemsWithSource(db: Db) {
       'alerts.id as alert_id',
       'alerts.status as alert_status',
       'alerts.case_id as alert_case_id',
+      itemPlaceLabels().as('places'),
     ]);
 }
 
@@ -66,6 +70,7 @@ export async function listItems(db: Db, f: ItemFilter) {
     const ruleId = f.ruleId;
     q = q.where((): Expression<SqlBool> => sql<SqlBool>`items.matched_rule_ids @> array[${ruleId}]::int[]`);
   }
+  if (f.town !== undefined) q = q.where(itemNamesTown(f.town));
   if (f.from) q = q.where('items.published_at', '>=', f.from);
   if (f.to) q = q.where('items.published_at', '<', f.to);
   if (f.after) {
@@ -107,6 +112,8 @@ export interface NewItem {
   negativity: number;
   /** Rule hits: stored as the distinct rule ids and the distinct matched words. */
   hits: { ruleId: number; words: string[] }[];
+  /** The places of the office's area the item names (services/places): town and village codes. */
+  places?: { towns: string[]; villages: string[] };
 }
 
 /**
@@ -117,17 +124,19 @@ export async function insertItems(trx: Db, items: readonly NewItem[], storyOf: (
   const col = <T>(f: (it: NewItem, i: number) => T) => items.map(f);
   const r = await sql<{ url_key: string }>`
     insert into items (source_id, story_id, url_key, url, guid, title, text, author, published_at, published_at_estimated,
-                       fetched_at, simhash, negativity, matched_rule_ids, matched_words)
+                       fetched_at, simhash, negativity, matched_rule_ids, matched_words, place_towns, place_villages)
     select source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated,
-           fetched_at, simhash, negativity, rule_ids::int[], array(select jsonb_array_elements_text(words::jsonb))
+           fetched_at, simhash, negativity, rule_ids::int[], array(select jsonb_array_elements_text(words::jsonb)),
+           array(select jsonb_array_elements_text(towns::jsonb)), array(select jsonb_array_elements_text(villages::jsonb))
     from unnest(${col((it) => it.sourceId)}::int[], ${col((_, i) => storyOf(i))}::bigint[], ${col((it) => it.urlKey)}::text[],
                 ${col((it) => it.url)}::text[], ${col((it) => it.guid)}::text[], ${col((it) => it.title)}::text[],
                 ${col((it) => it.text)}::text[], ${col((it) => it.author)}::text[], ${col((it) => it.publishedAt.toISOString())}::timestamptz[],
                 ${col((it) => it.publishedAtEstimated)}::bool[], ${col((it) => it.fetchedAt.toISOString())}::timestamptz[],
                 ${col((it) => toPgBigint(it.simhash))}::bigint[], ${col((it) => it.negativity)}::real[],
                 ${col((it) => `{${[...new Set(it.hits.map((h) => h.ruleId))].join(',')}}`)}::text[],
-                ${col((it) => JSON.stringify([...new Set(it.hits.flatMap((h) => h.words))]))}::text[])
-      as u(source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated, fetched_at, simhash, negativity, rule_ids, words)
+                ${col((it) => JSON.stringify([...new Set(it.hits.flatMap((h) => h.words))]))}::text[],
+                ${col((it) => JSON.stringify(it.places?.towns ?? []))}::text[], ${col((it) => JSON.stringify(it.places?.villages ?? []))}::text[])
+      as u(source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated, fetched_at, simhash, negativity, rule_ids, words, towns, villages)
     on conflict (url_key) do nothing
     returning url_key`.execute(trx);
   return r.rows.map((x) => x.url_key);

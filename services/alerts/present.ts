@@ -29,6 +29,7 @@ export function presentAlert(a: AlertRow, names: AlertNames): AlertView {
     negativity: a.negativity,
     firstItemUrl: a.first_item_url,
     sourceNames: a.source_names,
+    places: a.places,
     dismissReason: a.dismiss_reason,
     dismissReasonLabel: a.dismiss_reason ? DISMISS_REASON_LABELS[a.dismiss_reason] : null,
     dismissedAt: iso(a.dismissed_at),

@@ -37,6 +37,7 @@ export const AlertView = z
     negativity: z.number(),
     firstItemUrl: z.string().nullable(),
     sourceNames: z.array(z.string()),
+    places: z.array(z.string()).openapi({ description: '地域：信息中提到的本辖区乡镇、村（社区），如“龙山镇石桥村”', example: ['龙山镇石桥村'] }),
     dismissReason: z.enum(DISMISS_REASONS).nullable(),
     dismissReasonLabel: z.string().nullable(),
     dismissedAt: DateTime.nullable(),

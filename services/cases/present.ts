@@ -25,6 +25,7 @@ export function presentLedgerRow(r: LedgerRow): LedgerRowView {
     originLabel: CASE_ORIGIN_LABELS[r.origin],
     originNote: r.origin_note,
     sourceNames: r.source_names,
+    places: r.places,
     title: r.title,
     summary: r.summary,
     level: r.level,
@@ -131,6 +132,7 @@ export function presentCase(c: Case, p: CaseParts, now: Date): CaseView {
     closedAt: iso(c.closed_at),
     effectRating: c.effect_rating,
     conclusion: c.conclusion,
+    places: [],
     decline: null,
     stories: p.stories.map((s) => ({
       id: s.id,

@@ -75,6 +75,7 @@ export const LedgerQuery = z.object({
   overdue: Bool.optional().openapi({ type: 'string', enum: ['true', 'false'], description: '超期（未办事项已过时限，或逾期完成）' }),
   responseStatus: z.enum(LEDGER_RESPONSE_STATUSES).optional().openapi({ description: '回应稿状态：submitted 待审核 / returned 已退回 / approved 待发布' }),
   q: z.string().trim().max(200).optional().openapi({ description: '编号、标题或摘要包含的文字' }),
+  town: z.string().trim().min(1).max(60).optional().openapi({ description: '地域：信息提到该乡镇（街道）的事件（乡镇代码，见 GET /api/area/towns）' }),
   sort: z.enum(LEDGER_SORTS).default('openedAt'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   limit: Limit(50, 200),
@@ -93,6 +94,7 @@ export const LedgerRowView = z
     originLabel: z.string(),
     originNote: z.string(),
     sourceNames: z.array(z.string()).openapi({ description: '来源（最早的几个信息源）' }),
+    places: z.array(z.string()).openapi({ description: '地域：事件信息中提到的本辖区乡镇、村（社区）', example: ['龙山镇石桥村'] }),
     title: z.string(),
     summary: z.string(),
     level: z.enum(LEVELS),
@@ -177,6 +179,7 @@ export const CaseView = z
     closedAt: DateTime.nullable(),
     effectRating: z.string().nullable(),
     conclusion: z.string(),
+    places: z.array(z.string()).openapi({ description: '地域：事件信息中提到的本辖区乡镇、村（社区）', example: ['龙山镇石桥村'] }),
     decline: z
       .object({ department: Named, by: UserRef, reason: z.string(), at: DateTime })
       .nullable()

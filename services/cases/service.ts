@@ -3,6 +3,8 @@ import type { Viewer } from '../../db/repos/case-access.js';
 import { caseDetail } from '../../db/repos/case-detail.js';
 import { openDecline } from '../../db/repos/case-declines.js';
 import { presentDecline } from './decline.js';
+import { checkTown } from '../places/area.js';
+import { casePlaces } from '../../db/repos/places.js';
 import { fieldError, notFound } from '../../platform/errors.js';
 import { isExactUtcTimestamp } from '../shared/cursor.js';
 import type { ModuleDeps } from '../shared/deps.js';
@@ -17,8 +19,8 @@ export async function getCase(deps: ModuleDeps, id: string, viewer: Viewer): Pro
   // One statement for the whole page (db/repos/case-detail.ts), visibility rule included.
   const found = await caseDetail(deps.db, id, viewer);
   if (!found) throw caseNotFound();
-  const decline = presentDecline(await openDecline(deps.db, found.case.id));
-  return { ...presentCase(found.case, found.parts, deps.now()), decline };
+  const [decline, places] = await Promise.all([openDecline(deps.db, found.case.id).then(presentDecline), casePlaces(deps.db, found.case.id)]);
+  return { ...presentCase(found.case, found.parts, deps.now()), places, decline };
 }
 
 // Ledger cursors: base64url of [sort, dir, key, id]; a cursor is only valid for the sort it came from.
@@ -47,7 +49,7 @@ export function decodeLedgerCursor(cursor: string | undefined, sort: LedgerSort,
 
 export async function listCases(deps: ModuleDeps, q: LedgerQuery, viewer: Viewer) {
   const { cursor, limit, ...filter } = q;
-  const base = { ...filter, viewer, now: deps.now(), limit: limit + 1 };
+  const base = { ...filter, town: await checkTown(deps, filter.town), viewer, now: deps.now(), limit: limit + 1 };
   const after = decodeLedgerCursor(cursor, q.sort, q.dir);
   const [rows, total] = await Promise.all([listLedger(deps.db, { ...base, after }), countLedger(deps.db, base)]);
   const page = rows.slice(0, limit);

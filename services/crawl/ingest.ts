@@ -17,6 +17,7 @@ import {
 import { reopenAlertsOfClosedCases, touchStoryAlerts, upsertStoryAlert } from '../../db/repos/alerts.js';
 import { writeAuditMany } from '../../db/repos/audit.js';
 import type { AppEvent } from '../../platform/queues.js';
+import { placesOfItems } from '../places/gazetteer.js';
 
 // The ingest command: one batch of new items into stories and alerts, in the caller's
 // transaction. The decisions live here (which story an item joins, the alert's suggestion,
@@ -74,9 +75,11 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
     const a = assignments[i];
     return a.kind === 'existing' ? a.storyId : newIds[a.index];
   };
+  // The places of the office's area each item names (地域), kept on the item.
+  const places = await placesOfItems(trx, items);
   const insertedKeys = new Set<string>();
   for (let i = 0; i < items.length; i += INSERT_CHUNK) {
-    const chunk = items.slice(i, i + INSERT_CHUNK);
+    const chunk = items.slice(i, i + INSERT_CHUNK).map((it, j) => ({ ...it, places: places[i + j] }));
     for (const key of await insertItems(trx, chunk, (j) => storyOf(i + j))) insertedKeys.add(key);
   }
 

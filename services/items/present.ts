@@ -19,6 +19,7 @@ export function presentItem(i: ItemRow): ItemView {
     negativity: i.negativity,
     matchedRuleIds: i.matched_rule_ids,
     matchedWords: i.matched_words,
+    places: i.places,
     alert: i.alert_id === null || i.alert_status === null ? null : { id: i.alert_id, status: i.alert_status, caseId: i.alert_case_id },
   };
 }

@@ -8,6 +8,7 @@ export const ItemQuery = z.object({
   storyId: BigId.optional(),
   mediaType: z.enum(MEDIA_TYPES).optional().openapi({ description: '媒体类型' }),
   ruleId: z.coerce.number().int().min(1).max(2_147_483_647).optional().openapi({ description: '命中的监测方案' }),
+  town: z.string().trim().min(1).max(60).optional().openapi({ description: '地域：提到该乡镇（街道）的信息（乡镇代码，见 GET /api/area/towns）' }),
   from: QueryDate.openapi({ description: '发布时间不早于（含）' }),
   to: QueryDate.openapi({ description: '发布时间早于（不含）' }),
   limit: Limit(50, 200),
@@ -32,6 +33,7 @@ export const ItemView = z
     negativity: z.number(),
     matchedRuleIds: z.array(z.number().int()),
     matchedWords: z.array(z.string()),
+    places: z.array(z.string()).openapi({ description: '地域：信息中提到的本辖区乡镇、村（社区）', example: ['龙山镇石桥村'] }),
     alert: z
       .object({ id: z.string(), status: z.enum(ALERT_STATUSES), caseId: z.string().nullable() })
       .nullable()

@@ -87,7 +87,7 @@ export function rankDepartments(rows: readonly repo.DepartmentRow[]) {
   return withRates.sort(compareDepartments).map((d, i) => ({ rank: i + 1, ...d, effectRank: byEffect.get(d.id)! }));
 }
 
-function rangeError(e: 'from' | 'to' | 'order' | 'span') {
+export function rangeError(e: 'from' | 'to' | 'order' | 'span') {
   switch (e) {
     case 'from':
     case 'to':

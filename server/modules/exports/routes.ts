@@ -4,6 +4,7 @@ import { ledgerPages } from '../../../db/repos/ledger-export.js';
 import { currentUser, requireRole } from '../../middleware/auth.js';
 import { createRouter, errors } from '../../openapi.js';
 import { LedgerQuery } from '../../../services/cases/schema.js';
+import { checkTown } from '../../../services/places/area.js';
 import { attachment } from '../../../services/reports/present.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { LEDGER_COLUMNS, shanghaiText } from './columns.js';
@@ -44,7 +45,7 @@ export function exportsRoutes(deps: ModuleDeps) {
     const { format, ...filter } = c.req.valid('query');
     const user = currentUser(c);
     const now = deps.now();
-    const pages = ledgerPages(deps.db, { ...filter, viewer: { role: user.role, departmentId: user.departmentId }, now });
+    const pages = ledgerPages(deps.db, { ...filter, town: await checkTown(deps, filter.town), viewer: { role: user.role, departmentId: user.departmentId }, now });
     const stamp = shanghaiText(now).slice(0, 10).replace(/-/g, '');
     const name = `回应台账_${stamp}.${format}`;
     const headers = { 'content-disposition': attachment(name, `ledger-${stamp}.${format}`), 'cache-control': 'no-store' };

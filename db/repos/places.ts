@@ -1,0 +1,156 @@
+import { sql, type ColumnType, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../client.js';
+import type { GazetteerPlace, PlaceKind } from '../../core/places.js';
+
+// The office's area (area_settings, one row) and its gazetteer (area_places), migration 0034; the
+// places of items, alerts and cases read as codes and as labels (place_labels(): 龙山镇石桥村).
+
+/** A name the office adds by hand: an alias of a place, a new village-level place of a town, or a new town-level place. */
+export interface AreaExtra {
+  name: string;
+  /** The town a new place belongs to (null: the new place is town-level itself). */
+  townCode: string | null;
+  /** The place this name is another name of (null: a new place). */
+  aliasOf: string | null;
+}
+
+interface AreaSettingsTable {
+  id: ColumnType<number, never, never>;
+  county_code: string | null;
+  area_name: string;
+  extras: ColumnType<AreaExtra[], string, string>;
+  version: ColumnType<number, never, number>;
+  updated_at: Date;
+  updated_by: number | null;
+}
+
+interface AreaPlacesTable {
+  code: string;
+  name: string;
+  kind: PlaceKind;
+  parent_code: string | null;
+  aliases: string[];
+  by_office: boolean;
+}
+
+const placesDb = (db: Db) => db.withTables<{ area_settings: AreaSettingsTable; area_places: AreaPlacesTable }>();
+
+export interface AreaSettingsRow {
+  countyCode: string | null;
+  areaName: string;
+  extras: AreaExtra[];
+  updatedAt: Date;
+  updatedBy: number | null;
+}
+
+const COLUMNS = ['county_code', 'area_name', 'extras', 'updated_at', 'updated_by'] as const;
+const fromRow = (r: { county_code: string | null; area_name: string; extras: AreaExtra[]; updated_at: Date; updated_by: number | null }): AreaSettingsRow => ({
+  countyCode: r.county_code,
+  areaName: r.area_name,
+  extras: r.extras,
+  updatedAt: r.updated_at,
+  updatedBy: r.updated_by,
+});
+
+export async function getAreaSettings(db: Db): Promise<AreaSettingsRow> {
+  return fromRow(await placesDb(db).selectFrom('area_settings').select(COLUMNS).where('id', '=', 1).executeTakeFirstOrThrow());
+}
+
+export async function lockAreaSettings(trx: Db): Promise<AreaSettingsRow> {
+  return fromRow(await placesDb(trx).selectFrom('area_settings').select(COLUMNS).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow());
+}
+
+export async function updateAreaSettings(trx: Db, s: Pick<AreaSettingsRow, 'countyCode' | 'areaName' | 'extras'>, by: number | null, at: Date): Promise<AreaSettingsRow> {
+  const r = await placesDb(trx)
+    .updateTable('area_settings')
+    .set((eb) => ({ county_code: s.countyCode, area_name: s.areaName, extras: JSON.stringify(s.extras), version: eb('version', '+', 1), updated_at: at, updated_by: by }))
+    .where('id', '=', 1)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return fromRow(r);
+}
+
+/** The database and when its area was last saved: the gazetteer's version (a cache compiles it again when this changes). */
+export async function areaVersion(db: Db): Promise<string> {
+  const r = await sql<{ v: string }>`select current_database() || ':' || version as v from area_settings where id = 1`.execute(db);
+  return r.rows[0]?.v ?? '0';
+}
+
+/** Replaces the gazetteer (towns first; a village's parent is checked at commit). */
+export async function replaceAreaPlaces(trx: Db, places: readonly (GazetteerPlace & { byOffice: boolean })[]): Promise<void> {
+  await placesDb(trx).deleteFrom('area_places').execute();
+  const CHUNK = 2000;
+  for (let i = 0; i < places.length; i += CHUNK) {
+    await placesDb(trx)
+      .insertInto('area_places')
+      .values(places.slice(i, i + CHUNK).map((p) => ({ code: p.code, name: p.name, kind: p.kind, parent_code: p.parentCode, aliases: [...p.aliases], by_office: p.byOffice })))
+      .execute();
+  }
+}
+
+export async function loadAreaPlaces(db: Db): Promise<(GazetteerPlace & { byOffice: boolean })[]> {
+  const rows = await placesDb(db).selectFrom('area_places').selectAll().orderBy('kind').orderBy('code').execute();
+  return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code, aliases: r.aliases, byOffice: r.by_office }));
+}
+
+/** The towns of the area (the 乡镇 pickers), in code order. */
+export async function areaTowns(db: Db): Promise<{ code: string; name: string }[]> {
+  return placesDb(db).selectFrom('area_places').select(['code', 'name']).where('kind', '=', 'town').orderBy('code').execute();
+}
+
+export async function townExists(db: Db, code: string): Promise<boolean> {
+  return !!(await placesDb(db).selectFrom('area_places').select('code').where('code', '=', code).where('kind', '=', 'town').executeTakeFirst());
+}
+
+// Places of items, stories (alerts) and cases. A story's places are those of its items; a case's
+// those of the items of its stories and of its evidence.
+
+/** Items naming a town (the GIN index on place_towns). */
+export const itemNamesTown = (town: string): Expression<SqlBool> => sql<SqlBool>`items.place_towns @> array[${town}]::text[]`;
+
+/** Place labels of a set of item rows (a subquery with place_towns and place_villages). */
+const labelsOver = (rows: ReturnType<typeof sql>) =>
+  sql<string[]>`(select place_labels(coalesce(array_agg(distinct t) filter (where t is not null), '{}'), coalesce(array_agg(distinct v) filter (where v is not null), '{}'))
+     from (select unnest(r.place_towns) as t, null::text as v from ${rows} r union all select null, unnest(r.place_villages) from ${rows} r) x)`;
+
+const storyItems = (storyIdColumn: string) => sql`(select pi.place_towns, pi.place_villages from items pi where pi.story_id = ${sql.ref(storyIdColumn)})`;
+
+/** The items of a case (its stories' items and its evidence items). */
+const caseItems = (caseIdColumn: string) => sql`(
+  select pi.place_towns, pi.place_villages from case_stories pcs join items pi on pi.story_id = pcs.story_id where pcs.case_id = ${sql.ref(caseIdColumn)}
+  union all
+  select pi.place_towns, pi.place_villages from case_items pci join items pi on pi.id = pci.item_id where pci.case_id = ${sql.ref(caseIdColumn)})`;
+
+/** A story's (an alert's) place labels, over a story id column. */
+export const storyPlaceLabels = (storyIdColumn: string) => labelsOver(storyItems(storyIdColumn));
+
+/** A case's place labels, over a case id column. */
+export const casePlaceLabels = (caseIdColumn: string) => labelsOver(caseItems(caseIdColumn));
+
+/** An item's place labels. */
+export const itemPlaceLabels = () => sql<string[]>`place_labels(items.place_towns, items.place_villages)`;
+
+/** Cases one of whose items names the town. */
+export const caseNamesTown = (caseIdColumn: string, town: string) =>
+  sql<SqlBool>`exists (select 1 from ${caseItems(caseIdColumn)} ci where ci.place_towns @> array[${town}]::text[])`;
+
+/** Alerts raised and cases opened in [from, to) per town of the area: an alert or case counts once for each town its items name. */
+export async function countsByTown(db: Db, from: Date, to: Date): Promise<{ code: string; name: string; alerts: number; cases: number }[]> {
+  const r = await sql<{ code: string; name: string; alerts: number; cases: number }>`
+    select t.code, t.name,
+      (select count(*)::int from alerts a
+        where a.created_at >= ${from} and a.created_at < ${to}
+          and exists (select 1 from items i where i.story_id = a.story_id and i.place_towns @> array[t.code])) as alerts,
+      (select count(*)::int from cases c
+        where c.opened_at >= ${from} and c.opened_at < ${to}
+          and exists (select 1 from ${caseItems('c.id')} ci where ci.place_towns @> array[t.code])) as cases
+    from area_places t where t.kind = 'town'
+    order by t.code`.execute(db);
+  return r.rows;
+}
+
+/** A case's 地域 (the case room). */
+export async function casePlaces(db: Db, caseId: string): Promise<string[]> {
+  const r = await sql<{ places: string[] }>`select ${casePlaceLabels('c.id')} as places from cases c where c.id = ${caseId}`.execute(db);
+  return r.rows[0]?.places ?? [];
+}

@@ -1,0 +1,65 @@
+import { createRoute } from '@hono/zod-openapi';
+import { actorOf, ANY_ROLE, requireRole } from '../../middleware/auth.js';
+import { createRouter, denied, errors, json, jsonBody } from '../../openapi.js';
+import type { ModuleDeps } from '../../../services/shared/deps.js';
+import { StatsQuery } from '../../../services/stats/schema.js';
+import { AreaInput, AreaView, DivisionList, DivisionQuery, PlaceStatsView, TownList } from '../../../services/places/schema.js';
+import * as service from '../../../services/places/area.js';
+
+// 地域: the office's area (管理 → 辖区) and its gazetteer, the 乡镇 of the pickers, and alerts and
+// cases by 乡镇 for the statistics screen.
+
+const tags = ['places'];
+
+const getArea = createRoute({
+  method: 'get',
+  path: '/api/area',
+  tags,
+  summary: '辖区设置（区县与单位添加的地名）',
+  middleware: [requireRole('admin')] as const,
+  responses: { 200: json(AreaView, 'The office area'), ...denied },
+});
+const putArea = createRoute({
+  method: 'put',
+  path: '/api/area',
+  tags,
+  summary: '修改辖区：重建辖区地名表（乡镇/街道、村/社区）',
+  middleware: [requireRole('admin')] as const,
+  request: { body: jsonBody(AreaInput) },
+  responses: { 200: json(AreaView, 'Saved; the gazetteer rebuilt'), 400: errors[400], ...denied },
+});
+const divisions = createRoute({
+  method: 'get',
+  path: '/api/area/divisions',
+  tags,
+  summary: '行政区划：省、市、区县（选择辖区用）',
+  middleware: [requireRole('admin')] as const,
+  request: { query: DivisionQuery },
+  responses: { 200: json(DivisionList, 'Divisions'), 400: errors[400], ...denied },
+});
+const towns = createRoute({
+  method: 'get',
+  path: '/api/area/towns',
+  tags,
+  summary: '辖区乡镇（街道）列表（筛选用）',
+  middleware: [requireRole(...ANY_ROLE)] as const,
+  responses: { 200: json(TownList, 'Towns of the area'), ...denied },
+});
+const placeStats = createRoute({
+  method: 'get',
+  path: '/api/stats/places',
+  tags: ['stats'],
+  summary: '统计：各乡镇（街道）的预警数与事件数',
+  middleware: [requireRole('leader', 'reviewer', 'admin', 'duty')] as const,
+  request: { query: StatsQuery },
+  responses: { 200: json(PlaceStatsView, 'Alerts and cases by town'), 400: errors[400], ...denied },
+});
+
+export function placesRoutes(deps: ModuleDeps) {
+  return createRouter()
+    .openapi(getArea, async (c) => c.json(await service.getArea(deps), 200))
+    .openapi(putArea, async (c) => c.json(await service.putArea(deps, c.req.valid('json'), actorOf(c)), 200))
+    .openapi(divisions, async (c) => c.json(service.listDivisions(c.req.valid('query').parent), 200))
+    .openapi(towns, async (c) => c.json(await service.listTowns(deps), 200))
+    .openapi(placeStats, async (c) => c.json(await service.placeStats(deps, c.req.valid('query')), 200));
+}
