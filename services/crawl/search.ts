@@ -100,7 +100,9 @@ export async function fetchQuery(
   // The page's text is read again only when it listed nothing: is it an anti-bot page, or an honest "no results"?
   const text = entries.length === 0 ? decodeText(spec, fetched) : null;
   const status = classifyQuery({ fetchStatus, httpStatus: r.httpStatus, entries: entries.length, text });
-  if (status === 'anti_bot' && fetchStatus === 'ok') fetchStatus = 'blocked_challenge';
+  // A page that read as nothing is named by what it is: an anti-bot check, or an honest empty result.
+  if (status === 'anti_bot' && (fetchStatus === 'ok' || fetchStatus === 'selector_empty' || fetchStatus === 'parse_error')) fetchStatus = 'blocked_challenge';
+  if (status === 'empty') fetchStatus = 'ok';
   if (status === 'anti_bot' && message === '') message = 'The result page is an anti-bot check (captcha)';
   return { query, url, fetchStatus, httpStatus: r.httpStatus, message, entries, status };
 }

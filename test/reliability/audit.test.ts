@@ -155,6 +155,7 @@ describe('every state-changing route writes its own audit row, in the transactio
       { route: 'POST /api/sources', as: 'admin', path: '/api/sources', body: { name: '审计测试源', url: 'https://news.example.cn/audit.xml', kind: 'feed' }, then: (b) => (ids.source = b.id) },
       // Refused by the fetch policy before any connection (a loopback port not allow-listed): 200 with status ssrf_refused.
       { route: 'POST /api/sources/preview', as: 'admin', path: '/api/sources/preview', body: { url: 'http://127.0.0.1:39998/feed.xml', kind: 'feed' } },
+      { route: 'POST /api/sources', as: 'admin', path: '/api/sources', body: { name: '审计新闻搜索', url: 'https://news.example.cn/search?q={query}&format=rss', kind: 'search', search: { queries: ['清河 拆迁', '清河 停水'], format: 'rss' } } },
       { route: 'PATCH /api/sources/:id', as: 'admin', path: () => `/api/sources/${ids.source}`, body: { name: '审计测试源（改）' } },
       { route: 'POST /api/sources/:id/fetch-now', as: 'admin', path: () => `/api/sources/${ids.source}/fetch-now` },
       { route: 'DELETE /api/sources/:id', as: 'admin', path: () => `/api/sources/${ids.source}` },
@@ -245,6 +246,7 @@ describe('every state-changing route writes its own audit row, in the transactio
           rectificationTo: '市政府办公室',
         },
       },
+      { route: 'PUT /api/area', as: 'admin', path: '/api/area', body: { countyCode: null, areaName: '清河市', extras: [{ name: '城关镇', townCode: null, aliasOf: null }] } },
       { route: 'PUT /api/policies', as: 'admin', path: '/api/policies', body: { rules: DEFAULT_POLICY } },
       { route: 'POST /api/periods', as: 'admin', path: '/api/periods', body: { name: '重点时段', startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-10T00:00:00Z', factor: 0.5 }, then: (b) => (ids.period = b.id) },
       { route: 'PATCH /api/periods/:id', as: 'admin', path: () => `/api/periods/${ids.period}`, body: { name: '两会', startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-10T00:00:00Z', factor: 0.25 } },
