@@ -84,6 +84,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/reports/render.test.ts',
       'test/reports/daily-render.test.ts',
       'test/reports/brief.test.ts',
+      'test/reports/special-brief.test.ts',
       'test/reports/weekly-job.test.ts',
       'test/system/',
       'test/reliability/audit.test.ts',

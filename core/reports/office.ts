@@ -14,8 +14,8 @@ export interface OfficeProfile {
   organ: string;
   /** 发文机关标志 of the 版头, e.g. 清河市政务舆情通报. */
   mark: string;
-  /** 期号 scheme per kind: `{年}` the year, `{号}` the number, e.g. 〔{年}〕第{号}期; `flash`: the 舆情快报's (FLASH_SERIAL_DEFAULT when absent). */
-  serialFormats: Record<ReportKind, string> & { flash?: string; daily?: string };
+  /** 期号 scheme per kind: `{年}` the year, `{号}` the number, e.g. 〔{年}〕第{号}期; `flash`: the 舆情快报's (FLASH_SERIAL_DEFAULT when absent), `special` the 舆情专报's (SPECIAL_SERIAL_DEFAULT). */
+  serialFormats: Record<ReportKind, string> & { flash?: string; daily?: string; special?: string };
   /** 主送机关, e.g. 各乡镇人民政府、街道办事处，市直各部门： */
   recipients: string;
   /** 抄送机关. */
@@ -31,6 +31,9 @@ export interface OfficeProfile {
 
 /** The 期号 scheme of a 舆情快报 when the profile names none. */
 export const FLASH_SERIAL_DEFAULT = '〔{年}〕快报第{号}期';
+
+/** The 期号 scheme of a 舆情专报 when the profile names none. */
+export const SPECIAL_SERIAL_DEFAULT = '〔{年}〕专报第{号}期';
 
 /** The 期号 scheme of a 舆情日报 when the profile names none. */
 export const DAILY_SERIAL_DEFAULT = '〔{年}〕日报第{号}期';

@@ -1,18 +1,19 @@
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import type { Db } from '../client.js';
-import type { BriefContent, BriefFacts } from '../../core/reports/brief.js';
+import type { BriefContent, BriefFacts, BriefKind } from '../../core/reports/brief.js';
+import type { SpecialContent, SpecialFacts } from '../../core/reports/special-brief.js';
 import type { CaseOrigin, Category, Channel, Level, ObligationKind } from '../../core/vocabulary.js';
 
-// 舆情快报 of a case (migration 0022): the facts a brief is written from, and the issued briefs
-// (never updated: a trigger refuses it).
+// 舆情快报 and 舆情专报 of a case (migrations 0022, 0029): the facts a brief is written from, and the
+// issued briefs (never updated: a trigger refuses it).
 
 export interface CaseBriefsTable {
   id: Generated<string>;
   case_id: string;
-  kind: ColumnType<'flash', 'flash' | undefined, never>;
+  kind: ColumnType<BriefKind, BriefKind, never>;
   title: string;
   recipient: string;
-  content: ColumnType<BriefContent, string, never>;
+  content: ColumnType<BriefContent | SpecialContent, string, never>;
   serial_year: number;
   serial_no: number;
   serial_text: string;
@@ -29,11 +30,12 @@ export type CaseBriefMeta = Omit<Selectable<CaseBriefsTable>, 'file' | 'content'
 
 export async function insertBrief(
   trx: Db,
-  b: { caseId: string; title: string; recipient: string; content: BriefContent; serial: { year: number; no: number; text: string }; file: Buffer; fileName: string; reportUpId: string; by: number | null; at: Date },
+  b: { kind: BriefKind; caseId: string; title: string; recipient: string; content: BriefContent | SpecialContent; serial: { year: number; no: number; text: string }; file: Buffer; fileName: string; reportUpId: string; by: number | null; at: Date },
 ): Promise<string> {
   const r = await briefsDb(trx)
     .insertInto('case_briefs')
     .values({
+      kind: b.kind,
       case_id: b.caseId,
       title: b.title,
       recipient: b.recipient,
@@ -68,7 +70,7 @@ export async function briefFile(db: Db, caseId: string, briefId: string): Promis
 }
 
 /** What a brief says about a case, read in the issuing transaction (after its 上报 is recorded). */
-export async function briefFacts(trx: Db, caseId: string): Promise<BriefFacts | undefined> {
+export async function briefFacts(trx: Db, caseId: string): Promise<(BriefFacts & Pick<SpecialFacts, 'sourceCounts'>) | undefined> {
   const c = (
     await sql<{
       number: string;
@@ -144,5 +146,46 @@ export async function briefFacts(trx: Db, caseId: string): Promise<BriefFacts | 
     topSources: spread.filter((r) => r.source !== '（未注明来源）').slice(0, 3).map((r) => r.source),
     obligations: obligations.map((o) => ({ kind: o.kind, seq: o.seq, dueAt: o.due_at, status: o.status, metAt: o.met_at, onTime: o.on_time })),
     published: published ? { at: published.at, channel: published.channel } : null,
+    sourceCounts: spread.filter((r) => r.source !== '（未注明来源）'),
   };
+}
+
+/** What a 舆情专报 says about a case: the brief's facts and the heat by hour, the items to quote and the timeline. */
+export async function specialFacts(trx: Db, caseId: string, except: { reportUpId?: string } = {}): Promise<SpecialFacts | undefined> {
+  const base = await briefFacts(trx, caseId);
+  if (!base) return undefined;
+  const heat = (
+    await sql<{ hour: Date; n: number }>`
+      select date_trunc('hour', i.published_at) as hour, count(*)::int as n
+      from items i join case_stories cs on cs.story_id = i.story_id
+      where cs.case_id = ${caseId}
+      group by 1 order by 1
+    `.execute(trx)
+  ).rows;
+  // The most telling first: the most negative, then the earliest; one per source and text is left to the composer.
+  const voices = (
+    await sql<{ source: string; title: string; text: string }>`
+      select s.name as source, i.title, left(i.text, 400) as text
+      from items i join case_stories cs on cs.story_id = i.story_id join sources s on s.id = i.source_id
+      where cs.case_id = ${caseId}
+      order by i.negativity desc, i.published_at, i.id
+      limit 100
+    `.execute(trx)
+  ).rows;
+  const c = (await sql<{ at: Date }>`select coalesce(assigned_at, opened_at) as at from cases where id = ${caseId}`.execute(trx)).rows[0]!;
+  const responses = (
+    await sql<{ at: Date; channel: SpecialFacts['responses'][number]['channel'] }>`
+      select published_at as at, channel from responses
+      where case_id = ${caseId} and status = 'published' and published_at is not null and channel is not null
+      order by published_at
+    `.execute(trx)
+  ).rows;
+  const reportsUp = (
+    await sql<{ at: Date; recipient: string }>`
+      select reported_at as at, recipient from reports_up
+      where case_id = ${caseId} and id::text <> ${except.reportUpId ?? ''}
+      order by reported_at, id
+    `.execute(trx)
+  ).rows;
+  return { ...base, heat, voices, assignedAt: c.at, responses, reportsUp };
 }

@@ -9,7 +9,7 @@ export interface OfficeProfileTable {
   id: ColumnType<number, never, never>;
   organ: string;
   mark: string;
-  serial_formats: ColumnType<Record<ReportKind, string> & { flash?: string; daily?: string }, string, string>;
+  serial_formats: ColumnType<Record<ReportKind, string> & { flash?: string; daily?: string; special?: string }, string, string>;
   recipients: string;
   copy_to: string;
   printing_organ: string;
@@ -26,8 +26,8 @@ interface ReportSerialsTable {
   last_no: number;
 }
 
-/** What a 期号 counter numbers: the notice kinds, and the 舆情快报 ('flash'). */
-export type SerialKind = ReportKind | 'flash' | 'daily';
+/** What a 期号 counter numbers: the notice kinds, the 舆情快报 ('flash'), 舆情专报 ('special') and 舆情日报 ('daily'). */
+export type SerialKind = ReportKind | 'flash' | 'daily' | 'special';
 
 const profileDb = (db: Db) => db.withTables<{ office_profile: OfficeProfileTable; report_serials: ReportSerialsTable }>();
 

@@ -16,7 +16,7 @@ export const OfficeProfileInput = z
   .object({
     organ: Required(100, '发文机关全称', '清河市人民政府办公室'),
     mark: Required(40, '版头发文机关标志', '清河市政务舆情通报'),
-    serialFormats: z.object({ weekly: SerialFormat, monthly: SerialFormat, quarterly: SerialFormat, range: SerialFormat, flash: SerialFormat.optional().openapi({ description: '舆情快报期号格式（不填：保留现有格式）' }), daily: SerialFormat.optional().openapi({ description: '舆情日报期号格式（不填：保留现有格式）' }) }).strict(),
+    serialFormats: z.object({ weekly: SerialFormat, monthly: SerialFormat, quarterly: SerialFormat, range: SerialFormat, flash: SerialFormat.optional().openapi({ description: '舆情快报期号格式（不填：保留现有格式）' }), daily: SerialFormat.optional().openapi({ description: '舆情日报期号格式（不填：保留现有格式）' }), special: SerialFormat.optional().openapi({ description: '舆情专报期号格式（不填：保留现有格式）' }) }).strict(),
     recipients: Line(300, '主送机关（可为空）', '各乡镇人民政府、街道办事处，市直各部门：'),
     copyTo: Line(300, '抄送机关（可为空）', '市委办公室，市人大常委会办公室，市政协办公室。'),
     printingOrgan: Required(100, '印发机关', '清河市人民政府办公室'),
@@ -32,7 +32,7 @@ export const OfficeProfileView = z
   .object({
     organ: z.string(),
     mark: z.string(),
-    serialFormats: z.object({ weekly: z.string(), monthly: z.string(), quarterly: z.string(), range: z.string(), flash: z.string().optional(), daily: z.string().optional() }),
+    serialFormats: z.object({ weekly: z.string(), monthly: z.string(), quarterly: z.string(), range: z.string(), flash: z.string().optional(), daily: z.string().optional(), special: z.string().optional() }),
     recipients: z.string(),
     copyTo: z.string(),
     printingOrgan: z.string(),

@@ -34,7 +34,7 @@ export async function putOfficeProfile(deps: ModuleDeps, input: OfficeProfileInp
   const row = await deps.db.transaction().execute(async (trx) => {
     const before = await repo.lockOfficeProfile(trx);
     // A profile written without the 快报 scheme keeps the one it had.
-    const serialFormats = { ...input.serialFormats, flash: input.serialFormats.flash ?? before.serialFormats.flash, daily: input.serialFormats.daily ?? before.serialFormats.daily };
+    const serialFormats = { ...input.serialFormats, flash: input.serialFormats.flash ?? before.serialFormats.flash, daily: input.serialFormats.daily ?? before.serialFormats.daily, special: input.serialFormats.special ?? before.serialFormats.special };
     const after = await repo.updateOfficeProfile(trx, { ...input, serialFormats }, actor.id, deps.now());
     await writeAudit(trx, { actor, entity: 'office_profile', entityId: '1', action: 'office_profile.update', before: profileOf(before), after: profileOf(after) });
     return after;

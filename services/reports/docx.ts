@@ -90,7 +90,7 @@ const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 
 /** A table; column `textColumn` (names, titles) is aligned left, the others centred. */
-function table(header: string[], rows: string[][], widthsMm: number[], textColumn = 1): Table {
+export function table(header: string[], rows: string[][], widthsMm: number[], textColumn = 1): Table {
   const total = widthsMm.reduce((a, b) => a + b, 0);
   const widths = widthsMm.map((w) => Math.floor((w / total) * TEXT_W));
   const cell = (text: string, i: number, head: boolean) =>
@@ -116,7 +116,7 @@ function table(header: string[], rows: string[][], widthsMm: number[], textColum
   });
 }
 
-function caption(text: string, keepNext = false): Paragraph {
+export function caption(text: string, keepNext = false): Paragraph {
   return new Paragraph({ alignment: AlignmentType.CENTER, keepNext, children: [new TextRun({ text, font: KAI_FONT, size: PT(12) })] });
 }
 
@@ -192,15 +192,20 @@ export function trendRows(f: ReportFigures): string[][] {
   return rows;
 }
 
+/** A chart (trendChartPng, 1200×480) centred across the text width, kept with its caption below. */
+export function chartParagraph(png: Buffer, description: string): Paragraph {
+  const widthPx = 600;
+  return new Paragraph({
+    alignment: AlignmentType.CENTER,
+    keepNext: true,
+    children: [new ImageRun({ type: 'png', data: png, transformation: { width: widthPx, height: Math.round(widthPx * 0.4) }, altText: { name: 'trend', title: '舆情热度走势', description } })],
+  });
+}
+
 function trendSection(f: ReportFigures): (Paragraph | Table)[] {
   const png = trendChartPng(f.trend.map((d) => ({ items: d.items, opened: d.opened, label: `${Number(d.day.slice(5, 7))}.${Number(d.day.slice(8))}` })));
-  const widthPx = 600;
   return [
-    new Paragraph({
-      alignment: AlignmentType.CENTER,
-      keepNext: true,
-      children: [new ImageRun({ type: 'png', data: png, transformation: { width: widthPx, height: Math.round(widthPx * 0.4) }, altText: { name: 'trend', title: '舆情热度走势', description: '柱：每日监测信息量；折线：每日交办数' } })],
-    }),
+    chartParagraph(png, '柱：每日监测信息量；折线：每日交办数'),
     caption('图1　舆情热度走势（柱：监测信息，条，左轴；折线：交办，件，右轴）', true),
     table(['日期', '监测信息（条）', '预警（条）', '交办（件）', '回应（件）'], trendRows(f), [36, 26, 20, 20, 20], -1),
   ];
@@ -386,11 +391,32 @@ function footer(side: 'odd' | 'even'): Footer {
   });
 }
 
+const TITLE_LINE_CHARS = 17;
+
+/**
+ * Where a title too long for one line is broken: after a ，、： or before 的舆情… (never inside a
+ * word), both lines fitting, the most even split first; none: the title as one run.
+ */
+export function titleLines(title: string): string[] {
+  if (textWidthChars(title) <= TITLE_LINE_CHARS) return [title];
+  const cuts: number[] = [];
+  for (let i = 1; i < title.length; i++) if (/[，、：]/.test(title[i - 1]) || title.startsWith('的舆情', i)) cuts.push(i);
+  const fitting = cuts
+    .map((i) => [title.slice(0, i), title.slice(i)])
+    .filter(([a, b]) => textWidthChars(a) <= TITLE_LINE_CHARS && textWidthChars(b) <= TITLE_LINE_CHARS)
+    .sort((x, y) => Math.abs(textWidthChars(x[0]) - textWidthChars(x[1])) - Math.abs(textWidthChars(y[0]) - textWidthChars(y[1])));
+  return fitting[0] ?? [title];
+}
+
 /** The title (二号 小标宋, centred), a blank line and the 主送 line, as under the 版头 of every document. */
 export function titleBlock(title: string, recipients: string): Paragraph[] {
   return [
     new Paragraph({ children: [], spacing: LINE_28PT }),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: 700, lineRule: LineRuleType.EXACT }, children: [run(title, TITLE_FONT, PT(22))] }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { line: 700, lineRule: LineRuleType.EXACT },
+      children: titleLines(title).map((l, i) => new TextRun({ text: l, font: TITLE_FONT, size: PT(22), break: i > 0 ? 1 : undefined })),
+    }),
     new Paragraph({ children: [], spacing: LINE_28PT }),
     ...(recipients.trim() ? [new Paragraph({ spacing: LINE_28PT, children: [run(recipients.trim())] })] : []),
   ];

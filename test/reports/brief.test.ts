@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderDocx } from './render-pdf.js';
+import { renderDocx, updateDocScreens } from './render-pdf.js';
 import { auditCount, createFixture, makeAlert, makeCase, makeDepartment, makeUser, obligationsOf, type Fixture, type TestUser } from '../helpers/app.js';
 
 // 舆情快报 in one click (POST /api/cases/{id}/briefs): the .docx in 公文 form with the office
@@ -38,7 +38,9 @@ let closedId: string;
 
 /** The pages' text without spaces (pdftotext puts spaces between CJK and Latin text). */
 function pdfPages(docx: Buffer, name: string): string[] {
-  return renderDocx(docx, name, OUT, { prefix: name, dpi: 70 }).pages.map((p) => p.replace(/[ \t]+/g, ''));
+  const r = renderDocx(docx, name, OUT, { prefix: name, dpi: 70 });
+  updateDocScreens(r.pdfPath, [{ page: 1, name: 'brief-first' }]);
+  return r.pages.map((p) => p.replace(/[ \t]+/g, ''));
 }
 
 beforeAll(async () => {

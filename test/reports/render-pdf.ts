@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Documents checked as rendered: a .docx converted by LibreOffice into `outDir`, its pages drawn
 // as PNGs (`<png>-N.png`, old ones removed first) and read back with `pdftotext -layout`.
@@ -25,3 +26,16 @@ export const unspaced = (page: string): string =>
     .split('\n')
     .map((l) => l.replace(/(\S) (?=\S)/g, '$1'))
     .join('\n');
+
+const DOC_SCREENS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screens');
+
+/**
+ * The README's pictures of rendered documents: with UPDATE_DOC_SCREENS=1 in the environment, the
+ * given pages of a rendered PDF are drawn again into docs/screens/ (pdftoppm, 80 dpi: a page is a
+ * hundred KB or so). Without it nothing is written.
+ */
+export function updateDocScreens(pdfPath: string, shots: { page: number; name: string }[]): void {
+  if (process.env.UPDATE_DOC_SCREENS !== '1') return;
+  mkdirSync(DOC_SCREENS, { recursive: true });
+  for (const s of shots) execFileSync('pdftoppm', ['-png', '-r', '80', '-f', String(s.page), '-l', String(s.page), '-singlefile', pdfPath, join(DOC_SCREENS, s.name)]);
+}

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 import { seedCases } from './seed.js';
-import { renderDocx, unspaced } from './render-pdf.js';
+import { renderDocx, unspaced, updateDocScreens } from './render-pdf.js';
 
 // The notice as a reader sees it: the issued .docx converted by LibreOffice (soffice --headless)
 // to PDF and read back with pdftotext -layout; the pages are saved as PNGs (pdftoppm) under
@@ -40,7 +40,12 @@ beforeAll(async () => {
   const { id } = await made.json();
   expect((await f.as(reviewer, 'POST', `/api/reports/${id}/issue`)).status).toBe(200);
   const file = await f.as(reviewer, 'GET', `/api/reports/${id}/file`);
-  pages = renderDocx(Buffer.from(await file.arrayBuffer()), 'weekly-2026-W49', OUT, { prefix: 'page', dpi: 60 }).pages.map(unspaced);
+  const rendered = renderDocx(Buffer.from(await file.arrayBuffer()), 'weekly-2026-W49', OUT, { prefix: 'page', dpi: 60 });
+  pages = rendered.pages.map(unspaced);
+  updateDocScreens(rendered.pdfPath, [
+    { page: 1, name: 'notice-first' },
+    { page: pages.length, name: 'notice-last' },
+  ]);
 }, 240_000);
 afterAll(async () => {
   await f.tdb.drop();

@@ -4,7 +4,7 @@ import { ErrorBox, Loading } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { useT } from '../../i18n/index.js';
 import { api, call } from '../../lib/api.js';
-import { DAILY_SERIAL_DEFAULT, FLASH_SERIAL_DEFAULT } from '../../../../core/reports/office.js';
+import { DAILY_SERIAL_DEFAULT, FLASH_SERIAL_DEFAULT, SPECIAL_SERIAL_DEFAULT } from '../../../../core/reports/office.js';
 import { Field, GeneralError, useFieldErrors } from './form.js';
 import { mOffice } from './messages.js';
 
@@ -13,8 +13,9 @@ import { mOffice } from './messages.js';
 
 const KEY = ['admin', 'office-profile'] as const;
 const profileApi = api['office-profile'];
-// flash: the 舆情快报 of one case (its own numbering).
-const KINDS = ['weekly', 'monthly', 'quarterly', 'range', 'flash', 'daily'] as const;
+// flash, special: the 舆情快报 and 舆情专报 of one case (each its own numbering).
+const KINDS = ['weekly', 'monthly', 'quarterly', 'range', 'flash', 'special', 'daily'] as const;
+const OWN_DEFAULTS = { flash: FLASH_SERIAL_DEFAULT, special: SPECIAL_SERIAL_DEFAULT, daily: DAILY_SERIAL_DEFAULT } as const;
 const DISCLOSURES = ['public', 'on_request', 'not_public'] as const;
 
 interface Draft {
@@ -36,10 +37,10 @@ export function OfficeProfileSection() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: KEY, queryFn: () => call(profileApi.$get()) });
   const [draft, setDraft] = useState<Draft | null>(null);
-  const pick = (p: Omit<Draft, 'serialFormats'> & { serialFormats: Omit<Draft['serialFormats'], 'flash' | 'daily'> & { flash?: string; daily?: string } }): Draft => ({
+  const pick = (p: Omit<Draft, 'serialFormats'> & { serialFormats: Omit<Draft['serialFormats'], 'flash' | 'daily' | 'special'> & { flash?: string; daily?: string; special?: string } }): Draft => ({
     organ: p.organ,
     mark: p.mark,
-    serialFormats: { ...p.serialFormats, flash: p.serialFormats.flash ?? FLASH_SERIAL_DEFAULT, daily: p.serialFormats.daily ?? DAILY_SERIAL_DEFAULT },
+    serialFormats: { ...p.serialFormats, flash: p.serialFormats.flash ?? FLASH_SERIAL_DEFAULT, special: p.serialFormats.special ?? SPECIAL_SERIAL_DEFAULT, daily: p.serialFormats.daily ?? DAILY_SERIAL_DEFAULT },
     recipients: p.recipients,
     copyTo: p.copyTo,
     printingOrgan: p.printingOrgan,
@@ -105,7 +106,7 @@ export function OfficeProfileSection() {
         <p className="muted small">{t('serialsHint')}</p>
         <div className="form-grid">
           {KINDS.map((k) => (
-            <Field key={k} label={t(`kind_${k}`)} error={errs.byField[`serialFormats.${k}`]} hint={t('serialExample', { example: (q.data.serialFormats[k] ?? (k === 'daily' ? DAILY_SERIAL_DEFAULT : FLASH_SERIAL_DEFAULT)).split('{年}').join('2026').split('{号}').join('1') })}>
+            <Field key={k} label={t(`kind_${k}`)} error={errs.byField[`serialFormats.${k}`]} hint={t('serialExample', { example: (q.data.serialFormats[k] ?? OWN_DEFAULTS[k as keyof typeof OWN_DEFAULTS]).split('{年}').join('2026').split('{号}').join('1') })}>
               <input value={d.serialFormats[k]} onChange={(ev) => set({ serialFormats: { ...d.serialFormats, [k]: ev.target.value } })} data-testid={`office-serial-${k}`} />
             </Field>
           ))}
