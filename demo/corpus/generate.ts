@@ -27,6 +27,8 @@ export interface ManifestCase {
   entries: ManifestEntry[];
   /** How many distinct item keys the entries get (when links differ only by their fragments). */
   keys?: number;
+  /** What every entry's canonical link starts with (links resolved against <base href> or xml:base). */
+  linksStartWith?: string;
 }
 
 /** Date forms as list pages and feeds print them, and the instant each names at CORPUS_NOW. */
@@ -248,6 +250,7 @@ add('struct-junk-date.rss', rss(S.map((i) => ({ ...i, date: '阅读次数：1234
 add('struct-atom03-issued.atom', atom(S.map((i) => ({ ...i, date: '2021-03-05T09:30:00+08:00', tag: 'issued' })), 'UTF-8', 'http://purl.org/atom/ns#'), { about: 'Atom 0.3 <issued>', kind: 'feed', contentType: XML, entries: S_EXPECT });
 add('struct-atom03-modified.atom', atom(S.map((i) => ({ ...i, date: '2021-03-05T09:30:00+08:00', tag: 'modified' })), 'UTF-8', 'http://purl.org/atom/ns#'), { about: 'Atom 0.3 <modified> only', kind: 'feed', contentType: XML, entries: S_EXPECT });
 add('struct-atom03-issued-truncated.atom', atom(S.map((i) => ({ ...i, date: '2021-03-05T09:30:00+08:00', tag: 'issued' })), 'UTF-8', 'http://purl.org/atom/ns#').replace('</feed>', ''), { about: 'Atom 0.3 cut off before </feed>', kind: 'feed', contentType: XML, entries: S_EXPECT });
+add('struct-xml-base.atom', atom(S.map((i, k) => ({ ...i, link: `posts/${k}.html#top` }))).replace('<feed ', '<feed xml:base="http://blog.corpus.example/2021/" '), { about: 'Atom with relative links and an absolute xml:base', kind: 'feed', contentType: XML, keys: 3, linksStartWith: 'http://blog.corpus.example/2021/posts/', entries: S_EXPECT });
 add('struct-atom-updated-only.atom', atom(S.map((i) => ({ ...i, date: '2021-03-05T09:30:00+08:00', tag: 'updated' }))), { about: 'Atom with <updated> only', kind: 'feed', contentType: XML, entries: S_EXPECT });
 add('struct-rdf.rdf', `<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="http://corpus.example/"><title>t</title><link>http://corpus.example/</link><description>d</description></channel>\n${S.map((i) => `<item rdf:about="${i.link}"><title>${i.title}</title><link>${i.link}</link><dc:date>${i.date}</dc:date></item>`).join('\n')}\n</rdf:RDF>\n`, { about: 'RDF with dc:date', kind: 'feed', contentType: XML, entries: S_EXPECT });
 add('struct-control-chars.rss', rss(S.map((i) => ({ ...i, title: `${i.title}\u0007` }))).replace(/\u0007/g, '&#x7;'), { about: 'a control character reference in each title (strict parser refuses)', kind: 'feed', contentType: XML, entries: S_EXPECT });
@@ -267,7 +270,7 @@ add(
 add(
   'page-base-href.html',
   page(TITLES.slice(0, 3).map((title, k) => `<li><a href="viewthread.php?tid=${k}">${title}</a><em>11:38</em></li>`).join('\n'), '<base href="http://bbs.corpus.example/forum/">'),
-  { about: 'Discuz! list with <base href>', kind: 'site', contentType: `${HTML}; charset=utf-8`, selectors: { item: 'ul.list li' }, entries: TITLES.slice(0, 3).map((title) => ({ title, date: '2024-05-10T03:38:00.000Z' })) },
+  { about: 'Discuz! list with <base href>', kind: 'site', contentType: `${HTML}; charset=utf-8`, selectors: { item: 'ul.list li' }, linksStartWith: 'http://bbs.corpus.example/forum/viewthread.php?tid=', entries: TITLES.slice(0, 3).map((title) => ({ title, date: '2024-05-10T03:38:00.000Z' })) },
 );
 add(
   'page-title-attribute.html',

@@ -206,6 +206,17 @@ describe('parseFeed formats', () => {
     expect(entries.map((e) => e.published)).toEqual(['2004-12-13T18:30:02+08:00', '2004-12-14T10:00:00Z']);
   });
 
+  it('resolves relative entry links against the feed\'s absolute xml:base', async () => {
+    const atom = await parseFeed(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://blog.example/2020/"><title>t</title>
+      <entry><title>一</title><link href="12/post.html"/><id>1</id></entry><entry><title>二</title><link href="/about.html"/><id>2</id></entry>
+      <entry><title>三</title><link href="https://other.example/x"/><id>3</id></entry></feed>`);
+    expect(atom.map((e) => e.link)).toEqual(['http://blog.example/2020/12/post.html', 'http://blog.example/about.html', 'https://other.example/x']);
+    const rss = await parseFeed(`<rss version="2.0"><channel xml:base='http://news.example/a/'><title>t</title><item><title>一</title><link>b/1.html</link></item></channel></rss>`);
+    expect(rss[0].link).toBe('http://news.example/a/b/1.html');
+    const relative = await parseFeed(`<rss version="2.0"><channel xml:base="sub/"><title>t</title><item><title>一</title><link>b/1.html</link></item></channel></rss>`);
+    expect(relative[0].link).toBe('b/1.html');
+  });
+
   it('RDF (RSS 1.0): dc:date and dc:creator', async () => {
     const entries = await parseFeed(`<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">

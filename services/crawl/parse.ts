@@ -67,6 +67,23 @@ export async function parseFeed(xml: string): Promise<ParsedEntry[]> {
 export async function readFeed(xml: string): Promise<FeedReading> {
   if (typeof xml !== 'string' || xml.trim() === '') throw new ParseError('Empty document, not a feed');
   const doc = stripBom(xml);
+  const reading = await readFeedDocument(doc);
+  const base = feedBase(doc);
+  return base ? { ...reading, entries: reading.entries.map((e) => ({ ...e, link: e.link && resolveHttp(e.link, base) })) } : reading;
+}
+
+/**
+ * The absolute http(s) xml:base of a feed's root or channel element, or null. Relative entry links
+ * resolve against it (entries' own xml:base is not read); a relative xml:base is left to the
+ * document's address, as before.
+ */
+function feedBase(doc: string): string | null {
+  const m = /<(?:[\w.-]+:)?(?:rss|feed|channel|RDF)\b[^>]*?\sxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(doc.slice(0, 4096));
+  const raw = m ? (m[1] ?? m[2]).trim() : '';
+  return /^https?:\/\//i.test(raw) ? resolveHttp(raw, raw) : null;
+}
+
+async function readFeedDocument(doc: string): Promise<FeedReading> {
   const truncated = rootUnclosed(doc);
   if (!truncated) {
     const parser = createParser();

@@ -57,6 +57,7 @@ describe('the generated lenient corpus', () => {
     ).toEqual(c.entries.map((e) => e.date));
     for (const f of fields) expect(`${f.title}${f.text}`).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u0080-\u009f\ufffd]|Ã|â€/);
     if (c.keys !== undefined) expect(new Set(keys).size, c.about).toBe(c.keys);
+    if (c.linksStartWith !== undefined) for (const k of keys) expect(k, c.about).toMatch(new RegExp(`^${c.linksStartWith.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')}`));
   });
 
   it('reads no date of the corpus as the fetch time unless the manifest says there is none', async () => {
