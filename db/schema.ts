@@ -20,11 +20,14 @@ type GeneratedInt8 = ColumnType<string, string | number | bigint | undefined, st
 export interface SiteSelectors {
   /** CSS selector of each entry on the list page (a row / card). */
   item: string;
-  /** Within an entry: the link (href is read); defaults to the first `a[href]`. */
+  /**
+   * Within an entry: the link (href is read, or the attribute named after `@`: `a@data-url`);
+   * defaults to the first `a[href]`. Link, title and date selectors are core/field-selector.ts's.
+   */
   link?: string;
-  /** Within an entry: the title text; defaults to the link's text. */
+  /** Within an entry: the title text (`a!span` leaves children out, `a@title` reads an attribute); defaults to the link's text. */
   title?: string;
-  /** Within an entry: the date text. */
+  /** Within an entry: the date text (its element's whole text); without it the date is looked for in the entry's text. */
   date?: string;
   /** On the detail page: the main text. When absent the detail page is not fetched. */
   text?: string;

@@ -56,7 +56,8 @@ const FieldSelectorSpec = z
         return;
       }
     }
-  });
+  })
+  .openapi({ description: 'CSS 选择器；“!选择器”去掉这些子元素的文字（如 a!span），“@属性名”读属性而不是文字（如 a@title）', example: 'a@title' });
 
 export const Selectors = z
   .object({ item: Selector, link: FieldSelectorSpec.optional(), title: FieldSelectorSpec.optional(), date: FieldSelectorSpec.optional(), text: Selector.optional() })
