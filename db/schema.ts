@@ -9,6 +9,7 @@ import type { ImportTables } from './schema-imports.js';
 import type { InstructionTables } from './schema-instructions.js';
 import type { AlertStatus, DepartmentKind, DismissReason, FetchStatus, Level, Category, MediaType, RuleScope, SourceKind } from '../core/vocabulary.js';
 import type { JsonSourceConfig } from '../core/json-source.js';
+import type { EventFeatures } from '../core/event-features.js';
 import type { QueryStatus, SearchSourceConfig } from '../core/search-source.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -131,6 +132,16 @@ export interface StoriesTable {
   item_count: ColumnType<number, number | undefined, number>;
   source_count: ColumnType<number, number | undefined, number>;
   created_at: GeneratedTimestamp;
+  /** The founder's event features (core/event-features.ts); null on stories older than event grouping. */
+  features: ColumnType<EventFeatures | null, string | null | undefined, string | null>;
+}
+
+/** Per item, what it is about (event grouping's candidate lookup). */
+export interface ItemEventsTable {
+  item_id: Int8;
+  published_at: Timestamp;
+  keywords: string[];
+  features: ColumnType<EventFeatures, string, string>;
 }
 
 export interface StoryKeysTable {
@@ -205,6 +216,7 @@ export interface DB extends AuthTables, WorkflowTables, InstructionTables, Roste
   source_queries: SourceQueriesTable;
   stories: StoriesTable;
   story_keys: StoryKeysTable;
+  item_events: ItemEventsTable;
   items: ItemsTable;
   rules: RulesTable;
   alerts: AlertsTable;

@@ -28,6 +28,7 @@ import * as m0029 from './20261207_0029_special_briefs.js';
 import * as m0034 from './20261207_0034_places.js';
 import * as m0028 from './20261207_0028_countersign_forwarding.js';
 import * as m0031 from './20261207_0031_ticket_imports.js';
+import * as m0033 from './20261207_0033_event_features.js';
 import * as m0030 from './20261207_0030_search_sources.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
@@ -61,5 +62,6 @@ export const migrations: Record<string, Migration> = {
   '20261207_0034_places': m0034,
   '20261207_0028_countersign_forwarding': m0028,
   '20261207_0031_ticket_imports': m0031,
+  '20261207_0033_event_features': m0033,
   '20261207_0030_search_sources': m0030,
 };

@@ -3,6 +3,7 @@ import type { Db } from '../client.js';
 import { BAND_COUNT, bands, fromPgBigint, toPgBigint, NEAR_DUPLICATE_DISTANCE } from '../../core/simhash.js';
 import { bandKeys } from '../../core/minhash.js';
 import type { Fingerprint, StoryCandidate } from '../../core/stories.js';
+import type { EventFeatures } from '../../core/event-features.js';
 
 export async function findStory(db: Db, id: string) {
   return db.selectFrom('stories').selectAll().where('id', '=', id).executeTakeFirst();
@@ -40,6 +41,8 @@ export interface NewStory {
   simhash: bigint;
   minhash: ArrayLike<number>;
   seenAt: Date;
+  /** The founder's event features (null: fingerprints only). */
+  features?: EventFeatures | null;
 }
 
 // Bulk inserts pass one array per column and unnest them: one statement, a handful of
@@ -51,12 +54,13 @@ export async function insertStories(trx: Db, rows: readonly NewStory[]): Promise
   const col = <T>(f: (r: NewStory) => T) => rows.map(f);
   const bandCols = Array.from({ length: BAND_COUNT }, (_, k) => col((r) => bands(r.simhash)[k]));
   await sql`
-    insert into stories (id, title, simhash, band0, band1, band2, band3, band4, band5, minhash, first_seen_at, last_seen_at)
-    select id, title, simhash, b0, b1, b2, b3, b4, b5, minhash::int[], seen, seen
+    insert into stories (id, title, simhash, band0, band1, band2, band3, band4, band5, minhash, first_seen_at, last_seen_at, features)
+    select id, title, simhash, b0, b1, b2, b3, b4, b5, minhash::int[], seen, seen, features::jsonb
     from unnest(${col((r) => r.id)}::bigint[], ${col((r) => r.title)}::text[], ${col((r) => toPgBigint(r.simhash))}::bigint[],
                 ${bandCols[0]}::int[], ${bandCols[1]}::int[], ${bandCols[2]}::int[], ${bandCols[3]}::int[], ${bandCols[4]}::int[], ${bandCols[5]}::int[],
-                ${col((r) => `{${Array.from(r.minhash).join(',')}}`)}::text[], ${col((r) => r.seenAt.toISOString())}::timestamptz[])
-      as u(id, title, simhash, b0, b1, b2, b3, b4, b5, minhash, seen)`.execute(trx);
+                ${col((r) => `{${Array.from(r.minhash).join(',')}}`)}::text[], ${col((r) => r.seenAt.toISOString())}::timestamptz[],
+                ${col((r) => (r.features ? JSON.stringify(r.features) : null))}::text[])
+      as u(id, title, simhash, b0, b1, b2, b3, b4, b5, minhash, seen, features)`.execute(trx);
   const keys: string[] = [];
   const storyIds: string[] = [];
   for (const r of rows) {
@@ -82,7 +86,7 @@ export async function nearStories(trx: Db, prints: readonly Fingerprint[], since
     bands(p.simhash).forEach((b, k) => bs[k].push(b));
     lsh.push(...bandKeys(p.minhash));
   }
-  const r = await sql<{ id: string; simhash: string; minhash: number[] }>`
+  const r = await sql<{ id: string; simhash: string; minhash: number[]; features: EventFeatures | null }>`
     with near as (
       select s.id
       from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
@@ -92,9 +96,51 @@ export async function nearStories(trx: Db, prints: readonly Fingerprint[], since
       union
       select story_id from story_keys where key = any(${lsh}::bigint[])
     )
-    select s.id::text, s.simhash::text, s.minhash from stories s join near on near.id = s.id
+    select s.id::text, s.simhash::text, s.minhash, s.features from stories s join near on near.id = s.id
     where s.last_seen_at >= ${since}`.execute(trx);
-  return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: row.minhash }));
+  return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: row.minhash, ...(row.features ? { features: row.features } : {}) }));
+}
+
+/** Items kept per item as candidates of one new item (the most keywords shared, then the latest published). */
+const EVENT_CANDIDATES_PER_ITEM = 40;
+
+/**
+ * Items already in stories that may tell the same event as any of the new items: sharing a
+ * keyword (GIN) and published within `windowMs` of the new item (published time, not fetch
+ * time). Each comes back as a candidate of its story, with the item's SimHash (no MinHash: the
+ * stories' own fingerprints are nearStories' job).
+ */
+export async function eventCandidates(trx: Db, features: readonly EventFeatures[], windowMs: number): Promise<StoryCandidate[]> {
+  const queries = features.filter((f) => f.keywords.length > 0);
+  if (queries.length === 0) return [];
+  const q = JSON.stringify(
+    queries.map((f) => ({ k: f.keywords, lo: new Date(f.publishedMs - windowMs).toISOString(), hi: new Date(f.publishedMs + windowMs).toISOString() })),
+  );
+  const r = await sql<{ id: string; simhash: string; features: EventFeatures }>`
+    select distinct on (e.item_id) i.story_id::text as id, i.simhash::text, e.features
+    from jsonb_array_elements(${q}::jsonb) q
+    cross join lateral (
+      select x.item_id, x.features from item_events x
+      where x.keywords && array(select jsonb_array_elements_text(q->'k'))
+        and x.published_at between (q->>'lo')::timestamptz and (q->>'hi')::timestamptz
+      order by cardinality(array(select unnest(x.keywords) intersect select jsonb_array_elements_text(q->'k'))) desc, x.published_at desc
+      limit ${EVENT_CANDIDATES_PER_ITEM}
+    ) e
+    join items i on i.id = e.item_id
+    where i.story_id is not null`.execute(trx);
+  return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: NO_MINHASH, features: row.features }));
+}
+const NO_MINHASH = new Int32Array(0);
+
+/** Keeps the event features of the items just inserted (by url key). */
+export async function insertItemEvents(trx: Db, rows: readonly { urlKey: string; features: EventFeatures }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into item_events (item_id, published_at, keywords, features)
+    select i.id, to_timestamp(u.ms / 1000.0), array(select jsonb_array_elements_text(u.f::jsonb -> 'keywords')), u.f::jsonb
+    from unnest(${rows.map((r) => r.urlKey)}::text[], ${rows.map((r) => r.features.publishedMs)}::float8[], ${rows.map((r) => JSON.stringify(r.features))}::text[]) as u(key, ms, f)
+    join items i on i.url_key = u.key
+    on conflict (item_id) do nothing`.execute(trx);
 }
 
 /** Recounts heat (items, sources, first and last seen); returns the stories among them that already carry an alert. */

@@ -2,12 +2,15 @@ import type { Db } from '../../db/client.js';
 import { LEVELS, type Category, type Level } from '../../core/vocabulary.js';
 import { bands } from '../../core/simhash.js';
 import { bandKeys } from '../../core/minhash.js';
-import { groupIntoStories } from '../../core/stories.js';
+import { EVENT_WINDOW_DAYS, groupIntoStories } from '../../core/stories.js';
+import { eventFeatures, type EventFeatures } from '../../core/event-features.js';
 import { isSpike } from '../../core/spike.js';
 import { insertItems, type NewItem } from '../../db/repos/items.js';
 import {
   allocateStoryIds,
   deleteEmptyStories,
+  eventCandidates,
+  insertItemEvents,
   insertStories,
   lockStoryGrouping,
   nearStories,
@@ -26,6 +29,8 @@ import { placesOfItems } from '../places/gazetteer.js';
 export interface IngestItem extends NewItem {
   /** MinHash signature (core/minhash.ts). */
   minhash: Int32Array;
+  /** What the item is about (core/event-features.ts); computed here when the caller did not. */
+  features?: EventFeatures;
 }
 
 export interface RuleSuggestion {
@@ -48,6 +53,9 @@ const INSERT_CHUNK = 1000;
 /** SimHash band k with value b locks slot k·2^16 + b; MinHash keys lock slots above those. */
 const LSH_SLOT_BASE = 1 << 20;
 const LSH_SLOT_SPAN = 1 << 30;
+/** Keyword slots lie above the MinHash ones; the heaviest few keywords of each item are locked. */
+const KEYWORD_SLOT_SPAN = 1 << 29;
+const LOCKED_KEYWORDS = 4;
 /** Batches touching more slots than this take the whole lock instead. */
 const STORY_LOCK_MAX_SLOTS = 128;
 
@@ -56,19 +64,33 @@ const STORY_LOCK_MAX_SLOTS = 128;
  * stories, raises one alert per matching story and updates heat and spike marks. Must run inside
  * a transaction (trx); returns the events to publish after commit.
  */
-export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<number, RuleSuggestion>, now: Date): Promise<IngestResult> {
+export async function ingestItems(
+  trx: Db,
+  items: IngestItem[],
+  rules: Map<number, RuleSuggestion>,
+  now: Date,
+  { eventGrouping = true }: { /** false: fingerprints only, as before event grouping (the bench's baseline). */ eventGrouping?: boolean } = {},
+): Promise<IngestResult> {
   if (items.length === 0) return { inserted: 0, insertedKeys: new Set(), storyIds: [], events: [] };
-  await lockStoryGrouping(trx, storyLockSlots(items));
+  const features: EventFeatures[] = eventGrouping ? items.map((it) => it.features ?? eventFeatures(it.title, it.text, it.publishedAt)) : [];
+  await lockStoryGrouping(trx, storyLockSlots(items, features));
 
-  const candidates = await nearStories(trx, items, new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000));
-  const { assignments, founders } = groupIntoStories(items, candidates);
+  // Candidates: stories near by fingerprint, and items sharing keywords within the published-time window.
+  const candidates = [
+    ...(await nearStories(trx, items, new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000))),
+    ...(eventGrouping ? await eventCandidates(trx, features, EVENT_WINDOW_DAYS * 86_400_000) : []),
+  ];
+  const { assignments, founders } = groupIntoStories(
+    items.map((it, i) => ({ simhash: it.simhash, minhash: it.minhash, features: features[i] as EventFeatures | undefined })),
+    candidates,
+  );
 
   const newIds = await allocateStoryIds(trx, founders.length);
   await insertStories(
     trx,
     founders.map((itemIdx, j) => {
       const it = items[itemIdx];
-      return { id: newIds[j], title: it.title, simhash: it.simhash, minhash: it.minhash, seenAt: it.fetchedAt };
+      return { id: newIds[j], title: it.title, simhash: it.simhash, minhash: it.minhash, seenAt: it.fetchedAt, features: features[itemIdx] ?? null };
     }),
   );
   const storyOf = (i: number) => {
@@ -83,6 +105,8 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
     for (const key of await insertItems(trx, chunk, (j) => storyOf(i + j))) insertedKeys.add(key);
   }
 
+  if (eventGrouping) await insertItemEvents(trx, items.flatMap((it, i) => (insertedKeys.has(it.urlKey) ? [{ urlKey: it.urlKey, features: features[i] }] : [])));
+
   const touched = new Set<string>();
   items.forEach((it, i) => insertedKeys.has(it.urlKey) && touched.add(storyOf(i)));
   const storyIds = [...touched];
@@ -96,15 +120,17 @@ export async function ingestItems(trx: Db, items: IngestItem[], rules: Map<numbe
 }
 
 /**
- * Two crawls must not both found a story for the same repost. Grouping is serialised per
- * fingerprint band: a small batch locks each slot its SimHash bands and MinHash keys hash into; a
- * big batch takes the whole lock. Crawls of unrelated news then commit in parallel.
+ * Two crawls must not both found a story for the same repost or retelling. Grouping is serialised
+ * per fingerprint band and leading keyword: a small batch locks each slot its SimHash bands, MinHash
+ * keys and top keywords hash into; a big batch takes the whole lock. Crawls of unrelated news then
+ * commit in parallel.
  */
-function storyLockSlots(items: IngestItem[]): number[] | 'all' {
+function storyLockSlots(items: IngestItem[], features: readonly EventFeatures[]): number[] | 'all' {
   const slots = new Set<number>();
-  for (const it of items) {
+  for (const [i, it] of items.entries()) {
     bands(it.simhash).forEach((b, k) => slots.add(k * 65536 + b));
     for (const key of bandKeys(it.minhash)) slots.add(LSH_SLOT_BASE + (key % LSH_SLOT_SPAN));
+    for (const w of features[i]?.keywords.slice(0, LOCKED_KEYWORDS) ?? []) slots.add(LSH_SLOT_BASE + LSH_SLOT_SPAN + (wordSlot(w) % KEYWORD_SLOT_SPAN));
     if (slots.size > STORY_LOCK_MAX_SLOTS) return 'all';
   }
   return [...slots];
@@ -201,4 +227,11 @@ export function strongestSuggestion(ruleIds: number[], rules: Map<number, RuleSu
     }
   }
   return best;
+}
+
+/** A keyword's lock slot (FNV-1a of its UTF-16 code units). */
+function wordSlot(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

@@ -184,6 +184,40 @@ describe('打印 (print)', () => {
     expect(detail.obligations.filter((o) => o.kind === 'report').map((o) => o.status)).toEqual(['met']);
   }, 120_000);
 
+  it('makes a 舆情专报 on a phone (390 px): its six sections to edit, listed beside the 快报, downloadable as a .docx', async () => {
+    const ctx = await newContext(browser, { width: 390, height: 844 });
+    const page = await ctx.newPage();
+    expect((await page.request.post(`${sys.baseUrl}/api/auth/login`, { data: { username: 'duty', password: DEMO_PASSWORD } })).status()).toBe(200);
+    await page.goto(`${sys.baseUrl}/cases/${caseId}`);
+    await page.getByTestId('case-room').waitFor();
+    await page.getByTestId('brief-new-special').click();
+    await page.getByTestId('brief-recipient').fill('市委办公室');
+    const next = page.getByTestId('brief-next');
+    await expect.poll(() => next.inputValue()).toMatch(/^（一）/);
+    for (const k of ['overview', 'spread', 'views', 'assessment', 'handling']) await expect(page.getByTestId(`brief-${k}`).inputValue()).resolves.not.toBe('');
+    await next.fill(`${await next.inputValue()}\n（五）请住建局每日报送复工进展。`);
+    // Nothing wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'case-special-form-phone');
+    await page.getByTestId('brief-issue').click();
+    const row = page.locator('[data-testid="brief"][data-kind="special"]').first();
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/〔\d{4}〕专报第1期.*关于“网民反映幸福小区加装电梯停工半年居民出行困难”的舆情专报.*报送：市委办公室/);
+    await expect(page.locator('[data-testid="brief"][data-kind="flash"]').count()).resolves.toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'case-special-phone');
+    const file = await page.request.get(`${sys.baseUrl}${(await row.getByTestId('brief-download').getAttribute('href'))!}`);
+    expect(file.status()).toBe(200);
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(file.headers()['content-disposition'])![1])).toMatch(/^舆情专报_.+专报第1期\.docx$/);
+    writeFileSync(join(OUT, 'special.docx'), await file.body());
+    const xml = execFileSync('unzip', ['-p', join(OUT, 'special.docx'), 'word/document.xml'], { encoding: 'utf8' });
+    for (const h of ['一、舆情概况', '二、传播情况', '三、网民主要观点', '四、研判', '五、处置情况', '六、下一步建议', '（五）请住建局每日报送复工进展。']) expect(xml).toContain(h);
+    const entry = page.locator('[data-testid="timeline-entry"][data-action="case.special_brief_issue"]');
+    await expect(entry.locator('strong').textContent()).resolves.toBe('生成舆情专报');
+    await ctx.close();
+  }, 120_000);
+
   it('prints the ledger in A4 landscape with the shown columns and the loaded rows', async () => {
     const page = await signedIn('reviewer');
     await page.goto(`${sys.baseUrl}/ledger`);

@@ -1,6 +1,7 @@
 import { simhash } from '../../../core/simhash.js';
 import { minhash } from '../../../core/minhash.js';
 import { storyText } from '../../../core/stories.js';
+import { eventFeatures } from '../../../core/event-features.js';
 import { negativity } from '../../../core/sentiment.js';
 import type { CrawlContext } from '../context.js';
 import type { IngestItem } from '../ingest.js';
@@ -9,7 +10,7 @@ import type { DetailedEntry } from './fetch-details.js';
 import { step } from './step.js';
 
 // Step 7, fingerprint: each new entry becomes an item — title, plain text and date (entryFields),
-// SimHash and MinHash of its text (story grouping), negativity (tone).
+// SimHash and MinHash of its text and its event features (story grouping), negativity (tone).
 
 /** An item before rule matching. */
 export type Fingerprinted = Omit<IngestItem, 'hits'>;
@@ -36,6 +37,7 @@ export const fingerprint = step(
         fetchedAt: now,
         simhash: simhash(fingerprintText),
         minhash: minhash(fingerprintText),
+        features: eventFeatures(title, text, date.date),
         negativity: negativity(`${title}\n${text}`),
       });
     }
