@@ -18,7 +18,10 @@ import type { OpenCaseInput } from '../services/cases/schema.js';
 import { recordCoordination, recordReferral, recordReportUp } from '../services/escalations/service.js';
 import { addFeedback, closeCase } from '../services/followup/service.js';
 import type { Who } from '../services/responses/guard.js';
-import { approveResponse, createResponse, editResponse, publishResponse, returnResponse, submitResponse } from '../services/responses/service.js';
+import { approveResponse, countersignResponse, createResponse, editResponse, publishResponse, returnResponse, submitResponse } from '../services/responses/service.js';
+import { recordForwardReply, recordVerification } from '../services/forwarding/service.js';
+import { forwardingOffice, isForwarded } from '../core/workflow/forwarding.js';
+import type { ResponseView } from '../services/responses/schema.js';
 import type { ModuleDeps } from '../services/shared/deps.js';
 
 const HOUR = 3_600_000;
@@ -159,7 +162,7 @@ async function seed(db: Db, end: Date): Promise<number> {
     const t0 = 'hoursAgo' in spec.start ? new Date(end.getTime() - spec.start.hoursAgo * HOUR) : new Date(shanghaiAt(end, spec.start.daysAgo, spec.start.hour).getTime() + jitter(50));
     const at = (h: number) => new Date(t0.getTime() + h * HOUR);
     const openH = spec.openH ?? 0.5 + rng();
-    const state: { caseId?: string; responseId?: string } = {};
+    const state: { caseId?: string; responseId?: string; verified?: boolean; replied?: boolean } = {};
     let order = 0;
     const add = (when: Date, run: () => Promise<void>) => events.push({ at: when, order: index * 1000 + order++, run });
     const needCase = () => {
@@ -186,15 +189,27 @@ async function seed(db: Db, end: Date): Promise<number> {
       const gap = Math.min(2.5, (h - from) * 0.6);
       const step = (f: number) => at(h - gap * f);
       add(step(1), async () => {
+        // A forwarded opinion is verified (核实) before its response is drafted.
+        if (isForwarded(spec.origin) && !state.verified) {
+          await recordVerification(deps, who(handler), needCase(), { result: 'true', note: '经实地核实，反映的情况属实。' });
+          state.verified = true;
+        }
         state.responseId = (await createResponse(deps, who(handler), needCase(), body)).id;
       });
       if (stopAt === 'draft') return;
-      add(step(0.75), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!, true)));
+      /** 会签: every co-department asked confirms 内容准确一致. */
+      const signOff = async (v: ResponseView) => {
+        for (const d of v.countersign.departments) {
+          const h = d.state === 'pending' ? p.handlers.get(d.departmentId) : undefined;
+          if (h) await countersignResponse(deps, who(h), needCase(), state.responseId!, { decision: 'confirm', comment: '' });
+        }
+      };
+      add(step(0.75), async () => void (await signOff(await submitResponse(deps, who(handler), needCase(), state.responseId!, true))));
       if (returned) {
         add(step(0.6), async () => void (await returnResponse(deps, who(p.reviewer), needCase(), state.responseId!, returned.comment)));
         if (stopAt === 'returned') return;
         add(step(0.5), async () => void (await editResponse(deps, who(handler), needCase(), state.responseId!, returned.revised)));
-        add(step(0.4), async () => void (await submitResponse(deps, who(handler), needCase(), state.responseId!, true)));
+        add(step(0.4), async () => void (await signOff(await submitResponse(deps, who(handler), needCase(), state.responseId!, true))));
       }
       if (stopAt === 'submitted') return;
       add(step(0.2), async () => {
@@ -218,6 +233,15 @@ async function seed(db: Db, end: Date): Promise<number> {
         const u = publisher === 'reviewer' ? p.reviewer : handler;
         await publishResponse(deps, who(u), needCase(), state.responseId!, { channel: pub.channel, ...(url ? { url } : {}) });
       });
+      // 向转办单位反馈办理情况: the lead handler reports back to the forwarding office the next working day or so.
+      if (isForwarded(spec.origin)) {
+        add(at(pub.h + 20), async () => {
+          if (state.replied || (await caseOf(db, needCase())).status === 'closed') return;
+          state.replied = true;
+          const content = '已就该事项公开回应，核实情况和整改措施已书面反馈贵单位。';
+          await recordForwardReply(deps, who(handler), needCase(), { content, recipient: forwardingOffice(spec.origin, spec.originNote) });
+        });
+      }
       from = pub.h;
     }
     if (spec.pending) {
