@@ -20,13 +20,17 @@ import { createUser, sessionFor, type SignedIn, type TestUser } from '../helpers
 //   - a refused command answers 4xx (never 5xx) and changes nothing (case view, responses, audit);
 //   - a successful state change adds at least one audit row (GET /api/audit?caseId= as admin);
 //   - a policy change (admin, PUT /api/policies) is audited and never moves an existing due time;
-//     later level changes and recurring updates follow the new windows.
+//     later level changes and recurring updates follow the new windows;
+//   - 会签: with a co-department (department C) on a 较大-or-above case, a submitted response waits
+//     for C's handler (confirm / return) before any approval step; the lead's handler cannot sign;
+//   - a forwarded opinion (网信办转办) is verified (核实) before any draft; its first publication
+//     owes 向转办单位反馈办理情况 2 working days later, met by a reply to the forwarding office.
 
 export type Level = 'general' | 'significant' | 'major' | 'especially_major';
 export type Category = 'difficulty' | 'rumour' | 'emergency';
 type CaseStatus = 'open' | 'responded' | 'closed';
 type ResponseStatus = 'draft' | 'submitted' | 'returned' | 'approved' | 'published';
-type Kind = 'response' | 'report' | 'info' | 'press' | 'update' | 'referral';
+type Kind = 'response' | 'report' | 'info' | 'press' | 'update' | 'referral' | 'forward_feedback';
 type Channel = 'website' | 'new_media' | 'press_conference' | 'reply';
 
 const H = 3_600_000;
@@ -143,10 +147,20 @@ interface Model {
   clockStart: number;
   /** true: lead is department A (the handler's); false: department B. */
   leadIsA: boolean;
-  /** chain: the approval steps fixed at submission (审批链); step: the one a submitted response waits at. */
-  responses: { id: string; status: ResponseStatus; chain: Approver[]; step: number }[];
+  /** chain: the approval steps fixed at submission (审批链); step: the one a submitted response waits at; cs: 会签 pending. */
+  responses: { id: string; status: ResponseStatus; chain: Approver[]; step: number; cs: boolean }[];
   obligations: ModelObligation[];
+  /** Forwarded by the cyberspace office (网信办转办), and whether its 核实 is recorded. */
+  forwarded: boolean;
+  verified: boolean;
+  /** Department C is a co-department (its handler signs off when the level asks 会签). */
+  co: boolean;
 }
+
+/** 会签 by default: on for 较大 and above when the case has co-departments (no variant changes it). */
+const countersignAsked = (m: Model) => m.co && m.level !== 'general';
+/** 向转办单位反馈办理情况: 2 working days after the publication (no variant changes it). */
+const FEEDBACK_WINDOW: Window = { hours: 48, unit: 'working_days' };
 
 /** 审批链: the people of each approval step, and the default chain of a level (no variant names its own steps). */
 type Approver = 'reviewer' | 'leaderInCharge' | 'principal';
@@ -174,6 +188,12 @@ export type Cmd =
   | { t: 'close'; byHandler: boolean }
   | { t: 'reopen' }
   | { t: 'advance'; hours: number }
+  /** 核实 of a forwarded opinion (result: index into 属实 / 部分属实 / 不属实). */
+  | { t: 'verify'; result: number }
+  /** 会签 by the co-department's handler (asLead: the lead's handler tries, and may not). */
+  | { t: 'countersign'; pick: number; confirm: boolean; asLead: boolean }
+  /** A reply recorded to the forwarding office. */
+  | { t: 'forwardReply' }
   /** The admin replaces the policy with a named variant (asAdmin false: a duty officer tries; broken: an invalid policy). */
   | { t: 'policy'; variant: string; asAdmin: boolean; broken: boolean }
   /** The natural next step of the lifecycle, resolved against the model when it runs (keeps runs deep). */
@@ -223,6 +243,9 @@ export function commandArb(opts: { policies: boolean }): fc.Arbitrary<Cmd> {
     { arbitrary: fc.record({ t: fc.constant('close' as const), byHandler: fc.boolean() }), weight: 2 },
     { arbitrary: fc.constant<Cmd>({ t: 'reopen' }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 30 }) }), weight: 2 },
+    { arbitrary: fc.record({ t: fc.constant('verify' as const), result: fc.nat({ max: 2 }) }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant('countersign' as const), pick, confirm: fc.integer({ min: 0, max: 3 }).map((n) => n > 0), asLead: fc.integer({ min: 0, max: 4 }).map((n) => n === 0) }), weight: 2 },
+    { arbitrary: fc.constant<Cmd>({ t: 'forwardReply' }), weight: 1 },
     {
       arbitrary: fc.record({
         t: fc.constant('progress' as const),
@@ -252,6 +275,8 @@ export const openArb = fc.record({
   level: levelArb,
   category: fc.constantFrom<Category>('difficulty', 'rumour', 'emergency'),
   hoursAgo: fc.integer({ min: 0, max: 60 }),
+  forwarded: fc.boolean(),
+  co: fc.boolean(),
 });
 /** With policies: the policy in force when the case opens (each sequence starts from it, so runs replay alone). */
 export function openArbWithPolicy() {
@@ -260,9 +285,12 @@ export function openArbWithPolicy() {
     category: fc.constantFrom<Category>('difficulty', 'rumour', 'emergency'),
     hoursAgo: fc.integer({ min: 0, max: 60 }),
     policy: fc.constantFrom(...Object.keys(POLICY_VARIANTS)),
+    forwarded: fc.boolean(),
+    co: fc.boolean(),
   });
 }
-export type Open = { level: Level; category: Category; hoursAgo: number; policy?: string };
+/** forwarded: registered as 网信办转办 (else a hotline call); co: department C is a co-department. */
+export type Open = { level: Level; category: Category; hoursAgo: number; policy?: string; forwarded?: boolean; co?: boolean };
 
 /** The concrete command a 'progress' stands for in this state. */
 function resolve(m: Model, cmd: Cmd): Concrete {
@@ -270,13 +298,16 @@ function resolve(m: Model, cmd: Cmd): Concrete {
   if (m.status === 'closed') return { t: 'reopen' };
   const i = m.responses.findIndex((r) => r.status !== 'published');
   const r = m.responses[i];
+  if (!r && m.forwarded && !m.verified) return { t: 'verify', result: 0 };
   if (r?.status === 'draft' || r?.status === 'returned') return { t: 'submit', pick: i };
+  if (r?.status === 'submitted' && r.cs) return { t: 'countersign', pick: i, confirm: !cmd.returnIt, asLead: false };
   if (r?.status === 'submitted') {
     // The person of the step the response waits at.
     const by = APPROVERS.indexOf(r.chain[r.step] ?? 'reviewer');
     return cmd.returnIt ? { t: 'return', pick: i, by } : { t: 'approve', pick: i, by };
   }
   if (r?.status === 'approved') return { t: 'publish', pick: i, channel: cmd.channel, byReviewer: cmd.byReviewer };
+  if (m.obligations.some((o) => o.kind === 'forward_feedback' && o.status === 'open')) return { t: 'forwardReply' };
   if (m.status === 'responded' && cmd.close) return { t: 'close', byHandler: !cmd.byReviewer };
   return { t: 'draft' };
 }
@@ -295,17 +326,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-type Who = 'duty' | 'handler' | 'reviewer' | 'admin' | 'leaderInCharge' | 'principal';
+type Who = 'duty' | 'handler' | 'coHandler' | 'reviewer' | 'admin' | 'leaderInCharge' | 'principal';
 
 export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   let clock = opts.base;
   const f: ApiFixture = await createApiFixture(opts.label, { now: () => clock });
   const deptA = (await f.db.insertInto('departments').values({ name: '市水务局' }).returning('id').executeTakeFirstOrThrow()).id;
   const deptB = (await f.db.insertInto('departments').values({ name: '市住建局' }).returning('id').executeTakeFirstOrThrow()).id;
+  const deptC = (await f.db.insertInto('departments').values({ name: '市人社局' }).returning('id').executeTakeFirstOrThrow()).id;
   const users = {} as Record<Who, TestUser>;
   const sessions = {} as Record<Who, SignedIn>;
   users.duty = await createUser(f.db, { role: 'duty' });
   users.handler = await createUser(f.db, { role: 'handler', departmentId: deptA });
+  users.coHandler = await createUser(f.db, { role: 'handler', departmentId: deptC });
   users.reviewer = await createUser(f.db, { role: 'reviewer' });
   users.admin = await createUser(f.db, { role: 'admin' });
   users.leaderInCharge = await createUser(f.db, { role: 'leader', leaderRank: 'in_charge' });
@@ -349,7 +382,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
 
   interface Snapshot {
     view: CaseView;
-    responses: { id: string; status: ResponseStatus; approvalChain: { kind: string; state: string }[] }[];
+    responses: { id: string; status: ResponseStatus; approvalChain: { kind: string; state: string }[]; countersign: { pending: boolean } }[];
     raw: string;
     audits: number;
   }
@@ -380,6 +413,10 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       m.responses.filter((r) => r.status === 'submitted').map((r) => [r.id, r.chain.map((a, i) => `${STEP_KIND[a]}:${i < r.step ? 'done' : i === r.step ? 'current' : 'pending'}`).join(',')]),
     );
     expect(gotStep, `${trace}: approval steps`).toEqual(wantStep);
+    // 会签 pending exactly where the model says.
+    const gotCs = Object.fromEntries(s.responses.map((r) => [r.id, r.countersign.pending]));
+    const wantCs = Object.fromEntries(m.responses.map((r) => [r.id, r.status === 'submitted' && r.cs]));
+    expect(gotCs, `${trace}: 会签 pending`).toEqual(wantCs);
 
     // Obligations: exactly the model's (kind, seq, status, metAt, metBy, dueAt).
     const shape = (o: ModelObligation | ObligationView) => ({
@@ -422,7 +459,8 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   function recompute(m: Model, level: Level): void {
     const kinds = new Set(required(level, m.category));
     for (const o of m.obligations) {
-      if (o.status !== 'open') continue;
+      // The feedback to the forwarding office is the publication's, not the level's: re-levelling keeps it.
+      if (o.status !== 'open' || o.kind === 'forward_feedback') continue;
       const spec = specOf(policy, level, m.category, o.kind);
       if (!kinds.has(o.kind) || !spec) o.status = 'cancelled';
       else o.dueAt = dueIso(o.startedAt, o.recurring ? { hours: spec.repeatEveryHours ?? spec.window.hours, unit: spec.window.unit } : spec.window);
@@ -468,7 +506,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     const r = 'pick' in cmd && m.responses.length > 0 ? m.responses[cmd.pick % m.responses.length] : undefined;
     const rid = r?.id ?? NO_RESPONSE;
     const rBase = `/api/cases/${caseId}/responses`;
-    const visible = m.leadIsA; // the handler belongs to department A and the case has no co-departments
+    const visible = m.leadIsA; // the handler belongs to department A (department C is only ever a co-department)
     let who: Who;
     let method = 'POST';
     let path: string;
@@ -529,7 +567,8 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         body = { body: '经核实，已责成有关单位限期整改。' };
         if (!visible) ex = { status: 404 };
         else if (m.status === 'closed') ex = { status: 409 };
-        else ex = { status: 201, apply: (b: { id: string }) => void m.responses.push({ id: b.id, status: 'draft', chain: [], step: 0 }) };
+        else if (m.forwarded && !m.verified) ex = { status: 409 }; // 核实 first
+        else ex = { status: 201, apply: (b: { id: string }) => void m.responses.push({ id: b.id, status: 'draft', chain: [], step: 0, cs: false }) };
         break;
       case 'edit':
         who = 'handler';
@@ -544,15 +583,58 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         body = { secrecyConfirmed: true };
         ex = responseStep(['draft', 'returned'], 'submitted', true);
         const chain = chainOf(m.level); // fixed at submission, from the level at that moment
+        const cs = countersignAsked(m);
         const applySubmit = ex.apply;
         if (applySubmit && r)
           ex.apply = (b) => {
             applySubmit(b);
             r.chain = chain;
             r.step = 0;
+            r.cs = cs;
           };
         break;
       }
+      case 'countersign': {
+        who = cmd.asLead ? 'handler' : 'coHandler';
+        path = `${rBase}/${rid}/countersign`;
+        body = cmd.confirm ? { decision: 'confirm' } : { decision: 'return', comment: '口径需与我局一致' };
+        const sees = cmd.asLead ? visible : m.co;
+        if (!sees || !r) ex = { status: 404 };
+        else if (m.status === 'closed') ex = { status: 409 };
+        else if (r.status !== 'submitted' || !r.cs) ex = { status: 409 };
+        else if (cmd.asLead) ex = { status: 403 };
+        else if (cmd.confirm) ex = { status: 200, apply: () => void (r.cs = false) };
+        else
+          ex = {
+            status: 200,
+            apply: () => {
+              r.status = 'returned';
+              r.cs = false;
+              r.step = 0;
+            },
+          };
+        break;
+      }
+      case 'verify':
+        who = 'handler';
+        path = `/api/cases/${caseId}/verification`;
+        body = { result: (['true', 'partly_true', 'untrue'] as const)[cmd.result % 3], note: '经现场核实' };
+        if (!visible) ex = { status: 404 };
+        else if (m.status === 'closed' || !m.forwarded) ex = { status: 409 };
+        else ex = { status: 200, apply: () => void (m.verified = true) };
+        break;
+      case 'forwardReply':
+        who = 'handler';
+        path = `/api/cases/${caseId}/forward-replies`;
+        body = { content: '已向网信办反馈办理情况' };
+        if (!visible) ex = { status: 404 };
+        else if (m.status === 'closed' || !m.forwarded) ex = { status: 409 };
+        else
+          ex = {
+            status: 201,
+            apply: (b: { replies: { id: string }[] }) => meet(m, ['forward_feedback'], nowIso, `forward_reply:${b.replies[b.replies.length - 1]!.id}`),
+          };
+        break;
       case 'return':
       case 'approve': {
         const by = APPROVERS[cmd.by % APPROVERS.length]!;
@@ -561,8 +643,10 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         if (cmd.t === 'return') body = { comment: '请补充具体时间' };
         ex = responseStep(['submitted'], cmd.t === 'return' ? 'returned' : 'approved', false);
         if (ex.status === 200 && r) {
+          // No approval step opens while the co-department signs off (会签).
+          if (r.cs) ex = { status: 409 };
           // Only the people of the step the response waits at; an approval before the last step keeps it submitted.
-          if (r.chain[r.step] !== by) ex = { status: 403 };
+          else if (r.chain[r.step] !== by) ex = { status: 403 };
           else if (cmd.t === 'return')
             ex.apply = () => {
               r.status = 'returned';
@@ -591,6 +675,11 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
               m.status = 'responded';
               meet(m, metByPublication(cmd.channel), nowIso, `response:${r.id}`);
               nextUpdate(m, clock.getTime());
+              // A forwarded opinion's first publication: feedback owed to the forwarding office.
+              if (m.forwarded && !m.obligations.some((o) => o.kind === 'forward_feedback')) {
+                const at = clock.getTime();
+                m.obligations.push({ kind: 'forward_feedback', seq: 1, status: 'open', metAt: null, metBy: null, startedAt: at, dueAt: dueIso(at, FEEDBACK_WINDOW) });
+              }
             },
           };
         break;
@@ -689,8 +778,10 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         level: open.level,
         category: open.category,
         leadDepartmentId: deptA,
-        coDepartmentIds: [],
-        manual: { origin: 'hotline', title: `模型测试事件${caseSeq}`, receivedAt },
+        coDepartmentIds: open.co ? [deptC] : [],
+        manual: open.forwarded
+          ? { origin: 'cyberspace_office', originNote: '市委网信办', title: `模型测试事件${caseSeq}`, receivedAt }
+          : { origin: 'hotline', title: `模型测试事件${caseSeq}`, receivedAt },
       });
       expect(res.status, await res.clone().text()).toBe(201);
       const c = (await res.json()) as CaseView;
@@ -701,6 +792,9 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         clockStart,
         leadIsA: true,
         responses: [],
+        forwarded: open.forwarded === true,
+        verified: false,
+        co: open.co === true,
         obligations: required(open.level, open.category).map((kind) => ({
           kind,
           seq: 1,
@@ -712,7 +806,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         })),
       };
       const history = new Map<string, { metAt: string; dueAt: string; onTime: boolean | null }>();
-      let trace = `open ${open.level}/${open.category} -${open.hoursAgo}h (policy ${policyName})`;
+      let trace = `open ${open.level}/${open.category} -${open.hoursAgo}h (policy ${policyName}${open.forwarded ? ', 网信办转办' : ''}${open.co ? ', 协办 C' : ''})`;
       let s = await snapshot(c.id);
       checkAgainstModel(m, s, history, trace);
       expect(s.audits, 'opening a case is audited').toBeGreaterThan(0);

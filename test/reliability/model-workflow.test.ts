@@ -44,7 +44,7 @@ describe('case workflow model at scale', () => {
         examples: [
           // Found by this test: with updates every 8 h, a level change gave the second update the first one's 24 h window.
           [
-            { level: 'major', category: 'difficulty', hoursAgo: 2, policy: 'default' },
+            { level: 'major', category: 'difficulty', hoursAgo: 2, policy: 'default', forwarded: false, co: false },
             [
               { t: 'policy', variant: 'recurring', asAdmin: true, broken: false },
               { t: 'draft' },
@@ -59,6 +59,28 @@ describe('case workflow model at scale', () => {
               { t: 'level', level: 'especially_major', reason: true },
             ],
           ],
+          // 会签 and a forwarded opinion: 核实 before the draft; C signs off (returns once) before the
+          // reviewer; the publication owes the 网信办 feedback 2 working days later, across National Day.
+          [
+            { level: 'significant', category: 'difficulty', hoursAgo: 3, policy: 'workdays', forwarded: true, co: true },
+            [
+              { t: 'draft' },
+              { t: 'verify', result: 1 },
+              { t: 'draft' },
+              { t: 'submit', pick: 0 },
+              { t: 'approve', pick: 0, by: 0 },
+              { t: 'countersign', pick: 0, confirm: true, asLead: true },
+              { t: 'countersign', pick: 0, confirm: false, asLead: false },
+              { t: 'submit', pick: 0 },
+              { t: 'countersign', pick: 0, confirm: true, asLead: false },
+              { t: 'approve', pick: 0, by: 0 },
+              { t: 'approve', pick: 0, by: 1 },
+              { t: 'publish', pick: 0, channel: 'website', byReviewer: false },
+              { t: 'advance', hours: 30 },
+              { t: 'forwardReply' },
+              { t: 'close', byHandler: true },
+            ],
+          ],
         ],
       },
     );
@@ -71,5 +93,6 @@ describe('case workflow model at scale', () => {
     recordFigure({ area: 'timers', name: 'model: mismatches with the model', value: mismatches, unit: 'mismatches', goal: '0', met: mismatches === 0, detail });
     expect(result.failed, `${fc.defaultReportMessage(result) ?? ''}\n${failure}`).toBe(false);
     expect(commands).toBeGreaterThan(SEQUENCES * 4);
-  }, variant(180_000, 24 * 3_600_000));
+    // Sequences now also verify, sign off (会签) and reply to forwarding offices: more commands each.
+  }, variant(360_000, 24 * 3_600_000));
 });
