@@ -14,6 +14,7 @@ import { Confirm } from './Confirm.js';
 import { Field, GeneralError, useFieldErrors } from './form.js';
 import { mAdmin, mSources } from './messages.js';
 import { SOURCES_KEY, statusTone, type Source } from './SourcesSection.js';
+import { QueryHealth } from './SearchFields.js';
 
 const isHttp = (u: string | null | undefined): u is string => !!u && /^https?:\/\//i.test(u);
 
@@ -57,6 +58,7 @@ export function SourceDetail({ source: s, onClose }: { source: Source; onClose: 
         <dt>{t('colNext')}</dt>
         <dd>{fmtDateTime(s.nextFetchAt)}</dd>
       </dl>
+      <QueryHealth queries={s.queries} />
       <h3>{t('history')}</h3>
       <ListState
         query={q}

@@ -13,6 +13,8 @@ import { mAdmin, mJsonSource, mRsshub, mSources } from './messages.js';
 import { useRsshubTemplates, type RsshubTemplates } from './RsshubPanel.js';
 import { ExtLink } from './SourceDetail.js';
 import { SOURCES_KEY, statusTone, type Source } from './SourcesSection.js';
+import { initialSearch, PreviewQueries, SearchFields, searchInput, SearchUrlHint, type SearchForm } from './SearchFields.js';
+import { mSearchSource } from './search-messages.js';
 
 type Preview = Ok<Awaited<ReturnType<typeof api.sources.preview.$post>>>;
 type SourceInput = Parameters<typeof api.sources.$post>[0]['json'];
@@ -36,7 +38,7 @@ interface JsonForm {
 interface FormState {
   name: string;
   url: string;
-  kind: 'feed' | 'site' | 'json';
+  kind: 'feed' | 'site' | 'json' | 'search';
   mediaType: (typeof MEDIA_TYPES)[number];
   region: string;
   charset: string;
@@ -44,6 +46,7 @@ interface FormState {
   enabled: boolean;
   sel: { item: string; link: string; title: string; date: string; text: string };
   json: JsonForm;
+  search: SearchForm;
   /** A new source from an RSSHub template: its id and parameters (the server composes the URL). */
   fromTemplate: boolean;
   template: string;
@@ -83,6 +86,7 @@ function initialForm(s: Source | null): FormState {
       text: s?.json?.mapping.text ?? '',
       author: s?.json?.mapping.author ?? '',
     },
+    search: initialSearch(s),
     fromTemplate: false,
     template: '',
     params: {},
@@ -91,8 +95,8 @@ function initialForm(s: Source | null): FormState {
 
 function toInput(f: FormState): SourceInput {
   const sel = f.sel;
-  const selectors =
-    f.kind === 'site'
+  const listed = f.kind === 'site' || (f.kind === 'search' && f.search.format === 'html');
+  const selectors = listed
       ? {
           item: sel.item.trim(),
           ...(orNull(sel.link) && { link: sel.link.trim() }),
@@ -141,12 +145,13 @@ function toInput(f: FormState): SourceInput {
     charset: orNull(f.charset),
     pollIntervalS: Number.isFinite(poll) && f.pollIntervalS.trim() !== '' ? poll : (Number.NaN as number),
     enabled: f.enabled,
-    selectors: f.kind === 'site' && selectors && selectors.item === '' ? null : selectors,
+    selectors: f.kind === 'site' ? (selectors && selectors.item === '' ? null : selectors) : null,
     json,
+    search: f.kind === 'search' ? searchInput(f.search, selectors && selectors.item !== '' ? selectors : null) : null,
   };
 }
 
-const FIELDS = ['name', 'url', 'rsshub', 'rsshub.template', 'json', 'json.body', 'json.headers', 'json.pages', 'json.mapping.list', 'json.mapping.title', 'json.mapping.linkTemplate', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
+const FIELDS = ['search.queries', 'search.ruleId', 'search.selectors', 'search', 'name', 'url', 'rsshub', 'rsshub.template', 'json', 'json.body', 'json.headers', 'json.pages', 'json.mapping.list', 'json.mapping.title', 'json.mapping.linkTemplate', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'] as const;
 
 export function SourceForm({ source, onClose }: { source: Source | null; onClose: () => void }) {
   const t = useT(mSources);
@@ -156,6 +161,7 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
   const qc = useQueryClient();
   const tr = useT(mRsshub);
   const tj = useT(mJsonSource);
+  const ts = useT(mSearchSource);
   const templates = useRsshubTemplates();
   const [f, setF] = useState<FormState>(() => initialForm(source));
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((p) => ({ ...p, [k]: v }));
@@ -214,10 +220,10 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
         </Field>
         <Field label={t('kind')} error={e.kind}>
           <div className="seg">
-            {(f.fromTemplate ? (['feed'] as const) : (['feed', 'site', 'json'] as const)).map((k) => (
+            {(f.fromTemplate ? (['feed'] as const) : (['feed', 'site', 'json', 'search'] as const)).map((k) => (
               <label key={k} className={f.kind === k ? 'seg-opt on' : 'seg-opt'}>
                 <input type="radio" name="kind" checked={f.kind === k} onChange={() => set('kind', k)} />
-                {k === 'feed' ? t('feed') : k === 'site' ? t('site') : tj('kind')}
+                {k === 'feed' ? t('feed') : k === 'site' ? t('site') : k === 'json' ? tj('kind') : ts('kind')}
               </label>
             ))}
           </div>
@@ -244,7 +250,7 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
             onParam={(k, v) => setF((p) => ({ ...p, params: { ...p.params, [k]: v } }))}
           />
         ) : (
-          <Field label={t('url')} error={e.url} hint={t('urlHint')} wide>
+          <Field label={f.kind === 'search' ? ts('url') : t('url')} error={e.url} hint={f.kind === 'search' ? <SearchUrlHint /> : t('urlHint')} wide>
             <input value={f.url} onChange={(ev) => set('url', ev.target.value)} placeholder="https://" className="code" required data-testid="source-url" />
           </Field>
         )}
@@ -271,10 +277,11 @@ export function SourceForm({ source, onClose }: { source: Source | null; onClose
           {t('enabledLabel')}
         </label>
       </div>
-      {f.kind === 'site' ? (
+      {f.kind === 'search' ? <SearchFields value={f.search} errors={e} onChange={(v) => setF((p) => ({ ...p, search: { ...p.search, ...v } }))} /> : null}
+      {f.kind === 'site' || (f.kind === 'search' && f.search.format === 'html') ? (
         <fieldset className="selectors">
           <legend>{t('selectors')}</legend>
-          {e.selectors ? <p className="field-error">{e.selectors}</p> : null}
+          {e.selectors || e['search.selectors'] ? <p className="field-error">{e.selectors ?? e['search.selectors']}</p> : null}
           <div className="form-grid">
             {(['item', 'link', 'title', 'date', 'text'] as const).map((k) => (
               <Field key={k} label={t(`sel${k[0].toUpperCase()}${k.slice(1)}` as 'selItem')} error={e[`selectors.${k}`]}>
@@ -303,6 +310,7 @@ function PreviewResult({ r }: { r: Preview }) {
         <span className="muted small">{t('duration', { ms: r.durationMs })}</span>
       </header>
       <p className={r.ok ? 'preview-msg' : 'preview-msg err-text'}>{lang === 'zh' ? r.messageZh : r.message || r.messageZh}</p>
+      <PreviewQueries queries={r.queries} />
       {!r.ok && r.message && lang === 'zh' ? (
         <p className="muted small">
           {t('technical')}：<span className="code">{r.message}</span>

@@ -14,6 +14,7 @@ import { useAppEvents } from '../../lib/events.js';
 import { fmtDateTime, fmtRelative, useNow } from '../../lib/time.js';
 import { Confirm } from './Confirm.js';
 import { mAdmin, mJsonSource, mSources } from './messages.js';
+import { mSearchSource } from './search-messages.js';
 import { AllowlistPanel, SourceDetail } from './SourceDetail.js';
 import { SourceForm } from './SourceForm.js';
 import { RsshubPanel } from './RsshubPanel.js';
@@ -36,6 +37,7 @@ export function SourcesSection() {
   const t = useT(mSources);
   const ta = useT(mAdmin);
   const tj = useT(mJsonSource);
+  const ts = useT(mSearchSource);
   const tc = useT(common);
   const label = useLabel();
   const { lang } = useLang();
@@ -106,7 +108,7 @@ export function SourcesSection() {
                   cellClass: 'nowrap',
                   cell: (s) => (
                     <>
-                      <div>{s.kind === 'feed' ? t('feed') : s.kind === 'site' ? t('site') : s.kind === 'intake' ? t('intake') : tj('kind')}</div>
+                      <div>{s.kind === 'feed' ? t('feed') : s.kind === 'site' ? t('site') : s.kind === 'intake' ? t('intake') : s.kind === 'search' ? ts('kind') : tj('kind')}</div>
                       <div className="muted small">{label('mediaType', s.mediaType)}</div>
                     </>
                   ),
