@@ -51,6 +51,7 @@ const screens = {
   todos: screen(() => import('./pages/todos/TodosPage.js')),
   search: screen(() => import('./pages/search/SearchPage.js')),
   handover: screen(() => import('./pages/handover/HandoverPage.js')),
+  imports: screen(() => import('./pages/imports/ImportPage.js')),
 };
 const DeskPage = screens.desk.Page;
 const CasePage = screens.case.Page;
@@ -63,6 +64,7 @@ const ReportsPage = screens.reports.Page;
 const TodosPage = screens.todos.Page;
 const SearchPage = screens.search.Page;
 const HandoverPage = screens.handover.Page;
+const ImportPage = screens.imports.Page;
 
 // The screen in the address bar starts loading at once, alongside the session check, instead of
 // after it (a module is fetched once; lazy() reuses the same promise).
@@ -78,6 +80,7 @@ const PREFETCH: [string, () => Promise<unknown>][] = [
   ['/todos', screens.todos.load],
   ['/search', screens.search.load],
   ['/handover', screens.handover.load],
+  ['/imports', screens.imports.load],
 ];
 const current = typeof location === 'undefined' ? undefined : PREFETCH.find(([prefix]) => location.pathname.startsWith(prefix));
 if (current) void current[1]().catch(() => {});
@@ -166,6 +169,9 @@ export function App() {
               </Route>
               <Route path="/handover/:id?">
                 <Screen page={HandoverPage} roles={['duty', 'admin', 'leader', 'reviewer']} />
+              </Route>
+              <Route path="/imports">
+                <Screen page={ImportPage} roles={['duty', 'admin']} />
               </Route>
               <Route path="/todos">
                 <Screen page={TodosPage} roles={['duty', 'handler', 'reviewer', 'leader']} />

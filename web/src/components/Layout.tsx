@@ -15,13 +15,14 @@ import { TodoLink } from '../pages/todos/TodoLink.js';
 // The frame around every signed-in screen: product name, the screens this role may use, the
 // unread-notification count (live), the language switch and sign-out.
 
-export const NAV: { path: string; key: 'navDesk' | 'navLedger' | 'navSearch' | 'navHandover' | 'navStats' | 'navReports' | 'navAdmin'; roles: Role[] }[] = [
+export const NAV: { path: string; key: 'navDesk' | 'navLedger' | 'navSearch' | 'navHandover' | 'navStats' | 'navReports' | 'navImport' | 'navAdmin'; roles: Role[] }[] = [
   { path: '/desk', key: 'navDesk', roles: ['duty', 'admin', 'reviewer'] },
   { path: '/ledger', key: 'navLedger', roles: ['duty', 'handler', 'reviewer', 'leader', 'admin'] },
   { path: '/search', key: 'navSearch', roles: ['duty', 'reviewer', 'leader', 'admin'] },
   { path: '/handover', key: 'navHandover', roles: ['duty', 'leader', 'admin'] },
   { path: '/stats', key: 'navStats', roles: ['leader', 'reviewer', 'admin', 'duty'] },
   { path: '/reports', key: 'navReports', roles: ['reviewer', 'leader', 'admin'] },
+  { path: '/imports', key: 'navImport', roles: ['duty', 'admin'] },
   { path: '/admin', key: 'navAdmin', roles: ['admin'] },
 ];
 

@@ -6,6 +6,7 @@ import { CalendarSection } from './CalendarSection.js';
 import { ChannelsSection } from './ChannelsSection.js';
 import { mAdmin } from './messages.js';
 import { OfficeProfileSection } from './OfficeProfileSection.js';
+import { AreaSection } from './AreaSection.js';
 import { OrgSection } from './OrgSection.js';
 import { PeriodsSection } from './PeriodsSection.js';
 import { PolicySection } from './PolicySection.js';
@@ -28,6 +29,7 @@ const SECTIONS = [
   { path: '/calendar', key: 'calendar', Component: CalendarSection },
   { path: '/roster', key: 'roster', Component: RosterSection },
   { path: '/office', key: 'office', Component: OfficeProfileSection },
+  { path: '/area', key: 'area', Component: AreaSection },
   { path: '/tokens', key: 'tokens', Component: TokensSection },
 ] as const;
 
