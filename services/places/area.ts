@@ -54,7 +54,7 @@ async function present(deps: ModuleDeps, s: repo.AreaSettingsRow): Promise<AreaV
     extras: s.extras,
     towns: places.filter((p) => p.kind === 'town').length,
     villages: places.filter((p) => p.kind === 'village').length,
-    places: places.filter((p) => p.kind === 'town' || p.byOffice || p.aliases.length > 0).map((p) => ({ ...p, aliases: [...p.aliases] })),
+    places: places.map((p) => ({ ...p, aliases: [...p.aliases] })),
     updatedAt: s.updatedAt.toISOString(),
     updatedBy: await userName(deps.db, s.updatedBy),
   };

@@ -42,7 +42,7 @@ export const AreaView = z
     extras: z.array(AreaExtra),
     towns: z.number().int().openapi({ description: '乡镇（街道）数' }),
     villages: z.number().int().openapi({ description: '村（社区）数' }),
-    places: z.array(Place).openapi({ description: '辖区地名表（乡镇及单位添加的地名；村级地名只列单位添加的）' }),
+    places: z.array(Place).openapi({ description: '辖区地名表：乡镇（街道）与村（社区），含单位添加的地名和别称' }),
     updatedAt: DateTime,
     updatedBy: z.string().nullable(),
   })

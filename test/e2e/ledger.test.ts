@@ -56,7 +56,7 @@ describe('回应台账 (ledger)', () => {
     await page.getByRole('button', { name: '显示全部列' }).click();
     await page.keyboard.press('Escape');
     const headers = await page.locator('.ledger-table thead th').allInnerTexts();
-    for (const h of ['编号', '状态', '发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示'])
+    for (const h of ['编号', '状态', '发现时间', '来源', '地域', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示'])
       expect(headers.map((x) => x.replace(/[▲▼↕]/g, '').trim())).toContain(h);
     const rowText = await rowA.innerText();
     expect(rowText).toContain('网站'); // 回应方式
@@ -65,7 +65,7 @@ describe('回应台账 (ledger)', () => {
     // The chosen columns are remembered.
     await page.reload();
     await rowsOf(page).first().waitFor();
-    expect(await page.locator('.ledger-table thead th').count()).toBe(19);
+    expect(await page.locator('.ledger-table thead th').count()).toBe(20);
     await page.getByTestId('column-chooser').click();
     await page.getByRole('button', { name: '恢复默认列' }).click();
     await page.keyboard.press('Escape');

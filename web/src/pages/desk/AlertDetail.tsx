@@ -31,6 +31,8 @@ export function AlertDetail({ alert, now }: { alert: Alert | null; now: Date }) 
             </mark>
           ))}
         </dd>
+        <dt>{t('places')}</dt>
+        <dd data-testid="alert-detail-places">{alert.places.join('、') || '—'}</dd>
         <dt>{t('suggestion')}</dt>
         <dd className="row">
           <LevelTag level={alert.suggestedLevel} />

@@ -6,6 +6,7 @@ import { useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import { api, call } from '../../lib/api.js';
 import { useUser } from '../../lib/session.js';
+import { useTowns } from '../../lib/towns.js';
 import { m } from './messages.js';
 import { filtersToSearch, hasFilters, parseFilters, type LedgerFilters } from './query.js';
 import { ResponseStatusFilter } from './ResponseStatusFilter.js';
@@ -28,6 +29,7 @@ export function FilterBar({ filters, update, goSearch }: { filters: LedgerFilter
   const departments = useQuery({ queryKey: ['departments'], queryFn: () => call(api.departments.$get()), staleTime: 300_000 });
   const deptOptions = departments.data?.departments ?? [];
   const filtered = hasFilters(filters);
+  const towns = useTowns();
   return (
     <div className="panel ledger-filters" role="search">
       <label className="lf">
@@ -93,6 +95,19 @@ export function FilterBar({ filters, update, goSearch }: { filters: LedgerFilter
         </select>
       </label>
       <ResponseStatusFilter filters={filters} update={update} />
+      {towns.length > 0 ? (
+        <label className="lf">
+          <span>{t('fTown')}</span>
+          <select value={filters.town} onChange={(e) => update({ town: e.target.value })} data-testid="filter-town">
+            <option value="">{tc('all')}</option>
+            {towns.map((x) => (
+              <option key={x.code} value={x.code}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <label className="lf lf-q">
         <span>{t('fQ')}</span>
         <input type="search" value={qText} placeholder={t('fQPlaceholder')} onChange={(e) => setQText(e.target.value)} maxLength={200} data-testid="filter-q" />

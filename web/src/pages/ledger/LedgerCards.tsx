@@ -25,6 +25,11 @@ export function LedgerCards({ rows, hasMore, loadingMore, onMore }: { rows: Row[
             <span>{label('category', r.category)}</span>
             <span>{r.leadDepartment.name}</span>
           </div>
+          {r.places.length > 0 ? (
+            <div className="lc-meta" data-testid="ledger-card-places">
+              <span className="muted">{t('colPlaces')}</span> <span>{r.places.join('、')}</span>
+            </div>
+          ) : null}
           <div className="lc-meta">
             <span className="muted">{t('colDue')}</span> <TimeCell at={r.dueAt} />
             <span className="muted">{t('colOnTime')}</span> <OnTimeCell row={r} />

@@ -78,6 +78,7 @@ export function useColumns(): Column[] {
         cell: (r) => (r.origin === 'alert' && r.sourceNames.length > 0 ? r.sourceNames.join('、') : label('caseOrigin', r.origin)),
         title: (r) => [r.origin === 'alert' ? r.sourceNames.join('、') : label('caseOrigin', r.origin), r.originNote].filter(Boolean).join(' · '),
       },
+      { id: 'places', label: 'colPlaces', width: 110, cell: (r) => (r.places.length > 0 ? r.places.join('、') : '—'), title: (r) => r.places.join('、') || undefined },
       { id: 'title', label: 'colTitle', cell: (r) => r.title, title: (r) => r.title },
       { id: 'summary', label: 'colSummary', width: 220, cell: (r) => r.summary || '—', title: (r) => r.summary || undefined },
       { id: 'level', label: 'colLevel', width: 72, sort: 'level', cell: (r) => <LevelTag level={r.level} /> },

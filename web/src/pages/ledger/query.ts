@@ -19,11 +19,13 @@ export interface LedgerFilters {
   /** A response in this state: submitted 待审核, returned 已退回, approved 待发布. */
   responseStatus: string;
   q: string;
+  /** 地域: cases naming this town of the area (its code). */
+  town: string;
   sort: Sort;
   dir: 'asc' | 'desc';
 }
 
-export const FILTER_KEYS = ['from', 'to', 'level', 'category', 'departmentId', 'status', 'overdue', 'responseStatus', 'q'] as const;
+export const FILTER_KEYS = ['from', 'to', 'level', 'category', 'departmentId', 'status', 'overdue', 'responseStatus', 'q', 'town'] as const;
 export const RESPONSE_STATUS_FILTERS = ['submitted', 'returned', 'approved'] as const;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,6 +49,7 @@ export function parseFilters(search: string): LedgerFilters {
     overdue: oneOf(p.get('overdue'), ['true', 'false']),
     responseStatus: oneOf(p.get('responseStatus'), RESPONSE_STATUS_FILTERS),
     q: (p.get('q') ?? '').slice(0, 200),
+    town: (p.get('town') ?? '').trim().slice(0, 60),
     sort: sort || 'openedAt',
     dir: p.get('dir') === 'asc' ? 'asc' : 'desc',
   };
@@ -79,7 +82,7 @@ export function apiQuery(f: LedgerFilters): Record<string, string> {
   const q: Record<string, string> = { sort: f.sort, dir: f.dir };
   if (f.from) q.from = `${f.from}T00:00:00${BUSINESS_ISO_OFFSET}`;
   if (f.to) q.to = `${nextDay(f.to)}T00:00:00${BUSINESS_ISO_OFFSET}`;
-  for (const k of ['level', 'category', 'departmentId', 'status', 'overdue', 'responseStatus'] as const) if (f[k]) q[k] = f[k];
+  for (const k of ['level', 'category', 'departmentId', 'status', 'overdue', 'responseStatus', 'town'] as const) if (f[k]) q[k] = f[k];
   if (f.q.trim()) q.q = f.q.trim();
   return q;
 }

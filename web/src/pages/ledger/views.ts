@@ -5,6 +5,7 @@ export const COLUMN_IDS = [
   'status',
   'clock',
   'source',
+  'places',
   'title',
   'summary',
   'level',
@@ -24,7 +25,7 @@ export const COLUMN_IDS = [
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
 /** What fits a 1366-px screen; the rest are a click away in the column chooser. */
-export const DEFAULT_COLUMNS: ColumnId[] = ['number', 'status', 'clock', 'source', 'title', 'level', 'category', 'dept', 'due', 'responded', 'onTime'];
+export const DEFAULT_COLUMNS: ColumnId[] = ['number', 'status', 'clock', 'source', 'places', 'title', 'level', 'category', 'dept', 'due', 'responded', 'onTime'];
 
 export interface SavedView {
   name: string;
