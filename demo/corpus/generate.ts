@@ -3,7 +3,9 @@
 // Deterministic: run `npx tsx demo/corpus/generate.ts` after changing it and commit its output;
 // the tests read the committed files and never run this.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import iconv from 'iconv-lite';
+import { BUSINESS_OFFSET_MS } from '../../core/business-time.js';
 
 export const GENERATED_DIR = new URL('./generated/', import.meta.url);
 
@@ -260,7 +262,7 @@ const ARCH = Array.from({ length: 16 }, (_, k) => `第${k + 1}楼：${TITLES[k %
 add(
   'page-fragments-archive.html',
   page(ARCH.map((title, k) => `<li><a href="/archiver/tid-9.html#pid${k + 1}">${title}</a> <span>2020-12-${String(k + 1).padStart(2, '0')}</span></li>`).join('\n')),
-  { about: '16 posts of one archive page, links differing only by #pid', kind: 'site', contentType: `${HTML}; charset=utf-8`, selectors: { item: 'ul.list li' }, keys: 16, entries: ARCH.map((title, k) => ({ title, date: new Date(Date.UTC(2020, 11, k + 1) - 8 * 3600_000).toISOString() })) },
+  { about: '16 posts of one archive page, links differing only by #pid', kind: 'site', contentType: `${HTML}; charset=utf-8`, selectors: { item: 'ul.list li' }, keys: 16, entries: ARCH.map((title, k) => ({ title, date: new Date(Date.UTC(2020, 11, k + 1) - BUSINESS_OFFSET_MS).toISOString() })) },
 );
 add(
   'page-fragment-single-anchor.html',
@@ -305,7 +307,7 @@ add(
 add(
   'page-gov-table.html',
   `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><table class="gl">${TITLES.slice(0, 3).map((title, k) => `<tr><td><a href="/zwgk/${k}.html">${title}</a></td><td>文号：清政办〔2020〕${k + 12}号</td><td>2020-12-${29 + k}</td></tr>`).join('')}</table></body></html>`,
-  { about: 'a government table: 文号 numbers before the date', kind: 'site', contentType: `${HTML}; charset=utf-8`, selectors: { item: 'table.gl tr' }, entries: TITLES.slice(0, 3).map((title, k) => ({ title, date: new Date(Date.UTC(2020, 11, 29 + k) - 8 * 3600_000).toISOString() })) },
+  { about: 'a government table: 文号 numbers before the date', kind: 'site', contentType: `${HTML}; charset=utf-8`, selectors: { item: 'table.gl tr' }, entries: TITLES.slice(0, 3).map((title, k) => ({ title, date: new Date(Date.UTC(2020, 11, 29 + k) - BUSINESS_OFFSET_MS).toISOString() })) },
 );
 add(
   'page-phone-and-count.html',
@@ -318,7 +320,8 @@ function write(): void {
   mkdirSync(GENERATED_DIR, { recursive: true });
   for (const [name, bytes] of files) writeFileSync(new URL(name, GENERATED_DIR), bytes);
   writeFileSync(new URL('manifest.json', GENERATED_DIR), `${JSON.stringify(cases, null, 1)}\n`);
-  process.stdout.write(`${files.size} files written to ${readdirSync(GENERATED_DIR).length - 1 === files.size ? 'demo/corpus/generated/' : '?'}\n`);
+  process.stdout.write(`${readdirSync(GENERATED_DIR).length - 1} files written to demo/corpus/generated/\n`);
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) write();
+// Written only when run as a script; the tests import the manifest types and CORPUS_NOW.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) write();
