@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../test/helpers/db.js';
 import { verify } from '@node-rs/argon2';
 import { getOfficeProfile } from '../db/repos/office-profile.js';
-import { DEMO_DEPARTMENTS, DEMO_OFFICE_PROFILE, DEMO_REAL_FEEDS, DEMO_RULES, DEMO_USERS, FORUM_SELECTORS, seedDemo, seedDemoUsers } from './seed.js';
+import { DEMO_DEPARTMENTS, DEMO_OFFICE_PROFILE, DEMO_REAL_FEEDS, DEMO_RULES, DEMO_SEARCH_QUERIES, DEMO_USERS, FORUM_SELECTORS, seedDemo, seedDemoUsers } from './seed.js';
 
 const SITE = 'http://127.0.0.1:3100';
 let t: TestDb;
@@ -28,7 +28,7 @@ describe('seedDemo', () => {
   it('seeds the demo organisation once; a second run adds nothing', async () => {
     await seedDemo(t.db, SITE);
     const first = await counts();
-    expect(first).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 11 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
+    expect(first).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 12 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
     await seedDemo(t.db, SITE);
     expect(await counts()).toEqual(first);
   });
@@ -86,6 +86,11 @@ describe('seedDemo', () => {
     expect(byPath.get('/mailbox/index.html')).toMatchObject({ kind: 'site', media_type: 'mailbox', charset: null });
     expect(byPath.get('/mailbox/index.html')!.selectors?.text).toBe('div.letter-content');
     expect(byPath.get('/gov/rdf.xml')).toMatchObject({ media_type: 'gov_media' });
+    expect(byPath.get('/search/news?q={query}&page={page}&format=rss')).toMatchObject({
+      kind: 'search',
+      name: '清河新闻搜索',
+      search_config: { queries: DEMO_SEARCH_QUERIES, ruleId: null, format: 'rss', selectors: null },
+    });
     for (const p of ['/broken/feed.xml', '/slow/feed.xml', '/error/feed.xml', '/challenge/feed.xml', '/real/encoding-gb2312.xml']) expect(byPath.has(p), p).toBe(true);
     for (const p of ['/news/rss.xml', '/forum/list.html', '/mailbox/index.html', '/gov/rdf.xml']) {
       expect(byPath.get(p)!.poll_interval_s).toBeGreaterThanOrEqual(10);
@@ -97,7 +102,7 @@ describe('seedDemo', () => {
   it('two processes seeding an empty database at once seed it once', async () => {
     await sql`delete from sources; delete from rules; delete from departments; delete from fetch_allowlist`.execute(t.db);
     await Promise.all([seedDemo(t.db, SITE), seedDemo(t.db, SITE), seedDemo(t.db, SITE)]);
-    expect(await counts()).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 11 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
+    expect(await counts()).toEqual({ departments: DEMO_DEPARTMENTS.length, rules: DEMO_RULES.length, sources: 12 + DEMO_REAL_FEEDS.length, fetch_allowlist: 1 });
   });
 });
 

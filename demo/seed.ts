@@ -136,6 +136,9 @@ async function seedOfficeProfile(db: Db, firstSeed: boolean): Promise<void> {
   });
 }
 
+/** The demo's 新闻搜索 queries (the fixture search engine answers 强拆 with a captcha page). */
+export const DEMO_SEARCH_QUERIES = ['清河 拆迁', '城关镇 停水', '龙山镇 停水', '清河 强拆'];
+
 /**
  * The demo's sources. `trouble` serves the failing and the real-world feeds: another address, so
  * a slow page there does not hold up the live sources' per-host politeness slot.
@@ -174,6 +177,16 @@ export function demoSources(base: string, trouble = base): NewSource[] {
     feed('/gov/rss091.xml', '清河发布·交通天气（RSS 0.91）', 'gov_media', 30),
     { ...feed('', '人民网领导留言板·清河（RSSHub）', 'mailbox', 60), url: rsshubUrl(base, 'people-liuyan', { id: '539', state: '1' }) },
     { ...feed('', '微博关键词·清河（RSSHub）', 'forum', 30), url: rsshubUrl(base, 'weibo-keyword', { keyword: '清河' }) },
+    {
+      name: '清河新闻搜索',
+      url: `${base}/search/news?q={query}&page={page}&format=rss`,
+      kind: 'search',
+      media_type: 'news',
+      region: '清河市',
+      // One query meets the search engine's captcha: the source's health shows it apart from the others.
+      search_config: JSON.stringify({ queries: DEMO_SEARCH_QUERIES, ruleId: null, format: 'rss', selectors: null }),
+      poll_interval_s: 120,
+    },
     feed('/broken/feed.xml', '清河晚报（格式错误）', 'news', 60, '清河市', trouble),
     feed('/slow/feed.xml', '清河在线（响应缓慢）', 'news', 120, '清河市', trouble),
     feed('/error/feed.xml', '龙山镇政府网（服务器错误）', 'gov_media', 60, '龙山镇', trouble),
