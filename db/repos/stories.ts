@@ -101,8 +101,10 @@ export async function nearStories(trx: Db, prints: readonly Fingerprint[], since
   return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: row.minhash, ...(row.features ? { features: row.features } : {}) }));
 }
 
-/** Items kept per item as candidates of one new item (the most keywords shared, then the latest published). */
+/** Items kept as candidates of one new item (sharing two keywords or more, the latest published first). */
 const EVENT_CANDIDATES_PER_ITEM = 40;
+/** Keywords a candidate shares at least (as core/stories.ts's in-memory index asks). */
+const MIN_SHARED = 2;
 
 /**
  * Items already in stories that may tell the same event as any of the new items: sharing a
@@ -117,16 +119,21 @@ export async function eventCandidates(trx: Db, features: readonly EventFeatures[
     queries.map((f) => ({ k: f.keywords, lo: new Date(f.publishedMs - windowMs).toISOString(), hi: new Date(f.publishedMs + windowMs).toISOString() })),
   );
   const r = await sql<{ id: string; simhash: string; features: EventFeatures }>`
-    select distinct on (e.item_id) i.story_id::text as id, i.simhash::text, e.features
-    from jsonb_array_elements(${q}::jsonb) q
-    cross join lateral (
-      select x.item_id, x.features from item_events x
-      where x.keywords && array(select jsonb_array_elements_text(q->'k'))
-        and x.published_at between (q->>'lo')::timestamptz and (q->>'hi')::timestamptz
-      order by cardinality(array(select unnest(x.keywords) intersect select jsonb_array_elements_text(q->'k'))) desc, x.published_at desc
-      limit ${EVENT_CANDIDATES_PER_ITEM}
-    ) e
-    join items i on i.id = e.item_id
+    with q as (
+      select array(select jsonb_array_elements_text(e->'k')) as k, (e->>'lo')::timestamptz as lo, (e->>'hi')::timestamptz as hi
+      from jsonb_array_elements(${q}::jsonb) e
+    ), hits as (
+      select distinct c.item_id
+      from q cross join lateral (
+        select x.item_id from item_events x
+        where x.keywords && q.k and x.published_at between q.lo and q.hi
+          and cardinality(array(select unnest(x.keywords) intersect select unnest(q.k))) >= ${MIN_SHARED}
+        order by x.published_at desc
+        limit ${EVENT_CANDIDATES_PER_ITEM}
+      ) c
+    )
+    select i.story_id::text as id, i.simhash::text, e.features
+    from hits h join item_events e on e.item_id = h.item_id join items i on i.id = e.item_id
     where i.story_id is not null`.execute(trx);
   return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: NO_MINHASH, features: row.features }));
 }
