@@ -111,6 +111,13 @@ describe.each([
 
     // 2. The handler drafts and submits: the reviewer hears of it.
     await todo(handler, 'case.needs_draft', caseId).locator('a').click();
+    // A forwarded opinion: the 核实 comes first (the composer waits for it).
+    await handler.getByTestId('verify-before-draft').waitFor();
+    await handler.getByTestId('verify-true').check();
+    await handler.getByTestId('verify-note').fill('经核实，补贴申请已于6月受理，尚未发放。');
+    await handler.getByTestId('verify-save').click();
+    await handler.getByTestId('verify-save').waitFor({ state: 'detached' });
+    if (width <= 390) expect(await handler.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await handler.getByLabel('回应内容').fill('经核实，住建局已受理该小区加装电梯补贴申请。');
     await handler.getByLabel('已按保密审查制度审查，不涉及国家秘密、工作秘密和个人隐私').check();
     await handler.getByRole('button', { name: '提交审核' }).click();

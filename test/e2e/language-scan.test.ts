@@ -124,15 +124,21 @@ describe('no English and no ISO time in the Chinese interface', () => {
     const handler = await api('handler');
     const reviewer = await api('reviewer');
     const leader = await api('leader');
+    const coHandler = await api('handler2'); // 人社局, the co-department
+    // A forwarded opinion is verified (核实) before its response is drafted.
+    await okJson(await handler.post(`/api/cases/${caseId}/verification`, { data: { result: 'partly_true', note: '补贴申请已受理，发放确有延迟。' } }));
     const draft = await okJson<{ id: string }>(await handler.post(`/api/cases/${caseId}/responses`, { data: { body: '经核实，住建局已受理该小区加装电梯补贴申请。' } }));
     const step = async (who: APIRequestContext, action: string, data: unknown = {}) => okJson(await who.post(`/api/cases/${caseId}/responses/${draft.id}/${action}`, { data }));
     await step(handler, 'submit', { secrecyConfirmed: true });
+    await step(coHandler, 'countersign', { decision: 'confirm' }); // 会签 before the reviewer (较大, with a co-department)
     await step(reviewer, 'return', { comment: '请写明补贴发放的时间。' });
     await okJson(await handler.patch(`/api/cases/${caseId}/responses/${draft.id}`, { data: { body: '经核实，补贴将于12月20日前发放到位。' } }));
     await step(handler, 'submit', { secrecyConfirmed: true });
+    await step(coHandler, 'countersign', { decision: 'confirm' });
     await step(reviewer, 'approve');
     await step(leader, 'approve'); // 较大: 审核人, then 分管领导
     await step(handler, 'publish', { channel: 'website', url: 'https://www.example.gov.cn/hx/88' });
+    await okJson(await handler.post(`/api/cases/${caseId}/forward-replies`, { data: { content: '已向政府办反馈补贴发放的办理情况。' } }));
     await okJson(await leader.post(`/api/cases/${caseId}/instructions`, { data: { content: '请住建局抓紧落实补贴发放，按时报告。', reportWithinHours: 24 } }));
     await okJson(await handler.post(`/api/cases/${caseId}/coordinations`, { data: { content: '请人社局协助核实相关情况。' } }));
     await okJson(await duty.post(`/api/cases/${caseId}/reports-up`, { data: { recipient: '市政府办公室', content: '已向分管领导报告。' } }));
