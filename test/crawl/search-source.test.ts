@@ -62,7 +62,7 @@ describe('news search source with queries generated from a rule', () => {
     expect(status['龙山镇 拆迁']).toBe('empty');
     expect(status['清河 强拆']).toBe('anti_bot');
     expect(status['龙山镇 强拆']).toBe('anti_bot');
-    // 清河 拆迁 → 701, 703; 清河 停水 → 702, 704; 城关镇 拆迁 → 701, 708 (mentions 拆迁); 城关镇 停水 → 702; 龙山镇 停水 → 704.
+    // 清河 拆迁 → 701, 703; 清河 停水 → 702; 城关镇 拆迁 → 701, 708 (mentions 拆迁); 城关镇 停水 → 702; 龙山镇 停水 → 704.
     const items = await t.db.selectFrom('items').select(['url', 'title']).where('source_id', '=', sourceId).execute();
     const urls = items.map((i) => i.url);
     expect(new Set(urls).size).toBe(urls.length);
@@ -149,6 +149,17 @@ describe('news search source with HTML results and hand-written queries', () => 
     expect((await crawlSource(deps, broken, 'job-search-broken')).status).toBe('selector_empty');
     expect((await queriesOf(broken))[0]).toMatchObject({ status: 'failing', consecutive_failures: 1 });
     expect((await sourceRow(broken)).status_message).toContain('1 个抓取失败');
+  });
+
+  it('a slow query times out and backs off alone; the other query of the source is stored', async () => {
+    const id = await searchSource('清河新闻搜索（慢）', { queries: ['清河 慢讯', '清河 停水'], ruleId: null, format: 'rss', selectors: null });
+    const { deps } = crawlDeps(t.db, { now: clock.now, settings: { timeoutMs: 400 } });
+    const out = await crawlSource(deps, id, 'job-search-slow');
+    expect(out.status).toBe('ok');
+    const rows = Object.fromEntries((await queriesOf(id)).map((q) => [q.query, q]));
+    expect(rows['清河 慢讯']).toMatchObject({ status: 'failing', fetch_status: 'timeout', consecutive_failures: 1 });
+    expect(rows['清河 停水']).toMatchObject({ status: 'ok', consecutive_failures: 0, items_seen: 1 });
+    expect((await sourceRow(id)).status_message).toContain('1 个有结果，0 个无结果，0 个遇到反爬验证，1 个抓取失败');
   });
 
   it('every query goes through the SSRF guard: a private address is refused, nothing is fetched', async () => {

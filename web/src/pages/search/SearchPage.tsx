@@ -12,6 +12,7 @@ import { fmtDateTime } from '../../lib/time.js';
 import type { Alert } from '../desk/data.js';
 import { safeHref } from '../desk/data.js';
 import { AttachDialog, OpenCaseDialog } from '../desk/dialogs.js';
+import { useTowns } from '../../lib/towns.js';
 import { EMPTY_FILTER, useFilterOptions, useItemSearch, type Item, type SearchFilter } from './data.js';
 import { m } from './messages.js';
 import './search.css';
@@ -68,6 +69,7 @@ function SearchForm(props: { draft: SearchFilter; setDraft: (f: SearchFilter) =>
   const { lang } = useLang();
   const { draft, setDraft } = props;
   const { sources, rules } = useFilterOptions(props.canListSources);
+  const towns = useTowns();
   const set = <K extends keyof SearchFilter>(k: K, v: SearchFilter[K]) => setDraft({ ...draft, [k]: v });
   return (
     <form className="search-form panel" onSubmit={props.onSubmit} role="search">
@@ -107,6 +109,19 @@ function SearchForm(props: { draft: SearchFilter; setDraft: (f: SearchFilter) =>
             {(rules.data ?? []).map((r) => (
               <option key={r.id} value={String(r.id)}>
                 {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {towns.length > 0 ? (
+        <label>
+          <span>{t('town')}</span>
+          <select value={draft.town} onChange={(e) => set('town', e.target.value)} data-testid="search-town">
+            <option value="">{t('any')}</option>
+            {towns.map((x) => (
+              <option key={x.code} value={x.code}>
+                {x.name}
               </option>
             ))}
           </select>
@@ -167,6 +182,7 @@ function ResultCard({ item, canTriage, words }: { item: Item; canTriage: boolean
           <Highlight text={snippet} words={words} />
         </p>
       ) : null}
+      {item.places.length > 0 ? <div className="search-matched" data-testid="search-places">{t('placesShown', { places: item.places.join('、') })}</div> : null}
       {item.matchedWords.length > 0 ? <div className="search-matched">{t('matched', { words: item.matchedWords.join('、') })}</div> : null}
       <div className="search-row-actions">
         <span className={`search-alert ${a ? a.status : 'none'}`}>

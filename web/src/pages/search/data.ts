@@ -15,12 +15,14 @@ export interface SearchFilter {
   sourceId: string;
   mediaType: MediaType | '';
   ruleId: string;
+  /** 地域: items naming this town of the area (its code). */
+  town: string;
   /** Beijing calendar days, YYYY-MM-DD (inclusive range). */
   from: string;
   to: string;
 }
 
-export const EMPTY_FILTER: SearchFilter = { q: '', sourceId: '', mediaType: '', ruleId: '', from: '', to: '' };
+export const EMPTY_FILTER: SearchFilter = { q: '', sourceId: '', mediaType: '', ruleId: '', town: '', from: '', to: '' };
 
 /** 00:00 Beijing time of a YYYY-MM-DD day, `plusDays` later, as an ISO instant. */
 export function beijingDayStart(day: string, plusDays = 0): string | null {
@@ -36,6 +38,7 @@ export function searchParams(f: SearchFilter, cursor?: string): URLSearchParams 
   if (f.sourceId) p.set('sourceId', f.sourceId);
   if (f.mediaType) p.set('mediaType', f.mediaType);
   if (f.ruleId) p.set('ruleId', f.ruleId);
+  if (f.town) p.set('town', f.town);
   const from = f.from ? beijingDayStart(f.from) : null;
   const to = f.to ? beijingDayStart(f.to, 1) : null;
   if (from) p.set('from', from);
