@@ -65,6 +65,12 @@ export function CaseHeader({ c }: { c: CaseData }) {
             {c.originNote ? <span className="muted">（{c.originNote}）</span> : null}
           </dd>
         </div>
+        {c.places.length > 0 ? (
+          <div>
+            <dt>{t('places')}</dt>
+            <dd data-testid="case-places">{c.places.join('、')}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>{t('lead')}</dt>
           <dd data-testid="lead-department">{c.leadDepartment.name || '—'}</dd>

@@ -10,6 +10,7 @@ import { HBarChart, HistogramChart, levelColour, TrendChart } from './charts.js'
 import { hoursInUnit, hoursText, hoursUnit, pct, PRESETS, rangeSearch, rateTone, useRange, useStats, type Range, type Stats } from './data.js';
 import { m } from './messages.js';
 import { EffectRanking } from './EffectRanking.js';
+import { ByTown } from './ByTown.js';
 import './stats.css';
 
 function Kpi({ label, value, sub, testId, tone }: { label: string; value: ReactNode; sub?: ReactNode; testId: string; tone?: 'good' | 'warn' | 'bad' }) {
@@ -253,6 +254,7 @@ export default function StatsPage() {
             )}
           </Panel>
         </div>
+        <ByTown range={range} />
       </div>
     );
   }
