@@ -22,7 +22,7 @@ export function DailyBriefs() {
   else
     body = (
       <div className="table-wrap">
-        <table className="table" data-testid="daily-briefs">
+        <table className="table daily-table" data-testid="daily-briefs">
           <thead>
             <tr>
               <th>{t('dailyDay')}</th>
