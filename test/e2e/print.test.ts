@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '../helpers/factories.js';
 import { launchBrowser, newContext, screenshot } from './browser.js';
 import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
@@ -218,21 +219,43 @@ describe('打印 (print)', () => {
     await ctx.close();
   }, 120_000);
 
-  it('prints the ledger in A4 landscape with the shown columns and the loaded rows', async () => {
+  it('prints the ledger in A4 landscape with the shown columns and every row of the filter, beyond the first loaded page', async () => {
+    // More cases than one page of the ledger (100): the rows past it are loaded by 打印 itself.
+    const ctx = testContext(sys.db);
+    const dept = await departmentId(team.duty, '住建局');
+    const seeded: string[] = [];
+    for (let i = 0; i < 110; i++) seeded.push((await ctx.newCase({ lead: dept, title: `打印台账第${i + 1}件`, clockStartedAt: new Date(Date.now() - (200 + i) * 3600_000) })).number);
     const page = await signedIn('reviewer');
     await page.goto(`${sys.baseUrl}/ledger`);
     await page.getByTestId('ledger-row').first().waitFor();
     await expect(page.getByTestId('print-ledger').textContent()).resolves.toBe('打印');
     const headers = (await page.locator('.ledger-table thead th').allTextContents()).map((s) => s.replace(/[↕▲▼]/g, '').trim());
+    const total = Number(await page.getByTestId('ledger-total').getAttribute('data-total'));
+    expect(total).toBeGreaterThan(110);
+    const loaded = await page.getByTestId('ledger-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-number')!));
+    expect(loaded.length).toBeLessThan(total);
+    // 打印: every page of the filter is loaded, then the browser's print (stubbed here; the PDF below is what it lays out).
+    await page.evaluate(() => {
+      window.print = () => {
+        document.body.dataset.printed = String(document.querySelectorAll('[data-testid="ledger-row"]').length);
+      };
+    });
+    await page.getByTestId('print-ledger').click();
+    await page.waitForFunction(() => document.body.dataset.printed !== undefined, undefined, { timeout: 30_000 });
+    expect(Number(await page.evaluate(() => document.body.dataset.printed))).toBe(total);
+    await expect(page.getByTestId('ledger-print-note').count()).resolves.toBe(0); // under the cap: no note
     const numbers = await page.getByTestId('ledger-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-number')!));
     expect(numbers).toContain(caseNumber);
+    expect(numbers).toEqual(expect.arrayContaining(seeded));
     const { pages, size } = await printToPdf(page, 'ledger', true);
     const [w, h] = dims(size);
     expect(w).toBeGreaterThan(h); // landscape
     expect(Math.round(w)).toBe(842);
     const all = pages.map(squash).join('');
+    // Every row, those past the first loaded page too (the seeded ones by their titles: a long number may wrap in its cell).
+    for (const n of numbers.filter((x) => !seeded.includes(x))) expect(all, `row ${n}`).toContain(n);
+    for (let i = 0; i < seeded.length; i++) expect(all, `row ${seeded[i]}`).toContain(`打印台账第${i + 1}件`);
     for (const t of headers) expect(all, `column ${t}`).toContain(squash(t));
-    for (const n of numbers) expect(all, `row ${n}`).toContain(n);
     expect(all).not.toContain(squash('导出 XLSX'));
     expect(all).not.toContain('退出登录');
   }, 120_000);

@@ -22,7 +22,11 @@ import { loadColumns, storeColumns, type ColumnId } from './views.js';
 // 回应台账: the filter bar, then one scrolling list of every case the reader may see (a table on
 // a PC, cards on a phone), loaded a page at a time, with exports and saved views.
 
+/** 打印 loads the rows of the filter up to this many; beyond it the rest is in the export. */
+const PRINT_CAP = 2000;
+
 /** Filters and sort live in the URL; changing them replaces the history entry. */
+
 function useLedgerFilters(): [LedgerFilters, (next: Partial<LedgerFilters>) => void, (search: string) => void] {
   const search = useSearch();
   const [, navigate] = useLocation();
@@ -92,6 +96,30 @@ export default function LedgerPage() {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Printing (打印 or Ctrl+P): every loaded row goes into the page before the browser lays it out.
   const [printing, setPrinting] = useState(false);
+  // 打印 first loads every row of the filter (up to PRINT_CAP; a note above the table says when more match).
+  const [preparing, setPreparing] = useState(false);
+  const [printCapped, setPrintCapped] = useState(false);
+  const printAll = async () => {
+    setPreparing(true);
+    let count = rows.length;
+    let more = !!ledger.hasNextPage;
+    try {
+      while (more && count < PRINT_CAP) {
+        const r = await ledger.fetchNextPage();
+        const n = r.data?.pages.reduce((a, p) => a + p.cases.length, 0) ?? count;
+        if (r.isError || n <= count) break;
+        count = n;
+        more = !!r.hasNextPage;
+      }
+    } finally {
+      setPreparing(false);
+    }
+    flushSync(() => {
+      setPrintCapped(more);
+      setPrinting(true);
+    });
+    window.print();
+  };
   useEffect(() => {
     const before = () => flushSync(() => setPrinting(true));
     const after = () => setPrinting(false);
@@ -151,12 +179,17 @@ export default function LedgerPage() {
         <a className="btn btn-sm" href={exportHref(filters, 'csv')} title={t('exportHint')} data-testid="export-csv" download>
           {t('exportCsv')}
         </a>
-        <button type="button" className="btn btn-sm" title={t('printHint')} onClick={() => window.print()} data-testid="print-ledger">
-          {t('print')}
+        <button type="button" className="btn btn-sm" title={t('printHint', { n: PRINT_CAP.toLocaleString('zh-CN') })} onClick={() => void printAll()} disabled={preparing} data-testid="print-ledger">
+          {preparing ? t('printPreparing') : t('print')}
         </button>
       </div>
 
       <FilterBar filters={filters} update={update} goSearch={goSearch} />
+      {printCapped && printing ? (
+        <p className="ledger-print-note" data-testid="ledger-print-note">
+          {t('printCapped', { n: PRINT_CAP.toLocaleString('zh-CN'), total: total.toLocaleString('zh-CN') })}
+        </p>
+      ) : null}
 
       <div className="panel ledger-panel">
         <div className="ledger-scroll" ref={scrollRef} data-testid="ledger-scroll" aria-busy={ledger.isFetching}>
