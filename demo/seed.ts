@@ -6,6 +6,8 @@ import { lockOfficeProfile, updateOfficeProfile } from '../db/repos/office-profi
 import { lockRsshubSettings, saveRsshubBase } from '../db/repos/rsshub-settings.js';
 import { composeRsshubUrl, findRsshubTemplate } from '../services/sources/rsshub-templates.js';
 import type { OfficeProfile } from '../core/reports/office.js';
+import { getAreaSettings } from '../db/repos/places.js';
+import { saveArea } from '../services/places/area.js';
 import type { NewRule, NewSource, SiteSelectors } from '../db/schema.js';
 import type { Category, DepartmentKind, Level, Role } from '../core/vocabulary.js';
 
@@ -83,7 +85,36 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
     allowHostPorts: hostPorts,
   });
   await seedOfficeProfile(db, first);
+  await seedArea(db);
   await seedRsshubBase(db, rsshubBase(base));
+}
+
+/**
+ * The demo's 辖区: 清河市 is fictional, so no county of the divisions is picked; its 乡镇/街道 and
+ * 村/社区 (the places the demo's content names) are the office's own names. Set once, while no
+ * area has been saved (an administrator's area stays).
+ */
+export const DEMO_AREA = {
+  countyCode: null,
+  areaName: '清河市',
+  towns: ['城关镇', '龙山镇', '桃源乡', '北关街道', '河西街道', '东湖街道'],
+  villages: [
+    ['城关镇', '东关村'],
+    ['城关镇', '后营村'],
+    ['城关镇', '南街社区'],
+    ['龙山镇', '石桥村'],
+    ['北关街道', '杨柳社区'],
+  ],
+} as const;
+
+async function seedArea(db: Db): Promise<void> {
+  const area = await getAreaSettings(db);
+  if (area.countyCode !== null || area.extras.length > 0 || area.updatedBy !== null) return;
+  const extras = [
+    ...DEMO_AREA.towns.map((name) => ({ name, townCode: null, aliasOf: null })),
+    ...DEMO_AREA.villages.map(([town, name]) => ({ name, townCode: `x-${town}`, aliasOf: null })),
+  ];
+  await saveArea(db, { countyCode: null, areaName: DEMO_AREA.areaName, extras }, null, new Date());
 }
 
 /** The fixture site's fake RSSHub (demo/rsshub.ts), the demo office's RSSHub instance. */

@@ -4,6 +4,7 @@ import * as repo from '../../db/repos/places.js';
 import { userName } from '../../db/repos/reports.js';
 import { statsRange } from '../../core/stats.js';
 import { fieldError } from '../../platform/errors.js';
+import type { Db } from '../../db/client.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { rangeError } from '../stats/service.js';
@@ -65,12 +66,17 @@ export async function getArea(deps: ModuleDeps): Promise<AreaView> {
 }
 
 export async function putArea(deps: ModuleDeps, input: AreaInput, actor: Actor): Promise<AreaView> {
+  return present(deps, await saveArea(deps.db, input, actor, deps.now()));
+}
+
+/** Saves the area and rebuilds the gazetteer, audited, in one transaction (the admin's PUT, the demo's seed). */
+export async function saveArea(db: Db, input: AreaInput, actor: Actor | null, at: Date): Promise<repo.AreaSettingsRow> {
   if (input.countyCode !== null && !divisions.county(input.countyCode)) throw fieldError('countyCode', 'is not a county of the administrative divisions', '不是行政区划中的区县');
   const places = await buildGazetteer(input.countyCode, input.extras);
-  const row = await deps.db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const before = await repo.lockAreaSettings(trx);
     await repo.replaceAreaPlaces(trx, places);
-    const after = await repo.updateAreaSettings(trx, input, actor.id, deps.now());
+    const after = await repo.updateAreaSettings(trx, input, actor?.id ?? null, at);
     const summary = (s: repo.AreaSettingsRow) => ({ countyCode: s.countyCode, areaName: s.areaName, extras: s.extras });
     await writeAudit(trx, {
       actor,
@@ -82,7 +88,6 @@ export async function putArea(deps: ModuleDeps, input: AreaInput, actor: Actor):
     });
     return after;
   });
-  return present(deps, row);
 }
 
 /** Provinces (no parent), a province's cities, or a city's counties. */
