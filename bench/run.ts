@@ -11,6 +11,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   dashboard: () => import('./dashboard.js'),
   reports: () => import('./reports.js'),
   push: () => import('./push.js'),
+  places: () => import('./places.js'),
   stories: () => import('./stories.js'),
 };
 
