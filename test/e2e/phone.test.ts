@@ -62,6 +62,7 @@ describe('phone screens (390×844)', () => {
   let team: Team;
   let caseId = '';
   let reviewCaseId = '';
+  let countersignCaseId = '';
   const contexts = new Map<string, BrowserContext>();
 
   beforeAll(async () => {
@@ -89,6 +90,18 @@ describe('phone screens (390×844)', () => {
     reviewCaseId = review.id;
     const draft = await team.handler.call<{ id: string }>('POST', `/api/cases/${review.id}/responses`, { body: '经核实，已安排城管部门规范摊位，恢复道路通行。' });
     await team.handler.call('POST', `/api/cases/${review.id}/responses/${draft.id}/submit`, { secrecyConfirmed: true });
+    // A 较大 case with 人社局 as co-department: the submitted response waits for its 会签.
+    const rs = await departmentId(team.duty, '人社局');
+    const cs = await team.duty.call<{ id: string }>('POST', '/api/cases', {
+      manual: { origin: 'hotline', originNote: '12345 热线转办', title: '开发区工地拖欠农民工工资', text: '来电反映工地拖欠工资三个月。', receivedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() },
+      level: 'significant',
+      category: 'difficulty',
+      leadDepartmentId: zj,
+      coDepartmentIds: [rs],
+    });
+    countersignCaseId = cs.id;
+    const csDraft = await team.handler.call<{ id: string }>('POST', `/api/cases/${cs.id}/responses`, { body: '经核实，住建局已督促施工单位于本周内结清工资。' });
+    await team.handler.call('POST', `/api/cases/${cs.id}/responses/${csDraft.id}/submit`, { secrecyConfirmed: true });
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -184,6 +197,28 @@ describe('phone screens (390×844)', () => {
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await screenshot(page, 'phone-review-actions-390');
     await page.close();
+  }, 60_000);
+
+  it('the case room: the co-department confirms 会签 on the phone, and the reviewer’s step opens', async () => {
+    const page = await pageAs('handler2', PHONE); // 人社局
+    await page.goto(`${sys.baseUrl}/cases/${countersignCaseId}`);
+    const block = page.getByTestId('countersign');
+    await block.waitFor();
+    expect(await block.getAttribute('data-pending')).toBe('yes');
+    const confirm = page.getByTestId('countersign-confirm');
+    await confirm.scrollIntoViewIfNeeded();
+    const box = await confirm.boundingBox();
+    expect(box && box.height).toBeGreaterThanOrEqual(40);
+    expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await page.getByTestId('countersign-return').isVisible()).toBe(true);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-countersign-390');
+    await confirm.click();
+    await page.locator('[data-testid="countersign"][data-pending="no"]').waitFor();
+    expect(await page.getByTestId('countersign-dept').first().innerText()).toContain('已确认');
+    await page.close();
+    const reviewer = await team.reviewer.call<{ responses: { status: string; countersign: { pending: boolean } }[] }>('GET', `/api/cases/${countersignCaseId}/responses`);
+    expect(reviewer.responses[0]).toMatchObject({ status: 'submitted', countersign: { pending: false } });
   }, 60_000);
 
   it('the administration says it is for a desktop instead of a broken layout', async () => {
