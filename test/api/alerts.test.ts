@@ -85,6 +85,7 @@ describe('GET /api/alerts', () => {
       negativity: expect.closeTo(0.6, 5),
       firstItemUrl: 'https://a.example.cn/1',
       sourceNames: ['永济论坛', '运城新闻网'],
+      places: [],
       dismissReason: null,
       dismissReasonLabel: null,
       dismissedAt: null,

@@ -25,7 +25,6 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '状态', width: 16, value: (r) => CASE_STATUS_LABELS[r.status] },
   { header: '发现时间', width: 17, value: (r) => r.clock_started_at },
   { header: '来源', width: 18, value: sources },
-  { header: '地域', width: 18, value: (r) => r.places.join('、') },
   { header: '标题', width: 36, value: (r) => r.title },
   { header: '摘要', width: 50, value: (r) => r.summary },
   { header: '级别', width: 8, value: (r) => LEVEL_LABELS[r.level] },
@@ -42,6 +41,7 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '经办人', width: 10, value: (r) => r.drafted_by_name ?? '' },
   { header: '审核人', width: 10, value: (r) => r.reviewed_by_name ?? '' },
   { header: '领导批示', width: 30, value: instructions },
+  { header: '地域', width: 18, value: (r) => r.places.join('、') },
 ];
 
 const SHANGHAI_MS = BUSINESS_OFFSET_MS;
