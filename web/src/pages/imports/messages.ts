@@ -5,7 +5,7 @@ import { defineMessages } from '../../i18n/index.js';
 export const mImport = defineMessages(
   {
     heading: '工单导入',
-    intro: '导入 12345 热线或领导信箱系统导出的工单（.xlsx 或 .csv，不超过 5 MB）。按工单编号去重，重复导入同一文件不会产生新记录。',
+    intro: '导入 12345 热线或领导信箱系统导出的工单（XLSX 或 CSV 文件，不超过 5 兆字节）。按工单编号去重，重复导入同一文件不会产生新记录。',
     origin: '来源',
     hotline: '12345热线',
     mailbox: '领导信箱',
