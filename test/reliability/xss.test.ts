@@ -33,12 +33,14 @@ const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 /** An RSS site whose posts carry the corpus: titles and descriptions escaped, pages raw. */
 async function startFeed(): Promise<Feed> {
   const groups = chunks(XSS_PAYLOADS, 6);
+  // 西岭村: a village the demo's own 拆迁补偿 story (东关村) does not name, so the posts are an
+  // event of their own and their alerts carry the corpus's titles.
   let base = '';
   const posts = () =>
     groups.map((g, i) => ({
       id: i + 1,
-      title: `城关镇拆迁补偿款被截留 ${MARK}${i + 1} ${g[0].text}`,
-      text: `城关镇拆迁补偿问题，网民反映：${g.map((p) => p.text).join(' 以及 ')}`,
+      title: `城关镇西岭村拆迁补偿款被截留 ${MARK}${i + 1} ${g[0].text}`,
+      text: `城关镇西岭村拆迁补偿问题，网民反映：${g.map((p) => p.text).join(' 以及 ')}`,
       // The first posts link to their pages; the later ones to hostile URLs.
       link: i < 4 ? `${base}/post/${i + 1}.html` : XSS_URLS[i % XSS_URLS.length].text,
       at: new Date(Date.now() - (i + 1) * 60_000),

@@ -64,13 +64,13 @@ const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, on
               {r.name ?? `#${r.id}`}
             </Tag>
           ))}
-          {a.places.length > 0 ? (
-            <span className="alert-places" data-testid="alert-places" title={a.places.join('、')}>
-              {t('placesShown', { places: a.places.join('、') })}
-            </span>
-          ) : null}
           {a.status === 'dismissed' && a.dismissReason ? <Tag>{t('dismissedAs', { r: label('dismissReason', a.dismissReason) })}</Tag> : null}
         </div>
+        {a.places.length > 0 ? (
+          <div className="alert-places" data-testid="alert-places" title={a.places.join('、')}>
+            {t('placesShown', { places: a.places.join('、') })}
+          </div>
+        ) : null}
         {a.status === 'dismissed' ? (
           <div className="alert-sub muted small" data-testid="dismissed-by">
             <span className="nowrap">{t('dismissedByAt', { who: a.dismissedBy ?? t('someone'), at: fmtDateTime(a.dismissedAt) })}</span>
