@@ -11,6 +11,9 @@ import { m } from './messages.js';
 /** core/sentiment.ts NEGATIVE_THRESHOLD: from here on a text reads as negative. */
 const NEGATIVE = 0.3;
 const ROW_HEIGHT = 82;
+/** A row naming its 地域 has one line more. */
+const PLACES_LINE = 20;
+const rowHeight = (a: Alert): number => (a.places.length > 0 ? ROW_HEIGHT + PLACES_LINE : ROW_HEIGHT);
 
 export type RowAction = 'dismiss' | 'open' | 'attach';
 
@@ -142,7 +145,7 @@ export function AlertQueue({
   const v = useVirtualizer({
     count: alerts.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (i) => rowHeight(alerts[i]),
     overscan: 6,
     getItemKey: (i) => alerts[i].id,
   });
@@ -156,7 +159,7 @@ export function AlertQueue({
         {v.getVirtualItems().map((item) => {
           const a = alerts[item.index];
           return (
-            <div key={item.key} className="queue-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+            <div key={item.key} className="queue-slot" style={{ height: item.size, transform: `translateY(${item.start}px)` }}>
               <AlertRow alert={a} selected={a.id === selectedId} canTriage={canTriage} now={now} onSelect={onSelect} onAction={onAction} onRestore={onRestore} checked={checked?.has(a.id) ?? false} onToggle={onToggle} />
             </div>
           );
