@@ -74,6 +74,31 @@ export function beijingShortEn(at: Date): string {
   return `${MONTHS_EN[s.getUTCMonth()]} ${s.getUTCDate()} ${pad2(s.getUTCHours())}:${pad2(s.getUTCMinutes())}`;
 }
 
+/** "2026-12-05 10:42" in business time: a sortable full form for exports and file stamps. */
+export function beijingYmdHm(at: Date): string {
+  return businessLocalInput(at).replace('T', ' ');
+}
+
+/**
+ * The office's form of an instant, Beijing time: "12月5日 10:42" within `now`'s year (in Beijing),
+ * "2025年12月5日 10:42" in another; English "Dec 5 10:42" / "Dec 5, 2025 10:42". `time: false`
+ * gives the day alone ("12月5日", "2025年12月5日").
+ */
+export function beijingDateTime(at: Date, lang: 'zh' | 'en', now: Date, time = true): string {
+  const s = new Date(at.getTime() + BUSINESS_OFFSET_MS);
+  const y = s.getUTCFullYear();
+  const sameYear = y === new Date(now.getTime() + BUSINESS_OFFSET_MS).getUTCFullYear();
+  const clock = time ? ` ${pad2(s.getUTCHours())}:${pad2(s.getUTCMinutes())}` : '';
+  if (lang === 'zh') return `${sameYear ? '' : `${y}年`}${s.getUTCMonth() + 1}月${s.getUTCDate()}日${clock}`;
+  return `${MONTHS_EN[s.getUTCMonth()]} ${s.getUTCDate()}${sameYear ? '' : `, ${y}`}${clock}`;
+}
+
+/** "10:42": the Beijing wall-clock time of an instant. */
+export function beijingClock(at: Date): string {
+  const s = new Date(at.getTime() + BUSINESS_OFFSET_MS);
+  return `${pad2(s.getUTCHours())}:${pad2(s.getUTCMinutes())}`;
+}
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }

@@ -1,6 +1,6 @@
 import { common } from '../i18n/common.js';
 import { useLang, useT } from '../i18n/index.js';
-import { countdownTone, fmtDuration } from '../lib/time.js';
+import { countdownTone, fmtDateTime, fmtDuration } from '../lib/time.js';
 
 /**
  * Time left to a deadline, coloured by how much of the window is left (green / amber / red /
@@ -19,7 +19,7 @@ export function Countdown({ dueAt, now, windowMs, metAt, onTime }: { dueAt: stri
     text = left >= 0 ? t('dueIn', { t: fmtDuration(left, lang) }) : t('overdueBy', { t: fmtDuration(-left, lang) });
   }
   return (
-    <span className={`countdown tone-${tone}`} data-tone={tone} title={dueAt}>
+    <span className={`countdown tone-${tone}`} data-tone={tone} title={fmtDateTime(due, lang)}>
       {text}
     </span>
   );

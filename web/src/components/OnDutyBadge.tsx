@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { defineMessages, useT } from '../i18n/index.js';
 import { api, call } from '../lib/api.js';
-import { fmtDateTime } from '../lib/time.js';
+import { fmtTime } from '../lib/time.js';
 
 // The header's "值班：张三" (who is on duty now, from the roster) and "你正在值班" for that person.
 
@@ -16,7 +16,7 @@ export function OnDutyBadge() {
   if (!q.data) return null;
   const d = q.data.onDuty;
   if (!d) return <span className="muted small" data-testid="on-duty">{t('nobody')}</span>;
-  const end = fmtDateTime(d.endsAt).slice(-5);
+  const end = fmtTime(d.endsAt);
   return (
     <span className="small" data-testid="on-duty" title={t('until', { shift: d.shiftName, end })}>
       {q.data.youAreOnDuty ? <strong>{t('you')}</strong> : t('onDuty', { name: d.primary?.name ?? '' })}

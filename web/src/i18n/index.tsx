@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { setDisplayLang } from '../lib/time.js';
 
 // Interface language: simplified Chinese by default, English by switch (kept in localStorage).
 // Each screen defines its own messages with defineMessages(zh, en): the English table must have
@@ -36,6 +37,7 @@ function initialLang(): Lang {
 
 export function LangProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  setDisplayLang(lang); // dates shown by lib/time in this language when a caller names none
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     try {

@@ -1,52 +1,52 @@
 import { useEffect, useState } from 'react';
 import type { Lang } from '../i18n/index.js';
-import { BUSINESS_TZ } from '../../../core/business-time.js';
+import { beijingClock, beijingDateTime, businessLocalInput, formatYmd, shanghaiParts } from '../../../core/business-time.js';
 
-// Dates are shown in the office's zone (Asia/Shanghai) whatever the PC's clock zone is.
-const TZ = BUSINESS_TZ;
+// Every date and time the dashboard shows goes through here, in Beijing time (Asia/Shanghai, from
+// core/business-time.ts) whatever zone the PC or phone is set to, in the office's form:
+// "12月5日 10:42" within the current year, "2025年12月5日 10:42" for another year.
+// test/architecture/display-dates.test.ts fails when a screen formats a date any other way.
 
-const dateTimeFmt = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: TZ,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+/** The interface language the helpers use when a caller names none (kept by LangProvider). */
+let displayLang: Lang = 'zh';
 
-function parts(fmt: Intl.DateTimeFormat, d: Date): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of fmt.formatToParts(d)) out[p.type] = p.value;
-  return out;
+export function setDisplayLang(lang: Lang): void {
+  displayLang = lang;
 }
 
-function toDate(v: string | Date | null | undefined): Date | null {
+function toDate(v: string | Date | number | null | undefined): Date | null {
   if (v === null || v === undefined || v === '') return null;
   const d = v instanceof Date ? v : new Date(v);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** 2026-11-25 17:30 (Asia/Shanghai); '—' when absent. */
-export function fmtDateTime(v: string | Date | null | undefined): string {
+/** "12月5日 10:42" this year, "2025年12月5日 10:42" another year (Beijing time); '—' when absent. */
+export function fmtDateTime(v: string | Date | number | null | undefined, lang: Lang = displayLang, now: Date = new Date()): string {
   const d = toDate(v);
-  if (!d) return '—';
-  const p = parts(dateTimeFmt, d);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return d ? beijingDateTime(d, lang, now) : '—';
 }
 
-/** 2026-11-25 (Asia/Shanghai). */
-export function fmtDate(v: string | Date | null | undefined): string {
+/** "12月5日" this year, "2025年12月5日" another year (the Beijing calendar day); '—' when absent. */
+export function fmtDate(v: string | Date | number | null | undefined, lang: Lang = displayLang, now: Date = new Date()): string {
   const d = toDate(v);
-  if (!d) return '—';
-  const p = parts(dateFmt, d);
-  return `${p.year}-${p.month}-${p.day}`;
+  return d ? beijingDateTime(d, lang, now, false) : '—';
 }
 
-/** The calendar day in Shanghai as YYYY-MM-DD, for date inputs. */
+/** "10:42", Beijing time; '—' when absent. */
+export function fmtTime(v: string | Date | number | null | undefined): string {
+  const d = toDate(v);
+  return d ? beijingClock(d) : '—';
+}
+
+/** The calendar day in Shanghai as YYYY-MM-DD, for date inputs and query strings (not for display). */
 export function shanghaiDay(d: Date): string {
-  return fmtDate(d);
+  return formatYmd(shanghaiParts(d).day);
+}
+
+/** "YYYY-MM-DDTHH:mm" in Beijing time, the value of a datetime-local input (not for display). */
+export function shanghaiInput(v: string | Date | null | undefined): string {
+  const d = toDate(v);
+  return d ? businessLocalInput(d) : '';
 }
 
 /** "3 分钟前" / "3 minutes ago"; "2 小时后" for future times. */
@@ -62,7 +62,7 @@ export function fmtRelative(v: string | Date | null | undefined, now: Date, lang
   return rtf.format(Math.round(diffSec / 86_400), 'day');
 }
 
-/** A duration as "1天3小时" / "1d 3h", "45分" / "45m"; seconds under a minute. */
+/** A duration as "1天3小时" / "1d 3h", "5小时20分", "45分" / "45m"; seconds only under a minute ("40秒"). */
 export function fmtDuration(ms: number, lang: Lang): string {
   const neg = ms < 0;
   let s = Math.floor(Math.abs(ms) / 1000);
@@ -77,7 +77,7 @@ export function fmtDuration(ms: number, lang: Lang): string {
   if (d) bits.push(zh ? `${d}天` : `${d}d`);
   if (h) bits.push(zh ? `${h}小时` : `${h}h`);
   if (m && d === 0) bits.push(zh ? `${m}分` : `${m}m`);
-  if (d === 0 && h === 0) bits.push(zh ? `${s}秒` : `${s}s`);
+  if (d === 0 && h === 0 && m === 0) bits.push(zh ? `${s}秒` : `${s}s`);
   const text = bits.join(zh ? '' : ' ');
   return neg ? `-${text}` : text;
 }

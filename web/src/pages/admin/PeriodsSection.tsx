@@ -7,7 +7,7 @@ import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
 import { useT } from '../../i18n/index.js';
 import { api, call, type Ok } from '../../lib/api.js';
-import { fmtDateTime } from '../../lib/time.js';
+import { fmtDateTime, shanghaiInput } from '../../lib/time.js';
 import { BUSINESS_ISO_OFFSET } from '../../../../core/business-time.js';
 import { Confirm } from './Confirm.js';
 import { Field, FormModal, GeneralError, useFieldErrors } from './form.js';
@@ -19,7 +19,7 @@ const KEY = ['admin', 'periods'] as const;
 /** ISO instant → "YYYY-MM-DDTHH:mm" in Asia/Shanghai, for datetime-local inputs. */
 export function toLocalInput(iso: string | null | undefined): string {
   if (!iso) return '';
-  return fmtDateTime(iso).replace(' ', 'T');
+  return shanghaiInput(iso);
 }
 /** "YYYY-MM-DDTHH:mm" (Asia/Shanghai) → ISO with offset; '' stays '' (the server names the field). */
 export function fromLocalInput(v: string): string {

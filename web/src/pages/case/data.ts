@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, type Ok } from '../../lib/api.js';
-import { fmtDateTime } from '../../lib/time.js';
-import { BUSINESS_ISO_OFFSET } from '../../../../core/business-time.js';
+import { BUSINESS_ISO_OFFSET, businessLocalInput } from '../../../../core/business-time.js';
 
 // Types of the case room's answers (from the server's routes) and small shared helpers.
 
@@ -46,7 +45,7 @@ export function safeHref(url: string | null | undefined): string | null {
 
 /** A Shanghai wall-clock value for <input type="datetime-local">. */
 export function shanghaiInput(d: Date): string {
-  return fmtDateTime(d).replace(' ', 'T');
+  return businessLocalInput(d);
 }
 
 /** The ISO time of a datetime-local value read as Shanghai time (the office's zone, whatever the PC says). */

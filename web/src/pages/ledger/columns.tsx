@@ -4,7 +4,7 @@ import { CaseStatusTag, LevelTag } from '../../components/Tag.js';
 import { useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import type { api, Ok } from '../../lib/api.js';
-import { fmtDateTime } from '../../lib/time.js';
+import { fmtDate, fmtDateTime, shanghaiDay } from '../../lib/time.js';
 import { m, type Key } from './messages.js';
 import type { Sort } from './query.js';
 import type { ColumnId } from './views.js';
@@ -28,15 +28,14 @@ export interface Column {
   title?: (r: Row) => string | undefined;
 }
 
-const THIS_YEAR = fmtDateTime(new Date()).slice(0, 4);
-
-/** A time in a narrow cell: 11-18 23:05 this year, 2025-11-18 otherwise; the full time as tooltip. */
+/** A time in a narrow cell: 11月18日 23:05 this year, 2025年11月18日 otherwise; the full time as tooltip (Beijing time). */
 export function TimeCell({ at }: { at: string | null }) {
-  const full = fmtDateTime(at);
   if (!at) return <span className="muted">—</span>;
+  const full = fmtDateTime(at);
+  const thisYear = shanghaiDay(new Date(at)).slice(0, 4) === shanghaiDay(new Date()).slice(0, 4);
   return (
     <span className="num" title={full}>
-      {full.startsWith(THIS_YEAR) ? full.slice(5) : full.slice(0, 10)}
+      {thisYear ? full : fmtDate(at)}
     </span>
   );
 }

@@ -94,7 +94,7 @@ export function OverdueTable({ rows }: { rows: Stats['overdue'] }) {
               {o.seq > 1 ? ` #${o.seq}` : ''}
             </td>
             <td className="nowrap">{o.department.name}</td>
-            <td className="nowrap num">{fmtDateTime(o.dueAt).slice(5)}</td>
+            <td className="nowrap num">{fmtDateTime(o.dueAt)}</td>
             <td className="right nowrap">
               <span className={o.status === 'open' ? 'countdown tone-overdue' : 'countdown tone-red'} title={o.status === 'open' ? t('overdueOpen') : t('overdueMetLate')}>
                 {hoursInUnit(o.hoursLate, unit, lang)}

@@ -5,7 +5,7 @@ import { common } from '../../i18n/common.js';
 import { useLang, useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import { useAppEvents } from '../../lib/events.js';
-import { fmtDateTime, useNow } from '../../lib/time.js';
+import { fmtDateTime, fmtTime, useNow } from '../../lib/time.js';
 import { DARK, TrendChart } from './charts.js';
 import { hoursText, pct, rangeSearch, rateTone, useRange, useStats } from './data.js';
 import { m } from './messages.js';
@@ -81,7 +81,7 @@ export default function WallPage() {
         </div>
         <div className="wall-clock num">{fmtDateTime(now)}</div>
         <div className="wall-meta">
-          <span data-testid="wall-refreshed">{q.dataUpdatedAt ? t('refreshedAt', { t: fmtDateTime(new Date(q.dataUpdatedAt)).slice(11) }) : tc('loading')}</span>
+          <span data-testid="wall-refreshed">{q.dataUpdatedAt ? t('refreshedAt', { t: fmtTime(q.dataUpdatedAt) }) : tc('loading')}</span>
           <span className="wall-hint">
             {t('autoRefresh')} · {t('backHint')}
           </span>

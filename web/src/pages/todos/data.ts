@@ -1,10 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { beijingShortEn, beijingShortZh } from '../../../../core/business-time.js';
 import type { Lang, Params } from '../../i18n/index.js';
 import { labelOf } from '../../i18n/labels.js';
 import { api, call, type Ok } from '../../lib/api.js';
 import { useAppEvents } from '../../lib/events.js';
-import { fmtDuration } from '../../lib/time.js';
+import { fmtDateTime, fmtDuration } from '../../lib/time.js';
 
 // The to-do list query, shared by the screen and the header count, refreshed live: any case
 // change, alert or notification may add or remove a to-do, so the list is re-read (it is small).
@@ -23,10 +22,9 @@ export function useTodos(enabled = true) {
   return q;
 }
 
-/** "12月7日 13:00" / "Dec 7 13:00": Beijing time. */
+/** "12月7日 13:00" / "Dec 7 13:00" (with the year when not this year): Beijing time, through lib/time. */
 export function beijingShort(at: string | Date, lang: Lang): string {
-  const d = typeof at === 'string' ? new Date(at) : at;
-  return lang === 'zh' ? beijingShortZh(d) : beijingShortEn(d);
+  return fmtDateTime(at, lang);
 }
 
 /** A to-do's message parameters for display: instants in Beijing time, keys as labels. */
