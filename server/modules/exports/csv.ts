@@ -4,6 +4,7 @@ import { defuseFormula, shanghaiText, type Column } from './columns.js';
 // CSV (RFC 4180) for Excel in China: UTF-8 with a BOM (else Excel reads it as GBK), CRLF lines,
 // fields quoted when needed, and formula injection defused (a cell starting = + - @ gets a leading
 // apostrophe). Pull-based: the next page is read only when the client has taken the previous one.
+// A page that fails ends the stream in error after `onError` (which aborts the connection).
 
 export function csvField(v: string | Date | null): string {
   if (v === null) return '';
@@ -15,7 +16,7 @@ export function csvLine(cells: readonly (string | Date | null)[]): string {
   return `${cells.map(csvField).join(',')}\r\n`;
 }
 
-export function csvStream(columns: readonly Column[], pages: AsyncGenerator<LedgerRow[]>): ReadableStream<Uint8Array> {
+export function csvStream(columns: readonly Column[], pages: AsyncGenerator<LedgerRow[]>, onError: (err: unknown) => void): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let headerSent = false;
   return new ReadableStream<Uint8Array>(
@@ -26,7 +27,13 @@ export function csvStream(columns: readonly Column[], pages: AsyncGenerator<Ledg
           ctrl.enqueue(enc.encode(`\uFEFF${csvLine(columns.map((c) => c.header))}`));
           return;
         }
-        const next = await pages.next();
+        let next: IteratorResult<LedgerRow[]>;
+        try {
+          next = await pages.next();
+        } catch (err) {
+          onError(err);
+          throw err;
+        }
         if (next.done) {
           ctrl.close();
           return;

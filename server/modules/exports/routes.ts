@@ -8,6 +8,7 @@ import { checkTown } from '../../../services/places/area.js';
 import { attachment } from '../../../services/reports/present.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { LEDGER_COLUMNS, shanghaiText } from './columns.js';
+import { abortDownload } from './abort.js';
 import { csvStream } from './csv.js';
 import { xlsxStream } from './xlsx.js';
 
@@ -49,13 +50,14 @@ export function exportsRoutes(deps: ModuleDeps) {
     const stamp = shanghaiText(now).slice(0, 10).replace(/-/g, '');
     const name = `回应台账_${stamp}.${format}`;
     const headers = { 'content-disposition': attachment(name, `ledger-${stamp}.${format}`), 'cache-control': 'no-store' };
-    if (format === 'csv') return c.body(csvStream(LEDGER_COLUMNS, pages), 200, { ...headers, 'content-type': CSV });
+    // A failure after the first byte aborts the connection, never a short file with status 200.
+    const onError = abortDownload(c, (err) => deps.logger.error({ err, request_id: c.get('requestId') }, 'Ledger export failed'));
+    if (format === 'csv') return c.body(csvStream(LEDGER_COLUMNS, pages, onError), 200, { ...headers, 'content-type': CSV });
     const about: [string, string][] = [
       ['导出时间', shanghaiText(now)],
       ['导出人', user.displayName || user.username],
       ['筛选条件', describe(filter)],
     ];
-    const onError = (err: unknown) => deps.logger.error({ err, request_id: c.get('requestId') }, 'Ledger export failed');
     return c.body(xlsxStream(LEDGER_COLUMNS, pages, { about }, onError), 200, { ...headers, 'content-type': XLSX });
   });
 }
