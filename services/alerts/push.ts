@@ -5,6 +5,7 @@ import { deadlineContext } from '../../db/repos/policies.js';
 import { dutyOfficerIds, leadersInCharge } from '../../db/repos/roster.js';
 import { ackWindowMs, alertLink, policyFor, pushParams, stepAfter, type RepushStep } from '../../core/alert-push.js';
 import { renderNotice } from '../../core/notices.js';
+import { beijingShortZh } from '../../core/business-time.js';
 import { createdEvents, notify, type Notice } from '../notifications/notify.js';
 import type { AppEvent } from '../../platform/queues.js';
 import { onDutyNow } from '../roster/service.js';
@@ -71,7 +72,7 @@ export async function planAlertPushes(trx: Db, alertIds: readonly string[], now:
 
 async function groupDelivery(trx: Db, channelId: number, key: 'alert.push' | (typeof STEP_KEY)[RepushStep], params: Record<string, string | number>, now: Date) {
   const t = renderNotice(key, params, 'zh');
-  await repo.insertGroupDelivery(trx, channelId, { title: t.title, body: t.body, urgent: true, at: now.toISOString() }, now);
+  await repo.insertGroupDelivery(trx, channelId, { title: t.title, body: t.body, urgent: true, at: beijingShortZh(now) }, now);
 }
 
 /** Who a re-push step goes to at `now`: the backup on shift; the leader on duty (else the leaders in charge). */

@@ -9,6 +9,7 @@ import { fieldError, notFound } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { EmailConfig, SmsConfig, WebhookConfig, type ChannelCreate, type ChannelPatch, type ChannelView, type TestResult } from './schema.js';
+import { beijingShortZh } from '../../core/business-time.js';
 
 // Notification channels (admin): e-mail over SMTP and webhooks. Each create, edit and delete writes
 // its audit row in the transaction of the change. A channel's config carries credentials (an SMTP
@@ -206,7 +207,7 @@ export async function sendTest(deps: ModuleDeps, id: number, user: SessionUser, 
               body: `这是来自舆情回应台的测试消息（渠道：${ch.name}）。`,
               caseId: null,
               urgent: false,
-              at: at.toISOString(),
+              at: beijingShortZh(at),
               recipient: user.displayName,
             },
           },

@@ -144,6 +144,9 @@ describe('alert push to the duty officer on shift', () => {
     await deliver();
     const robot = site.hooks.received('robot').map((m) => JSON.stringify(m.json));
     expect(robot.some((b) => b.includes(`【舆情预警】清河论坛：自来水发黄`) && b.includes(`/desk?alert=${id}`))).toBe(true);
+    // the group message's time is Beijing time in the office's form, as every other message's
+    const group = await f.db.selectFrom('notification_deliveries').select('payload').where('channel_id', '=', robotId).where('notification_id', 'is', null).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect((group.payload as { at: string }).at).toBe(`12月${clock.getUTCDate()}日 ${String(clock.getUTCHours() + 8).padStart(2, '0')}:${String(clock.getUTCMinutes()).padStart(2, '0')}`);
     expect((await f.db.selectFrom('alert_pushes').select('ack_window_s').where('alert_id', '=', id).executeTakeFirstOrThrow()).ack_window_s).toBe(300);
     plus(5);
     expect((await sweep()).repushed).toBe(1);

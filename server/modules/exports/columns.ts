@@ -1,6 +1,6 @@
 import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, CASE_ORIGIN_LABELS, CASE_STATUS_LABELS } from '../../../core/vocabulary.js';
 import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
-import { BUSINESS_OFFSET_MS } from '../../../core/business-time.js';
+import { BUSINESS_OFFSET_MS, beijingYmdHm } from '../../../core/business-time.js';
 
 // The ledger's columns (回应台账), as both exports write them: header, width (Excel characters),
 // and the value — text, or a date (written as a real date in XLSX, as Shanghai time in CSV).
@@ -48,7 +48,7 @@ const SHANGHAI_MS = BUSINESS_OFFSET_MS;
 
 /** 'YYYY-MM-DD HH:mm' in Asia/Shanghai. */
 export function shanghaiText(d: Date): string {
-  return new Date(d.getTime() + SHANGHAI_MS).toISOString().slice(0, 16).replace('T', ' ');
+  return beijingYmdHm(d);
 }
 
 /** The instant whose UTC wall clock reads Shanghai's: Excel dates have no zone, so they show Shanghai time. */
