@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { insertAllowlistEntry, loadAllowlist } from '../../db/repos/allowlist.js';
 import { loadRsshubSettings, lockRsshubSettings, saveRsshubBase } from '../../db/repos/rsshub-settings.js';
@@ -19,6 +20,27 @@ import { urlProblem } from './url-check.js';
 function hostPortOf(url: string): string {
   const u = new URL(url);
   return `${u.hostname.toLowerCase()}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/**
+ * Why a URL cannot be an RSSHub instance beyond the fetch policy, or null: a query or fragment (the
+ * route would land in it), or a link-local address (169.254.0.0/16 and fe80::/10, where the cloud
+ * metadata service answers), which "加入白名单" must not open with one tick.
+ */
+function baseProblem(base: string): { message: string; messageZh: string } | null {
+  const u = new URL(base);
+  if (u.search !== '' || u.hash !== '') {
+    return { message: 'must not contain a query (?…) or a fragment (#…): the route is appended to it', messageZh: '实例地址不能带“?”或“#”之后的部分（路由接在地址后面）' };
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (ipaddr.isValid(host)) {
+    let addr = ipaddr.parse(host);
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    if (addr.range() === 'linkLocal') {
+      return { message: 'is a link-local address (e.g. the cloud metadata service), never an RSSHub instance', messageZh: '该地址是链路本地地址（如云服务器的元数据服务），不能作为 RSSHub 实例' };
+    }
+  }
+  return null;
 }
 
 /** The templates, the base URL they compose on, and whether the base needs (and has) an allow-list entry. */
@@ -44,6 +66,8 @@ export async function setRsshubBase(deps: ModuleDeps, input: RsshubSettingsInput
   const base = input.baseUrl === null ? null : input.baseUrl.replace(/\/+$/, '');
   let allowEntry: string | null = null;
   if (base !== null) {
+    const problem = baseProblem(base);
+    if (problem) throw fieldError('baseUrl', problem.message, problem.messageZh);
     const allowed = await loadAllowlist(deps.db);
     const hostPort = hostPortOf(base);
     if (!checkUrl(base, (hp) => allowed.has(hp.toLowerCase())).ok) {

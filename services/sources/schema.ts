@@ -74,6 +74,27 @@ const HeaderName = z
   .refine((n) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(n), { message: 'is not a valid header name', params: { messageZh: '不是有效的请求头名称' } })
   .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()), { message: 'is set by the crawler itself', params: { messageZh: '该请求头由抓取程序自行设置，不能填写' } });
 
+/**
+ * A header value as HTTP carries it: visible ASCII, spaces and tabs. A line break would smuggle a
+ * header of its own and Chinese cannot be sent raw, so both are refused here, with the reason,
+ * instead of failing every crawl later with the HTTP client's English error.
+ */
+const HeaderValue = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => /^[\t\x20-\x7e]*$/.test(v), {
+    message: 'may hold visible ASCII characters, spaces and tabs only (no line breaks; percent-encode Chinese)',
+    params: { messageZh: '请求头的值只能包含英文字母、数字、空格和常用符号（不能换行；中文请先进行网址编码）' },
+  });
+const MAX_JSON_HEADERS = 30;
+
+/** A link template is an http(s) address or a path on the endpoint's site (no javascript:, data:…). */
+function linkTemplateProblem(t: string): boolean {
+  const scheme = /^\s*([A-Za-z][A-Za-z0-9+.-]*):/.exec(t);
+  return scheme !== null && !/^https?$/i.test(scheme[1]!);
+}
+
 export const JsonMappingSchema = z
   .object({
     list: MappingPath.default('').openapi({ description: '列表所在的路径，如 data.list（文档本身是数组时留空）', example: 'data.list' }),
@@ -85,6 +106,10 @@ export const JsonMappingSchema = z
       .max(2048)
       .nullable()
       .default(null)
+      .refine((v) => v === null || !linkTemplateProblem(v), {
+        message: 'must be an http(s) address or a path, e.g. https://liuyan.example.gov.cn/detail?tid={tid}',
+        params: { messageZh: '链接模板须为 http 或 https 网址（或以 / 开头的路径），如 https://liuyan.example.gov.cn/detail?tid={tid}' },
+      })
       .transform((v) => (v === '' ? null : v))
       .openapi({ description: '链接模板，{字段} 取条目的值，如 https://liuyan.example.gov.cn/detail?tid={tid}' }),
     date: OptionalPath.openapi({ description: '时间字段：可读的日期文字，或以秒 / 毫秒计的时间戳' }),
@@ -99,7 +124,10 @@ export const JsonConfig = z
     method: z.enum(['GET', 'POST']).default('GET'),
     bodyType: z.enum(['form', 'json']).default('form').openapi({ description: 'POST 请求体的格式：表单或 JSON' }),
     body: z.string().max(10_000).default('').openapi({ description: 'POST 请求体模板，{page} 为页码', example: 'page={page}&size=20' }),
-    headers: z.record(HeaderName, z.string().trim().max(2000)).default({}),
+    headers: z
+      .record(HeaderName, HeaderValue)
+      .refine((h) => Object.keys(h).length <= MAX_JSON_HEADERS, { message: `at most ${MAX_JSON_HEADERS} headers`, params: { messageZh: `请求头最多 ${MAX_JSON_HEADERS} 个` } })
+      .default({}),
     pages: z.number().int().min(1).max(10).default(1).openapi({ description: '每次抓取的页数（页码 1…N，网址或请求体中的 {page}）' }),
     mapping: JsonMappingSchema,
   })
