@@ -69,7 +69,7 @@ export function useColumns(): Column[] {
         ),
       },
       { id: 'status', label: 'colStatus', width: 132, cell: (r) => <CaseStatusTag status={r.status} /> },
-      { id: 'clock', label: 'colClock', width: 98, sort: 'clockStartedAt', cell: (r) => <TimeCell at={r.clockStartedAt} /> },
+      { id: 'clock', label: 'colClock', width: 120, sort: 'clockStartedAt', cell: (r) => <TimeCell at={r.clockStartedAt} /> },
       {
         id: 'source',
         label: 'colSource',
@@ -94,12 +94,12 @@ export function useColumns(): Column[] {
         ),
         title: (r) => [r.leadDepartment.name, r.coDepartments.length ? t('coDepts', { names: r.coDepartments.map((d) => d.name).join('、') }) : ''].filter(Boolean).join('\n'),
       },
-      { id: 'assigned', label: 'colAssigned', width: 98, cell: (r) => <TimeCell at={r.assignedAt} /> },
-      { id: 'due', label: 'colDue', width: 98, sort: 'dueAt', cell: (r) => <TimeCell at={r.dueAt} /> },
+      { id: 'assigned', label: 'colAssigned', width: 120, cell: (r) => <TimeCell at={r.assignedAt} /> },
+      { id: 'due', label: 'colDue', width: 120, sort: 'dueAt', cell: (r) => <TimeCell at={r.dueAt} /> },
       {
         id: 'responded',
         label: 'colResponded',
-        width: 98,
+        width: 120,
         cell: (r) => (
           <>
             <TimeCell at={r.respondedAt} />
@@ -120,7 +120,7 @@ export function useColumns(): Column[] {
         cell: (r) => (r.feedback.count === 0 ? '—' : `${t('feedbackCount', { n: r.feedback.count })} · ${r.feedback.latest ?? ''}`),
         title: (r) => (r.feedback.latest ? `${fmtDateTime(r.feedback.latestAt)} ${r.feedback.latest}` : undefined),
       },
-      { id: 'closed', label: 'colClosed', width: 98, cell: (r) => <TimeCell at={r.closedAt} /> },
+      { id: 'closed', label: 'colClosed', width: 120, cell: (r) => <TimeCell at={r.closedAt} /> },
       { id: 'drafter', label: 'colDrafter', width: 80, cell: (r) => r.draftedBy ?? '—' },
       { id: 'reviewer', label: 'colReviewer', width: 80, cell: (r) => r.reviewedBy ?? '—' },
       {
