@@ -9,6 +9,8 @@ export const QUEUES = {
   deliver: 'deliver',
   /** Scheduled report generation (reports.weekly) and the daily audit-log retention (audit.retention). */
   reports: 'reports',
+  /** The 地域 back-fill after the 辖区 is saved (places.backfill): long batches of its own, never holding up a sweep. */
+  backfill: 'backfill',
 } as const;
 
 export interface JobPayloads {
@@ -32,6 +34,8 @@ export interface JobPayloads {
   'audit.retention': Record<string, never>;
   /** Daily, and on demand: append the audit chain's head to the anchor file outside the database. */
   'audit.anchor': Record<string, never>;
+  /** Tick: find the places (地域) of items stored under an older 辖区 again, newest first, for a bounded time (state in Postgres). */
+  'places.backfill': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -46,6 +50,7 @@ export const JOB_QUEUE: Record<JobName, (typeof QUEUES)[keyof typeof QUEUES]> = 
   'reports.daily': QUEUES.reports,
   'audit.retention': QUEUES.reports,
   'audit.anchor': QUEUES.reports,
+  'places.backfill': QUEUES.backfill,
 };
 
 /** BullMQ refuses ':' in custom ids. One id per source and slot dedupes concurrent schedulers. */

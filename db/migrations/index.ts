@@ -30,6 +30,7 @@ import * as m0028 from './20261207_0028_countersign_forwarding.js';
 import * as m0031 from './20261207_0031_ticket_imports.js';
 import * as m0033 from './20261207_0033_event_features.js';
 import * as m0030 from './20261207_0030_search_sources.js';
+import * as m0038 from './20261207_0038_place_backfill.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0031_ticket_imports': m0031,
   '20261207_0033_event_features': m0033,
   '20261207_0030_search_sources': m0030,
+  '20261207_0038_place_backfill': m0038,
 };

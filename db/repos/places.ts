@@ -72,7 +72,9 @@ export async function updateAreaSettings(trx: Db, s: Pick<AreaSettingsRow, 'coun
 
 /** The database and when its area was last saved: the gazetteer's version (a cache compiles it again when this changes). */
 export async function areaVersion(db: Db): Promise<string> {
-  const r = await sql<{ v: string }>`select current_database() || ':' || version as v from area_settings where id = 1`.execute(db);
+  // FOR SHARE: inside an ingest's transaction a save waits until its items, stamped with this
+  // version (items.places_version), are committed (migration 0038).
+  const r = await sql<{ v: string }>`select current_database() || ':' || version as v from area_settings where id = 1 for share`.execute(db);
   return r.rows[0]?.v ?? '0';
 }
 
@@ -124,17 +126,27 @@ const caseItems = (caseIdColumn: string) => sql`(
 /** A story's (an alert's) place labels, over a story id column. */
 export const storyPlaceLabels = (storyIdColumn: string) => labelsOver(storyItems(storyIdColumn));
 
-/** A case's place labels, over a case id column. */
-export const casePlaceLabels = (caseIdColumn: string) => labelsOver(caseItems(caseIdColumn));
+/** A 乡镇 (and 村) set by hand on the case (migration 0038) as place_labels() reads them. */
+const handLabels = (alias: string) =>
+  sql<string[]>`place_labels(array[${sql.ref(`${alias}.place_town`)}], case when ${sql.ref(`${alias}.place_village`)} is null then '{}'::text[] else array[${sql.ref(`${alias}.place_village`)}] end)`;
+
+/** A case's place labels, over a case id column: those set by hand on the case, else those of its items. */
+export const casePlaceLabels = (caseIdColumn: string) =>
+  sql<string[]>`(select case when hc.place_town is not null then ${handLabels('hc')} else ${labelsOver(caseItems('hc.id'))} end
+     from cases hc where hc.id = ${sql.ref(caseIdColumn)})`;
 
 /** An item's place labels. */
 export const itemPlaceLabels = () => sql<string[]>`place_labels(items.place_towns, items.place_villages)`;
 
-/** Cases one of whose items names the town. */
+/** Cases in the town: set by hand to it, or (none set by hand) one of whose items names it. */
 export const caseNamesTown = (caseIdColumn: string, town: string) =>
-  sql<SqlBool>`exists (select 1 from ${caseItems(caseIdColumn)} ci where ci.place_towns @> array[${town}]::text[])`;
+  sql<SqlBool>`exists (select 1 from cases hc where hc.id = ${sql.ref(caseIdColumn)} and case when hc.place_town is not null then hc.place_town = ${town}
+     else exists (select 1 from ${caseItems('hc.id')} ci where ci.place_towns @> array[${town}]::text[]) end)`;
 
-/** Alerts raised and cases opened in [from, to) per town of the area: an alert or case counts once for each town its items name. */
+/**
+ * Alerts raised and cases opened in [from, to) per town of the area: an alert or case counts once
+ * for each town its items name; a case whose 乡镇 was set by hand counts for that town only.
+ */
 export async function countsByTown(db: Db, from: Date, to: Date): Promise<{ code: string; name: string; alerts: number; cases: number }[]> {
   const r = await sql<{ code: string; name: string; alerts: number; cases: number }>`
     select t.code, t.name,
@@ -143,7 +155,8 @@ export async function countsByTown(db: Db, from: Date, to: Date): Promise<{ code
           and exists (select 1 from items i where i.story_id = a.story_id and i.place_towns @> array[t.code])) as alerts,
       (select count(*)::int from cases c
         where c.opened_at >= ${from} and c.opened_at < ${to}
-          and exists (select 1 from ${caseItems('c.id')} ci where ci.place_towns @> array[t.code])) as cases
+          and case when c.place_town is not null then c.place_town = t.code
+                   else exists (select 1 from ${caseItems('c.id')} ci where ci.place_towns @> array[t.code]) end) as cases
     from area_places t where t.kind = 'town'
     order by t.code`.execute(db);
   return r.rows;
@@ -153,4 +166,72 @@ export async function countsByTown(db: Db, from: Date, to: Date): Promise<{ code
 export async function casePlaces(db: Db, caseId: string): Promise<string[]> {
   const r = await sql<{ places: string[] }>`select ${casePlaceLabels('c.id')} as places from cases c where c.id = ${caseId}`.execute(db);
   return r.rows[0]?.places ?? [];
+}
+
+/** The 乡镇 / 村 set by hand on a case (null: its places are its items'). */
+export async function caseHandPlaces(db: Db, caseId: string): Promise<{ town: string | null; village: string | null }> {
+  const r = await sql<{ town: string | null; village: string | null }>`select place_town as town, place_village as village from cases where id = ${caseId}`.execute(db);
+  return r.rows[0] ?? { town: null, village: null };
+}
+
+/** Sets (or, with null, clears) the case's 乡镇 / 村 by hand; the caller holds the case's row lock. */
+export async function setCaseHandPlaces(trx: Db, caseId: string, town: string | null, village: string | null): Promise<void> {
+  await sql`update cases set place_town = ${town}, place_village = ${village} where id = ${caseId}`.execute(trx);
+}
+
+/** A place of the gazetteer (a town or village), or undefined. */
+export async function findAreaPlace(db: Db, code: string): Promise<{ code: string; name: string; kind: PlaceKind; parentCode: string | null } | undefined> {
+  const r = await placesDb(db).selectFrom('area_places').select(['code', 'name', 'kind', 'parent_code']).where('code', '=', code).executeTakeFirst();
+  return r && { code: r.code, name: r.name, kind: r.kind, parentCode: r.parent_code };
+}
+
+/** A town's villages (the case room's picker), in code order. */
+export async function townVillages(db: Db, town: string): Promise<{ code: string; name: string }[]> {
+  return placesDb(db).selectFrom('area_places').select(['code', 'name']).where('kind', '=', 'village').where('parent_code', '=', town).orderBy('code').execute();
+}
+
+// Back-fill (services/places/backfill.ts): items whose places were found with an older area
+// version than the current one (items.places_version, migration 0038), recent first.
+
+/** The area's version (a plain integer; bumped by every save). FOR SHARE: a save waits for the caller's transaction. */
+export async function lockedAreaVersion(trx: Db): Promise<number> {
+  const r = await sql<{ version: number }>`select version from area_settings where id = 1 for share`.execute(trx);
+  return r.rows[0]?.version ?? 0;
+}
+
+/** Up to `limit` items of an older area version, newest first, below `belowId` if given; rows another back-fill holds are skipped. */
+export async function staleItems(trx: Db, version: number, limit: number, belowId: string | null): Promise<{ id: string; title: string; text: string }[]> {
+  const r = await sql<{ id: string; title: string; text: string }>`
+    select id::text as id, title, text from items
+    where places_version < ${version} ${belowId === null ? sql`` : sql`and id < ${belowId}::bigint`}
+    order by id desc limit ${limit}
+    for update skip locked`.execute(trx);
+  return r.rows;
+}
+
+/** Writes the places found again and stamps the items with the version they were found with. */
+export async function updateItemPlaces(trx: Db, version: number, rows: readonly { id: string; towns: string[]; villages: string[] }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update items set place_towns = array(select jsonb_array_elements_text(u.towns::jsonb)),
+                     place_villages = array(select jsonb_array_elements_text(u.villages::jsonb)),
+                     places_version = ${version}
+    from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => JSON.stringify(r.towns))}::text[], ${rows.map((r) => JSON.stringify(r.villages))}::text[]) as u(id, towns, villages)
+    where items.id = u.id`.execute(trx);
+}
+
+/** How far the back-fill is: items whose places are of the current area version, of all items. */
+export async function backfillProgress(db: Db): Promise<{ version: number; done: number; total: number }> {
+  const r = await sql<{ version: number; done: number; total: number }>`
+    select s.version,
+      (select count(*)::int from items where places_version >= s.version) as done,
+      (select count(*)::int from items) as total
+    from area_settings s where s.id = 1`.execute(db);
+  return r.rows[0] ?? { version: 0, done: 0, total: 0 };
+}
+
+/** True when some item's places are of an older area version (an index look-up). */
+export async function backfillPending(db: Db): Promise<boolean> {
+  const r = await sql<{ pending: boolean }>`select exists (select 1 from items where places_version < (select version from area_settings where id = 1)) as pending`.execute(db);
+  return r.rows[0]?.pending ?? false;
 }

@@ -8,13 +8,15 @@ import type { Db } from '../../db/client.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { rangeError } from '../stats/service.js';
+import { backfillProgress } from './backfill.js';
 import * as divisions from './divisions.js';
 import type { AreaInput, AreaView, PlaceStatsView } from './schema.js';
 
 // 管理 → 辖区: the office's own area. Saving it builds the gazetteer (area_places) from the county's
 // 乡镇/街道 and 村/社区 in the administrative divisions plus the names the office adds by hand, the
 // settings, the gazetteer and the audit row in one transaction. Items ingested from then on get
-// their places from it (services/places/gazetteer.ts).
+// their places from it (services/places/gazetteer.ts); items stored before get them from the
+// back-fill the save starts (services/places/backfill.ts: the worker's places.backfill tick).
 
 type BuiltPlace = GazetteerPlace & { byOffice: boolean };
 
@@ -58,6 +60,7 @@ async function present(deps: ModuleDeps, s: repo.AreaSettingsRow): Promise<AreaV
     places: places.map((p) => ({ ...p, aliases: [...p.aliases] })),
     updatedAt: s.updatedAt.toISOString(),
     updatedBy: await userName(deps.db, s.updatedBy),
+    backfill: await backfillProgress(deps.db),
   };
 }
 

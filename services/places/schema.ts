@@ -45,6 +45,9 @@ export const AreaView = z
     places: z.array(Place).openapi({ description: '辖区地名表：乡镇（街道）与村（社区），含单位添加的地名和别称' }),
     updatedAt: DateTime,
     updatedBy: z.string().nullable(),
+    backfill: z
+      .object({ done: z.number().int(), total: z.number().int(), running: z.boolean() })
+      .openapi({ description: '已有信息按当前辖区补充地域的进度（保存辖区后在后台逐批进行）' }),
   })
   .openapi('Area');
 export type AreaView = z.infer<typeof AreaView>;
@@ -63,3 +66,30 @@ export const PlaceStatsView = z
   })
   .openapi('PlaceStats');
 export type PlaceStatsView = z.infer<typeof PlaceStatsView>;
+
+/** The case's 地域 set by hand: a 乡镇 (and optionally one of its 村), or null to go back to the places of its items. */
+export const CasePlacesInput = z
+  .object({
+    town: Code.nullable().openapi({ description: '乡镇（街道）代码；null：清除手工设置，按事件信息中的地名', example: '420324100' }),
+    village: Code.nullable().optional().openapi({ description: '村（社区）代码，须属于所选乡镇', example: '420324100200' }),
+  })
+  .strict()
+  .openapi('CasePlacesInput');
+export type CasePlacesInput = z.infer<typeof CasePlacesInput>;
+
+const PlaceRef = z.object({ code: z.string(), name: z.string() });
+
+export const CasePlacesView = z
+  .object({
+    places: z.array(z.string()).openapi({ description: '地域（手工设置的，否则事件信息中提到的）', example: ['城关镇观音阁村'] }),
+    byHand: z.boolean().openapi({ description: '地域为手工设置' }),
+    town: PlaceRef.nullable(),
+    village: PlaceRef.nullable(),
+    towns: z.array(PlaceRef).openapi({ description: '辖区乡镇（街道），供选择' }),
+    villages: z.array(PlaceRef).openapi({ description: '所选乡镇的村（社区），供选择' }),
+  })
+  .openapi('CasePlaces');
+export type CasePlacesView = z.infer<typeof CasePlacesView>;
+
+export const VillageList = z.object({ villages: z.array(PlaceRef) }).openapi('VillageList');
+export const TownParams = z.object({ code: Code.openapi({ param: { name: 'code', in: 'path' }, example: '420324100' }) });

@@ -18,6 +18,7 @@ import { runDailyBriefJob } from './reports.daily.js';
 import { DAILY_BRIEF_TZ, dailyBriefCron, parseBriefTime } from '../../core/reports/daily.js';
 import { AUDIT_RETENTION_CRON, AUDIT_RETENTION_TZ, runAuditRetention } from './audit.retention.js';
 import { AUDIT_ANCHOR_CRON, AUDIT_ANCHOR_TZ, runAuditAnchor } from './audit.anchor.js';
+import { backfillPlaces } from '../../services/places/backfill.js';
 
 // Every job the worker runs, declared once: its handler, concurrency, schedule and retry options.
 // Its queue is the one the contract gives it (JOB_QUEUE in platform/queues.ts). worker/main.ts
@@ -204,6 +205,20 @@ export const JOBS: readonly AnyJobDefinition[] = [
     schedule: () => ({ pattern: AUDIT_ANCHOR_CRON, tz: AUDIT_ANCHOR_TZ }),
     options: REPORT_OPTIONS,
     failed: { message: 'Audit chain anchor failed', level: 'final-error' },
+  }),
+  // 地域 back-fill after a 辖区 save: items of an older area version, newest first, for at most
+  // 20 seconds a tick (resumable: state in Postgres); at once when a worker starts.
+  job({
+    name: 'places.backfill',
+    handler: (ctx) => async () => {
+      const r = await backfillPlaces(ctx.db, { budgetMs: 20_000 });
+      if (r.updated > 0) ctx.logger.info({ updated: r.updated, finished: r.finished }, 'Places back-fill');
+      return r;
+    },
+    schedule: (c) => ({ every: c.SWEEP_INTERVAL_MS }),
+    options: TICK_OPTIONS,
+    runOnStart: true,
+    failed: { message: 'Places back-fill failed', level: 'warn' },
   }),
 ];
 

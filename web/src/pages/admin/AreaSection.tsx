@@ -59,7 +59,8 @@ function useDivisions(parent: string | undefined, enabled = true) {
 export function AreaSection() {
   const t = useT(mArea);
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: KEY, queryFn: () => call(api.area.$get()) });
+  // While the back-fill runs, its progress line is re-read every few seconds.
+  const q = useQuery({ queryKey: KEY, queryFn: () => call(api.area.$get()), refetchInterval: (query) => (query.state.data?.backfill.running ? 5000 : false) });
   const [draft, setDraft] = useState<Draft | null>(null);
   useEffect(() => {
     if (q.data && draft === null) setDraft(fromArea(q.data));
@@ -129,6 +130,11 @@ export function AreaSection() {
         {q.data.areaName ? `${q.data.areaName} · ` : ''}
         {t('summary', { towns: String(q.data.towns), villages: String(q.data.villages) })}
       </p>
+      {q.data.backfill.total > 0 ? (
+        <p className={q.data.backfill.running ? 'small tag tag-amber' : 'muted small'} data-testid="area-backfill" role="status">
+          {t(q.data.backfill.running ? 'backfillRunning' : 'backfillDone', { done: String(q.data.backfill.done), total: String(q.data.backfill.total) })}
+        </p>
+      ) : null}
       <div className="panel">
         <h2>{t('extras')}</h2>
         <p className="muted small">{t('extrasHint')}</p>
