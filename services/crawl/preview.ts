@@ -51,8 +51,12 @@ export interface PreviewDeps {
   signal?: AbortSignal;
 }
 
-/** The first PREVIEW_MAX_ENTRIES entries as the preview shows them (title, address, date, excerpt). */
-export function previewEntries(found: ParsedEntry[], finalUrl: string, now: Date): PreviewEntry[] {
+/**
+ * The first PREVIEW_MAX_ENTRIES entries as the preview shows them (title, address, date, excerpt).
+ * `json`: a JSON source's epoch-second / millisecond dates reach here already turned into ISO
+ * instants (core/json-source.ts), which the endpoint never wrote: no 原文 is shown for them.
+ */
+export function previewEntries(found: ParsedEntry[], finalUrl: string, now: Date, json = false): PreviewEntry[] {
   const urls = canonicalUrls(found.map((e) => e.link || null), finalUrl);
   return found.slice(0, PREVIEW_MAX_ENTRIES).map((entry, i): PreviewEntry => {
     const { title, text, date } = entryFields(entry, entry.content, now);
@@ -61,7 +65,7 @@ export function previewEntries(found: ParsedEntry[], finalUrl: string, now: Date
       url: urls[i],
       publishedAt: date.date.toISOString(),
       publishedAtEstimated: date.estimated,
-      dateText: writtenDate(entry.published),
+      dateText: json && isConvertedEpoch(entry.published) ? null : writtenDate(entry.published),
       excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
     };
   });
@@ -86,12 +90,17 @@ export async function previewSource(deps: PreviewDeps, source: ParseSpec & { url
   }
   try {
     const { entries: found, note, misses = [] } = await readBody(source, fetched);
-    const entries = previewEntries(found, fetched.finalUrl, deps.now());
+    const entries = previewEntries(found, fetched.finalUrl, deps.now(), source.kind === 'json');
     return done({ status: 'ok', httpStatus: fetched.httpStatus, message: '', note, finalUrl: fetched.finalUrl, total: found.length, entries, misses });
   } catch (err) {
     if (!(err instanceof CrawlFailure)) throw err;
     return done({ status: err.status, httpStatus: err.httpStatus ?? fetched.httpStatus, message: err.message, note: null, finalUrl: fetched.finalUrl, total: 0, entries: [], misses: [] });
   }
+}
+
+/** An instant as core/json-source.ts writes a converted epoch (Date#toISOString). */
+function isConvertedEpoch(published: string | null): boolean {
+  return published !== null && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(published);
 }
 
 /** The longest date text a preview shows. */

@@ -36,6 +36,8 @@ describe('JSON sources', () => {
     expect(r.entries[0].url).toMatch(/^https:\/\/liuyan\.example\.gov\.cn\/detail\?tid=\d+$/);
     expect(r.entries[0].excerpt).toContain('停水');
     expect(r.entries.every((e: any) => e.publishedAtEstimated === false)).toBe(true);
+    // Epoch milliseconds are read exactly; no made-up ISO text is shown as what the endpoint wrote.
+    expect(r.entries.every((e: any) => e.dateText === null)).toBe(true);
     expect(new Set(r.entries.map((e: any) => e.url)).size).toBe(20);
     expect(r.misses).toEqual([{ field: 'author', path: 'user.name', missing: 20, items: 20 }]);
     expect(r.missesZh[0]).toContain('user.name');

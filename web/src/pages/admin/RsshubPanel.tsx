@@ -61,7 +61,7 @@ export function RsshubPanel() {
             save.mutate();
           }}
         >
-          <Field label={t('baseUrl')} error={errs.byField.baseUrl}>
+          <Field label={t('baseUrl')} error={errs.byField.baseUrl} testid="rsshub-base-field">
             <input className="code" value={baseUrl} onChange={(ev) => setBaseUrl(ev.target.value)} placeholder={t('baseUrlPh')} data-testid="rsshub-base" />
           </Field>
           <label className="check">
