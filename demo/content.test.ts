@@ -2,6 +2,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createPostGenerator, FLAGGED_TOPICS, HOSTILE_POST_ID, mulberry32, type DemoPost } from './content.js';
 import { DEMO_RULES } from './seed.js';
+import { DEMO_HISTORY } from './history-cases.js';
+import { DEMO_TOWNS, DEMO_VILLAGE_PAIRS, townOf } from './places.js';
 
 const START = new Date('2026-11-23T00:00:00Z').getTime();
 function generate(n: number, seed?: number): DemoPost[] {
@@ -93,7 +95,7 @@ describe('demo content generator', () => {
   });
 
   it('reposts an earlier post on another channel with most of its text', () => {
-    const reposts = posts.filter((p) => p.repostOf !== null);
+    const reposts = posts.filter((p) => p.form === 'repost');
     expect(reposts.length).toBeGreaterThan(posts.length * 0.15);
     for (const r of reposts) {
       const original = posts[r.repostOf! - 1];
@@ -103,7 +105,57 @@ describe('demo content generator', () => {
       expect(r.title).toContain(original.title);
       expect(bigramOverlap(original.body, r.body)).toBeGreaterThan(0.75);
       expect(r.body).not.toBe(original.body);
+      expect(r.eventId).toBe(original.eventId);
     }
+  });
+
+  it('tells events: every post carries its event, and the event holds one place, firm or school', () => {
+    const g = createPostGenerator();
+    for (let i = 0; i < 400; i++) g.next(new Date(START + i * 600_000));
+    expect(g.posts.map((p) => [p.title, p.body])).toEqual(posts.map((p) => [p.title, p.body]));
+    const events = new Map(g.events.map((e) => [e.id, e]));
+    expect(events.size).toBeGreaterThan(40);
+    for (const p of g.posts) {
+      const e = events.get(p.eventId)!;
+      expect(e, `${p.id}`).toBeDefined();
+      expect(p.topic).toBe(e.topic);
+      expect(p.body + p.title).not.toMatch(/eventId|event\s*\d/i);
+      // The post names its event's village (when it has one) and no other village of the area.
+      const villages = namedVillages(`${p.title}\n${p.body}`);
+      if (e.village) expect(villages, `${p.id} ${p.title}`).toEqual([e.village]);
+      else expect(villages, `${p.id} ${p.title}`).toEqual([]);
+    }
+    for (const e of g.events) if (e.village) expect(townOf(e.village)).toBe(e.town);
+    // Every form of telling occurs, copies point at a post of the same event.
+    const forms = new Set(g.posts.map((p) => p.form));
+    for (const f of ['first', 'lookalike', 'repost', 'excerpt', 'headline', 'retelling', 'writeup', 'reply'] as const) expect(forms, f).toContain(f);
+    for (const p of g.posts.filter((x) => x.repostOf !== null)) expect(g.posts[p.repostOf! - 1].eventId).toBe(p.eventId);
+  });
+
+  it('publishes look-alikes: a new event under the headline of an earlier one, at another place, firm or school', () => {
+    const g = createPostGenerator();
+    for (let i = 0; i < 400; i++) g.next(new Date(START + i * 600_000));
+    const lookalikes = g.posts.filter((p) => p.form === 'lookalike');
+    expect(lookalikes.length).toBeGreaterThan(15);
+    for (const p of lookalikes) {
+      const e = g.events[p.eventId - 1];
+      const earlier = g.events.filter((x) => x.kind === e.kind && x.id < e.id);
+      expect(earlier.length, p.title).toBeGreaterThan(0);
+      for (const x of earlier) expect(x.identity, p.title).not.toBe(e.identity);
+    }
+  });
+
+  it('places every village under its own town, in the posts and in the demo history', () => {
+    const g = createPostGenerator(7);
+    for (let i = 0; i < 300; i++) g.next(new Date(START + i * 60_000));
+    const texts = [...g.posts.map((p) => `${p.title}\n${p.body}`), ...DEMO_HISTORY.map((c) => `${c.title}\n${c.text}\n${c.summary}`)];
+    for (const text of texts) {
+      const known = namedVillages(text);
+      expect(known.length, text).toBeLessThanOrEqual(1);
+      const towns = DEMO_TOWNS.filter((t) => text.includes(t));
+      for (const v of known) for (const t of towns) expect(t, text).toBe(townOf(v));
+    }
+    expect(DEMO_VILLAGE_PAIRS.length).toBeGreaterThanOrEqual(10);
   });
 
   it('matches the demo rules where meant: flagged topics by their rule, neutral posts by none', () => {
@@ -127,6 +179,11 @@ describe('demo content generator', () => {
     }
   });
 });
+
+/** The area's villages a text names (by name, as the gazetteer knows them). */
+function namedVillages(text: string): string[] {
+  return DEMO_VILLAGE_PAIRS.map(([, v]) => v).filter((v) => text.includes(v));
+}
 
 function bigramOverlap(a: string, b: string): number {
   const grams = (s: string) => {

@@ -1,5 +1,6 @@
 // The demo organisation: departments, monitoring rules and sources pointing at the fixture site.
 import type { Db } from '../db/client.js';
+import { DEMO_TOWNS, DEMO_VILLAGE_PAIRS } from './places.js';
 import { insertDemoUser, seedMonitoringOnce, usernameTaken } from '../db/repos/demo.js';
 import { writeAudit } from '../db/repos/audit.js';
 import { lockOfficeProfile, updateOfficeProfile } from '../db/repos/office-profile.js';
@@ -97,14 +98,8 @@ export async function seedDemo(db: Db, siteUrl: string, troubleSiteUrl?: string)
 export const DEMO_AREA = {
   countyCode: null,
   areaName: '清河市',
-  towns: ['城关镇', '龙山镇', '桃源乡', '北关街道', '河西街道', '东湖街道'],
-  villages: [
-    ['城关镇', '东关村'],
-    ['城关镇', '后营村'],
-    ['城关镇', '南街社区'],
-    ['龙山镇', '石桥村'],
-    ['北关街道', '杨柳社区'],
-  ],
+  towns: DEMO_TOWNS,
+  villages: DEMO_VILLAGE_PAIRS,
 } as const;
 
 async function seedArea(db: Db): Promise<void> {

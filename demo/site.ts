@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createPostGenerator, DEFAULT_SEED, HOSTILE_POST_ID, mulberry32, type DemoChannel, type DemoPost } from './content.js';
+import { createPostGenerator, DEFAULT_SEED, HOSTILE_POST_ID, mulberry32, type DemoChannel, type DemoEvent, type DemoPost } from './content.js';
 import { BROKEN_FEED, challengePage, statusPage, wafPage, type Fault } from './faults.js';
 import * as R from './render.js';
 import { conditional, gbk, html, HTML, redirect, reply, send, type Reply } from './reply.js';
@@ -18,7 +18,7 @@ import { liuyanApi, LIUYAN_API_PREFIX } from './liuyan-api.js';
 import { isSlowQuery, newsSearch, NEWS_SEARCH_PATH } from './news-search.js';
 
 export type { Fault } from './faults.js';
-export type { DemoPost } from './content.js';
+export type { DemoEvent, DemoPost } from './content.js';
 
 export interface FixtureSiteOptions {
   /** 0 picks a free port. */
@@ -50,6 +50,8 @@ export interface FixtureSite {
   /** Publishes the next post of the sequence, dated clock(). */
   publishNext(): DemoPost;
   posts(): DemoPost[];
+  /** Ground truth for tests: the events the posts tell (DemoPost.eventId), oldest first. Never served. */
+  events(): DemoEvent[];
   /** Overrides any path (query ignored); null removes the override. */
   setFault(path: string, fault: Fault | null): void;
   /** Requests received for a path (query ignored), faults included. */
@@ -120,10 +122,10 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
   }
 
   function feed(req: http.IncomingMessage, kind: 'rss' | 'atom' | 'rdf' | 'rss091'): Reply {
-    const now = clock();
     if (kind === 'rss' || kind === 'atom') {
       const posts = latest((p) => p.channel === 'news', FEED_SIZE.news);
-      const updated = posts[0]?.publishedAt ?? now;
+      // An empty list keeps one date (the start of the site's history): it is unchanged until a post arrives.
+      const updated = posts[0]?.publishedAt ?? new Date(start);
       const items = feedItems(posts, (p) => `/news/${p.id}.html`);
       const meta = { title: '清河新闻网 - 本地新闻', link: `${base}/news/`, self: `${base}/news/${kind === 'rss' ? 'rss' : 'atom'}.xml`, description: '清河市本地新闻、民生资讯' };
       return kind === 'rss'
@@ -132,7 +134,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
     }
     const official = (p: DemoPost) => p.official && (kind === 'rdf' || ['weather', 'traffic', 'rumour'].includes(p.topic));
     const posts = latest(official, kind === 'rdf' ? FEED_SIZE.gov : FEED_SIZE.rss091);
-    const updated = posts[0]?.publishedAt ?? now;
+    const updated = posts[0]?.publishedAt ?? new Date(start);
     const items = feedItems(posts, (p) => `/gov/article/${p.id}.html`, '清河发布');
     const meta = { title: '清河发布', link: `${base}/gov/`, self: `${base}/gov/${kind === 'rdf' ? 'rdf' : 'rss091'}.xml`, description: '清河市人民政府新闻办公室官方发布' };
     return kind === 'rdf'
@@ -312,6 +314,7 @@ export async function startFixtureSite(opts: FixtureSiteOptions): Promise<Fixtur
     port,
     publishNext: () => generator.next(clock()),
     posts: () => [...generator.posts],
+    events: () => [...generator.events],
     setFault(path, fault) {
       if (fault) faults.set(path, fault);
       else faults.delete(path);
