@@ -92,4 +92,4 @@ export const CasePlacesView = z
 export type CasePlacesView = z.infer<typeof CasePlacesView>;
 
 export const VillageList = z.object({ villages: z.array(PlaceRef) }).openapi('VillageList');
-export const TownParams = z.object({ code: Code.openapi({ param: { name: 'code', in: 'path' }, example: '420324100' }) });
+export const VillageQuery = z.object({ town: Code.openapi({ description: '乡镇（街道）代码', example: '420324100' }) });

@@ -247,6 +247,8 @@ describe('every state-changing route writes its own audit row, in the transactio
         },
       },
       { route: 'PUT /api/area', as: 'admin', path: '/api/area', body: { countyCode: null, areaName: '清河市', extras: [{ name: '城关镇', townCode: null, aliasOf: null }] } },
+      // 地域 set by hand on the (reopened) case, from the area just saved.
+      { route: 'PUT /api/cases/:id/places', as: 'handler', path: () => `${c()}/places`, body: { town: 'x-城关镇' } },
       { route: 'PUT /api/policies', as: 'admin', path: '/api/policies', body: { rules: DEFAULT_POLICY } },
       { route: 'POST /api/periods', as: 'admin', path: '/api/periods', body: { name: '重点时段', startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-10T00:00:00Z', factor: 0.5 }, then: (b) => (ids.period = b.id) },
       { route: 'PATCH /api/periods/:id', as: 'admin', path: () => `/api/periods/${ids.period}`, body: { name: '两会', startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-10T00:00:00Z', factor: 0.25 } },

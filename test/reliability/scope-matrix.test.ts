@@ -94,6 +94,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/cases/:id/responses/:rid/countersign': { decision: 'confirm' },
   'POST /api/cases/:id/verification': { result: 'true', note: '矩阵测试核实' },
   'POST /api/cases/:id/forward-replies': { content: '矩阵测试反馈' },
+  'PUT /api/cases/:id/places': { town: null },
 };
 
 /**
