@@ -51,6 +51,10 @@ export const NOTICE_PARAM_LABELS: Readonly<Record<string, Labels>> = {
     zh: EFFECT_RATING_LABELS,
     en: { good: 'good', fairly_good: 'fairly good', average: 'average', poor: 'poor' },
   },
+  callbackResult: {
+    zh: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
+    en: { satisfied: 'satisfied', basically_satisfied: 'basically satisfied', dissatisfied: 'dissatisfied' },
+  },
   referralTarget: {
     zh: REFERRAL_TARGET_LABELS,
     en: { public_security: 'the public security organ', cyberspace: 'the cyberspace office' },

@@ -73,6 +73,15 @@ export const NOTICE_TEXTS = {
     zh: { title: '【已反馈】{caseNumber} {caseTitle}', body: '{replier}已于 {repliedAt} 向{recipient}反馈{caseNumber}「{caseTitle}」的办理情况。' },
     en: { title: '[Feedback sent] {caseNumber} {caseTitle}', body: '{replier} reported to {recipient} on {repliedAt} how {caseNumber} "{caseTitle}" was handled.' },
   },
+  // 回访 of hotline / mailbox cases (services/callbacks).
+  'case.callback_due': {
+    zh: { title: '【待回访】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的答复已于 {publishedAt} 发布，请回访诉求人，并在事件中登记回访结果（满意 / 基本满意 / 不满意）。' },
+    en: { title: '[Call back] {caseNumber} {caseTitle}', body: 'The reply to {caseNumber} "{caseTitle}" was published at {publishedAt}; call the requester back and record the result on the case (satisfied / basically satisfied / dissatisfied).' },
+  },
+  'case.callback_dissatisfied': {
+    zh: { title: '【回访不满意】{caseNumber} {caseTitle}', body: '{caller}于 {calledAt} 回访{callee}，结果：{callbackResult}。{note} 请研究是否重新办理（起草新的答复并再次回访）。' },
+    en: { title: '[Dissatisfied at call-back] {caseNumber} {caseTitle}', body: '{caller} called {callee} back at {calledAt}: {callbackResult}. {note} Decide whether the case is handled again (a new reply, then another call-back).' },
+  },
   'response.published': {
     zh: { title: '【已发布】{caseNumber} {caseTitle}', body: '{caseNumber}「{caseTitle}」的回应已于 {publishedAt} 发布（{channel}）。' },
     en: { title: '[Published] {caseNumber} {caseTitle}', body: 'The response to {caseNumber} "{caseTitle}" was published on {channel} at {publishedAt}.' },

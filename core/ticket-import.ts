@@ -32,7 +32,7 @@ const SYNONYMS: Record<TicketField, readonly string[]> = {
   requester: ['诉求人', '来电人', '来信人', '联系人', '姓名'],
   department: ['承办单位', '办理单位', '责任单位', '承办部门'],
   deadline: ['办理时限', '办结时限', '截止时间'],
-  requestType: ['诉求类型', '诉求分类', '类别', '类型'],
+  requestType: ['诉求类型', '工单类型', '诉求分类', '来电类型', '类别', '类型'],
 };
 
 /** Column index per field (-1: not in the file). */

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { ApprovalStepKind } from '../core/workflow/approval.js';
 import type { VerificationResult } from '../core/workflow/forwarding.js';
+import type { RequestType } from '../core/workflow/origin-windows.js';
 import type { CaseOrigin, CaseStatus, Category, Channel, EffectRating, Level, ObligationKind, ReferralTarget, ResponseStatus } from '../core/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -77,6 +78,8 @@ export interface CasesTable {
   verification_note: Defaulted<string>;
   verified_by: Defaulted<number | null>;
   verified_at: Defaulted<Date | null>;
+  /** 诉求类型 of a hotline / mailbox case (migration 0035). */
+  request_type: Defaulted<RequestType | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }

@@ -4,6 +4,7 @@ import type { WorkflowTables } from './schema-workflow.js';
 import type { RosterTables } from './schema-roster.js';
 import type { DeclineTables } from './schema-declines.js';
 import type { ForwardingTables } from './schema-forwarding.js';
+import type { CallbackTables } from './schema-callbacks.js';
 import type { TokenTables } from './schema-tokens.js';
 import type { ImportTables } from './schema-imports.js';
 import type { InstructionTables } from './schema-instructions.js';
@@ -208,7 +209,7 @@ export interface AlertsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables, ImportTables, ForwardingTables {
+export interface DB extends AuthTables, WorkflowTables, InstructionTables, RosterTables, DeclineTables, TokenTables, ImportTables, ForwardingTables, CallbackTables {
   departments: DepartmentsTable;
   fetch_allowlist: FetchAllowlistTable;
   sources: SourcesTable;

@@ -27,6 +27,7 @@ import { escalationsRoutes } from './modules/escalations/routes.js';
 import { caseBriefsRoutes } from './modules/case-briefs/routes.js';
 import { instructionsRoutes } from './modules/instructions/routes.js';
 import { forwardingRoutes } from './modules/forwarding/routes.js';
+import { callbacksRoutes } from './modules/callbacks/routes.js';
 import { todosRoutes } from './modules/todos/routes.js';
 import { notificationsRoutes } from './modules/notifications/routes.js';
 import { followupRoutes } from './modules/followup/routes.js';
@@ -172,6 +173,7 @@ export function createApp(deps: AppDeps) {
     .route('/', caseBriefsRoutes(m))
     .route('/', instructionsRoutes(m))
     .route('/', forwardingRoutes(m))
+    .route('/', callbacksRoutes(m))
     .route('/', todosRoutes(m))
     .route('/', eventsRoutes(m, deps.liveEvents))
     .doc31('/api/openapi.json', openApiConfig())

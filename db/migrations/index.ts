@@ -26,6 +26,7 @@ import * as m0026 from './20261207_0026_daily_briefs.js';
 import * as m0027 from './20261207_0027_api_tokens.js';
 import * as m0029 from './20261207_0029_special_briefs.js';
 import * as m0034 from './20261207_0034_places.js';
+import * as m0035 from './20261207_0035_origin_windows.js';
 import * as m0028 from './20261207_0028_countersign_forwarding.js';
 import * as m0031 from './20261207_0031_ticket_imports.js';
 import * as m0033 from './20261207_0033_event_features.js';
@@ -61,6 +62,7 @@ export const migrations: Record<string, Migration> = {
   '20261207_0027_api_tokens': m0027,
   '20261207_0029_special_briefs': m0029,
   '20261207_0034_places': m0034,
+  '20261207_0035_origin_windows': m0035,
   '20261207_0028_countersign_forwarding': m0028,
   '20261207_0031_ticket_imports': m0031,
   '20261207_0033_event_features': m0033,

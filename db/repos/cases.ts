@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { Case } from '../schema-workflow.js';
 import type { CaseOrigin, Category, Level } from '../../core/vocabulary.js';
+import type { RequestType } from '../../core/workflow/origin-windows.js';
 
 // Case writes of triage (numbering, rows, departments, stories, evidence, alerts). The reads behind
 // GET /api/cases/{id} are in case-detail.ts, the ledger query in cases-ledger.ts.
@@ -27,6 +28,8 @@ export interface NewCase {
   clockStartedAt: Date;
   openedAt: Date;
   openedBy: number | null;
+  /** 诉求类型 of a hotline / mailbox case. */
+  requestType?: RequestType | null;
 }
 
 export async function insertCase(trx: Db, c: NewCase): Promise<Case> {
@@ -40,6 +43,7 @@ export async function insertCase(trx: Db, c: NewCase): Promise<Case> {
       category: c.category,
       origin: c.origin,
       origin_note: c.originNote,
+      request_type: c.requestType ?? null,
       lead_department_id: c.leadDepartmentId,
       clock_started_at: c.clockStartedAt,
       opened_at: c.openedAt,
@@ -124,7 +128,7 @@ export async function markAlertsCase(trx: Db, alertIds: readonly string[], caseI
 export async function updateCaseFields(
   trx: Db,
   caseId: string,
-  set: Partial<{ title: string; summary: string; level: Level; category: Category; lead_department_id: number; assigned_at: Date }>,
+  set: Partial<{ title: string; summary: string; level: Level; category: Category; lead_department_id: number; assigned_at: Date; request_type: RequestType | null }>,
   now: Date,
 ): Promise<Case> {
   return trx

@@ -137,6 +137,17 @@ export function forwardFeedbackDue(db: Db, v: TodoViewer): Promise<CaseTodoRow[]
   });
 }
 
+/** 回访 owed: hotline / mailbox cases of the handler's department (as lead) whose latest reply was published after the latest 回访 (or none). */
+export function callbacksDue(db: Db, v: TodoViewer): Promise<CaseTodoRow[]> {
+  return caseRows(db, v, {
+    select: sql`c.id::text as ref_id, null::timestamptz as due_at, null as extra`,
+    from: sql`cases c`,
+    where: sql`c.origin in ('hotline', 'mailbox') and c.status <> 'closed' and ${leadIs(v)}
+      and exists (select 1 from responses r where r.case_id = c.id and r.status = 'published'
+        and r.published_at > coalesce((select max(k.called_at) from case_callbacks k where k.case_id = c.id), '-infinity'::timestamptz))`,
+  });
+}
+
 /** Open obligations past their due time (breaches) on cases not closed. */
 export function breaches(db: Db, v: TodoViewer, now: Date): Promise<CaseTodoRow[]> {
   return caseRows(db, v, {

@@ -1,3 +1,4 @@
+import { REQUEST_TYPE_LABELS } from '../../core/workflow/origin-windows.js';
 import {
   CASE_ORIGIN_LABELS,
   CASE_STATUS_LABELS,
@@ -120,6 +121,8 @@ export function presentCase(c: Case, p: CaseParts, now: Date): CaseView {
     origin: c.origin,
     originLabel: CASE_ORIGIN_LABELS[c.origin],
     originNote: c.origin_note,
+    requestType: c.request_type,
+    requestTypeLabel: c.request_type ? REQUEST_TYPE_LABELS[c.request_type] : null,
     expectedResponse: EXPECTED_RESPONSE[c.category],
     leadDepartment: lead ? { id: lead.id, name: lead.name } : { id: c.lead_department_id, name: '' },
     coDepartments: p.departments.filter((d) => d.role === 'co').map((d) => ({ id: d.id, name: d.name })),

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CASE_ORIGINS, CASE_STATUSES, CATEGORIES, CHANNELS, LEVELS, OBLIGATION_KINDS } from '../../core/vocabulary.js';
 import { LEDGER_RESPONSE_STATUSES, LEDGER_SORTS } from '../../db/repos/cases-ledger.js';
 import { BigId, Cursor, DateTime, Limit, QueryDate } from '../shared/schema.js';
+import { REQUEST_TYPES } from '../../core/workflow/origin-windows.js';
 
 const DeptId = z.number().int().min(1).max(2_147_483_647);
 const Named = z.object({ id: z.number().int(), name: z.string() });
@@ -25,8 +26,18 @@ export const ManualOpinion = z
     title: z.string().trim().min(1).max(300),
     text: z.string().max(50_000).default(''),
     receivedAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).openapi({ type: 'string', format: 'date-time' }),
+    requestType: z
+      .enum(REQUEST_TYPES)
+      .nullable()
+      .optional()
+      .openapi({ description: '诉求类型（热线、信箱来信）：consultation 咨询 / complaint 投诉 / help 求助 / suggestion 建议 / investigation 需调查核实 / other 其他；决定办理时限（工作日）' }),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.requestType == null || v.origin === 'hotline' || v.origin === 'mailbox', {
+    path: ['requestType'],
+    message: 'is for hotline and mailbox cases only',
+    params: { messageZh: '诉求类型仅适用于热线和信箱来信' },
+  });
 
 export const OpenCaseInput = z
   .object({
@@ -58,6 +69,7 @@ export const PatchCaseInput = z
     reason: z.string().trim().min(1).max(1000).optional().openapi({ description: '调整级别或类别的理由（调整级别时必填）' }),
     leadDepartmentId: DeptId.optional(),
     coDepartmentIds: z.array(DeptId).max(50).optional(),
+    requestType: z.enum(REQUEST_TYPES).nullable().optional().openapi({ description: '诉求类型（热线、信箱来信；改后重算未完成事项的时限）' }),
   })
   .strict()
   .openapi('PatchCaseInput');
@@ -167,6 +179,8 @@ export const CaseView = z
     origin: z.enum(CASE_ORIGINS),
     originLabel: z.string(),
     originNote: z.string(),
+    requestType: z.enum(REQUEST_TYPES).nullable().openapi({ description: '诉求类型（热线、信箱来信）；无：null' }),
+    requestTypeLabel: z.string().nullable(),
     expectedResponse: z.string(),
     leadDepartment: Named,
     coDepartments: z.array(Named),

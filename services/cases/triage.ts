@@ -2,7 +2,9 @@ import { BUSINESS_UTC_OFFSET_MINUTES, CASE_ORIGIN_LABELS } from '../../core/voca
 import { computeDueAt } from '../../core/workflow/deadlines.js';
 import { nextCaseNumber } from '../../core/workflow/numbers.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
-import { obligationsFor, policyFor } from '../../core/workflow/policy.js';
+import { policyFor } from '../../core/workflow/policy.js';
+import { caseObligationSpecs } from '../../core/workflow/origin-windows.js';
+import { loadOriginWindows } from '../../db/repos/origin-windows.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { lockCase } from '../../db/repos/case-access.js';
 import * as repo from '../../db/repos/cases.js';
@@ -65,11 +67,13 @@ async function openingFromAlerts(trx: Db, ids: string[]): Promise<Opening> {
 export interface OpeningContext {
   rules: Awaited<ReturnType<typeof loadPolicies>>;
   ctx: Awaited<ReturnType<typeof deadlineContext>>;
+  /** Windows by origin (hotline / mailbox). */
+  originWindows: Awaited<ReturnType<typeof loadOriginWindows>>;
 }
 
 export async function openingContext(db: Db): Promise<OpeningContext> {
-  const [rules, ctx] = await Promise.all([loadPolicies(db), deadlineContext(db)]);
-  return { rules, ctx };
+  const [rules, ctx, originWindows] = await Promise.all([loadPolicies(db), deadlineContext(db), loadOriginWindows(db)]);
+  return { rules, ctx, originWindows };
 }
 
 /** What openCaseIn leaves to its caller to emit once the transaction has committed. */
@@ -106,8 +110,11 @@ export async function openCase(deps: ModuleDeps, input: OpenCaseInput, actor: Ac
 export async function openCaseIn(trx: Db, opening0: OpeningContext, input: OpenCaseInput, actor: Actor, now: Date): Promise<OpenedCase> {
   const lead = input.leadDepartmentId;
   const co = uniq(input.coDepartmentIds).filter((d) => d !== lead);
-  const { rules, ctx } = opening0;
-  const specs = obligationsFor(rules, input.level, input.category);
+  const { rules, ctx, originWindows } = opening0;
+  const origin = input.manual ? input.manual.origin : 'alert';
+  const requestType = input.manual?.requestType ?? null;
+  // A hotline / mailbox case's reply is due in working days by its 诉求类型 (origin-windows.ts).
+  const specs = caseObligationSpecs(rules, originWindows, { level: input.level, category: input.category, origin, requestType });
   const steps = policyFor(rules, input.level, input.category).escalationSteps;
   {
     const manual = input.manual;
@@ -126,6 +133,7 @@ export async function openCaseIn(trx: Db, opening0: OpeningContext, input: OpenC
       category: input.category,
       origin: manual ? manual.origin : 'alert',
       originNote: manual ? manual.originNote : '',
+      requestType,
       leadDepartmentId: lead,
       clockStartedAt: clockStart,
       openedAt: now,
@@ -167,6 +175,7 @@ export async function openCaseIn(trx: Db, opening0: OpeningContext, input: OpenC
         category: c.category,
         origin: c.origin,
         originNote: c.origin_note,
+        ...(requestType ? { requestType } : {}),
         leadDepartmentId: lead,
         coDepartmentIds: co,
         clockStartedAt: clockStart.toISOString(),

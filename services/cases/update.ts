@@ -2,6 +2,8 @@ import { EVENT_OBLIGATION_KINDS, type Category, type Level, type ObligationKind 
 import { computeDueAt } from '../../core/workflow/deadlines.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import { obligationsFor, policyFor } from '../../core/workflow/policy.js';
+import { caseObligationSpecs, isWindowOrigin, REQUEST_TYPE_LABELS, type OriginWindow, type RequestType } from '../../core/workflow/origin-windows.js';
+import { loadOriginWindows } from '../../db/repos/origin-windows.js';
 import { caseTransition, CaseTransitionError, type CaseAction } from '../../core/workflow/state.js';
 import type { CaseStatus } from '../../core/vocabulary.js';
 import type { ObligationSpec } from '../../core/workflow/types.js';
@@ -40,7 +42,7 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
   const now = deps.now();
   if (input.leadDepartmentId !== undefined) await assertDepartments(deps.db, 'leadDepartmentId', [input.leadDepartmentId]);
   if (input.coDepartmentIds !== undefined) await assertDepartments(deps.db, 'coDepartmentIds', input.coDepartmentIds);
-  const [rules, ctx] = await Promise.all([loadPolicies(deps.db), deadlineContext(deps.db)]);
+  const [rules, ctx, originWindows] = await Promise.all([loadPolicies(deps.db), deadlineContext(deps.db), loadOriginWindows(deps.db)]);
 
   const notices: AppEvent[] = [];
   const caseId = await deps.db.transaction().execute(async (trx) => {
@@ -51,6 +53,10 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
     const categoryChanged = input.category !== undefined && input.category !== c.category;
     if (levelChanged && !input.reason) throw fieldError('reason', 'is required when the level changes', '调整级别时必须填写理由');
     if (levelChanged || categoryChanged) allow(c.status, 'change_level');
+    const requestTypeChanged = input.requestType !== undefined && input.requestType !== c.request_type;
+    if (requestTypeChanged && !isWindowOrigin(c.origin)) {
+      throw fieldError('requestType', 'is for hotline and mailbox cases only', '诉求类型仅适用于热线和信箱来信');
+    }
 
     const set: Parameters<typeof repo.updateCaseFields>[2] = {};
     const before: Record<string, unknown> = {};
@@ -65,6 +71,11 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
     change('summary', input.summary);
     change('level', input.level);
     change('category', input.category);
+    if (requestTypeChanged) {
+      set.request_type = input.requestType ?? null;
+      before.requestType = c.request_type;
+      after.requestType = input.requestType ?? null;
+    }
 
     const departments = await reassignment(trx, c, input);
     if (departments) {
@@ -86,9 +97,11 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
     if (input.reason) after.reason = input.reason;
     const action = levelChanged ? 'case.change_level' : departments ? 'case.reassign' : 'case.update';
     await writeAudit(trx, { actor, entity: 'case', entityId: c.id, caseId: c.id, action, before, after });
-    if (levelChanged || categoryChanged) {
-      const reason = input.reason ?? '';
-      await recomputeObligations(trx, c, input.level ?? c.level, input.category ?? c.category, rules, ctx, reason, actor, now);
+    if (levelChanged || categoryChanged || requestTypeChanged) {
+      const requestType = requestTypeChanged ? (input.requestType ?? null) : c.request_type;
+      const reason = input.reason ?? (requestTypeChanged ? `诉求类型调整为${requestType ? REQUEST_TYPE_LABELS[requestType] : '未指定'}` : '');
+      const windows = { originWindows, origin: c.origin, requestType };
+      await recomputeObligations(trx, c, input.level ?? c.level, input.category ?? c.category, rules, ctx, reason, actor, now, windows);
     }
     if (departments) {
       // 转办: the departments given the case (or a new role on it) and those taken off it hear of it.
@@ -126,8 +139,12 @@ async function recomputeObligations(
   reason: string,
   actor: Actor,
   now: Date,
+  windows: { originWindows: readonly OriginWindow[]; origin: Case['origin']; requestType: RequestType | null },
 ): Promise<void> {
-  const specs = new Map<ObligationKind, ObligationSpec>(obligationsFor(rules, level, category).map((s) => [s.kind, s]));
+  // The policy's obligations, a hotline / mailbox case's reply in its working-day window (origin-windows.ts).
+  const specs = new Map<ObligationKind, ObligationSpec>(
+    caseObligationSpecs(rules, windows.originWindows, { level, category, origin: windows.origin, requestType: windows.requestType }).map((s) => [s.kind, s]),
+  );
   const steps = policyFor(rules, level, category).escalationSteps;
   // A 批示's report obligation is not the policy's: re-levelling neither reschedules nor cancels it.
   const existing = (await caseObligations(trx, c.id)).filter((o) => !EVENT_OBLIGATION_KINDS.includes(o.kind));

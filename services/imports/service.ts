@@ -10,6 +10,7 @@ import {
   type Ticket,
   type TicketMapping,
 } from '../../core/ticket-import.js';
+import { requestTypeOf } from '../../core/workflow/origin-windows.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { listDepartments } from '../../db/repos/departments.js';
 import * as repo from '../../db/repos/ticket-imports.js';
@@ -163,7 +164,16 @@ export async function runImport(deps: ModuleDeps, rules: RuleCache, input: Impor
           trx,
           opening,
           {
-            manual: { origin: input.origin, originNote: originNote(input.origin, t), url: '', title: t.title, text: t.content, receivedAt: t.receivedAt },
+            manual: {
+              origin: input.origin,
+              originNote: originNote(input.origin, t),
+              url: '',
+              title: t.title,
+              text: t.content,
+              receivedAt: t.receivedAt,
+              // 诉求类型 sets the reply's working-day window (core/workflow/origin-windows.ts).
+              requestType: requestTypeOf(t.requestType),
+            },
             level: input.level,
             category: categoryOfRequestType(t.requestType) ?? input.category,
             leadDepartmentId: lead,

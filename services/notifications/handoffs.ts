@@ -168,3 +168,21 @@ export async function notifyForwardReplied(trx: Db, c: CaseRef, v: { replier: st
   const to = [...(await activeUserIds(trx, [c.opened_by])), ...(await handlersOf(trx, [c.lead_department_id]))];
   return send(trx, c, to, actorId, 'case.forward_replied', { replier: v.replier, recipient: v.recipient, repliedAt: v.repliedAt.toISOString() }, now);
 }
+
+/** 回访 owed (a hotline / mailbox reply published): the lead department's handlers. */
+export async function notifyCallbackDue(trx: Db, c: CaseRef, v: { publishedAt: Date }, actorId: number | null, now: Date) {
+  return send(trx, c, await handlersOf(trx, [c.lead_department_id]), actorId, 'case.callback_due', { publishedAt: v.publishedAt.toISOString() }, now);
+}
+
+/** A 回访 found the requester 不满意: the reviewers and the duty officer who registered the case. */
+export async function notifyCallbackDissatisfied(
+  trx: Db,
+  c: CaseRef,
+  v: { caller: string; callee: string; calledAt: Date; note: string },
+  actorId: number | null,
+  now: Date,
+) {
+  const to = [...(await roleUserIds(trx, 'reviewer')), ...(await activeUserIds(trx, [c.opened_by]))];
+  const params = { caller: v.caller, callee: v.callee, calledAt: v.calledAt.toISOString(), callbackResult: 'dissatisfied', note: v.note };
+  return send(trx, c, to, actorId, 'case.callback_dissatisfied', params, now);
+}

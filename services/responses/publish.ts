@@ -18,6 +18,7 @@ import type { Who } from './guard.js';
 import type { AppEvent } from '../../platform/queues.js';
 import { notifyPublished } from '../notifications/handoffs.js';
 import { scheduleForwardFeedback } from '../forwarding/service.js';
+import { askCallback } from '../callbacks/service.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -111,6 +112,8 @@ export async function publishInTransaction(trx: Db, a: PublishArgs): Promise<(Om
   const notices = await notifyPublished(trx, c, { channel: a.channel, publishedAt: publishedAt }, a.who.user.id, a.now);
   // A forwarded opinion now owes its forwarding office feedback (向转办单位反馈办理情况).
   if (caseStatus !== 'closed') notices.push(...(await scheduleForwardFeedback(trx, c, publishedAt, a.who, a.now)));
+  // A hotline / mailbox reply asks for a 回访 (services/callbacks).
+  if (caseStatus !== 'closed') notices.push(...(await askCallback(trx, c, publishedAt, a.who.user.id, a.now)));
 
   return {
     case: {

@@ -23,6 +23,7 @@ export const TODO_KINDS = [
   'response.countersign', // handler: a response waiting for their department's 会签
   'case.verify', // handler: a forwarded opinion to verify (核实) before drafting
   'case.forward_feedback', // handler: feedback owed to the forwarding office (params: note)
+  'case.callback', // handler: a hotline / mailbox reply published, 回访 to record
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 

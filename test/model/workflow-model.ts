@@ -289,7 +289,7 @@ export function openArbWithPolicy() {
     co: fc.boolean(),
   });
 }
-/** forwarded: registered as 网信办转办 (else a hotline call); co: department C is a co-department. */
+/** forwarded: registered as 网信办转办 (else an opinion of another origin: the policy's windows, not a hotline's); co: department C is a co-department. */
 export type Open = { level: Level; category: Category; hoursAgo: number; policy?: string; forwarded?: boolean; co?: boolean };
 
 /** The concrete command a 'progress' stands for in this state. */
@@ -781,7 +781,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         coDepartmentIds: open.co ? [deptC] : [],
         manual: open.forwarded
           ? { origin: 'cyberspace_office', originNote: '市委网信办', title: `模型测试事件${caseSeq}`, receivedAt }
-          : { origin: 'hotline', title: `模型测试事件${caseSeq}`, receivedAt },
+          : { origin: 'other', title: `模型测试事件${caseSeq}`, receivedAt },
       });
       expect(res.status, await res.clone().text()).toBe(201);
       const c = (await res.json()) as CaseView;

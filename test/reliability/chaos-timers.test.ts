@@ -249,7 +249,7 @@ describe('timers under chaos', () => {
         const res = await fetch(`${base}/api/cases`, {
           method: 'POST',
           headers: sessions.duty.headers({ 'content-type': 'application/json' }),
-          body: JSON.stringify({ level, category, leadDepartmentId: dept, coDepartmentIds: [], manual: { origin: 'hotline', title, receivedAt } }),
+          body: JSON.stringify({ level, category, leadDepartmentId: dept, coDepartmentIds: [], manual: { origin: 'other', title, receivedAt } }),
           signal: AbortSignal.timeout(30_000),
         }).catch(() => null);
         if (res?.status === 201) break;

@@ -32,6 +32,7 @@ export const m = defineMessages(
     'response.countersign': '回应稿待贵单位会签：确认内容准确一致或退回',
     'case.verify': '转办舆情：先登记核实结果，再起草回应',
     'case.forward_feedback': '向转办单位反馈办理情况：{note}',
+    'case.callback': '待回访：答复已发布，回访诉求人并登记满意度',
   },
   {
     title: 'My to-dos',
@@ -63,5 +64,6 @@ export const m = defineMessages(
     'response.countersign': 'A response awaits your department\'s sign-off: confirm or return it',
     'case.verify': 'A forwarded opinion: record the verification before drafting',
     'case.forward_feedback': 'Report back to the forwarding office: {note}',
+    'case.callback': 'Call back: the reply is published; call the requester and record the result',
   },
 );
