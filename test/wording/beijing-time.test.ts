@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { beijingClock, beijingDateTime, beijingYmdHm } from '../../core/business-time.js';
 import { format } from '../../web/src/i18n/index.js';
 import { common } from '../../web/src/i18n/common.js';
-import { fmtDate, fmtDateTime, fmtDuration, fmtTime, setDisplayLang, shanghaiDay, shanghaiInput } from '../../web/src/lib/time.js';
+import { fmtDate, fmtDateTime, fmtDay, fmtDuration, fmtTime, setDisplayLang, shanghaiDay, shanghaiInput } from '../../web/src/lib/time.js';
 
 // The one way the dashboard shows a time (web/src/lib/time.ts over core/business-time.ts): Beijing
 // time in the office's form, whatever zone the process (a browser) runs in.
@@ -47,6 +47,11 @@ describe('the office form of a time, Beijing time', () => {
     // seen from 2025-12-31 23:59 Beijing, the new year's first minutes carry their year
     expect(fmtDateTime(newYear, 'zh', lastEve)).toBe('2026年1月1日 00:30');
     expect(beijingDateTime(new Date('2024-02-29T04:00:00Z'), 'zh', newYear)).toBe('2024年2月29日 12:00');
+    // a calendar day (a statistics range) in the same form
+    expect(fmtDay('2026-01-01', 'zh', newYear)).toBe('1月1日');
+    expect(fmtDay('2025-12-31', 'zh', newYear)).toBe('2025年12月31日');
+    expect(fmtDay('2025-12-31', 'en', newYear)).toBe('Dec 31, 2025');
+    expect(fmtDay('2026-02-30', 'zh', newYear)).toBe('2026-02-30');
   });
 
   it('uses the interface language LangProvider set when a caller names none', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Lang } from '../i18n/index.js';
-import { beijingClock, beijingDateTime, businessLocalInput, formatYmd, shanghaiParts } from '../../../core/business-time.js';
+import { beijingClock, beijingDateTime, businessLocalInput, formatYmd, parseYmd, shanghaiInstant, shanghaiParts } from '../../../core/business-time.js';
 
 // Every date and time the dashboard shows goes through here, in Beijing time (Asia/Shanghai, from
 // core/business-time.ts) whatever zone the PC or phone is set to, in the office's form:
@@ -30,6 +30,12 @@ export function fmtDateTime(v: string | Date | number | null | undefined, lang: 
 export function fmtDate(v: string | Date | number | null | undefined, lang: Lang = displayLang, now: Date = new Date()): string {
   const d = toDate(v);
   return d ? beijingDateTime(d, lang, now, false) : '—';
+}
+
+/** A calendar day 'YYYY-MM-DD' (a range's end, a query's day) shown as "12月5日" / "2025年12月5日"; other text as it is. */
+export function fmtDay(ymd: string, lang: Lang = displayLang, now: Date = new Date()): string {
+  const day = parseYmd(ymd);
+  return day ? beijingDateTime(shanghaiInstant(day, 0), lang, now, false) : ymd;
 }
 
 /** "10:42", Beijing time; '—' when absent. */

@@ -104,17 +104,35 @@ export default function NotificationsPage() {
   );
 }
 
+/**
+ * A notice written for a text message ends with the link to open (an alert push: "… 请及时研判
+ * http://…/desk?alert=73"): on this screen the link is a button, not text.
+ */
+export function splitTrailingLink(title: string, origin: string): { title: string; href: string | null } {
+  const hit = /\s*(https?:\/\/\S+)$/.exec(title);
+  if (!hit) return { title, href: null };
+  let href = hit[1];
+  try {
+    const u = new URL(href);
+    if (u.origin === origin) href = `${u.pathname}${u.search}${u.hash}`;
+  } catch {
+    return { title, href: null };
+  }
+  return { title: title.slice(0, hit.index), href };
+}
+
 function NotificationRow({ n, now, busy, onRead }: { n: Notification; now: Date; busy: boolean; onRead: () => void }) {
   const t = useT(m);
   const { lang } = useLang();
   const read = n.readAt !== null;
+  const { title, href } = splitTrailingLink(n.title, window.location.origin);
   return (
     <li className={`notif-row${read ? '' : ' unread'}${n.urgent ? ' urgent' : ''}`} data-testid="notification-row" data-read={read ? 'true' : 'false'} data-notification-id={n.id}>
       <span className="notif-dot" aria-hidden="true" />
       <div className="notif-main">
         <div className="notif-title">
           {n.urgent ? <Tag tone="red">{t('urgent')}</Tag> : null}
-          <span>{n.title}</span>
+          <span>{title}</span>
         </div>
         {n.body ? <p className="notif-body">{n.body}</p> : null}
         <div className="notif-meta muted small">
@@ -129,7 +147,15 @@ function NotificationRow({ n, now, busy, onRead }: { n: Notification; now: Date;
           <Link href={`/cases/${n.caseId}`} className="btn btn-sm" onClick={() => !read && onRead()}>
             {t('viewCase')}
           </Link>
-        ) : null}
+        ) : href === null ? null : href.startsWith('/') ? (
+          <Link href={href} className="btn btn-sm" data-testid="notification-open" onClick={() => !read && onRead()}>
+            {t('open')}
+          </Link>
+        ) : (
+          <a href={href} className="btn btn-sm" data-testid="notification-open" target="_blank" rel="noopener noreferrer">
+            {t('open')}
+          </a>
+        )}
         {!read ? (
           <button type="button" className="btn btn-sm" disabled={busy} onClick={onRead}>
             {t('markRead')}

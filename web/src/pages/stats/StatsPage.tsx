@@ -5,7 +5,7 @@ import { common } from '../../i18n/common.js';
 import { useLang, useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import { useAppEvents } from '../../lib/events.js';
-import { fmtDateTime } from '../../lib/time.js';
+import { fmtDateTime, fmtDay } from '../../lib/time.js';
 import { HBarChart, HistogramChart, levelColour, TrendChart } from './charts.js';
 import { hoursInUnit, hoursText, hoursUnit, pct, PRESETS, rangeSearch, rateTone, useRange, useStats, type Range, type Stats } from './data.js';
 import { m } from './messages.js';
@@ -264,7 +264,7 @@ export default function StatsPage() {
       <div className="page-head">
         <h1>{t('title')}</h1>
         <span className="muted small" data-testid="stats-range">
-          {t('rangeLabel', { from: range.from, to: range.to })}
+          {t('rangeLabel', { from: fmtDay(range.from), to: fmtDay(range.to) })}
         </span>
         <span className="spacer" />
         <RangePicker range={range} />
