@@ -105,6 +105,20 @@ describe('a source from a template is an ordinary feed source', () => {
     expect(items.every((i) => i.author?.endsWith('的微博'))).toBe(true);
   });
 
+  it('the fake RSSHub answers in RSSHub\'s output shape: RSS 2.0, its <generator>, <author>, HTML <description> in CDATA', async () => {
+    const res = await fetch(`${hub}/weibo/keyword/${encodeURIComponent('清河')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/xml/);
+    const xml = await res.text();
+    expect(xml).toMatch(/<rss[^>]*version="2\.0"/);
+    expect(xml).toContain('<generator>RSSHub</generator>');
+    expect(xml).toMatch(/<author><!\[CDATA\[[^\]]+\]\]><\/author>/);
+    expect(xml).toMatch(/<description><!\[CDATA\[[\s\S]*<(p|br|img)[\s\S]*\]\]><\/description>/);
+    const error = await fetch(`${hub}/weibo/user/error`);
+    expect(error.status).toBe(503);
+    expect(await error.text()).toMatch(/Looks like something went wrong/i);
+  });
+
   it('the 留言板 route filters by state: 待回复 lists only messages awaiting a reply', async () => {
     const all = await (await f.request('POST', '/api/sources/preview', { kind: 'feed', rsshub: { template: 'people-liuyan', params: { id: '539', state: '1' } } })).json();
     const waiting = await (await f.request('POST', '/api/sources/preview', { kind: 'feed', rsshub: { template: 'people-liuyan', params: { id: '539', state: '2' } } })).json();
@@ -141,7 +155,7 @@ describe('a source from a template is an ordinary feed source', () => {
     const out = await crawlSource(deps, created.id, 'job-rsshub-slow');
     expect(out.status).toBe('timeout');
     const view = await (await f.request('GET', `/api/sources/${created.id}`)).json();
-    expect(view).toMatchObject({ status: 'timeout', statusLabel: expect.any(String) });
+    expect(view).toMatchObject({ status: 'timeout', statusLabel: '超时' });
     expect(view.statusMessage).toMatch(/Timed out/);
   });
 
