@@ -63,4 +63,16 @@ describe('titles and keywords', () => {
     expect(sameFrameOtherSubject(west, dam)).toBe(true);
     expect(sameFrameOtherSubject(west, retold)).toBe(false);
   });
+
+  it('never takes two headlines over the same village for two subjects', () => {
+    const at = new Date();
+    const body = '我们城关镇后营村有46户人家签了拆迁协议，补偿款签约后九十天内付清，现在早就过了期限。一家老小在外面租房住，每月房租1800元。';
+    const a = eventFeatures('强烈投诉城关镇后营村棚户区改造征收补偿标准不公', body, at);
+    const b = eventFeatures('城关镇后营村拆迁补偿款迟迟未到位，谁来管？', body, at);
+    expect(titleSimilarity(a.title, b.title)).toBeGreaterThanOrEqual(0.3);
+    expect(sameFrameOtherSubject(a, b)).toBe(false);
+    // The same two headlines over different villages stay apart (by place, not by frame).
+    const c = eventFeatures('城关镇东关村拆迁补偿款迟迟未到位，谁来管？', body.replace('后营村', '东关村'), at);
+    expect(entitiesConflict(a.entities, c.entities)).toBe(true);
+  });
 });

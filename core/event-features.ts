@@ -217,10 +217,14 @@ export function keywordOverlap(a: Pick<EventFeatures, 'keywords' | 'weights'>, b
 
 /**
  * Two titles cut from one frame (听说龙山镇水库要垮坝了，是真的吗 / 听说城西化工厂要爆炸了，是真的吗):
- * alike as strings, but neither title's own words appear in the other item at all.
+ * alike as strings, but neither title's own words appear in the other item at all. Items naming the
+ * same 村/小区, school, road or firm are about one subject, however their headlines differ.
  */
 export function sameFrameOtherSubject(a: EventFeatures, b: EventFeatures): boolean {
   if (a.title === b.title || titleSimilarity(a.title, b.title) < 0.3) return false;
+  const ea = a.entities;
+  const eb = b.entities;
+  if (sharesName(ea.village, eb.village) || sharesName(ea.site, eb.site) || sharesFirm(ea.company, eb.company)) return false;
   const cover = (x: EventFeatures, y: EventFeatures) => {
     if (x.titleWords.length === 0) return 1;
     const vocab = new Set([...y.keywords, ...y.titleWords]);
