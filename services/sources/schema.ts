@@ -231,12 +231,29 @@ export type RsshubFill = z.infer<typeof RsshubFill>;
 
 const URL_OR_RSSHUB = { message: 'give either url or rsshub (a filled template), not both', messageZh: '请填写网址，或选择 RSSHub 模板并填写参数（二者选一）' };
 
+/** True when filling {query} / {page} would change the template's host (a query must never pick the server). */
+function slotInHost(template: string): boolean {
+  const fill = (q: string, page: string) => template.replace(/\{query\}|%7Bquery%7D/gi, q).replace(/\{page\}|%7Bpage%7D/gi, page);
+  try {
+    return new URL(fill('a', '1')).host !== new URL(fill('b', '2')).host;
+  } catch {
+    return false; // not a URL at all: the url field's own check says so
+  }
+}
+
 /** A search source needs its search config and a URL template with {query}. */
 function refineSearch(v: { kind: string; url?: string; search?: unknown }, ctx: z.RefinementCtx): void {
   if (v.kind !== 'search') return;
   if (!v.search) ctx.addIssue({ code: 'custom', path: ['search'], message: SEARCH_NEEDS_CONFIG.message, params: { messageZh: SEARCH_NEEDS_CONFIG.messageZh } });
   if (v.url !== undefined && !hasQuerySlot(v.url)) {
     ctx.addIssue({ code: 'custom', path: ['url'], message: SEARCH_NEEDS_QUERY_SLOT.message, params: { messageZh: SEARCH_NEEDS_QUERY_SLOT.messageZh } });
+  } else if (v.url !== undefined && slotInHost(v.url)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: '{query} and {page} may stand in the path or the query string only, not in the host',
+      params: { messageZh: '{query} 和 {page} 只能写在网址的路径或问号后的参数中，不能写在域名里' },
+    });
   }
 }
 

@@ -94,6 +94,18 @@ describe('private addresses through every URL field', () => {
     expect(preview.status).toBe('ssrf_refused');
   });
 
+  it('a search template cannot put {query} or {page} in the host (a query must never pick the server)', async () => {
+    for (const tpl of ['http://{query}/s', 'https://{query}.example.cn/s', 'https://s{page}.example.cn/s?q={query}', 'https://news.example.cn%7Bquery%7D/s']) {
+      const res = await f.request('POST', '/api/sources', { name: '搜索', url: tpl, kind: 'search', search: { queries: ['127.0.0.1'] } });
+      expect(res.status, tpl).toBe(400);
+    }
+    const res = await f.request('POST', '/api/sources/preview', { url: 'http://{query}:9/', kind: 'search', search: { queries: ['10.0.0.1'] } });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).messageZh).toContain('不能写在域名里');
+    const ok = await f.request('POST', '/api/sources', { name: '搜索（正常）', url: 'https://news.example.cn/s?q={query}&p={page}', kind: 'search', search: { queries: ['清河'] } });
+    expect(ok.status).toBe(201);
+  });
+
   it('an RSSHub base on a link-local (cloud metadata) address is refused even with "加入白名单", and nothing joins the allow-list', async () => {
     for (const baseUrl of ['http://169.254.169.254', 'http://[fe80::1]:1200', 'http://[::ffff:169.254.169.254]/']) {
       const res = await f.request('PUT', '/api/rsshub/settings', { baseUrl, allowPrivate: true });
