@@ -17,6 +17,7 @@ const FIELDS = [
   'category',
   'origin',
   'departments',
+  'places',
   'leadDepartmentId',
   'coDepartmentIds',
   'clockStartedAt',
@@ -106,6 +107,8 @@ export function useDescribe(deptName: (id: number) => string) {
         const co = Array.isArray(d.coDepartmentIds) && d.coDepartmentIds.length ? d.coDepartmentIds.map((id) => deptName(Number(id))).join('、') : t('noneWord');
         return t('leadCo', { lead, co });
       }
+      case 'places':
+        return Array.isArray(v) ? (v.length ? v.join('、') : t('noneWord')) : undefined;
       case 'reason':
         // Older records hold an action key as the reason ("case.close"): show its words, never the key.
         if (typeof v === 'string' && /^[a-z_]+\.[a-z_]+$/.test(v)) return v in tl.zh ? t(v as TlKey) : undefined;

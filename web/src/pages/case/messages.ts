@@ -429,6 +429,7 @@ export const tl = defineMessages(
   {
     'case.create': '转为事件并交办',
     'case.update': '修改事件信息',
+    'case.places': '设置地域',
     'case.change_level': '调整级别',
     'case.reassign': '转办',
     'case.decline': '退回交办',
@@ -466,6 +467,7 @@ export const tl = defineMessages(
     f_level: '级别',
     f_category: '类别',
     f_origin: '来源',
+    f_places: '地域',
     f_leadDepartmentId: '牵头部门',
     f_coDepartmentIds: '协办部门',
     f_departments: '承办部门',
@@ -504,6 +506,7 @@ export const tl = defineMessages(
   {
     'case.create': 'Case opened',
     'case.update': 'Case details changed',
+    'case.places': 'Places set',
     'case.change_level': 'Level changed',
     'case.reassign': 'Reassigned',
     'case.decline': 'Assignment declined',
@@ -540,6 +543,7 @@ export const tl = defineMessages(
     f_level: 'Level',
     f_category: 'Category',
     f_origin: 'Origin',
+    f_places: 'Places',
     f_leadDepartmentId: 'Lead',
     f_coDepartmentIds: 'Co-departments',
     f_departments: 'Departments',
