@@ -231,8 +231,13 @@ export type RsshubFill = z.infer<typeof RsshubFill>;
 
 const URL_OR_RSSHUB = { message: 'give either url or rsshub (a filled template), not both', messageZh: '请填写网址，或选择 RSSHub 模板并填写参数（二者选一）' };
 
+export const SEARCH_SLOT_IN_HOST = {
+  message: '{query} and {page} may stand in the path or the query string only, not in the host',
+  messageZh: '{query} 和 {page} 只能写在网址的路径或问号后的参数中，不能写在域名里',
+};
+
 /** True when filling {query} / {page} would change the template's host (a query must never pick the server). */
-function slotInHost(template: string): boolean {
+export function slotInHost(template: string): boolean {
   const fill = (q: string, page: string) => template.replace(/\{query\}|%7Bquery%7D/gi, q).replace(/\{page\}|%7Bpage%7D/gi, page);
   try {
     return new URL(fill('a', '1')).host !== new URL(fill('b', '2')).host;
@@ -248,12 +253,7 @@ function refineSearch(v: { kind: string; url?: string; search?: unknown }, ctx: 
   if (v.url !== undefined && !hasQuerySlot(v.url)) {
     ctx.addIssue({ code: 'custom', path: ['url'], message: SEARCH_NEEDS_QUERY_SLOT.message, params: { messageZh: SEARCH_NEEDS_QUERY_SLOT.messageZh } });
   } else if (v.url !== undefined && slotInHost(v.url)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['url'],
-      message: '{query} and {page} may stand in the path or the query string only, not in the host',
-      params: { messageZh: '{query} 和 {page} 只能写在网址的路径或问号后的参数中，不能写在域名里' },
-    });
+    ctx.addIssue({ code: 'custom', path: ['url'], message: SEARCH_SLOT_IN_HOST.message, params: { messageZh: SEARCH_SLOT_IN_HOST.messageZh } });
   }
 }
 

@@ -5,7 +5,7 @@ import { conflict, fieldError, notFound } from '../../platform/errors.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 import { auditedSource, presentFetch, presentSource } from './present.js';
-import { JSON_NEEDS_CONFIG, SEARCH_NEEDS_CONFIG, SEARCH_NEEDS_QUERY_SLOT, SITE_NEEDS_SELECTORS, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
+import { JSON_NEEDS_CONFIG, SEARCH_NEEDS_CONFIG, SEARCH_NEEDS_QUERY_SLOT, SEARCH_SLOT_IN_HOST, SITE_NEEDS_SELECTORS, slotInHost, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
 import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus, type SourceKind } from '../../core/vocabulary.js';
 import type { JsonItemField } from '../../core/json-source.js';
 import { hasQuerySlot, QUERY_STATUS_LABELS, type SearchSourceConfig } from '../../core/search-source.js';
@@ -96,6 +96,7 @@ export async function updateSource(deps: ModuleDeps, id: number, patch: SourcePa
   if (kind === 'search') {
     if (!search) throw fieldError('search', SEARCH_NEEDS_CONFIG.message, SEARCH_NEEDS_CONFIG.messageZh);
     if (!hasQuerySlot(patch.url ?? existing.url)) throw fieldError('url', SEARCH_NEEDS_QUERY_SLOT.message, SEARCH_NEEDS_QUERY_SLOT.messageZh);
+    if (slotInHost(patch.url ?? existing.url)) throw fieldError('url', SEARCH_SLOT_IN_HOST.message, SEARCH_SLOT_IN_HOST.messageZh);
     await assertSearchRule(deps, search);
   }
   const urlChanged = patch.url !== undefined && patch.url !== existing.url;

@@ -104,6 +104,9 @@ describe('private addresses through every URL field', () => {
     expect((await errorOf(res)).messageZh).toContain('不能写在域名里');
     const ok = await f.request('POST', '/api/sources', { name: '搜索（正常）', url: 'https://news.example.cn/s?q={query}&p={page}', kind: 'search', search: { queries: ['清河'] } });
     expect(ok.status).toBe(201);
+    const patched = await f.request('PATCH', `/api/sources/${(await ok.json()).id}`, { url: 'https://{query}.example.cn/s' });
+    expect(patched.status).toBe(400);
+    expect((await errorOf(patched)).messageZh).toContain('不能写在域名里');
   });
 
   it('an RSSHub base on a link-local (cloud metadata) address is refused even with "加入白名单", and nothing joins the allow-list', async () => {
