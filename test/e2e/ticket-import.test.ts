@@ -64,6 +64,11 @@ describe('the ticket import screen', () => {
     await duty.getByTestId('import-run').click();
     await expect.poll(async () => duty.getByTestId('import-summary').textContent(), { timeout: 30_000 }).toBe('共 6 行：导入 0 行，重复 6 行，未导入 0 行');
     expect(await duty.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // 导入记录 fits the phone inside its panel too: time, origin, file (wrapped) and counts, no sideways scroll.
+    await expect.poll(async () => duty.getByTestId('import-history').locator('tbody tr').count()).toBe(2);
+    const history = await duty.getByTestId('import-history').evaluate((t) => ({ table: t.scrollWidth, wrap: t.parentElement!.clientWidth }));
+    expect(history.table).toBeLessThanOrEqual(history.wrap);
+    expect(await duty.getByTestId('import-history').innerText()).toContain('12345-export.csv'.slice(0, 8));
     await screenshot(duty, '91-ticket-import-phone');
   });
 });

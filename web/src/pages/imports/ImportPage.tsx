@@ -243,15 +243,15 @@ export default function ImportPage() {
           <ListState query={history} empty={<Empty title={t('historyEmpty')} />}>
             {(rows) => (
               <div className="table-wrap">
-                <table className="table" data-testid="import-history">
+                <table className="table imports-history" data-testid="import-history">
                   <thead>
                     <tr>
                       <th>{t('at')}</th>
                       <th>{t('origin')}</th>
-                      <th>{t('mode')}</th>
+                      <th className="imports-wide">{t('mode')}</th>
                       <th>{t('fileName')}</th>
                       <th>{t('counts')}</th>
-                      <th>{t('by')}</th>
+                      <th className="imports-wide">{t('by')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -259,12 +259,12 @@ export default function ImportPage() {
                       <tr key={r.id}>
                         <td className="nowrap">{fmtDateTime(r.createdAt)}</td>
                         <td className="nowrap">{originLabel(r.origin)}</td>
-                        <td className="nowrap">{r.mode === 'case' ? t('asCase') : t('asItem')}</td>
-                        <td translate="no">{r.fileName}</td>
+                        <td className="nowrap imports-wide">{r.mode === 'case' ? t('asCase') : t('asItem')}</td>
+                        <td translate="no" className="imports-file-name">{r.fileName}</td>
                         <td className="nowrap">
                           {r.imported} / {r.duplicates} / {r.refused}
                         </td>
-                        <td className="nowrap">{r.createdBy ?? ''}</td>
+                        <td className="nowrap imports-wide">{r.createdBy ?? ''}</td>
                       </tr>
                     ))}
                   </tbody>
