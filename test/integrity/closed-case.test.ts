@@ -101,6 +101,7 @@ describe('a closed case is read-only until reopened', () => {
       { name: '会签 a response', route: 'POST /api/cases/:id/responses/:rid/countersign', who: () => handler, method: 'POST', path: `${r}/${submitted}/countersign`, body: { decision: 'confirm' } },
       { name: 'record the 核实', route: 'POST /api/cases/:id/verification', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/verification`, body: { result: 'true', note: '属实' } },
       { name: 'reply to the forwarding office', route: 'POST /api/cases/:id/forward-replies', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/forward-replies`, body: { content: '已反馈' } },
+      { name: 'record a 回访', route: 'POST /api/cases/:id/callbacks', who: () => handler, method: 'POST', path: `/api/cases/${caseId}/callbacks`, body: { callee: '诉求人', result: 'satisfied' } },
       { name: 'set its 地域', route: 'PUT /api/cases/:id/places', who: () => handler, method: 'PUT', path: `/api/cases/${caseId}/places`, body: { town: null } },
       { name: 'close again', route: 'POST /api/cases/:id/close', who: () => reviewer, method: 'POST', path: `/api/cases/${caseId}/close`, body: { effectRating: 'good', conclusion: '再次办结' } },
     ];

@@ -199,6 +199,20 @@ describe('every state-changing route writes its own audit row, in the transactio
       },
       { route: 'POST /api/cases/:id/verification', as: 'handler', path: () => `/api/cases/${ids.fwd}/verification`, body: { result: 'partly_true', note: '部分属实' } },
       { route: 'POST /api/cases/:id/forward-replies', as: 'handler', path: () => `/api/cases/${ids.fwd}/forward-replies`, body: { content: '已向网信办反馈办理情况' } },
+      // A 12345 hotline case: its 诉求类型 changed by duty, its reply published, then its 回访.
+      {
+        route: 'POST /api/cases',
+        as: 'duty',
+        path: '/api/cases',
+        body: { manual: { origin: 'hotline', originNote: '12345热线', title: '热线：路灯不亮', receivedAt: '2026-11-25T07:00:00Z', requestType: 'consultation' }, level: 'general', category: 'difficulty', leadDepartmentId: lead },
+        then: (b) => (ids.hot = b.id),
+      },
+      { route: 'PATCH /api/cases/:id', as: 'duty', path: () => `/api/cases/${ids.hot}`, body: { requestType: 'help' } },
+      { route: 'POST /api/cases/:id/responses', as: 'handler', path: () => `/api/cases/${ids.hot}/responses`, body: { body: '已修复路灯' }, then: (b) => (ids.hotResp = b.id) },
+      { route: 'POST /api/cases/:id/responses/:rid/submit', as: 'handler', path: () => `/api/cases/${ids.hot}/responses/${ids.hotResp}/submit`, body: { secrecyConfirmed: true } },
+      { route: 'POST /api/cases/:id/responses/:rid/approve', as: 'reviewer', path: () => `/api/cases/${ids.hot}/responses/${ids.hotResp}/approve` },
+      { route: 'POST /api/cases/:id/responses/:rid/publish', as: 'handler', path: () => `/api/cases/${ids.hot}/responses/${ids.hotResp}/publish`, body: { channel: 'reply' } },
+      { route: 'POST /api/cases/:id/callbacks', as: 'handler', path: () => `/api/cases/${ids.hot}/callbacks`, body: { callee: '张先生', result: 'satisfied' } },
       { route: 'POST /api/cases/:id/decline', as: 'handler', path: () => `${c()}/decline`, body: { reason: '不属于本单位职责' } },
       { route: 'POST /api/cases/:id/decline/overrule', as: 'duty', path: () => `${c()}/decline/overrule`, body: { reason: '请继续办理' } },
       { route: 'POST /api/cases/:id/responses', as: 'handler', path: () => `${c()}/responses`, body: { body: '草稿' }, then: (b) => (ids.resp = b.id) },
@@ -250,6 +264,7 @@ describe('every state-changing route writes its own audit row, in the transactio
       // 地域 set by hand on the (reopened) case, from the area just saved.
       { route: 'PUT /api/cases/:id/places', as: 'handler', path: () => `${c()}/places`, body: { town: 'x-城关镇' } },
       { route: 'PUT /api/policies', as: 'admin', path: '/api/policies', body: { rules: DEFAULT_POLICY } },
+      { route: 'PUT /api/policies/origin-windows', as: 'admin', path: '/api/policies/origin-windows', body: { windows: [{ origin: 'hotline', enabled: true, defaultDays: 7, byRequestType: { consultation: 3 } }] } },
       { route: 'POST /api/periods', as: 'admin', path: '/api/periods', body: { name: '重点时段', startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-10T00:00:00Z', factor: 0.5 }, then: (b) => (ids.period = b.id) },
       { route: 'PATCH /api/periods/:id', as: 'admin', path: () => `/api/periods/${ids.period}`, body: { name: '两会', startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-12-10T00:00:00Z', factor: 0.25 } },
       { route: 'DELETE /api/periods/:id', as: 'admin', path: () => `/api/periods/${ids.period}` },

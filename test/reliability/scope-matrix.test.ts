@@ -95,13 +95,14 @@ const BODIES: Record<string, unknown> = {
   'POST /api/cases/:id/verification': { result: 'true', note: '矩阵测试核实' },
   'POST /api/cases/:id/forward-replies': { content: '矩阵测试反馈' },
   'PUT /api/cases/:id/places': { town: null },
+  'POST /api/cases/:id/callbacks': { callee: '矩阵测试诉求人', result: 'satisfied' },
 };
 
 /**
  * Lead-only actions (谁主管谁负责: the lead closes the case and coordinates the co-departments): a
  * co-department's handler sees the case, so the product answers 403 FORBIDDEN, not 404.
  */
-const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report', 'POST /api/cases/:id/decline', 'POST /api/cases/:id/verification', 'POST /api/cases/:id/forward-replies']);
+const LEAD_ONLY = new Set(['POST /api/cases/:id/close', 'POST /api/cases/:id/coordinations', 'POST /api/cases/:id/instructions/:iid/report', 'POST /api/cases/:id/decline', 'POST /api/cases/:id/verification', 'POST /api/cases/:id/forward-replies', 'POST /api/cases/:id/callbacks']);
 
 /** Writes on the caller's own account: not about cases, and calling them would end or change the session. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/password']);

@@ -1,3 +1,4 @@
+import { REQUEST_TYPE_LABELS, REQUEST_TYPE_LABELS_EN } from '../../../core/workflow/origin-windows.js';
 import {
   ALERT_STATUS_LABELS,
   CASE_ORIGIN_LABELS,
@@ -116,6 +117,7 @@ const EN = {
     principal_leader: 'Principal leader',
   } satisfies Record<EscalationTarget, string>,
   referralTarget: { public_security: 'Public security organ', cyberspace: 'Cyberspace office' } satisfies Record<ReferralTarget, string>,
+  requestType: REQUEST_TYPE_LABELS_EN,
 };
 
 const ZH = {
@@ -135,6 +137,7 @@ const ZH = {
   effectRating: EFFECT_RATING_LABELS,
   escalationTarget: ESCALATION_TARGET_LABELS,
   referralTarget: REFERRAL_TARGET_LABELS,
+  requestType: REQUEST_TYPE_LABELS,
 } satisfies typeof EN;
 
 export type LabelSet = keyof typeof EN;

@@ -9,6 +9,7 @@ import { api, call, type Ok } from '../../lib/api.js';
 import { fieldErrors, GeneralError } from './form.js';
 import { mPolicy } from './messages.js';
 import { RuleCard, type PolicyRule } from './PolicyRuleCard.js';
+import { OriginWindowsPanel } from './OriginWindows.js';
 
 // 回应时限策略: the policy is edited as a whole (PUT replaces it). Levels are tabs; each shows the
 // level's default rule and its category exceptions. Windows are entered in minutes, hours or
@@ -56,6 +57,7 @@ export function PolicySection() {
     setDraft([...rules, fresh]);
   };
   return (
+    <>
     <form noValidate
       className="stack"
       data-testid="policy-editor"
@@ -110,6 +112,9 @@ export function PolicySection() {
         </select>
       </div>
     </form>
+    {/* 热线、信箱来信按诉求类型的工作日时限（core/workflow/origin-windows.ts） */}
+    <OriginWindowsPanel />
+    </>
   );
 }
 

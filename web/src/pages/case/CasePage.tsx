@@ -10,6 +10,7 @@ import { BriefsPanel } from './Briefs.js';
 import { caseKey, type CaseData } from './data.js';
 import { EscalationsPanel, useEscalations } from './Escalations.js';
 import { FollowUpPanel } from './FollowUp.js';
+import { CallbacksPanel } from './Callbacks.js';
 import { ForwardingPanel } from './Forwarding.js';
 import { CaseHeader } from './Header.js';
 import { InstructionsPanel } from './Instructions.js';
@@ -98,6 +99,7 @@ function CaseRoom({ c }: { c: CaseData }) {
           <ForwardingPanel c={c} />
           <ResponsesPanel c={c} />
           <FollowUpPanel c={c} />
+          <CallbacksPanel c={c} />
         </div>
         <aside className="panel cr-side">
           <div className="cr-tabs" role="tablist">

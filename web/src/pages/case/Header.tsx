@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { REQUEST_TYPES, type RequestType } from '../../../../core/workflow/origin-windows.js';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { CATEGORIES, LEVELS, type Category, type Level } from '../../../../core/vocabulary.js';
@@ -7,7 +8,7 @@ import { FormError } from '../../components/states.js';
 import { CaseStatusTag, LevelTag, Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
-import { useT } from '../../i18n/index.js';
+import { defineMessages, useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import { api, call } from '../../lib/api.js';
 import { useSession } from '../../lib/session.js';
@@ -63,6 +64,7 @@ export function CaseHeader({ c }: { c: CaseData }) {
           <dt>{t('origin')}</dt>
           <dd title={c.originNote || undefined}>
             {label('caseOrigin', c.origin)}
+            {c.requestType ? <span data-testid="request-type"> · {label('requestType', c.requestType)}</span> : null}
             {c.originNote ? <span className="muted">（{c.originNote}）</span> : null}
           </dd>
         </div>
@@ -106,6 +108,9 @@ export function CaseHeader({ c }: { c: CaseData }) {
   );
 }
 
+/** 诉求类型 of a hotline / mailbox case: a change recomputes the open reply window (working days). */
+const rtm = defineMessages({ requestType: '诉求类型（改后重算办理时限）' }, { requestType: 'Request type (recomputes the reply window)' });
+
 function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
   const t = useT(m);
   const tc = useT(common);
@@ -116,6 +121,9 @@ function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
   const [lead, setLead] = useState<number>(c.leadDepartment.id);
   const [co, setCo] = useState<number[]>(c.coDepartments.map((d) => d.id));
   const [reason, setReason] = useState('');
+  const [requestType, setRequestType] = useState<RequestType | ''>(c.requestType ?? '');
+  const takesType = c.origin === 'hotline' || c.origin === 'mailbox';
+  const trt = useT(rtm);
   const [localError, setLocalError] = useState<string | null>(null);
   const save = useCaseMutation(
     c.id,
@@ -131,6 +139,7 @@ function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
     const json: Parameters<(typeof api.cases)[':id']['$patch']>[0]['json'] = {};
     if (levelChanged) json.level = level;
     if (category !== c.category) json.category = category;
+    if (takesType && (requestType || null) !== c.requestType) json.requestType = requestType || null;
     const coNow = [...new Set(co.filter((d) => d !== lead))].sort((a, b) => a - b);
     const coWas = c.coDepartments.map((d) => d.id).sort((a, b) => a - b);
     if (lead !== c.leadDepartment.id) json.leadDepartmentId = lead;
@@ -187,6 +196,19 @@ function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
       <p className="muted small cr-tight">
         {t('expected')}：{label('expectedResponse', category)}
       </p>
+      {takesType ? (
+        <label className="field">
+          <span>{trt('requestType')}</span>
+          <select value={requestType} onChange={(e) => setRequestType(e.target.value as RequestType | '')} name="requestType">
+            <option value="">—</option>
+            {REQUEST_TYPES.map((x) => (
+              <option key={x} value={x}>
+                {label('requestType', x)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <label className="field">
         <span>{t('lead')}</span>
         <select value={lead} onChange={(e) => setLead(Number(e.target.value))}>

@@ -5,13 +5,20 @@ import { CASE_ORIGINS } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
 import { FormError } from '../../components/states.js';
 import { common } from '../../i18n/common.js';
-import { useT } from '../../i18n/index.js';
+import { defineMessages, useT } from '../../i18n/index.js';
+import { REQUEST_TYPES, type RequestType } from '../../../../core/workflow/origin-windows.js';
 import { useLabel } from '../../i18n/labels.js';
 import { api, call } from '../../lib/api.js';
 import { CaseFields, type CaseFieldValues, type OpenedCase } from './dialogs.js';
 import { m } from './messages.js';
 
 const MANUAL_ORIGINS = CASE_ORIGINS.filter((o) => o !== 'alert');
+
+/** 诉求类型 of a hotline call or a mailbox letter: sets the reply's working-day window (管理 → 回应规则). */
+const rt = defineMessages(
+  { requestType: '诉求类型', none: '未分类（按默认时限）', hint: '热线、信箱来信按诉求类型的工作日时限办理' },
+  { requestType: 'Request type', none: 'Not classified (default window)', hint: 'Hotline calls and letters are due in working days by their type' },
+);
 type ManualOrigin = Exclude<(typeof CASE_ORIGINS)[number], 'alert'>;
 
 /** "YYYY-MM-DDTHH:mm" in Shanghai, for a datetime-local input. */
@@ -29,6 +36,9 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [receivedAt, setReceivedAt] = useState(shanghaiInputNow);
+  const [requestType, setRequestType] = useState<RequestType | ''>('');
+  const trt = useT(rt);
+  const takesType = origin === 'hotline' || origin === 'mailbox';
   const [fields, setFields] = useState<CaseFieldValues>({ level: 'general', category: 'other', lead: '', co: [] });
   const [problem, setProblem] = useState<string | null>(null);
   const register = useMutation({
@@ -36,7 +46,15 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
       call(
         api.cases.$post({
           json: {
-            manual: { origin, originNote: originNote.trim(), url: url.trim(), title: title.trim(), text, receivedAt: new Date(`${receivedAt}:00${BUSINESS_ISO_OFFSET}`).toISOString() },
+            manual: {
+              origin,
+              originNote: originNote.trim(),
+              url: url.trim(),
+              title: title.trim(),
+              text,
+              receivedAt: new Date(`${receivedAt}:00${BUSINESS_ISO_OFFSET}`).toISOString(),
+              ...(takesType && requestType ? { requestType } : {}),
+            },
             level: fields.level,
             category: fields.category,
             leadDepartmentId: Number(fields.lead),
@@ -92,6 +110,19 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
             <input type="datetime-local" value={receivedAt} onChange={(e) => setReceivedAt(e.target.value)} name="receivedAt" />
           </label>
         </div>
+        {takesType ? (
+          <label className="field">
+            <span>{trt('requestType')}</span>
+            <select value={requestType} onChange={(e) => setRequestType(e.target.value as RequestType | '')} name="requestType" title={trt('hint')}>
+              <option value="">{trt('none')}</option>
+              {REQUEST_TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {label('requestType', x)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label className="field">
           <span>{t('caseTitle')}</span>
           <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} name="title" />
