@@ -101,7 +101,7 @@ export async function nearStories(trx: Db, prints: readonly Fingerprint[], since
   return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: row.minhash, ...(row.features ? { features: row.features } : {}) }));
 }
 
-/** Items kept as candidates of one new item (sharing two keywords or more, the latest published first). */
+/** Items kept as candidates of one new item (sharing two keywords or more; the most shared, then the latest published, first). */
 const EVENT_CANDIDATES_PER_ITEM = 40;
 /** Keywords a candidate shares at least (as core/stories.ts's in-memory index asks). */
 const MIN_SHARED = 2;
@@ -128,7 +128,9 @@ export async function eventCandidates(trx: Db, features: readonly EventFeatures[
         select x.item_id from item_events x
         where x.keywords && q.k and x.published_at between q.lo and q.hi
           and cardinality(array(select unnest(x.keywords) intersect select unnest(q.k))) >= ${MIN_SHARED}
-        order by x.published_at desc
+        -- The items sharing the most keywords first (a repost of an older member is not crowded out
+        -- by the many recent items that share two generic words), the latest published on a tie.
+        order by (select count(*) from unnest(x.keywords) w where w = any(q.k)) desc, x.published_at desc
         limit ${EVENT_CANDIDATES_PER_ITEM}
       ) c
     )
