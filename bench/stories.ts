@@ -40,6 +40,8 @@ function inOrder(): LabelledStoryItem[] {
 }
 
 const INGEST_BATCH = 20;
+/** Rounds of each DB path, taken in turns; the best of each counts. */
+const DB_ROUNDS = 3;
 
 /**
  * The DB path: the set through ingestItems in published order, batches of INGEST_BATCH in their own
@@ -112,7 +114,8 @@ export default async function bench(): Promise<BenchFigure[]> {
   const now = scoreSet(true);
   const oldRate = itemsPerSecond(items, false);
   const newRate = itemsPerSecond(items, true);
-  // One database per path: the other path's stories must not be candidates.
+  // One database per path and round: no other run's stories may be candidates. The paths take
+  // turns (the machine's load changes while they run) and each keeps its best round.
   const onFreshDb = async (eventGrouping: boolean) => {
     const work = await benchDb(eventGrouping ? 'stories_events' : 'stories_prints');
     try {
@@ -121,8 +124,14 @@ export default async function bench(): Promise<BenchFigure[]> {
       await work.drop();
     }
   };
-  const dbOld = await onFreshDb(false);
-  const dbNew = await onFreshDb(true);
+  const best = (a: Awaited<ReturnType<typeof onFreshDb>> | undefined, b: Awaited<ReturnType<typeof onFreshDb>>) => (a && a.perSecond >= b.perSecond ? a : b);
+  let dbOld: Awaited<ReturnType<typeof onFreshDb>> | undefined;
+  let dbNew: Awaited<ReturnType<typeof onFreshDb>> | undefined;
+  for (let round = 0; round < DB_ROUNDS; round++) {
+    dbOld = best(dbOld, await onFreshDb(false));
+    dbNew = best(dbNew, await onFreshDb(true));
+  }
+  if (!dbOld || !dbNew) throw new Error('no rounds');
   const truth = items.map((i) => i.story);
   const dbScores = clusterScores(truth, dbNew.labels);
   return [
@@ -144,7 +153,7 @@ export default async function bench(): Promise<BenchFigure[]> {
     figure('DB path (ingestItems): pairwise precision', dbScores.pairPrecision, clusterScores(truth, dbOld.labels).pairPrecision, 0.95),
     figure('DB path (ingestItems): pairwise recall', dbScores.pairRecall, clusterScores(truth, dbOld.labels).pairRecall, 0.9),
     {
-      name: `ingest speed, DB path (batches of ${INGEST_BATCH}, one transaction each)`,
+      name: `ingest speed, DB path (batches of ${INGEST_BATCH}, one transaction each; best of ${DB_ROUNDS} rounds in turns)`,
       value: dbNew.perSecond,
       unit: 'items/s',
       baseline: dbOld.perSecond,

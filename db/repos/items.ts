@@ -2,6 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import { toPgBigint } from '../../core/simhash.js';
 import type { MediaType } from '../../core/vocabulary.js';
+import type { EventFeatures } from '../../core/event-features.js';
 import { itemNamesTown, itemPlaceLabels } from './places.js';
 
 // Item reads for the API, and the crawl's writes. Lists are ordered by (fetched_at desc, id desc) and paged by keyset.
@@ -118,11 +119,12 @@ export interface NewItem {
 
 /**
  * Inserts items in one statement (one array per column, unnested), skipping url keys already
- * stored (ON CONFLICT DO NOTHING); returns the keys actually inserted.
+ * stored (ON CONFLICT DO NOTHING); returns the keys actually inserted. With `features` (event
+ * grouping), the same statement keeps each inserted item's event features in item_events.
  */
-export async function insertItems(trx: Db, items: readonly NewItem[], storyOf: (i: number) => string): Promise<string[]> {
+export async function insertItems(trx: Db, items: readonly NewItem[], storyOf: (i: number) => string, features?: (i: number) => EventFeatures): Promise<string[]> {
   const col = <T>(f: (it: NewItem, i: number) => T) => items.map(f);
-  const r = await sql<{ url_key: string }>`
+  const insert = sql`
     insert into items (source_id, story_id, url_key, url, guid, title, text, author, published_at, published_at_estimated,
                        fetched_at, simhash, negativity, matched_rule_ids, matched_words, place_towns, place_villages)
     select source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated,
@@ -137,7 +139,19 @@ export async function insertItems(trx: Db, items: readonly NewItem[], storyOf: (
                 ${col((it) => JSON.stringify([...new Set(it.hits.flatMap((h) => h.words))]))}::text[],
                 ${col((it) => JSON.stringify(it.places?.towns ?? []))}::text[], ${col((it) => JSON.stringify(it.places?.villages ?? []))}::text[])
       as u(source_id, story_id, url_key, url, guid, title, text, author, published_at, estimated, fetched_at, simhash, negativity, rule_ids, words, towns, villages)
-    on conflict (url_key) do nothing
-    returning url_key`.execute(trx);
+    on conflict (url_key) do nothing`;
+  if (!features) {
+    const r = await sql<{ url_key: string }>`${insert} returning url_key`.execute(trx);
+    return r.rows.map((x) => x.url_key);
+  }
+  const f = col((_, i) => features(i));
+  const r = await sql<{ url_key: string }>`
+    with ins as (${insert} returning id, url_key), ev as (
+      insert into item_events (item_id, published_at, keywords, features)
+      select ins.id, to_timestamp(u.ms / 1000.0), array(select jsonb_array_elements_text(u.f::jsonb -> 'keywords')), u.f::jsonb
+      from ins join unnest(${col((it) => it.urlKey)}::text[], ${f.map((x) => x.publishedMs)}::float8[], ${f.map((x) => JSON.stringify(x))}::text[]) as u(key, ms, f)
+        on u.key = ins.url_key
+    )
+    select url_key from ins`.execute(trx);
   return r.rows.map((x) => x.url_key);
 }

@@ -107,19 +107,43 @@ const EVENT_CANDIDATES_PER_ITEM = 40;
 const MIN_SHARED = 2;
 
 /**
- * Items already in stories that may tell the same event as any of the new items: sharing a
- * keyword (GIN) and published within `windowMs` of the new item (published time, not fetch
- * time). Each comes back as a candidate of its story, with the item's SimHash (no MinHash: the
- * stories' own fingerprints are nearStories' job).
+ * Event grouping's candidates in one round trip: the stories near by fingerprint (as nearStories),
+ * and the items already in stories that may tell the same event as any of the new items — sharing
+ * two keywords or more (GIN) and published within `windowMs` of the new item (published time, not
+ * fetch time). Such an item comes back as a candidate of its story, with the item's SimHash and
+ * features (no MinHash: the stories' own fingerprints are the near half's job).
  */
-export async function eventCandidates(trx: Db, features: readonly EventFeatures[], windowMs: number): Promise<StoryCandidate[]> {
-  const queries = features.filter((f) => f.keywords.length > 0);
-  if (queries.length === 0) return [];
+export async function storyCandidates(
+  trx: Db,
+  prints: readonly Fingerprint[],
+  since: Date,
+  features: readonly EventFeatures[],
+  windowMs: number,
+): Promise<StoryCandidate[]> {
+  const bs: number[][] = Array.from({ length: BAND_COUNT }, () => []);
+  const hashes: string[] = [];
+  const lsh: number[] = [];
+  for (const p of prints) {
+    hashes.push(toPgBigint(p.simhash));
+    bands(p.simhash).forEach((b, k) => bs[k].push(b));
+    lsh.push(...bandKeys(p.minhash));
+  }
+  // Per new item with keywords: its keywords and its window by published time.
   const q = JSON.stringify(
-    queries.map((f) => ({ k: f.keywords, lo: new Date(f.publishedMs - windowMs).toISOString(), hi: new Date(f.publishedMs + windowMs).toISOString() })),
+    features
+      .filter((f) => f.keywords.length > 0)
+      .map((f) => ({ k: f.keywords, lo: new Date(f.publishedMs - windowMs).toISOString(), hi: new Date(f.publishedMs + windowMs).toISOString() })),
   );
-  const r = await sql<{ id: string; simhash: string; features: EventFeatures }>`
-    with q as (
+  const r = await sql<{ id: string; simhash: string; minhash: number[] | null; features: EventFeatures | null }>`
+    with near as (
+      select s.id
+      from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
+             as q(h, b0, b1, b2, b3, b4, b5)
+      join stories s on (s.band0 = q.b0 or s.band1 = q.b1 or s.band2 = q.b2 or s.band3 = q.b3 or s.band4 = q.b4 or s.band5 = q.b5)
+      where bit_count((s.simhash # q.h)::bit(64)) <= ${NEAR_DUPLICATE_DISTANCE}
+      union
+      select story_id from story_keys where key = any(${lsh}::bigint[])
+    ), q as (
       select array(select jsonb_array_elements_text(e->'k')) as k, (e->>'lo')::timestamptz as lo, (e->>'hi')::timestamptz as hi
       from jsonb_array_elements(${q}::jsonb) e
     ), hits as (
@@ -127,30 +151,27 @@ export async function eventCandidates(trx: Db, features: readonly EventFeatures[
       from q cross join lateral (
         select x.item_id from item_events x
         where x.keywords && q.k and x.published_at between q.lo and q.hi
-          and cardinality(array(select unnest(x.keywords) intersect select unnest(q.k))) >= ${MIN_SHARED}
+          and (select count(*) from unnest(x.keywords) w where w = any(q.k)) >= ${MIN_SHARED}
         -- The items sharing the most keywords first (a repost of an older member is not crowded out
         -- by the many recent items that share two generic words), the latest published on a tie.
         order by (select count(*) from unnest(x.keywords) w where w = any(q.k)) desc, x.published_at desc
         limit ${EVENT_CANDIDATES_PER_ITEM}
       ) c
     )
-    select i.story_id::text as id, i.simhash::text, e.features
+    select s.id::text, s.simhash::text, s.minhash, s.features from stories s join near on near.id = s.id
+    where s.last_seen_at >= ${since}
+    union all
+    select i.story_id::text, i.simhash::text, null, e.features
     from hits h join item_events e on e.item_id = h.item_id join items i on i.id = e.item_id
     where i.story_id is not null`.execute(trx);
-  return r.rows.map((row) => ({ id: row.id, simhash: fromPgBigint(row.simhash), minhash: NO_MINHASH, features: row.features }));
+  return r.rows.map((row) => ({
+    id: row.id,
+    simhash: fromPgBigint(row.simhash),
+    minhash: row.minhash ?? NO_MINHASH,
+    ...(row.features ? { features: row.features } : {}),
+  }));
 }
 const NO_MINHASH = new Int32Array(0);
-
-/** Keeps the event features of the items just inserted (by url key). */
-export async function insertItemEvents(trx: Db, rows: readonly { urlKey: string; features: EventFeatures }[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
-    insert into item_events (item_id, published_at, keywords, features)
-    select i.id, to_timestamp(u.ms / 1000.0), array(select jsonb_array_elements_text(u.f::jsonb -> 'keywords')), u.f::jsonb
-    from unnest(${rows.map((r) => r.urlKey)}::text[], ${rows.map((r) => r.features.publishedMs)}::float8[], ${rows.map((r) => JSON.stringify(r.features))}::text[]) as u(key, ms, f)
-    join items i on i.url_key = u.key
-    on conflict (item_id) do nothing`.execute(trx);
-}
 
 /** Recounts heat (items, sources, first and last seen); returns the stories among them that already carry an alert. */
 export async function refreshStoryHeat(trx: Db, storyIds: readonly string[]): Promise<string[]> {

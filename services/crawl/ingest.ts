@@ -9,13 +9,12 @@ import { insertItems, type NewItem } from '../../db/repos/items.js';
 import {
   allocateStoryIds,
   deleteEmptyStories,
-  eventCandidates,
-  insertItemEvents,
   insertStories,
   lockStoryGrouping,
   nearStories,
   refreshStoryHeat,
   storyActivity,
+  storyCandidates,
 } from '../../db/repos/stories.js';
 import { reopenAlertsOfClosedCases, touchStoryAlerts, upsertStoryAlert } from '../../db/repos/alerts.js';
 import { writeAuditMany } from '../../db/repos/audit.js';
@@ -76,10 +75,8 @@ export async function ingestItems(
   await lockStoryGrouping(trx, storyLockSlots(items, features));
 
   // Candidates: stories near by fingerprint, and items sharing keywords within the published-time window.
-  const candidates = [
-    ...(await nearStories(trx, items, new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000))),
-    ...(eventGrouping ? await eventCandidates(trx, features, EVENT_WINDOW_DAYS * 86_400_000) : []),
-  ];
+  const since = new Date(now.getTime() - STORY_WINDOW_DAYS * 86_400_000);
+  const candidates = eventGrouping ? await storyCandidates(trx, items, since, features, EVENT_WINDOW_DAYS * 86_400_000) : await nearStories(trx, items, since);
   const { assignments, founders } = groupIntoStories(
     items.map((it, i) => ({ simhash: it.simhash, minhash: it.minhash, features: features[i] as EventFeatures | undefined })),
     candidates,
@@ -102,10 +99,9 @@ export async function ingestItems(
   const insertedKeys = new Set<string>();
   for (let i = 0; i < items.length; i += INSERT_CHUNK) {
     const chunk = items.slice(i, i + INSERT_CHUNK).map((it, j) => ({ ...it, places: places[i + j] }));
-    for (const key of await insertItems(trx, chunk, (j) => storyOf(i + j))) insertedKeys.add(key);
+    const featuresOf = eventGrouping ? (j: number) => features[i + j] : undefined;
+    for (const key of await insertItems(trx, chunk, (j) => storyOf(i + j), featuresOf)) insertedKeys.add(key);
   }
-
-  if (eventGrouping) await insertItemEvents(trx, items.flatMap((it, i) => (insertedKeys.has(it.urlKey) ? [{ urlKey: it.urlKey, features: features[i] }] : [])));
 
   const touched = new Set<string>();
   items.forEach((it, i) => insertedKeys.has(it.urlKey) && touched.add(storyOf(i)));
