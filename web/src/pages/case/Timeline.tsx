@@ -178,7 +178,7 @@ export function Timeline({ entries, deptName }: { entries: TimelineEntry[]; dept
                 {fmtDateTime(e.at)}
               </time>
             </div>
-            <div className="small muted">{e.actorId === null && !e.actorName ? t('system') : e.actorName || t('system')}</div>
+            <div className="small muted">{e.actorId === null && (!e.actorName || e.actorName === 'system') ? t('system') : e.actorName || t('system')}</div>
             {d.details.length ? (
               <dl className="cr-tl-details small">
                 {d.details.map((x) => (
