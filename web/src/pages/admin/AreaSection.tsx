@@ -131,8 +131,10 @@ export function AreaSection() {
         {t('summary', { towns: String(q.data.towns), villages: String(q.data.villages) })}
       </p>
       {q.data.backfill.total > 0 ? (
-        <p className={q.data.backfill.running ? 'small tag tag-amber' : 'muted small'} data-testid="area-backfill" role="status">
-          {t(q.data.backfill.running ? 'backfillRunning' : 'backfillDone', { done: String(q.data.backfill.done), total: String(q.data.backfill.total) })}
+        <p className="muted small" data-testid="area-backfill" role="status">
+          <span className={q.data.backfill.running ? 'tag tag-amber' : undefined}>
+            {t(q.data.backfill.running ? 'backfillRunning' : 'backfillDone', { done: String(q.data.backfill.done), total: String(q.data.backfill.total) })}
+          </span>
         </p>
       ) : null}
       <div className="panel">
