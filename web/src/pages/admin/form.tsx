@@ -26,7 +26,8 @@ export function fieldErrors(err: unknown, lang: Lang, known?: readonly string[])
     const path = i.path ?? '';
     const text = (lang === 'zh' ? i.messageZh : i.message) ?? err.text(lang);
     if (path && (!known || known.some((k) => path === k || path.startsWith(`${k}.`)))) {
-      const key = known?.find((k) => path === k) ?? known?.find((k) => path.startsWith(`${k}.`)) ?? path;
+      // The most specific known field: json.headers.X-A goes under json.headers, not json.
+      const key = known?.find((k) => path === k) ?? known?.filter((k) => path.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0] ?? path;
       byField[key] = byField[key] ? `${byField[key]}；${text}` : text;
     } else unplaced = true;
   }
