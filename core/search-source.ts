@@ -26,6 +26,24 @@ export interface SearchSourceConfig {
   format: SearchFormat;
   /** The list selectors of an HTML result page (format 'html'). */
   selectors: SearchSelectors | null;
+  /** Result pages read per query, 1…MAX_SEARCH_PAGES (pages 2… need {page} in the URL template); absent: 1. */
+  pages?: number;
+}
+
+/** Result pages of one query read at most per crawl, and by default. */
+export const MAX_SEARCH_PAGES = 5;
+export const DEFAULT_SEARCH_PAGES = 1;
+
+/** True when a URL template has the {page} slot (as typed, or URL-encoded). */
+export function hasPageSlot(template: string): boolean {
+  return template.includes('{page}') || /%7Bpage%7D/i.test(template);
+}
+
+/** The result pages a crawl reads per query: the source's setting within 1…MAX_SEARCH_PAGES, 1 when the template has no {page}. */
+export function searchPages(config: Pick<SearchSourceConfig, 'pages'>, template: string): number {
+  if (!hasPageSlot(template)) return 1;
+  const n = Math.trunc(config.pages ?? DEFAULT_SEARCH_PAGES);
+  return Math.min(MAX_SEARCH_PAGES, Math.max(1, Number.isFinite(n) ? n : DEFAULT_SEARCH_PAGES));
 }
 
 /** Queries one search source polls at most (a rule's region × subject words are capped here). */

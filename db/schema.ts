@@ -112,6 +112,9 @@ export interface SourceQueriesTable {
   consecutive_failures: ColumnType<number, number | undefined, number>;
   failure_score: ColumnType<number, number | undefined, number>;
   items_seen: ColumnType<number, number | undefined, number>;
+  /** Result pages the last fetch read, and the page that failed (null: none). */
+  pages_read: ColumnType<number, number | undefined, number>;
+  failed_page: number | null;
   last_fetch_at: Date | null;
   last_success_at: Date | null;
   next_due_at: ColumnType<Date, Date | undefined, Date>;

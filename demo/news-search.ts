@@ -3,7 +3,9 @@
 // search engine's news RSS output) or an HTML result list; an honest "未找到相关结果" page for a
 // query that finds nothing, a captcha page ("安全验证") for a query with CAPTCHA_WORD, 429
 // "访问过于频繁" for one with RATE_LIMITED_WORD, and a slow answer for one with SLOW_WORD (the
-// site delays it). The articles themselves are under /search/article/<id>.html.
+// site delays it). A query for 秋粮 finds three pages of bulletins; one with PAGE_FAIL_WORD fails
+// from page 2 on, one with PAGE_REPEAT_WORD gets page 1 for every page. The articles themselves
+// are under /search/article/<id>.html.
 import { html, reply, type Reply } from './reply.js';
 import * as R from './render.js';
 
@@ -15,7 +17,15 @@ export const CAPTCHA_WORD = '强拆';
 export const RATE_LIMITED_WORD = '热搜';
 /** A query holding this word is answered slowly (the site's slowMs). */
 export const SLOW_WORD = '慢讯';
-const PAGE_SIZE = 10;
+/** A query holding this word gets its page 1 as usual and HTTP 500 for pages 2 and later. */
+export const PAGE_FAIL_WORD = '翻页故障';
+/** A query holding this word gets page 1 again for every later page (an engine ignoring the page number). */
+export const PAGE_REPEAT_WORD = '翻页重复';
+/** Results per page. */
+export const PAGE_SIZE = 10;
+/** The 秋粮收购 bulletins: SERIAL_ARTICLES articles that all match 秋粮 (three result pages). */
+export const SERIAL_WORD = '秋粮';
+export const SERIAL_ARTICLES = 23;
 
 /** The engine's articles: [title, text, source name]. */
 const ARTICLES = [
@@ -40,7 +50,15 @@ interface Article {
 /** The articles, newest first, dated back from the hour of now. */
 function articles(now: Date): Article[] {
   const hour = Math.floor(now.getTime() / 3600_000) * 3600_000;
-  return ARTICLES.map(([title, text, source], i) => ({ id: 701 + i, title, text, source, publishedAt: new Date(hour - (i * 5 + 2) * 3600_000) }));
+  const news = ARTICLES.map(([title, text, source], i) => ({ id: 701 + i, title, text, source, publishedAt: new Date(hour - (i * 5 + 2) * 3600_000) }));
+  const serial = Array.from({ length: SERIAL_ARTICLES }, (_, i) => ({
+    id: 801 + i,
+    title: `清河市秋粮收购进度通报（第${i + 1}期）`,
+    text: `截至本期，清河市各收购点累计收购秋粮${(i + 1) * 3}千吨，收购价格保持稳定。`,
+    source: '清河日报',
+    publishedAt: new Date(hour - (i * 3 + 1) * 3600_000),
+  }));
+  return [...news, ...serial].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || a.id - b.id);
 }
 
 /** The query's words: split on spaces (and full-width spaces). */
@@ -94,9 +112,11 @@ export function newsSearch(url: URL, base: string, now: Date): Reply | null {
   const format = url.searchParams.get('format') === 'rss' ? 'rss' : 'html';
   if (q.includes(CAPTCHA_WORD)) return html(CAPTCHA_PAGE);
   if (q.includes(RATE_LIMITED_WORD)) return reply(429, 'text/html; charset=utf-8', R.page('访问过于频繁', '<p>访问过于频繁，请稍后再试。</p>'), { 'retry-after': '600' });
-  const terms = words(q);
+  if (q.includes(PAGE_FAIL_WORD) && page > 1) return reply(500, 'text/html; charset=utf-8', R.page('服务器错误', '<p>服务器内部错误，请稍后再试。</p>'));
+  const terms = words(q).filter((w) => w !== PAGE_FAIL_WORD && w !== PAGE_REPEAT_WORD);
   const matched = terms.length === 0 ? [] : all.filter((a) => terms.every((w) => a.title.includes(w) || a.text.includes(w)));
-  const found = matched.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const shown = q.includes(PAGE_REPEAT_WORD) ? 1 : page;
+  const found = matched.slice((shown - 1) * PAGE_SIZE, shown * PAGE_SIZE);
   if (format === 'rss') {
     const self = `${base}${NEWS_SEARCH_PATH}?q=${encodeURIComponent(q)}&format=rss`;
     const items = found.map((a) => ({

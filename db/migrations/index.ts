@@ -30,6 +30,7 @@ import * as m0035 from './20261207_0035_origin_windows.js';
 import * as m0028 from './20261207_0028_countersign_forwarding.js';
 import * as m0031 from './20261207_0031_ticket_imports.js';
 import * as m0033 from './20261207_0033_event_features.js';
+import * as m0037 from './20261207_0037_search_paging.js';
 import * as m0030 from './20261207_0030_search_sources.js';
 import * as m0038 from './20261207_0038_place_backfill.js';
 
@@ -66,6 +67,7 @@ export const migrations: Record<string, Migration> = {
   '20261207_0028_countersign_forwarding': m0028,
   '20261207_0031_ticket_imports': m0031,
   '20261207_0033_event_features': m0033,
+  '20261207_0037_search_paging': m0037,
   '20261207_0030_search_sources': m0030,
   '20261207_0038_place_backfill': m0038,
 };

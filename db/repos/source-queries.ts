@@ -43,6 +43,9 @@ export interface QueryRecord {
   consecutiveFailures: number;
   failureScore: number;
   itemsSeen: number;
+  /** Result pages read, and the page that failed (null: none). */
+  pagesRead: number;
+  failedPage: number | null;
   nextDueAt: Date;
 }
 
@@ -60,6 +63,8 @@ export async function recordQueries(db: Db, sourceId: number, records: QueryReco
         consecutive_failures: r.consecutiveFailures,
         failure_score: r.failureScore,
         items_seen: r.itemsSeen,
+        pages_read: r.pagesRead,
+        failed_page: r.failedPage,
         last_fetch_at: now,
         ...(healthy ? { last_success_at: now } : {}),
         next_due_at: r.nextDueAt,

@@ -13,6 +13,7 @@ import {
   queriesFromRule,
   queriesSummary,
   queryJitter,
+  searchPages,
   searchUrl,
   sourceStatusOf,
   uniqueBy,
@@ -56,28 +57,30 @@ export async function searchQueries(db: Db, config: SearchSourceConfig): Promise
   }
 }
 
-/** One query's result page, read. */
+/** One query's result pages, read. */
 export interface QueryResult {
   query: string;
+  /** The last page fetched (the failing one when a page failed). */
   url: string;
   fetchStatus: FetchStatus;
   httpStatus: number | null;
   /** English reason of a failure ('' when read). */
   message: string;
   retryAfterMs?: number;
-  /** Entries with links made absolute against the result page's address. */
+  /** Entries of every page read, with links made absolute against their result page's address. */
   entries: ParsedEntry[];
   status: QueryStatus;
+  /** Result pages that brought entries (page 1 counts when it was read, even honestly empty). */
+  pagesRead: number;
+  /** The page whose fetch failed (anti-bot or failing), or null; the earlier pages' entries are kept. */
+  failedPage: number | null;
 }
 
-/** Fetches and reads one query's first result page with `get` (the crawl's or the preview's guarded fetch). */
-export async function fetchQuery(
-  template: string,
-  query: string,
-  spec: ParseSpec,
-  get: (url: string) => Promise<FetchResult>,
-): Promise<QueryResult> {
-  const url = searchUrl(template, query, 1);
+type PageResult = Omit<QueryResult, 'pagesRead' | 'failedPage'>;
+
+/** Fetches and reads one result page of a query with `get` (the crawl's or the preview's guarded fetch). */
+async function fetchPage(template: string, query: string, page: number, spec: ParseSpec, get: (url: string) => Promise<FetchResult>): Promise<PageResult> {
+  const url = searchUrl(template, query, page);
   const r = await get(url);
   if (r.kind !== 'body') {
     const fetchStatus: FetchStatus = r.kind === 'error' ? r.status : 'not_modified';
@@ -105,6 +108,43 @@ export async function fetchQuery(
   if (status === 'empty') fetchStatus = 'ok';
   if (status === 'anti_bot' && message === '') message = 'The result page is an anti-bot check (captcha)';
   return { query, url, fetchStatus, httpStatus: r.httpStatus, message, entries, status };
+}
+
+const entryKey = (e: ParsedEntry) => e.link ?? `${e.title}\n${e.published ?? ''}`;
+
+/**
+ * Fetches and reads a query's result pages 1…`pages` one after another (`pause` between two pages:
+ * politeness). Paging stops early at an empty page, or one that brings no entry the earlier pages
+ * did not list (an engine repeating its last page). A failing later page ends the paging with the
+ * query's health that page's (so the query backs off) while the earlier pages' entries are kept.
+ */
+export async function fetchQuery(
+  template: string,
+  query: string,
+  spec: ParseSpec,
+  get: (url: string) => Promise<FetchResult>,
+  { pages = 1, pause }: { pages?: number; pause?: () => Promise<void> } = {},
+): Promise<QueryResult> {
+  const first = await fetchPage(template, query, 1, spec, get);
+  if (first.status === 'anti_bot' || first.status === 'failing') return { ...first, pagesRead: 0, failedPage: 1 };
+  const entries = [...first.entries];
+  const seen = new Set(entries.map(entryKey));
+  let pagesRead = 1;
+  for (let page = 2; page <= pages && first.status === 'ok'; page++) {
+    await pause?.();
+    const r = await fetchPage(template, query, page, spec, get);
+    if (r.status === 'anti_bot' || r.status === 'failing') {
+      return { ...r, message: `Page ${page}: ${r.message || r.fetchStatus}`, entries, pagesRead, failedPage: page };
+    }
+    const fresh = r.entries.filter((e) => !seen.has(entryKey(e)));
+    if (fresh.length === 0) break;
+    pagesRead++;
+    for (const e of fresh) {
+      seen.add(entryKey(e));
+      entries.push(e);
+    }
+  }
+  return { ...first, entries, pagesRead, failedPage: null };
 }
 
 interface SearchEnd {
@@ -138,7 +178,9 @@ export async function crawlSearch(run: CrawlRun, storeEntries: StoreEntries): Pr
   const allow = await deps.allowlist();
   const spec = resultSpec(config, source.charset);
   const results: QueryResult[] = [];
-  for (const q of due) results.push(await fetchQuery(source.url, q.query, spec, (url) => fetchUrl(deps, source, url, allow, false)));
+  // Pages go through the per-host limiter like every fetch: its minimum delay spaces them.
+  const pages = searchPages(config, source.url);
+  for (const q of due) results.push(await fetchQuery(source.url, q.query, spec, (url) => fetchUrl(deps, source, url, allow, false), { pages }));
 
   const period = await activePeriodAt(deps.db, now);
   const byQuery = new Map(states.map((s) => [s.query, s]));
@@ -164,6 +206,8 @@ export async function crawlSearch(run: CrawlRun, storeEntries: StoreEntries): Pr
       consecutiveFailures: next.consecutiveFailures,
       failureScore: next.failureScore,
       itemsSeen: r.entries.length,
+      pagesRead: r.pagesRead,
+      failedPage: r.failedPage,
       nextDueAt: next.nextDueAt,
     };
   });
@@ -200,24 +244,38 @@ export interface SearchPreview extends Omit<PreviewResult, 'note' | 'misses'> {
   queries: string[];
   /** The first query's health: results, an honest empty page, anti-bot, or failing. */
   queryStatus: QueryStatus | null;
+  /** Result pages the source reads per query, those the first query's preview read, and the page that failed (null: none). */
+  pages: number;
+  pagesRead: number;
+  failedPage: number | null;
 }
 
+/** The pause between two result pages of a preview (the crawl's pages are spaced by its per-host limiter). */
+export const PREVIEW_PAGE_PAUSE_MS = 500;
+
 /**
- * 试抓取 of a news search source: the queries it would poll, and the first query's result page
- * fetched and read as a crawl does (guarded fetch with the allow-list, the same parsers).
+ * 试抓取 of a news search source: the queries it would poll, and the first query's result pages
+ * fetched and read as a crawl does (guarded fetch with the allow-list, the same parsers, the same
+ * paging and a pause between pages).
  */
 export async function previewSearch(
   deps: PreviewDeps,
   source: { url: string; charset: string | null; search: SearchSourceConfig },
   queries: string[],
+  pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, PREVIEW_PAGE_PAUSE_MS)),
 ): Promise<SearchPreview> {
   const t0 = performance.now();
+  const pages = searchPages(source.search, source.url);
   if (queries.length === 0) {
-    return { queries, status: 'parse_error', httpStatus: null, message: 'No queries to search', finalUrl: null, total: 0, entries: [], durationMs: 0, queryStatus: null };
+    return { queries, status: 'parse_error', httpStatus: null, message: 'No queries to search', finalUrl: null, total: 0, entries: [], durationMs: 0, queryStatus: null, pages, pagesRead: 0, failedPage: null };
   }
   const allow = await deps.allowlist();
-  const r = await fetchQuery(source.url, queries[0]!, resultSpec(source.search, source.charset), (url) =>
-    guardedFetch(url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal })),
+  const r = await fetchQuery(
+    source.url,
+    queries[0]!,
+    resultSpec(source.search, source.charset),
+    (url) => guardedFetch(url, crawlFetchOptions(deps.settings, allow, { resolve: deps.resolve, signal: deps.signal })),
+    { pages, pause },
   );
   return {
     queries,
@@ -229,5 +287,8 @@ export async function previewSearch(
     entries: previewEntries(r.entries, r.url, deps.now()),
     durationMs: Math.round(performance.now() - t0),
     queryStatus: r.status,
+    pages,
+    pagesRead: r.pagesRead,
+    failedPage: r.failedPage,
   };
 }

@@ -71,11 +71,13 @@ export function presentQuery(q: SourceQuery): SearchQueryView {
   return {
     query: q.query,
     status: q.status,
-    statusLabel: QUERY_STATUS_LABELS[q.status],
+    statusLabel: q.failed_page !== null && q.failed_page > 1 && (q.status === 'failing' || q.status === 'anti_bot') ? `${QUERY_STATUS_LABELS[q.status]}（第 ${q.failed_page} 页）` : QUERY_STATUS_LABELS[q.status],
     httpStatus: q.http_status,
     message: q.message,
     consecutiveFailures: q.consecutive_failures,
     itemsSeen: q.items_seen,
+    pagesRead: q.pages_read,
+    failedPage: q.failed_page,
     lastFetchAt: iso(q.last_fetch_at),
     nextDueAt: iso(q.next_due_at),
   };

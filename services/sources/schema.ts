@@ -5,7 +5,7 @@ import { FETCH_STATUSES, MEDIA_TYPES, SOURCE_KINDS, STORED_SOURCE_KINDS } from '
 import { DateTime, Limit } from '../shared/schema.js';
 import { urlProblem } from './url-check.js';
 import { JSON_ITEM_FIELDS, RESERVED_HEADERS, withPage } from '../../core/json-source.js';
-import { hasQuerySlot, MAX_QUERIES, MAX_QUERY_CHARS, QUERY_STATUSES } from '../../core/search-source.js';
+import { DEFAULT_SEARCH_PAGES, hasPageSlot, hasQuerySlot, MAX_QUERIES, MAX_QUERY_CHARS, MAX_SEARCH_PAGES, QUERY_STATUSES } from '../../core/search-source.js';
 import { fieldSelectorProblem, parseFieldSelector } from '../../core/field-selector.js';
 
 const emptyDoc = cheerio.load('');
@@ -152,6 +152,14 @@ export const SearchConfig = z
     ruleId: z.number().int().positive().nullable().default(null).openapi({ description: `由监测规则生成查询词：地域词 × 事项词，每条规则最多 ${MAX_QUERIES} 个` }),
     format: z.enum(['rss', 'html']).default('rss').openapi({ description: '搜索结果的格式：RSS，或按选择器读取的 HTML 列表' }),
     selectors: Selectors.nullable().default(null).openapi({ description: 'HTML 结果页的列表选择器（format 为 html 时必填）' }),
+    pages: z
+      .number()
+      .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SEARCH_PAGES, {
+        message: `must be a whole number from 1 to ${MAX_SEARCH_PAGES}`,
+        params: { messageZh: `每个查询词读取的结果页数须为 1 到 ${MAX_SEARCH_PAGES} 之间的整数` },
+      })
+      .optional()
+      .openapi({ description: `每个查询词每次读取的结果页数（1–${MAX_SEARCH_PAGES}，默认 ${DEFAULT_SEARCH_PAGES}；多于 1 页时网址模板须含 {page}）；某页为空或没有新条目时提前停止` }),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -255,7 +263,16 @@ function refineSearch(v: { kind: string; url?: string; search?: unknown }, ctx: 
   } else if (v.url !== undefined && slotInHost(v.url)) {
     ctx.addIssue({ code: 'custom', path: ['url'], message: SEARCH_SLOT_IN_HOST.message, params: { messageZh: SEARCH_SLOT_IN_HOST.messageZh } });
   }
+  const pages = (v.search as { pages?: unknown } | null | undefined)?.pages;
+  if (v.url !== undefined && typeof pages === 'number' && pages > 1 && !hasPageSlot(v.url)) {
+    ctx.addIssue({ code: 'custom', path: ['search', 'pages'], message: SEARCH_PAGES_NEED_SLOT.message, params: { messageZh: SEARCH_PAGES_NEED_SLOT.messageZh } });
+  }
 }
+
+export const SEARCH_PAGES_NEED_SLOT = {
+  message: 'more than one result page needs {page} in the search URL template (e.g. https://news.example.cn/search?q={query}&page={page})',
+  messageZh: '读取多页结果时，搜索地址模板须写明页码的位置 {page}（如 https://news.example.cn/search?q={query}&page={page}）',
+};
 
 export const SourceCreate = z
   .object({
@@ -353,6 +370,10 @@ export const SourcePreviewResult = z
     missesZh: z.array(z.string()).openapi({ description: '同上，中文说明' }),
     queries: z.array(z.string()).openapi({ description: '新闻搜索源：将要轮询的查询词（结果为第一个查询词的）' }),
     queryStatus: z.enum(QUERY_STATUSES).nullable().openapi({ description: '新闻搜索源：第一个查询词的状态（有结果 / 无结果 / 遇到反爬验证 / 抓取失败）' }),
+    searchPages: z
+      .object({ pages: z.number().int(), read: z.number().int(), failedPage: z.number().int().nullable() })
+      .optional()
+      .openapi({ description: '新闻搜索源：每个查询词读取的页数、第一个查询词读到的页数、失败的页（没有则为 null）' }),
     durationMs: z.number().int(),
   })
   .openapi('SourcePreviewResult');
@@ -385,6 +406,8 @@ export const SearchQueryView = z
     message: z.string(),
     consecutiveFailures: z.number().int(),
     itemsSeen: z.number().int(),
+    pagesRead: z.number().int().openapi({ description: '上次抓取读到的结果页数' }),
+    failedPage: z.number().int().nullable().openapi({ description: '上次抓取失败的结果页（第 1 页之后的页失败时，前面各页的条目照常保存）' }),
     lastFetchAt: DateTime.nullable(),
     nextDueAt: DateTime,
   })

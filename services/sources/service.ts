@@ -294,21 +294,27 @@ async function previewSearchFetch(deps: ModuleDeps, search: SearchSourceConfig, 
   const ok = isFetchSuccess(r.status);
   await auditPreview(deps, actor, { url, kind: 'search', queries: queries.length, status: r.status, httpStatus: r.httpStatus, total: r.total });
   const http = r.httpStatus ? `（HTTP ${r.httpStatus}）` : '';
-  const first = `共 ${queries.length} 个查询词；第一个查询词“${queries[0] ?? ''}”：`;
-  const reasonZh =
-    r.queryStatus === 'empty'
+  const pagesZh = r.pages > 1 ? `，每个查询词最多读 ${r.pages} 页` : '';
+  const readZh = r.pages > 1 && r.pagesRead > 0 ? `（读了 ${r.pagesRead} 页，共 ${r.total} 条）` : '';
+  const first = `共 ${queries.length} 个查询词${pagesZh}；第一个查询词“${queries[0] ?? ''}”${readZh}：`;
+  const failedPageZh = r.failedPage !== null && r.failedPage > 1 ? `第 ${r.failedPage} 页${r.queryStatus === 'anti_bot' ? '遇到反爬验证' : '抓取失败'}${http}，前 ${r.failedPage - 1} 页的 ${r.total} 条照常保存，该查询词会自动退避` : null;
+  const reasonZh = failedPageZh
+    ? failedPageZh
+    : r.queryStatus === 'empty'
       ? '搜索结果为空（结果页显示没有找到相关结果），不是故障'
       : r.queryStatus === 'anti_bot'
         ? `搜索网站返回反爬验证页面${http}，该查询词抓取时会自动退避，其他查询词照常抓取`
         : previewReasonZh(r.status, r.httpStatus, search.format === 'html' ? 'site' : 'feed', r.total, r.message);
   const queryLabel = r.queryStatus ? QUERY_STATUS_LABELS[r.queryStatus] : '';
+  const { pages: _pages, pagesRead: _read, failedPage: _failed, ...result } = r;
   return {
-    ...r,
+    ...result,
     misses: [],
     missesZh: [],
     ok,
     statusLabel: r.queryStatus && r.queryStatus !== 'failing' ? queryLabel : (FETCH_STATUS_LABELS[r.status] ?? r.status),
-    message: ok ? `${queries.length} queries; first query: ${r.total} entries` : r.message,
+    message: ok ? `${queries.length} queries; first query: ${r.total} entries from ${r.pagesRead} of up to ${r.pages} pages` : r.message,
+    searchPages: { pages: r.pages, read: r.pagesRead, failedPage: r.failedPage },
     messageZh: `${first}${reasonZh}`,
   };
 }

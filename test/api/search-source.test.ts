@@ -48,6 +48,33 @@ describe('news search sources', () => {
     expect(await f.db.selectFrom('sources').select('id').where('kind', '=', 'search').execute()).toEqual([]);
   });
 
+  it('the pages per query: 1 to 5, more than one only with {page} in the template; 试抓取 reads them', async () => {
+    for (const pages of [0, 6, 2.5]) {
+      const res = await f.request('POST', '/api/sources', { name: '搜索', url: template('rss'), kind: 'search', search: { queries: ['秋粮'], pages } });
+      expect(res.status).toBe(400);
+      const issue = (await issues(res)).find((i) => i.path === 'search.pages');
+      expect(issue?.messageZh).toBe('每个查询词读取的结果页数须为 1 到 5 之间的整数');
+    }
+    let res = await f.request('POST', '/api/sources', { name: '搜索', url: `${site.url}${NEWS_SEARCH_PATH}?q={query}&format=rss`, kind: 'search', search: { queries: ['秋粮'], pages: 3 } });
+    expect(res.status).toBe(400);
+    const body = await errorOf(res);
+    expect(body.message).toContain('{page}');
+    expect((body.details.issues as { path: string; messageZh: string }[]).find((i) => i.path === 'search.pages')?.messageZh).toContain('{page}');
+    expect(await f.db.selectFrom('sources').select('id').where('kind', '=', 'search').execute()).toEqual([]);
+
+    const preview = await (await f.request('POST', '/api/sources/preview', { url: template('rss'), kind: 'search', search: { queries: ['秋粮'], pages: 5 } })).json();
+    expect(preview).toMatchObject({ status: 'ok', ok: true, queryStatus: 'ok', total: 23, searchPages: { pages: 5, read: 3, failedPage: null } });
+    expect(preview.messageZh).toBe('共 1 个查询词，每个查询词最多读 5 页；第一个查询词“秋粮”（读了 3 页，共 23 条）：抓取成功，解析出 23 条');
+    const failing = await (await f.request('POST', '/api/sources/preview', { url: template('rss'), kind: 'search', search: { queries: ['秋粮 翻页故障'], pages: 2 } })).json();
+    expect(failing).toMatchObject({ ok: false, queryStatus: 'failing', total: 10, searchPages: { pages: 2, read: 1, failedPage: 2 } });
+    expect(failing.messageZh).toContain('第 2 页抓取失败（HTTP 500），前 1 页的 10 条照常保存');
+
+    res = await f.request('POST', '/api/sources', { name: '秋粮搜索', url: template('rss', '&p=3'), kind: 'search', search: { queries: ['秋粮'], pages: 3 } });
+    expect(res.status).toBe(201);
+    const created = await res.json();
+    expect(created.search).toMatchObject({ queries: ['秋粮'], pages: 3 });
+  });
+
   it('试抓取 shows the queries generated from the rule and the first query\'s results', async () => {
     const res = await f.request('POST', '/api/sources/preview', { url: template('rss'), kind: 'search', search: { ruleId, format: 'rss' } });
     expect(res.status).toBe(200);

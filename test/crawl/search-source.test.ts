@@ -3,8 +3,11 @@ import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, allowHost, crawlDeps, TestClock } from '../helpers/crawl.js';
 import { crawlSource } from '../../services/crawl/crawl-source.js';
 import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
-import { NEWS_SEARCH_PATH } from '../../demo/news-search.js';
-import type { SearchSourceConfig } from '../../core/search-source.js';
+import { NEWS_SEARCH_PATH, PAGE_FAIL_WORD, PAGE_REPEAT_WORD, PAGE_SIZE, SERIAL_ARTICLES } from '../../demo/news-search.js';
+import { searchPages, type SearchSourceConfig } from '../../core/search-source.js';
+import { fetchQuery, resultSpec } from '../../services/crawl/search.js';
+import { crawlFetchOptions } from '../../services/crawl/steps/fetch.js';
+import { guardedFetch } from '../../platform/http/fetch.js';
 
 // News search sources (kind 'search') crawled against the fixture site's search engine: queries
 // generated from a rule, the same article from two queries stored once, anti-bot and empty result
@@ -172,5 +175,61 @@ describe('news search source with HTML results and hand-written queries', () => 
     const { deps } = crawlDeps(t.db, { now: clock.now });
     expect((await crawlSource(deps, id, 'job-search-ssrf')).status).toBe('ssrf_refused');
     expect((await queriesOf(id))[0]).toMatchObject({ status: 'failing', fetch_status: 'ssrf_refused' });
+  });
+});
+
+describe('news search paging', () => {
+  it('reads up to N result pages per query, stops at an empty page or one with nothing new, keeps page 1 when page 2 fails', async () => {
+    const id = await searchSource('清河新闻搜索（翻页）', { queries: ['秋粮', `秋粮 ${PAGE_FAIL_WORD}`, `秋粮 ${PAGE_REPEAT_WORD}`], ruleId: null, format: 'rss', selectors: null, pages: 5 });
+    const before = site.requestCount(NEWS_SEARCH_PATH);
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    const out = await crawlSource(deps, id, 'job-search-pages');
+    // 秋粮: pages 1–3 hold 10 + 10 + 3 bulletins, page 4 is empty (4 requests); 翻页故障: page 2
+    // answers 500 (2); 翻页重复: page 2 repeats page 1, nothing new (2). Never page 5.
+    expect(site.requestCount(NEWS_SEARCH_PATH) - before).toBe(8);
+    const rows = Object.fromEntries((await queriesOf(id)).map((q) => [q.query, q]));
+    expect(rows['秋粮']).toMatchObject({ status: 'ok', items_seen: SERIAL_ARTICLES, pages_read: 3, failed_page: null, consecutive_failures: 0 });
+    expect(rows[`秋粮 ${PAGE_REPEAT_WORD}`]).toMatchObject({ status: 'ok', items_seen: PAGE_SIZE, pages_read: 1, failed_page: null });
+    const failed = rows[`秋粮 ${PAGE_FAIL_WORD}`];
+    expect(failed).toMatchObject({ status: 'failing', http_status: 500, items_seen: PAGE_SIZE, pages_read: 1, failed_page: 2, consecutive_failures: 1 });
+    expect(failed.message).toContain('Page 2');
+    // The failing query backs off on its own (a failure in a row, its score up); the healthy ones do not.
+    expect(failed.failure_score).toBeGreaterThan(rows['秋粮'].failure_score);
+    // Every bulletin stored once, whichever query and page found it.
+    const items = await t.db.selectFrom('items').select('url').where('source_id', '=', id).execute();
+    expect(items).toHaveLength(SERIAL_ARTICLES);
+    expect(out).toMatchObject({ status: 'ok', itemsSeen: SERIAL_ARTICLES, itemsNew: SERIAL_ARTICLES });
+    expect((await sourceRow(id)).status_message).toContain('共 3 个查询词：2 个有结果，0 个无结果，0 个遇到反爬验证，1 个抓取失败');
+  });
+
+  it('a source set to one page (or whose template has no {page}) reads page 1 only; pages are paused between', async () => {
+    const one = await searchSource('清河新闻搜索（一页）', { queries: ['秋粮'], ruleId: null, format: 'rss', selectors: null, pages: 1 });
+    let before = site.requestCount(NEWS_SEARCH_PATH);
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    await crawlSource(deps, one, 'job-search-one-page');
+    expect(site.requestCount(NEWS_SEARCH_PATH) - before).toBe(1);
+    expect((await queriesOf(one))[0]).toMatchObject({ items_seen: PAGE_SIZE, pages_read: 1 });
+    expect(searchPages({ pages: 5 }, `${site.url}${NEWS_SEARCH_PATH}?q={query}`)).toBe(1);
+    expect(searchPages({ pages: 9 }, `${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}`)).toBe(5);
+    expect(searchPages({}, `${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}`)).toBe(1);
+
+    // The pages of one query: fetched in order with a pause between two (the crawl's pause is its per-host limiter).
+    const allow = await deps.allowlist();
+    const calls: string[] = [];
+    before = site.requestCount(NEWS_SEARCH_PATH);
+    const r = await fetchQuery(
+      `${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}&format=rss`,
+      '秋粮',
+      resultSpec({ queries: [], ruleId: null, format: 'rss', selectors: null }, null),
+      (url) => {
+        calls.push(`get ${new URL(url).searchParams.get('page')}`);
+        return guardedFetch(url, crawlFetchOptions(deps.settings, allow));
+      },
+      { pages: 3, pause: async () => void calls.push('pause') },
+    );
+    expect(calls).toEqual(['get 1', 'pause', 'get 2', 'pause', 'get 3']);
+    expect(r).toMatchObject({ status: 'ok', pagesRead: 3, failedPage: null });
+    expect(r.entries).toHaveLength(SERIAL_ARTICLES);
+    expect(site.requestCount(NEWS_SEARCH_PATH) - before).toBe(3);
   });
 });
