@@ -221,4 +221,24 @@ describe('地域 on the desk, the statistics, the ledger and search, and the cas
     await page.context().close();
     // 管理 is a desktop screen (folded away on a phone): no 390 px picture here.
   }, 150_000);
+
+  it('offers the 地域 when registering an opinion by hand on the desk', async () => {
+    const page = await pageAs('duty', DESKTOP);
+    await page.goto(`${sys.baseUrl}/desk`);
+    await page.getByRole('button', { name: '登记转办舆情' }).click();
+    const form = page.getByTestId('register-form');
+    await form.waitFor();
+    const title = `龙山镇石桥村桥面开裂 ${MARK}R`;
+    await form.locator('input[name=title]').fill(title);
+    await form.getByLabel('牵头部门').selectOption({ label: '住建局' });
+    await form.getByTestId('register-town').selectOption('x-龙山镇');
+    await expect.poll(() => form.getByTestId('register-village').locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    await form.getByTestId('register-village').selectOption('x-龙山镇-x-石桥村');
+    await screenshot(page, 'places-register-1366');
+    await page.getByRole('button', { name: '登记并交办' }).click();
+    await form.waitFor({ state: 'detached', timeout: 15_000 });
+    const { cases } = await team.duty.call<{ cases: { title: string; places: string[] }[] }>('GET', `/api/cases?q=${encodeURIComponent(`${MARK}R`)}`);
+    expect(cases).toEqual([expect.objectContaining({ title, places: ['龙山镇石桥村'] })]);
+    await page.context().close();
+  }, 90_000);
 });

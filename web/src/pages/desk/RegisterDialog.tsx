@@ -1,14 +1,16 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { BUSINESS_ISO_OFFSET, businessLocalInput } from '../../../../core/business-time.js';
 import { CASE_ORIGINS } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
 import { FormError } from '../../components/states.js';
+import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
 import { defineMessages, useT } from '../../i18n/index.js';
 import { REQUEST_TYPES, type RequestType } from '../../../../core/workflow/origin-windows.js';
 import { useLabel } from '../../i18n/labels.js';
 import { api, call } from '../../lib/api.js';
+import { useTowns } from '../../lib/towns.js';
 import { CaseFields, type CaseFieldValues, type OpenedCase } from './dialogs.js';
 import { m } from './messages.js';
 
@@ -18,6 +20,11 @@ const MANUAL_ORIGINS = CASE_ORIGINS.filter((o) => o !== 'alert');
 const rt = defineMessages(
   { requestType: '诉求类型', none: '未分类（按默认时限）', hint: '热线、信箱来信按诉求类型的工作日时限办理' },
   { requestType: 'Request type', none: 'Not classified (default window)', hint: 'Hotline calls and letters are due in working days by their type' },
+);
+/** 地域 of the opinion: the 乡镇 (and 村) it is about, from the gazetteer; set on the case right after it is registered. */
+const pm = defineMessages(
+  { town: '地域：乡镇（街道）', village: '村（社区）', none: '不填', whole: '不具体到村（社区）', failed: '事件已登记，但地域未能保存，请在事件页设置' },
+  { town: 'Place: town', village: 'Village', none: 'None', whole: 'The town as a whole', failed: 'The case is registered but its place was not saved: set it in the case room' },
 );
 type ManualOrigin = Exclude<(typeof CASE_ORIGINS)[number], 'alert'>;
 
@@ -41,9 +48,19 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
   const takesType = origin === 'hotline' || origin === 'mailbox';
   const [fields, setFields] = useState<CaseFieldValues>({ level: 'general', category: 'other', lead: '', co: [] });
   const [problem, setProblem] = useState<string | null>(null);
+  const tp = useT(pm);
+  const towns = useTowns();
+  const [town, setTown] = useState('');
+  const [village, setVillage] = useState('');
+  const villages = useQuery({
+    queryKey: ['area-villages', town],
+    queryFn: async () => (await call(api.area.villages.$get({ query: { town } }))).villages,
+    enabled: town !== '',
+    staleTime: 60_000,
+  });
   const register = useMutation({
-    mutationFn: () =>
-      call(
+    mutationFn: async () => {
+      const opened = await call(
         api.cases.$post({
           json: {
             manual: {
@@ -61,7 +78,12 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
             coDepartmentIds: fields.co,
           },
         }),
-      ),
+      );
+      if (town) {
+        await call(api.cases[':id'].places.$put({ param: { id: opened.id }, json: { town, village: village || null } })).catch(() => toast(tp('failed'), 'error'));
+      }
+      return opened;
+    },
     onSuccess: onOpened,
   });
   const submit = (e: FormEvent) => {
@@ -135,6 +157,40 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
           <span>{t('text')}</span>
           <textarea value={text} onChange={(e) => setText(e.target.value)} maxLength={50_000} rows={3} name="text" />
         </label>
+        {towns.length > 0 ? (
+          <div className="form-grid">
+            <label className="field">
+              <span>{tp('town')}</span>
+              <select
+                value={town}
+                onChange={(e) => {
+                  setTown(e.target.value);
+                  setVillage('');
+                }}
+                name="town"
+                data-testid="register-town"
+              >
+                <option value="">{tp('none')}</option>
+                {towns.map((x) => (
+                  <option key={x.code} value={x.code}>
+                    {x.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>{tp('village')}</span>
+              <select value={village} onChange={(e) => setVillage(e.target.value)} disabled={!town} name="village" data-testid="register-village">
+                <option value="">{tp('whole')}</option>
+                {(villages.data ?? []).map((x) => (
+                  <option key={x.code} value={x.code}>
+                    {x.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        ) : null}
         <CaseFields value={fields} onChange={setFields} />
         {problem ? <p className="form-error">{problem}</p> : null}
         <FormError error={register.error} />
