@@ -4,7 +4,7 @@ import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
 
 // The 新闻搜索 source in the admin form: kind, template, queries by hand or from a rule, 试抓取
-// listing the queries and the first query's results. The administration is a desktop screen (on a
+// listing the queries and the first query's results, the pages read per query. The administration is a desktop screen (on a
 // phone it says so: test/e2e/phone.test.ts), so this runs at 1366×768 and at a narrow 1024×768.
 
 describe('新闻搜索 source form', () => {
@@ -41,6 +41,12 @@ describe('新闻搜索 source form', () => {
       expect(await page.getByTestId('preview-queries').innerText()).toContain('城关镇 停水');
       expect(await result.innerText()).toContain('第一个查询词“清河 拆迁”');
       expect(await page.getByTestId('preview-entry').count()).toBeGreaterThan(0);
+      // Paging: two result pages per query; 试抓取 says so (清河 拆迁 has one page: page 2 is empty).
+      await page.getByTestId('search-pages').fill('2');
+      await page.getByTestId('source-preview').click();
+      await page.getByText('每个查询词最多读 2 页').waitFor({ timeout: 30_000 });
+      expect(await result.innerText()).toContain('（读了 1 页，共 2 条）');
+      await screenshot(page, `62-admin-search-source-pages-${width}`);
       await page.getByTestId('search-fields').getByText('由监测规则生成').click();
       await page.getByTestId('search-rule').selectOption({ index: 1 });
       await page.getByTestId('search-fields').getByText('网页列表（按选择器读取）').click();

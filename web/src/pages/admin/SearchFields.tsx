@@ -17,11 +17,13 @@ export interface SearchForm {
   queries: string;
   ruleId: string;
   format: 'rss' | 'html';
+  /** Result pages read per query (1–5). */
+  pages: string;
 }
 
 export function initialSearch(s: Source | null): SearchForm {
   const c = s?.search;
-  return { fromRule: (c?.ruleId ?? null) !== null, queries: (c?.queries ?? []).join('\n'), ruleId: c?.ruleId ? String(c.ruleId) : '', format: c?.format ?? 'rss' };
+  return { fromRule: (c?.ruleId ?? null) !== null, queries: (c?.queries ?? []).join('\n'), ruleId: c?.ruleId ? String(c.ruleId) : '', format: c?.format ?? 'rss', pages: String(c?.pages ?? 1) };
 }
 
 /** The API's search config from the form; the selectors are the form's list selectors (HTML results). */
@@ -36,6 +38,7 @@ export function searchInput<S>(f: SearchForm, selectors: S | null) {
     ruleId: f.fromRule ? Number(f.ruleId) || null : null,
     format: f.format,
     selectors: f.format === 'html' ? selectors : null,
+    pages: f.pages.trim() === '' ? 1 : Number(f.pages),
   };
 }
 
@@ -82,6 +85,9 @@ export function SearchFields({ value, errors, onChange }: { value: SearchForm; e
               </label>
             ))}
           </div>
+        </Field>
+        <Field label={t('pages')} error={errors['search.pages']} hint={t('pagesHint')}>
+          <input type="number" min={1} max={5} step={1} inputMode="numeric" value={value.pages} onChange={(ev) => onChange({ pages: ev.target.value })} data-testid="search-pages" />
         </Field>
       </div>
     </fieldset>
@@ -140,6 +146,7 @@ export function QueryHealth({ queries }: { queries: Source['queries'] }) {
               {q.query}
             </span>{' '}
             <Tag tone={QUERY_TONE[q.status]}>{q.statusLabel}</Tag>{' '}
+            {q.pagesRead > 1 ? <span className="muted">{t('pagesRead', { n: q.pagesRead })}</span> : null}{' '}
             {q.consecutiveFailures > 0 ? <span className="err-text">{t('failures', { n: q.consecutiveFailures })}</span> : null}{' '}
             <span className="muted">{t('nextDue', { at: fmtDateTime(q.nextDueAt) })}</span>
           </li>

@@ -153,7 +153,7 @@ function toInput(f: FormState): SourceInput {
 
 /** Each template parameter's message goes under its own input (rsshub.params.<key>). */
 const RSSHUB_PARAM_FIELDS = ['id', 'state', 'keyword', 'uid', 'token', 'kw', 'topicId', 'route'].map((k) => `rsshub.params.${k}`);
-const FIELDS = ['search.queries', 'search.ruleId', 'search.selectors', 'search', 'name', 'url', 'rsshub', 'rsshub.template', ...RSSHUB_PARAM_FIELDS, 'json', 'json.body', 'json.headers', 'json.pages', 'json.mapping.list', 'json.mapping.title', 'json.mapping.linkTemplate', 'json.mapping.link', 'json.mapping.date', 'json.mapping.text', 'json.mapping.author', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'];
+const FIELDS = ['search.queries', 'search.ruleId', 'search.selectors', 'search.pages', 'search', 'name', 'url', 'rsshub', 'rsshub.template', ...RSSHUB_PARAM_FIELDS, 'json', 'json.body', 'json.headers', 'json.pages', 'json.mapping.list', 'json.mapping.title', 'json.mapping.linkTemplate', 'json.mapping.link', 'json.mapping.date', 'json.mapping.text', 'json.mapping.author', 'kind', 'mediaType', 'region', 'charset', 'pollIntervalS', 'enabled', 'selectors.item', 'selectors.link', 'selectors.title', 'selectors.date', 'selectors.text', 'selectors'];
 
 export function SourceForm({ source, onClose }: { source: Source | null; onClose: () => void }) {
   const t = useT(mSources);

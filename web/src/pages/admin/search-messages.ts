@@ -25,6 +25,9 @@ export const mSearchSource = defineMessages(
     queryHealth: '各查询词状态',
     nextDue: '下次抓取 {at}',
     failures: '连续失败 {n} 次',
+    pages: '每个查询词读取页数',
+    pagesHint: '1–5 页，多于 1 页时搜索地址模板须含 {page}；某页为空或没有新结果即停止',
+    pagesRead: '读了 {n} 页',
   },
   {
     kind: 'News search',
@@ -48,5 +51,8 @@ export const mSearchSource = defineMessages(
     queryHealth: 'Queries',
     nextDue: 'next {at}',
     failures: '{n} failures in a row',
+    pages: 'Result pages per query',
+    pagesHint: '1–5; more than 1 needs {page} in the URL template; stops at an empty page or one with nothing new',
+    pagesRead: '{n} pages read',
   },
 );
