@@ -5,6 +5,7 @@ import { LEVELS } from '../../core/vocabulary.js';
 import { viewerSeesCase, type Viewer } from './case-access.js';
 import { escapeLike } from './items.js';
 import { caseNamesTown, casePlaceLabels } from './places.js';
+import type { CallbackResult } from '../../core/workflow/origin-windows.js';
 
 // 回应台账: one row per case, filtered, sorted and paged by keyset.
 //
@@ -164,6 +165,8 @@ export interface LedgerRow {
   instructions: LedgerInstruction[];
   /** 地域: the places of the area its items name (龙山镇石桥村). */
   places: string[];
+  /** 回访结果 of a hotline / mailbox case: the latest 回访 (null: none recorded). */
+  callback_result: CallbackResult | null;
   sort_key: string;
 }
 
@@ -204,6 +207,7 @@ export async function listLedger(db: Db, f: LedgerQuery): Promise<LedgerRow[]> {
       (select coalesce(json_agg(json_build_object('authorName', i.author_name, 'content', i.content, 'reported', i.reported_at is not null)
          order by i.created_at, i.id), '[]'::json) from instructions i where i.case_id = c.id) as instructions,
       ${casePlaceLabels('c.id')} as places,
+      (select k.result from case_callbacks k where k.case_id = c.id order by k.called_at desc, k.id desc limit 1) as callback_result,
       page.sort_key
     from page
     join cases c on c.id = page.id

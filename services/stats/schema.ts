@@ -77,6 +77,9 @@ export const StatsView = z
       }),
     ),
     effectFormula: z.string(),
+    callbacks: z
+      .object({ calledBack: z.number().int(), satisfied: z.number().int(), rate: z.number().nullable() })
+      .openapi({ description: '回访满意率（热线、信箱来信）= 最近一次回访为满意或基本满意的事件 ÷ 已回访的事件（本期发现的事件）；无回访：null' }),
   })
   .openapi('Stats');
 export type StatsView = z.infer<typeof StatsView>;

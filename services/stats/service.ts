@@ -1,4 +1,6 @@
 import { BUSINESS_TZ } from '../../core/business-time.js';
+import { satisfactionRate } from '../../core/workflow/origin-windows.js';
+import { latestCallbackResults } from '../../db/repos/origin-windows.js';
 import { compareByEffect, compareDepartments, EFFECT_FORMULA_ZH, effectOf, rate, round, statsRange } from '../../core/stats.js';
 import { CASE_STATUS_LABELS, CATEGORY_LABELS, LEVEL_LABELS, OBLIGATION_KIND_LABELS, type ObligationKind } from '../../core/vocabulary.js';
 import * as repo from '../../db/repos/stats.js';
@@ -32,6 +34,8 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
   // One statement for the whole page (db/repos/stats.ts statsFigures): the same figures as the
   // per-figure functions, without a round trip each.
   const f = await repo.statsFigures(deps.db, r, OVERDUE_LIMIT);
+  // 满意率 of hotline / mailbox cases opened in the range, each by its latest 回访 (core/workflow/origin-windows.ts).
+  const callbacks = satisfactionRate(await latestCallbackResults(deps.db, range));
   const { onTime, responseTimes: times } = f;
   const labelled = (rows: repo.CountRow[], labels: Record<string, string>) => rows.map((x) => ({ ...x, label: labels[x.key] ?? x.key }));
   const ranked = rankDepartments(f.departments);
@@ -63,6 +67,7 @@ export async function stats(deps: ModuleDeps, q: { from?: string; to?: string })
     daily: f.daily,
     departments: ranked,
     effectFormula: EFFECT_FORMULA_ZH,
+    callbacks,
   };
 }
 

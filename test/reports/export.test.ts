@@ -7,7 +7,7 @@ import { createFixture, H, makeCase, makeDepartment, makeUser, type Fixture, typ
 
 const sh = (text: string) => new Date(`${text.replace(' ', 'T')}:00+08:00`);
 const NOW = sh('2026-11-24 16:00');
-const HEADERS = ['编号', '状态', '发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示', '地域'];
+const HEADERS = ['编号', '状态', '发现时间', '来源', '标题', '摘要', '级别', '类别', '责任单位', '转办时间', '回应时限', '回应时间', '回应方式', '是否按时', '跟踪反馈', '办结时间', '经办人', '审核人', '领导批示', '地域', '回访结果'];
 
 let f: Fixture;
 let A: number;

@@ -233,6 +233,14 @@ describe('回访', () => {
     expect(await todoKinds(o.handler, c.id)).not.toContain('case.callback');
     // Not 不满意: nobody else is told.
     expect(await noticeKinds(o.reviewer, c.id)).not.toContain('case.callback_dissatisfied');
+
+    // The ledger export's last column, and 统计's 满意率.
+    const csv = await (await send(o.duty, 'GET', '/api/cases/export?format=csv')).text();
+    const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
+    expect(lines[0]!.split(',').at(-1)).toBe('回访结果');
+    expect(lines.find((l) => l.includes('来电 hotline complaint'))?.endsWith('基本满意')).toBe(true);
+    const stats = await json(await send(o.leaderInCharge, 'GET', '/api/stats?from=2026-12-01&to=2026-12-31'), 200);
+    expect(stats.callbacks).toEqual({ calledBack: 1, satisfied: 1, rate: 1 });
   });
 
   it('不满意 tells the reviewers and the duty officer who registered it; a new reply asks for another 回访; closed: 409', async () => {

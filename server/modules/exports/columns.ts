@@ -1,4 +1,5 @@
 import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, CASE_ORIGIN_LABELS, CASE_STATUS_LABELS } from '../../../core/vocabulary.js';
+import { CALLBACK_RESULT_LABELS } from '../../../core/workflow/origin-windows.js';
 import type { LedgerRow } from '../../../db/repos/cases-ledger.js';
 import { BUSINESS_OFFSET_MS, beijingYmdHm } from '../../../core/business-time.js';
 
@@ -42,6 +43,7 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '审核人', width: 10, value: (r) => r.reviewed_by_name ?? '' },
   { header: '领导批示', width: 30, value: instructions },
   { header: '地域', width: 18, value: (r) => r.places.join('、') },
+  { header: '回访结果', width: 10, value: (r) => (r.callback_result ? CALLBACK_RESULT_LABELS[r.callback_result] : '') },
 ];
 
 const SHANGHAI_MS = BUSINESS_OFFSET_MS;

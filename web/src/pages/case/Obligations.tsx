@@ -65,8 +65,15 @@ export function Obligations({ list }: { list: Obligation[] }) {
                     </td>
                     <td className="num nowrap" data-label={t('obDue')}>{fmtDateTime(o.dueAt)}</td>
                     <td className="num nowrap" data-label={t('obGoal')}>
-                      {fmtDuration(goal, lang)}
-                      {o.windowUnit === 'working_days' ? <div className="muted small">{t('workingDays')}</div> : null}
+                      {o.windowUnit === 'working_days' ? (
+                        // A working-day window reads as its working days (5 个工作日), not the calendar span it covers.
+                        <>
+                          {lang === 'zh' ? `${o.windowHours / 24} 个工作日` : `${o.windowHours / 24} working days`}
+                          <div className="muted small">{fmtDuration(goal, lang)}</div>
+                        </>
+                      ) : (
+                        fmtDuration(goal, lang)
+                      )}
                     </td>
                     <td className="num nowrap" data-label={t('obElapsed')}>{o.status === 'cancelled' ? '—' : fmtDuration(elapsed, lang)}</td>
                     <td data-label={t('obRemaining')}>{o.status === 'cancelled' ? '—' : <Countdown dueAt={o.dueAt} now={now} windowMs={goal} metAt={o.metAt} onTime={o.onTime} />}</td>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { Empty, ErrorBox, Loading } from '../../components/states.js';
 import { common } from '../../i18n/common.js';
-import { useLang, useT } from '../../i18n/index.js';
+import { defineMessages, useLang, useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import { useAppEvents } from '../../lib/events.js';
 import { fmtDateTime, fmtDay } from '../../lib/time.js';
@@ -149,8 +149,15 @@ export function RankingTable({ rows, compact }: { rows: Stats['departments']; co
   );
 }
 
+/** 回访满意率 (hotline / mailbox cases, each by its latest 回访). */
+const mcb = defineMessages(
+  { kpiSatisfaction: '回访满意率', kpiSatisfactionSub: '满意、基本满意 {ok} / 已回访 {n}（热线、信箱）' },
+  { kpiSatisfaction: 'Call-back satisfaction', kpiSatisfactionSub: '{ok} satisfied of {n} called back (hotline, mailbox)' },
+);
+
 export function KpiTiles({ s }: { s: Stats }) {
   const t = useT(m);
+  const tcb = useT(mcb);
   const { lang } = useLang();
   const openOverdue = s.overdue.filter((o) => o.status === 'open').length;
   return (
@@ -167,6 +174,16 @@ export function KpiTiles({ s }: { s: Stats }) {
       <Kpi label={t('kpiMedian')} value={hoursText(s.responseTime.medianHours, lang)} sub={t('kpiTimeSub', { avg: hoursText(s.responseTime.averageHours, lang) })} testId="kpi-median" />
       <Kpi label={t('kpiP90')} value={hoursText(s.responseTime.p90Hours, lang)} testId="kpi-p90" />
       <Kpi label={t('kpiOverdue')} value={s.overdue.length} sub={t('kpiOverdueSub', { n: openOverdue })} testId="kpi-overdue" tone={s.overdue.length > 0 ? 'bad' : undefined} />
+      {/* 回访满意率 of hotline / mailbox cases: shown once any was called back. */}
+      {s.callbacks.calledBack > 0 ? (
+        <Kpi
+          label={tcb('kpiSatisfaction')}
+          value={pct(s.callbacks.rate)}
+          sub={tcb('kpiSatisfactionSub', { ok: s.callbacks.satisfied, n: s.callbacks.calledBack })}
+          testId="kpi-satisfaction"
+          tone={rateTone(s.callbacks.rate)}
+        />
+      ) : null}
     </div>
   );
 }
