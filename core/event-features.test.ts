@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entitiesConflict, eventFeatures, extractEntities, keywordOverlap, normaliseTitle, sameFrameOtherSubject, titleSimilarity } from './event-features.js';
+import { entitiesConflict, eventFeatures, extractEntities, keywordOverlap, normaliseTitle, sameFrameOtherSubject, subjectsConflict, subjectsOf, titleSimilarity } from './event-features.js';
+import { findSubjects } from './subjects.js';
 
 describe('extractEntities', () => {
   it('finds towns, villages, estates, roads, schools and firms by their suffixes, without the words in front', () => {
@@ -74,5 +75,31 @@ describe('titles and keywords', () => {
     // The same two headlines over different villages stay apart (by place, not by frame).
     const c = eventFeatures('城关镇东关村拆迁补偿款迟迟未到位，谁来管？', body.replace('后营村', '东关村'), at);
     expect(entitiesConflict(a.entities, c.entities)).toBe(true);
+  });
+
+  it('reads what an item is about, the title counting more than a passing mention', () => {
+    expect(findSubjects('龙山镇石桥村拆迁补偿款迟迟未到位', '签了协议半年了，补偿款还没拿到。')).toEqual(['demolition']);
+    expect(findSubjects('网传石桥村要停水三天？', '群里说明天开始停水，让大家储水。')).toEqual(['water']);
+    // 城西化工厂 is a name: smell is pollution, the rumour is a hazard.
+    expect(findSubjects('城西化工厂夜间排放刺鼻气味', '每晚十点后附近有刺鼻气味，居民不敢开窗。')).toEqual(['pollution']);
+    expect(findSubjects('听说城西化工厂要爆炸了，是真的吗', '好几个群都在传，说要爆炸了。')).toEqual(['hazard']);
+    // A passing mention (拆迁 once in the body) is not a second subject of a water complaint.
+    expect(findSubjects('石桥村停水五天', '自来水停了五天，供水站说管网在抢修，和去年拆迁时一样没人管。')).toEqual(['water']);
+    expect(findSubjects('石桥村村民的钱去哪了', '签了协议一年了。')).toEqual([]);
+  });
+
+  it('sets apart two subjects at one village, not an item that names none, nor one title copied', () => {
+    const at = new Date();
+    const demolition = eventFeatures('龙山镇石桥村拆迁补偿款迟迟未到位', '石桥村46户签了拆迁协议，补偿款还没拿到。', at);
+    const water = eventFeatures('龙山镇石桥村自来水断供三天', '石桥村从周一起停水，至今没有通知何时恢复。', at);
+    const vague = eventFeatures('龙山镇石桥村的事有人管吗', '石桥村的事拖了很久了。', at);
+    expect(entitiesConflict(demolition.entities, water.entities)).toBe(false);
+    expect(subjectsConflict(demolition, water)).toBe(true);
+    expect(subjectsConflict(demolition, vague)).toBe(false);
+    expect(subjectsConflict(demolition, { ...water, title: demolition.title })).toBe(false);
+    // Features stored without subjects read them from title and keywords.
+    const { subjects: _dropped, ...stored } = water;
+    expect(subjectsOf(stored)).toContain('water');
+    expect(subjectsConflict(demolition, stored)).toBe(true);
   });
 });

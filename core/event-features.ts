@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { findSubjects, subjectsDisjoint } from './subjects.js';
 
 // What an item is about, for event grouping (core/stories.ts): its keywords (jieba TF-IDF with a
 // 政务 stop list), its normalised title, its distinguishing entities (places down to 村/社区/小区,
@@ -50,6 +51,8 @@ export interface EventFeatures {
   title: string;
   entities: EventEntities;
   publishedMs: number;
+  /** What the item is about (core/subjects.ts: 拆迁, 停水 …); features stored before it read from title and keywords. */
+  subjects?: string[];
 }
 
 /** Words every 政务 text uses: they say nothing about which event it is. */
@@ -155,7 +158,15 @@ export function eventFeatures(title: string, text: string, published: Date): Eve
   const body = `${title}\n${text}`;
   const kw = keywords(body);
   const titleWords = uniq(jieba().jieba.cut(normaliseTitle(title), false).filter(usable));
-  return { keywords: kw.words, weights: kw.weights, titleWords, title: normaliseTitle(title), entities: extractEntities(body), publishedMs: published.getTime() };
+  return {
+    keywords: kw.words,
+    weights: kw.weights,
+    titleWords,
+    title: normaliseTitle(title),
+    entities: extractEntities(body),
+    publishedMs: published.getTime(),
+    subjects: findSubjects(title, text),
+  };
 }
 
 /** Two names of one thing: equal, or one ends the other (网民反映大营村 / 大营村) or holds it (目前金鼎 / 金鼎). */
@@ -231,4 +242,16 @@ export function sameFrameOtherSubject(a: EventFeatures, b: EventFeatures): boole
     return x.titleWords.filter((w) => vocab.has(w)).length / x.titleWords.length;
   };
   return cover(a, b) < 0.5 && cover(b, a) < 0.5;
+}
+
+/** An item's subjects: stored with its features, or read from its title and keywords. */
+export const subjectsOf = (f: EventFeatures): string[] => f.subjects ?? findSubjects(f.title, f.keywords.join(' '));
+
+/**
+ * Two subjects at one place (龙山镇石桥村拆迁 / 石桥村停水): both items say what they are about and
+ * share no subject. Same normalised titles are one item copied, whatever their bodies say.
+ */
+export function subjectsConflict(a: EventFeatures, b: EventFeatures): boolean {
+  if (a.title.length >= 6 && a.title === b.title) return false;
+  return subjectsDisjoint(subjectsOf(a), subjectsOf(b));
 }

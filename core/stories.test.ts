@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsApart, groupIntoStories, sameStory, storyText } from './stories.js';
+import { eventsApart, groupIntoStories, itemsApart, sameStory, storyText } from './stories.js';
 import { eventFeatures } from './event-features.js';
 import { simhash } from './simhash.js';
 import { minhash, jaccard } from './minhash.js';
@@ -134,5 +134,32 @@ describe('groupIntoStories by event (features)', () => {
       { id: 'x', ...shiqiao },
     ]);
     expect(assignments[0]).toEqual({ kind: 'new', index: 0 });
+  });
+
+  const DEMOLITION = item('龙山镇石桥村拆迁补偿款迟迟未到位，谁来管？', '我是龙山镇石桥村的村民，去年签了拆迁协议，全村46户的补偿款到现在还没拿到，租房的钱都快付不起了。');
+  const RUMOUR = item('网传龙山镇石桥村要停水三天？', '今天家族群里有人转发消息，说龙山镇石桥村明天开始停水三天，让大家赶紧储水，是真的吗？');
+
+  it('keeps 拆迁 and 停水 at one village in two stories, while each subject still joins its own retellings', () => {
+    expect(eventsApart(DEMOLITION.features, RUMOUR.features)).toBe(false);
+    expect(itemsApart(DEMOLITION, RUMOUR)).toBe(true);
+    expect(joins(DEMOLITION, RUMOUR)).toBe(false);
+    const letter = item('关于石桥村拆迁补偿款未按期发放的反映', '尊敬的县长：您好！龙山镇石桥村46户拆迁户签约已满半年，征收补偿款至今未发放。恳请领导督促尽快兑付。');
+    expect(joins(DEMOLITION, letter)).toBe(true);
+    expect(joins(RUMOUR, item('龙山镇石桥村停水五天没人管', POST))).toBe(true);
+  });
+
+  it('does not chain two subjects through a third item at the same village', () => {
+    const road = item('龙山镇石桥村道路破损严重，雨天无法通行', '石桥村村口到小学的道路坑洼积水，孩子上学只能绕行，希望尽快修复。');
+    const { assignments } = groupIntoStories([DEMOLITION, road, RUMOUR], []);
+    expect(new Set(assignments.map((a) => (a.kind === 'new' ? a.index : a.storyId))).size).toBe(3);
+  });
+
+  it('still joins a near-copy whose subject words were cut, and an item naming no subject', () => {
+    const copy = item('转：龙山镇石桥村拆迁补偿款迟迟未到位，谁来管？', '我是龙山镇石桥村的村民，去年签了协议，全村46户的钱到现在还没拿到，租房的钱都快付不起了。');
+    expect(sameStory(DEMOLITION, copy)).not.toBeNull();
+    expect(joins(DEMOLITION, copy)).toBe(true);
+    const vague = item('龙山镇石桥村46户村民的钱去哪了', '我是龙山镇石桥村的村民，去年签了协议，全村46户到现在还没拿到钱，租房的钱都快付不起了，谁来管？');
+    expect(vague.features.subjects).toEqual([]);
+    expect(itemsApart(DEMOLITION, vague)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { BAND_COUNT, bands, hamming, NEAR_DUPLICATE_DISTANCE } from './simhash.js';
 import { bandKeys, jaccard, SAME_STORY_JACCARD } from './minhash.js';
-import { entitiesConflict, keywordOverlap, sameFrameOtherSubject, sharesFirm, sharesName, titleSimilarity, type EventFeatures } from './event-features.js';
+import { entitiesConflict, keywordOverlap, sameFrameOtherSubject, sharesFirm, sharesName, subjectsConflict, titleSimilarity, type EventFeatures } from './event-features.js';
 
 // Grouping items into stories (one story = one event): pure, over fingerprints and features already
 // in hand. Two fingerprints decide near-copies: SimHash within NEAR_DUPLICATE_DISTANCE bits
@@ -65,6 +65,16 @@ export function eventsApart(a: EventFeatures, b: EventFeatures): boolean {
 }
 
 /**
+ * Items that never share a story: eventsApart, or two subjects (拆迁 / 停水, core/subjects.ts) even
+ * at one village, unless the two are near-copies by their fingerprints.
+ */
+export function itemsApart(a: StoryItem, b: StoryItem): boolean {
+  if (!a.features || !b.features) return false;
+  if (eventsApart(a.features, b.features)) return true;
+  return subjectsConflict(a.features, b.features) && sameStory(a, b) === null;
+}
+
+/**
  * Similarity in [0, 1] of two items of one story, else null. Near-copies join by their
  * fingerprints (sameStory); with features on both sides, items also join as retellings of one
  * event (eventScore ≥ SAME_EVENT_SCORE), and neither joins across the published-time window or
@@ -74,6 +84,7 @@ export function storySimilarity(a: StoryItem, b: StoryItem): number | null {
   if (a.features && b.features && eventsApart(a.features, b.features)) return null;
   const fp = sameStory(a, b);
   if (fp !== null) return 1 + fp;
+  if (a.features && b.features && subjectsConflict(a.features, b.features)) return null;
   if (!a.features || !b.features) return null;
   const e = eventScore(a.features, b.features);
   return e >= SAME_EVENT_SCORE ? e : null;
@@ -148,7 +159,7 @@ export class StoryIndex<T> {
       const key = this.keyOf(e.v);
       const s = stories.get(key) ?? { v: e.v, score: -1, vetoed: false };
       stories.set(key, s);
-      if (fp.features && e.fp.features && eventsApart(fp.features, e.fp.features)) {
+      if (itemsApart(fp, e.fp)) {
         s.vetoed = true;
         continue;
       }
