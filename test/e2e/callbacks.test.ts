@@ -83,6 +83,50 @@ describe('回访 in the case room', () => {
     expect(v.callbacks).toEqual([expect.objectContaining({ result: 'basically_satisfied', callee: '王先生' })]);
   }, 120_000);
 
+  it('the admin edits 热线、信箱办理时限 in 管理 → 回应规则; duty picks the 诉求类型 when registering a hotline call', async () => {
+    // 管理 is a desktop screen (a phone shows a note instead).
+    for (const size of [DESKTOP]) {
+      const ctx = await newContext(browser, size);
+      const page = await ctx.newPage();
+      await signInUi(page, sys.baseUrl, 'admin', DEMO_PASSWORD);
+      await page.goto(`${sys.baseUrl}/admin/policy`);
+      const panel = page.getByTestId('origin-windows');
+      await panel.waitFor();
+      expect(await page.getByTestId('origin-window-hotline-consultation').inputValue()).toBe('3');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      await panel.scrollIntoViewIfNeeded();
+      await screenshot(page, `origin-windows-${size.width}`);
+      await ctx.close();
+    }
+    // 61 working days is refused with the server's Chinese message.
+    const ctx = await newContext(browser, DESKTOP);
+    const admin = await ctx.newPage();
+    await signInUi(admin, sys.baseUrl, 'admin', DEMO_PASSWORD);
+    await admin.goto(`${sys.baseUrl}/admin/policy`);
+    await admin.getByTestId('origin-window-mailbox-default').fill('61');
+    await admin.getByTestId('origin-windows-save').click();
+    await admin.getByText('1 至 60').first().waitFor();
+    await admin.getByTestId('origin-window-mailbox-default').fill('6');
+    await admin.getByTestId('origin-windows-save').click();
+    await admin.getByText('办理时限已保存').waitFor();
+    const saved = await team.reviewer.call<{ windows: { origin: string; defaultDays: number }[] }>('GET', '/api/policies/origin-windows');
+    expect(saved.windows.find((w) => w.origin === 'mailbox')?.defaultDays).toBe(6);
+
+    await ctx.close();
+    const dutyCtx = await newContext(browser, DESKTOP);
+    const duty = await dutyCtx.newPage();
+    await signInUi(duty, sys.baseUrl, 'duty', DEMO_PASSWORD);
+    await duty.goto(`${sys.baseUrl}/desk`);
+    await duty.getByRole('button', { name: '登记转办舆情' }).click();
+    const form = duty.getByTestId('register-form');
+    await form.waitFor();
+    expect(await form.locator('select[name="requestType"]').count()).toBe(0); // 网信办转办: no 诉求类型
+    await form.locator('select[name="origin"]').selectOption('hotline');
+    await form.locator('select[name="requestType"]').selectOption('consultation');
+    await screenshot(duty, 'register-request-type-1366');
+    await dutyCtx.close();
+  }, 120_000);
+
   it('the desktop case room shows the same 回访', async () => {
     const page = await open(DESKTOP);
     await page.locator('[data-testid="callback"]').waitFor();
