@@ -88,4 +88,19 @@ export async function latestCallbackResults(db: Db, range: { from: Date; to: Dat
   return r.rows.map((x) => x.result);
 }
 
+async function publishedAt(db: Db, caseId: string, which: 'min' | 'max'): Promise<Date | null> {
+  const r = await db
+    .selectFrom('responses')
+    .select((eb) => (which === 'min' ? eb.fn.min('published_at') : eb.fn.max('published_at')).as('at'))
+    .where('case_id', '=', caseId)
+    .where('status', '=', 'published')
+    .executeTakeFirst();
+  return r?.at ? new Date(r.at as Date) : null;
+}
+
+/** When the case's latest reply was published, or null before any. */
+export const latestPublishedAt = (db: Db, caseId: string) => publishedAt(db, caseId, 'max');
+/** When the case's first reply was published (a 回访 is never before it), or null before any. */
+export const firstPublishedAt = (db: Db, caseId: string) => publishedAt(db, caseId, 'min');
+
 export type { RequestType };

@@ -24,18 +24,8 @@ import type { CallbackInput, CallbacksView } from './schema.js';
 
 const person = (id: number | null, name: string | null) => (id === null ? null : { id, name });
 
-async function latestPublishedAt(db: Db, caseId: string): Promise<Date | null> {
-  const r = await db
-    .selectFrom('responses')
-    .select((eb) => eb.fn.max('published_at').as('at'))
-    .where('case_id', '=', caseId)
-    .where('status', '=', 'published')
-    .executeTakeFirst();
-  return r?.at ? new Date(r.at as Date) : null;
-}
-
 async function present(db: Db, c: Case): Promise<CallbacksView> {
-  const [rows, published] = await Promise.all([repo.listCallbacks(db, c.id), latestPublishedAt(db, c.id)]);
+  const [rows, published] = await Promise.all([repo.listCallbacks(db, c.id), repo.latestPublishedAt(db, c.id)]);
   const last = rows[rows.length - 1];
   const applies = isWindowOrigin(c.origin);
   return {
@@ -80,7 +70,7 @@ export async function recordCallback(deps: ModuleDeps, who: Who, caseId: string,
     if (!isWindowOrigin(c.origin)) {
       throw conflict('Only hotline and mailbox cases take a call-back (回访)', '只有热线、信箱来信的事件需要回访', { origin: c.origin });
     }
-    const published = await latestPublishedAt(trx, c.id);
+    const published = await repo.latestPublishedAt(trx, c.id);
     if (!published) throw conflict('The reply is not published yet: call back after it is', '答复尚未发布，发布后再回访', { published: false });
     const { at: calledAt, backfilled } = recordedTime({
       field: 'calledAt',
@@ -91,14 +81,9 @@ export async function recordCallback(deps: ModuleDeps, who: Who, caseId: string,
       maxHours: deps.config.BACKFILL_MAX_HOURS,
       role: who.user.role,
     });
-    const firstPublished = (await trx
-      .selectFrom('responses')
-      .select((eb) => eb.fn.min('published_at').as('at'))
-      .where('case_id', '=', c.id)
-      .where('status', '=', 'published')
-      .executeTakeFirst())?.at;
-    if (firstPublished && calledAt.getTime() < new Date(firstPublished as Date).getTime()) {
-      throw fieldError('calledAt', 'is before the reply was published', '回访时间不能早于答复发布时间', { notBefore: new Date(firstPublished as Date).toISOString() });
+    const firstPublished = await repo.firstPublishedAt(trx, c.id);
+    if (firstPublished && calledAt.getTime() < firstPublished.getTime()) {
+      throw fieldError('calledAt', 'is before the reply was published', '回访时间不能早于答复发布时间', { notBefore: firstPublished.toISOString() });
     }
     const caller = input.caller ?? who.actor.name;
     const id = await repo.insertCallback(trx, { caseId: c.id, caller, callee: input.callee, calledAt, backfilled, result: input.result, note: input.note, by: who.user.id, at: now });
