@@ -150,11 +150,11 @@ export async function storyCandidates(
       select distinct c.item_id
       from q cross join lateral (
         select x.item_id from item_events x
-        where x.keywords && q.k and x.published_at between q.lo and q.hi
-          and (select count(*) from unnest(x.keywords) w where w = any(q.k)) >= ${MIN_SHARED}
+        cross join lateral (select count(*) as n from unnest(x.keywords) w where w = any(q.k)) shared
+        where x.keywords && q.k and x.published_at between q.lo and q.hi and shared.n >= ${MIN_SHARED}
         -- The items sharing the most keywords first (a repost of an older member is not crowded out
         -- by the many recent items that share two generic words), the latest published on a tie.
-        order by (select count(*) from unnest(x.keywords) w where w = any(q.k)) desc, x.published_at desc
+        order by shared.n desc, x.published_at desc
         limit ${EVENT_CANDIDATES_PER_ITEM}
       ) c
     )
