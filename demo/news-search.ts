@@ -19,6 +19,8 @@ export const RATE_LIMITED_WORD = '热搜';
 export const SLOW_WORD = '慢讯';
 /** A query holding this word gets its page 1 as usual and HTTP 500 for pages 2 and later. */
 export const PAGE_FAIL_WORD = '翻页故障';
+/** A query with this word gets HTTP 404 for a page past its last (as many engines answer). */
+export const PAGE_END_404_WORD = '翻页越界';
 /** A query holding this word gets page 1 again for every later page (an engine ignoring the page number). */
 export const PAGE_REPEAT_WORD = '翻页重复';
 /** Results per page. */
@@ -113,10 +115,11 @@ export function newsSearch(url: URL, base: string, now: Date): Reply | null {
   if (q.includes(CAPTCHA_WORD)) return html(CAPTCHA_PAGE);
   if (q.includes(RATE_LIMITED_WORD)) return reply(429, 'text/html; charset=utf-8', R.page('访问过于频繁', '<p>访问过于频繁，请稍后再试。</p>'), { 'retry-after': '600' });
   if (q.includes(PAGE_FAIL_WORD) && page > 1) return reply(500, 'text/html; charset=utf-8', R.page('服务器错误', '<p>服务器内部错误，请稍后再试。</p>'));
-  const terms = words(q).filter((w) => w !== PAGE_FAIL_WORD && w !== PAGE_REPEAT_WORD);
+  const terms = words(q).filter((w) => w !== PAGE_FAIL_WORD && w !== PAGE_REPEAT_WORD && w !== PAGE_END_404_WORD);
   const matched = terms.length === 0 ? [] : all.filter((a) => terms.every((w) => a.title.includes(w) || a.text.includes(w)));
   const shown = q.includes(PAGE_REPEAT_WORD) ? 1 : page;
   const found = matched.slice((shown - 1) * PAGE_SIZE, shown * PAGE_SIZE);
+  if (found.length === 0 && page > 1 && q.includes(PAGE_END_404_WORD)) return reply(404, 'text/html; charset=utf-8', R.page('页面不存在', '<p>您访问的页面不存在。</p>'));
   if (format === 'rss') {
     const self = `${base}${NEWS_SEARCH_PATH}?q=${encodeURIComponent(q)}&format=rss`;
     const items = found.map((a) => ({

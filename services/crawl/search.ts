@@ -110,6 +110,9 @@ async function fetchPage(template: string, query: string, page: number, spec: Pa
   return { query, url, fetchStatus, httpStatus: r.httpStatus, message, entries, status };
 }
 
+/** How a later result page reads when the engine has no more results. */
+const PAST_THE_END: ReadonlySet<FetchStatus> = new Set<FetchStatus>(['selector_empty', 'parse_error']);
+
 const entryKey = (e: ParsedEntry) => e.link ?? `${e.title}\n${e.published ?? ''}`;
 
 /**
@@ -133,6 +136,9 @@ export async function fetchQuery(
   for (let page = 2; page <= pages && first.status === 'ok'; page++) {
     await pause?.();
     const r = await fetchPage(template, query, page, spec, get);
+    // A page past the last one is the end of the results, not a failure: an HTML engine answers it
+    // with a page its list selector finds nothing on (or a 404/410), a feed with an empty channel.
+    if (r.status === 'failing' && r.entries.length === 0 && (PAST_THE_END.has(r.fetchStatus) || r.httpStatus === 404 || r.httpStatus === 410)) break;
     if (r.status === 'anti_bot' || r.status === 'failing') {
       return { ...r, message: `Page ${page}: ${r.message || r.fetchStatus}`, entries, pagesRead, failedPage: page };
     }

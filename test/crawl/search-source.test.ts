@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '../helpers/db.js';
 import { addSource, allowHost, crawlDeps, TestClock } from '../helpers/crawl.js';
 import { crawlSource } from '../../services/crawl/crawl-source.js';
 import { startFixtureSite, type FixtureSite } from '../../demo/site.js';
-import { NEWS_SEARCH_PATH, PAGE_FAIL_WORD, PAGE_REPEAT_WORD, PAGE_SIZE, SERIAL_ARTICLES } from '../../demo/news-search.js';
+import { NEWS_SEARCH_PATH, PAGE_END_404_WORD, PAGE_FAIL_WORD, PAGE_REPEAT_WORD, PAGE_SIZE, SERIAL_ARTICLES } from '../../demo/news-search.js';
 import { searchPages, type SearchSourceConfig } from '../../core/search-source.js';
 import { fetchQuery, resultSpec } from '../../services/crawl/search.js';
 import { crawlFetchOptions } from '../../services/crawl/steps/fetch.js';
@@ -231,5 +231,24 @@ describe('news search paging', () => {
     expect(r).toMatchObject({ status: 'ok', pagesRead: 3, failedPage: null });
     expect(r.entries).toHaveLength(SERIAL_ARTICLES);
     expect(site.requestCount(NEWS_SEARCH_PATH) - before).toBe(3);
+  });
+
+  it('a page past the last one ends the paging without failing the query (a 404, or a page its list selector finds nothing on)', async () => {
+    const { deps } = crawlDeps(t.db, { now: clock.now });
+    const allow = await deps.allowlist();
+    const get = (url: string) => guardedFetch(url, crawlFetchOptions(deps.settings, allow));
+    const rss = resultSpec({ queries: [], ruleId: null, format: 'rss', selectors: null }, null);
+    // 3 pages of bulletins; page 4 answers 404.
+    const r = await fetchQuery(`${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}&format=rss`, `秋粮 ${PAGE_END_404_WORD}`, rss, get, { pages: 5 });
+    expect(r).toMatchObject({ status: 'ok', pagesRead: 3, failedPage: null });
+    expect(r.entries).toHaveLength(SERIAL_ARTICLES);
+    // The same on an HTML result page read by selectors: page 4's 404 page has no result list; the end, not a failure.
+    const html = resultSpec({ queries: [], ruleId: null, format: 'html', selectors: { item: 'li.result', link: 'h3 a', title: 'h3 a', date: '.date' } }, null);
+    const h = await fetchQuery(`${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}`, `秋粮 ${PAGE_END_404_WORD}`, html, get, { pages: 5 });
+    expect(h).toMatchObject({ pagesRead: 3, failedPage: null });
+    expect(h.status).not.toBe('failing');
+    // A server error on page 2 is still a failure of the query.
+    const f = await fetchQuery(`${site.url}${NEWS_SEARCH_PATH}?q={query}&page={page}&format=rss`, `秋粮 ${PAGE_FAIL_WORD}`, rss, get, { pages: 5 });
+    expect(f).toMatchObject({ status: 'failing', failedPage: 2, pagesRead: 1 });
   });
 });
