@@ -148,6 +148,20 @@ export function callbacksDue(db: Db, v: TodoViewer): Promise<CaseTodoRow[]> {
   });
 }
 
+/**
+ * 回访不满意: hotline / mailbox cases of the handler's department (as lead) whose latest 回访 was 不满意
+ * and no reply has been drafted since it was recorded — handle it again (a new reply, then another
+ * 回访) or, when the office decides not to, close the case with its reason.
+ */
+export function dissatisfiedCallbacks(db: Db, v: TodoViewer): Promise<CaseTodoRow[]> {
+  return caseRows(db, v, {
+    select: sql`k.id::text as ref_id, null::timestamptz as due_at, k.note as extra`,
+    from: sql`cases c join lateral (select x.id, x.result, x.note, x.recorded_at from case_callbacks x where x.case_id = c.id order by x.called_at desc, x.id desc limit 1) k on true`,
+    where: sql`c.origin in ('hotline', 'mailbox') and c.status <> 'closed' and ${leadIs(v)} and k.result = 'dissatisfied'
+      and not exists (select 1 from responses r where r.case_id = c.id and r.drafted_at > k.recorded_at)`,
+  });
+}
+
 /** Open obligations past their due time (breaches) on cases not closed. */
 export function breaches(db: Db, v: TodoViewer, now: Date): Promise<CaseTodoRow[]> {
   return caseRows(db, v, {

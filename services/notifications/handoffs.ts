@@ -182,7 +182,8 @@ export async function notifyCallbackDissatisfied(
   actorId: number | null,
   now: Date,
 ) {
-  const to = [...(await roleUserIds(trx, 'reviewer')), ...(await activeUserIds(trx, [c.opened_by]))];
+  // The lead department handles it again (its 待办 shows it until a new reply is drafted); reviewers and the registering duty officer decide with it.
+  const to = new Set([...(await handlersOf(trx, [c.lead_department_id])), ...(await roleUserIds(trx, 'reviewer')), ...(await activeUserIds(trx, [c.opened_by]))]);
   const params = { caller: v.caller, callee: v.callee, calledAt: v.calledAt.toISOString(), callbackResult: 'dissatisfied', note: v.note };
   return send(trx, c, to, actorId, 'case.callback_dissatisfied', params, now);
 }

@@ -24,6 +24,7 @@ export const TODO_KINDS = [
   'case.verify', // handler: a forwarded opinion to verify (核实) before drafting
   'case.forward_feedback', // handler: feedback owed to the forwarding office (params: note)
   'case.callback', // handler: a hotline / mailbox reply published, 回访 to record
+  'case.callback_dissatisfied', // handler: the latest 回访 was 不满意 and no reply drafted since: handle again, or close with the reason (params: note)
 ] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 

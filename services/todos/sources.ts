@@ -220,6 +220,7 @@ export const TODO_SOURCES: readonly TodoSource[] = [
   caseSource('case.verify', ['handler'], repo.forwardedToVerify, { part: 'forwarding' }),
   caseSource('case.forward_feedback', ['handler'], repo.forwardFeedbackDue, { part: 'forwarding', params: (r) => ({ note: r.extra ?? '' }) }),
   caseSource('case.callback', ['handler'], repo.callbacksDue, { part: 'callbacks' }),
+  caseSource('case.callback_dissatisfied', ['handler'], repo.dissatisfiedCallbacks, { part: 'callbacks', params: (r) => ({ note: r.extra ?? '' }) }),
   caseSource('response.review', ['reviewer'], repo.responsesToReview, { part: 'responses' }),
   noticesToIssue,
   caseSource('obligation.breached', ['leader'], repo.breaches, { params: (r) => ({ kind: r.extra ?? '' }) }),

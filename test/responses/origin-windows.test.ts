@@ -256,11 +256,15 @@ describe('回访', () => {
     expect(n.body).toContain('12月7日 18:00'); // Beijing time
     expect(n.body).toContain('不满意');
     expect(await todoKinds(o.handler, c.id)).not.toContain('case.callback');
+    // The lead department acts next: told, and on its 待办 until a new reply is drafted.
+    expect(await noticeKinds(o.handler, c.id)).toContain('case.callback_dissatisfied');
+    expect(await todoKinds(o.handler, c.id)).toContain('case.callback_dissatisfied');
 
     // 重新办理: a new reply published asks for another 回访.
     clock = at(10);
     await publish(c.id);
     expect(await todoKinds(o.handler, c.id)).toContain('case.callback');
+    expect(await todoKinds(o.handler, c.id)).not.toContain('case.callback_dissatisfied');
 
     await json(await send(o.handler, 'POST', `/api/cases/${c.id}/close`, { effectRating: 'average', conclusion: '已重新答复' }), 200);
     const closed = await send(o.handler, 'POST', `/api/cases/${c.id}/callbacks`, { callee: '李女士', result: 'satisfied' });

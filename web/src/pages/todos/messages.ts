@@ -33,6 +33,7 @@ export const m = defineMessages(
     'case.verify': '转办舆情：先登记核实结果，再起草回应',
     'case.forward_feedback': '向转办单位反馈办理情况：{note}',
     'case.callback': '待回访：答复已发布，回访诉求人并登记满意度',
+    'case.callback_dissatisfied': '回访不满意：重新办理并起草新的答复；确定不再办理的，说明理由后办结',
   },
   {
     title: 'My to-dos',
@@ -65,5 +66,6 @@ export const m = defineMessages(
     'case.verify': 'A forwarded opinion: record the verification before drafting',
     'case.forward_feedback': 'Report back to the forwarding office: {note}',
     'case.callback': 'Call back: the reply is published; call the requester and record the result',
+    'case.callback_dissatisfied': 'Dissatisfied at call-back: handle it again and draft a new reply, or close it with the reason',
   },
 );
