@@ -83,7 +83,7 @@ export async function latestCallbackResults(db: Db, range: { from: Date; to: Dat
   const r = await sql<{ result: CallbackResult }>`
     select distinct on (k.case_id) k.result
     from case_callbacks k join cases c on c.id = k.case_id
-    where c.origin in ('hotline', 'mailbox') and c.clock_started_at >= ${range.from} and c.clock_started_at < ${range.to}
+    where c.origin in ('hotline', 'mailbox') and c.opened_at >= ${range.from} and c.opened_at < ${range.to}
     order by k.case_id, k.called_at desc, k.id desc`.execute(db);
   return r.rows.map((x) => x.result);
 }

@@ -297,7 +297,7 @@ async function previewSearchFetch(deps: ModuleDeps, search: SearchSourceConfig, 
   const pagesZh = r.pages > 1 ? `，每个查询词最多读 ${r.pages} 页` : '';
   const readZh = r.pages > 1 && r.pagesRead > 0 ? `（读了 ${r.pagesRead} 页，共 ${r.total} 条）` : '';
   const first = `共 ${queries.length} 个查询词${pagesZh}；第一个查询词“${queries[0] ?? ''}”${readZh}：`;
-  const failedPageZh = r.failedPage !== null && r.failedPage > 1 ? `第 ${r.failedPage} 页${r.queryStatus === 'anti_bot' ? '遇到反爬验证' : '抓取失败'}${http}，前 ${r.failedPage - 1} 页的 ${r.total} 条照常保存，该查询词会自动退避` : null;
+  const failedPageZh = r.failedPage !== null && r.failedPage > 1 ? `第 ${r.failedPage} 页${r.queryStatus === 'anti_bot' ? '遇到反爬验证' : '抓取失败'}${http}；抓取时前 ${r.failedPage - 1} 页的 ${r.total} 条照常保存，该查询词会自动退避` : null;
   const reasonZh = failedPageZh
     ? failedPageZh
     : r.queryStatus === 'empty'

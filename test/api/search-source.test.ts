@@ -67,7 +67,7 @@ describe('news search sources', () => {
     expect(preview.messageZh).toBe('共 1 个查询词，每个查询词最多读 5 页；第一个查询词“秋粮”（读了 3 页，共 23 条）：抓取成功，解析出 23 条');
     const failing = await (await f.request('POST', '/api/sources/preview', { url: template('rss'), kind: 'search', search: { queries: ['秋粮 翻页故障'], pages: 2 } })).json();
     expect(failing).toMatchObject({ ok: false, queryStatus: 'failing', total: 10, searchPages: { pages: 2, read: 1, failedPage: 2 } });
-    expect(failing.messageZh).toContain('第 2 页抓取失败（HTTP 500），前 1 页的 10 条照常保存');
+    expect(failing.messageZh).toContain('第 2 页抓取失败（HTTP 500）；抓取时前 1 页的 10 条照常保存');
 
     res = await f.request('POST', '/api/sources', { name: '秋粮搜索', url: template('rss', '&p=3'), kind: 'search', search: { queries: ['秋粮'], pages: 3 } });
     expect(res.status).toBe(201);
