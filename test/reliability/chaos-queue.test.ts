@@ -231,7 +231,7 @@ describe('chaos: workers killed and stopped', () => {
     const restarts = variant(10, 30);
     const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: { url: redis.url }, prefix }));
     // At least these; the first snapshot (three fresh processes) fixes the exact set for the rest.
-    const required: Record<string, string[]> = { schedule: ['sources.schedule'], sweep: ['cases.sweep'], deliver: ['notifications.deliver'], reports: ['reports.weekly'], crawl: [] };
+    const required: Record<string, string[]> = { schedule: ['sources.schedule'], sweep: ['cases.sweep'], deliver: ['notifications.deliver'], reports: ['reports.weekly'], backfill: ['places.backfill'], crawl: [] };
     let expected: Record<string, string[]> | null = null;
     const counts: number[] = [];
     const nextJobs: number[] = [];
