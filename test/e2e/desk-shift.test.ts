@@ -1,5 +1,6 @@
 import { type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beijingDateTime } from '../../core/business-time.js';
 import { launchBrowser, newContext, screenshot, signInUi } from './browser.js';
 import { apiAs, okJson } from './api.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
@@ -18,14 +19,8 @@ interface AlertJson {
   dismissNote: string | null;
 }
 
-const beijing = (iso: string) => {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-};
+/** As the screen shows a moment: Beijing time in the office's form (12月7日 15:50). */
+const beijing = (iso: string) => beijingDateTime(new Date(iso), 'zh', new Date());
 
 describe('值班台 through a shift', () => {
   let sys: RunningSystem;
