@@ -22,6 +22,11 @@ export async function loadOriginWindows(db: Db): Promise<OriginWindow[]> {
 }
 
 /** Replaces both origins' windows (in the caller's transaction). */
+/** Serialises edits of the windows by origin (two saves at once: each audit row's "before" is what it replaced). */
+export async function lockOriginWindows(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('origin_windows'))`.execute(trx);
+}
+
 export async function saveOriginWindows(trx: Db, windows: readonly OriginWindow[], updatedBy: number | null, now: Date): Promise<void> {
   for (const w of windows) {
     const values = { enabled: w.enabled, default_days: w.defaultDays, by_request_type: JSON.stringify(w.byRequestType), updated_by: updatedBy, updated_at: now };

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { MAX_WINDOW_DAYS, MIN_WINDOW_DAYS, REQUEST_TYPES, WINDOW_ORIGINS, type OriginWindow } from '../../core/workflow/origin-windows.js';
 import type { Db } from '../../db/client.js';
 import { writeAudit } from '../../db/repos/audit.js';
-import { loadOriginWindows, saveOriginWindows } from '../../db/repos/origin-windows.js';
+import { loadOriginWindows, lockOriginWindows, saveOriginWindows } from '../../db/repos/origin-windows.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
 
@@ -50,10 +50,11 @@ export async function getOriginWindows(db: Db) {
 
 /** Saves the origins given (the other keeps its windows), audited with before and after. */
 export async function putOriginWindows(deps: ModuleDeps, input: OriginWindowsInput, actor: Actor) {
-  const before = await loadOriginWindows(deps.db);
   const now = deps.now();
   const windows: OriginWindow[] = input.windows.map((w) => ({ origin: w.origin, enabled: w.enabled, defaultDays: w.defaultDays, byRequestType: { ...w.byRequestType } }));
   await deps.db.transaction().execute(async (trx) => {
+    await lockOriginWindows(trx);
+    const before = await loadOriginWindows(trx);
     await saveOriginWindows(trx, windows, actor.id, now);
     await writeAudit(trx, { actor, entity: 'policy', entityId: 'origin_windows', action: 'policy.origin_windows', before, after: await loadOriginWindows(trx) });
   });

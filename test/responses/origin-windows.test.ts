@@ -103,6 +103,14 @@ describe('管理 → 回应规则: windows by origin', () => {
     const audit = await f.db.selectFrom('audit_log').select(['before', 'after']).where('action', '=', 'policy.origin_windows').executeTakeFirstOrThrow();
     expect(JSON.stringify(audit.before)).toContain('"defaultDays":7');
     expect(JSON.stringify(audit.after)).toContain('"defaultDays":10');
+    // Two saves at once: each audit row's "before" is what that save replaced (the chain of changes reads true).
+    const saves = [8, 9].map((d) => send(o.admin, 'PUT', '/api/policies/origin-windows', { windows: [{ origin: 'mailbox', enabled: true, defaultDays: d, byRequestType: {} }] }));
+    for (const r of await Promise.all(saves)) expect(r.status).toBe(200);
+    const chain = await f.db.selectFrom('audit_log').select(['before', 'after']).where('action', '=', 'policy.origin_windows').orderBy('id').execute();
+    const mailboxDays = (x: unknown) => (x as { origin: string; defaultDays: number }[]).find((w) => w.origin === 'mailbox')!.defaultDays;
+    expect(chain).toHaveLength(3);
+    expect(mailboxDays(chain[1]!.before)).toBe(mailboxDays(chain[0]!.after));
+    expect(mailboxDays(chain[2]!.before)).toBe(mailboxDays(chain[1]!.after));
     // Back to the defaults for the tests below.
     await json(
       await send(o.admin, 'PUT', '/api/policies/origin-windows', {
