@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.js';
 import { BAND_COUNT, bands, fromPgBigint, toPgBigint, NEAR_DUPLICATE_DISTANCE } from '../../core/simhash.js';
 import { bandKeys } from '../../core/minhash.js';
@@ -72,12 +72,8 @@ export async function insertStories(trx: Db, rows: readonly NewStory[]): Promise
   await sql`insert into story_keys (key, story_id) select * from unnest(${keys}::bigint[], ${storyIds}::bigint[]) on conflict do nothing`.execute(trx);
 }
 
-/**
- * Stories seen since `since` that may be near any of the fingerprints: those sharing a MinHash LSH
- * key, and those within the SimHash distance (banded index, then bit_count of the XOR in SQL so
- * few rows come back however many stories share a band value).
- */
-export async function nearStories(trx: Db, prints: readonly Fingerprint[], since: Date): Promise<StoryCandidate[]> {
+/** The ids of the stories near the prints: a SimHash band equal and within the near-duplicate distance, or a MinHash LSH key shared (the `near` CTE's body). */
+function nearStoryIds(prints: readonly Fingerprint[]): RawBuilder<unknown> {
   const bs: number[][] = Array.from({ length: BAND_COUNT }, () => []);
   const hashes: string[] = [];
   const lsh: number[] = [];
@@ -86,8 +82,7 @@ export async function nearStories(trx: Db, prints: readonly Fingerprint[], since
     bands(p.simhash).forEach((b, k) => bs[k].push(b));
     lsh.push(...bandKeys(p.minhash));
   }
-  const r = await sql<{ id: string; simhash: string; minhash: number[]; features: EventFeatures | null }>`
-    with near as (
+  return sql`
       select s.id
       from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
              as q(h, b0, b1, b2, b3, b4, b5)
@@ -95,6 +90,18 @@ export async function nearStories(trx: Db, prints: readonly Fingerprint[], since
       where bit_count((s.simhash # q.h)::bit(64)) <= ${NEAR_DUPLICATE_DISTANCE}
       union
       select story_id from story_keys where key = any(${lsh}::bigint[])
+  `;
+}
+
+/**
+ * Stories seen since `since` that may be near any of the fingerprints: those sharing a MinHash LSH
+ * key, and those within the SimHash distance (banded index, then bit_count of the XOR in SQL so
+ * few rows come back however many stories share a band value).
+ */
+export async function nearStories(trx: Db, prints: readonly Fingerprint[], since: Date): Promise<StoryCandidate[]> {
+  const r = await sql<{ id: string; simhash: string; minhash: number[]; features: EventFeatures | null }>`
+    with near as (
+${nearStoryIds(prints)}
     )
     select s.id::text, s.simhash::text, s.minhash, s.features from stories s join near on near.id = s.id
     where s.last_seen_at >= ${since}`.execute(trx);
@@ -120,14 +127,6 @@ export async function storyCandidates(
   features: readonly EventFeatures[],
   windowMs: number,
 ): Promise<StoryCandidate[]> {
-  const bs: number[][] = Array.from({ length: BAND_COUNT }, () => []);
-  const hashes: string[] = [];
-  const lsh: number[] = [];
-  for (const p of prints) {
-    hashes.push(toPgBigint(p.simhash));
-    bands(p.simhash).forEach((b, k) => bs[k].push(b));
-    lsh.push(...bandKeys(p.minhash));
-  }
   // Per new item with keywords: its keywords and its window by published time.
   const q = JSON.stringify(
     features
@@ -136,13 +135,7 @@ export async function storyCandidates(
   );
   const r = await sql<{ id: string; simhash: string; minhash: number[] | null; features: EventFeatures | null }>`
     with near as (
-      select s.id
-      from unnest(${hashes}::bigint[], ${bs[0]}::int[], ${bs[1]}::int[], ${bs[2]}::int[], ${bs[3]}::int[], ${bs[4]}::int[], ${bs[5]}::int[])
-             as q(h, b0, b1, b2, b3, b4, b5)
-      join stories s on (s.band0 = q.b0 or s.band1 = q.b1 or s.band2 = q.b2 or s.band3 = q.b3 or s.band4 = q.b4 or s.band5 = q.b5)
-      where bit_count((s.simhash # q.h)::bit(64)) <= ${NEAR_DUPLICATE_DISTANCE}
-      union
-      select story_id from story_keys where key = any(${lsh}::bigint[])
+${nearStoryIds(prints)}
     ), q as (
       select array(select jsonb_array_elements_text(e->'k')) as k, (e->>'lo')::timestamptz as lo, (e->>'hi')::timestamptz as hi
       from jsonb_array_elements(${q}::jsonb) e
