@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Modal } from '../../components/Modal.js';
+import { TownVillageFields } from '../../components/TownVillageFields.js';
 import { FormError } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -86,12 +87,6 @@ function PlacesModal({ caseId, current, onClose }: { caseId: string; current: Vi
   const [town, setTown] = useState(current.town?.code ?? '');
   const [village, setVillage] = useState(current.village?.code ?? '');
   const [localError, setLocalError] = useState<string | null>(null);
-  const villages = useQuery({
-    queryKey: ['area-villages', town],
-    queryFn: async () => (await call(api.area.villages.$get({ query: { town } }))).villages,
-    enabled: town !== '',
-    staleTime: 60_000,
-  });
   const save = useCaseMutation(
     caseId,
     (json: { town: string | null; village: string | null }) => call(api.cases[':id'].places.$put({ param: { id: caseId }, json })),
@@ -130,35 +125,17 @@ function PlacesModal({ caseId, current, onClose }: { caseId: string; current: Vi
       }
     >
       {current.towns.length === 0 ? <p className="muted small">{t('noArea')}</p> : null}
-      <label className="field">
-        <span>{t('town')}</span>
-        <select
-          value={town}
-          onChange={(e) => {
-            setTown(e.target.value);
-            setVillage('');
-          }}
-          data-testid="case-places-town"
-        >
-          <option value="">{t('chooseTown')}</option>
-          {current.towns.map((x) => (
-            <option key={x.code} value={x.code}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('village')}</span>
-        <select value={village} onChange={(e) => setVillage(e.target.value)} disabled={!town} data-testid="case-places-village">
-          <option value="">{t('wholeTown')}</option>
-          {(villages.data ?? []).map((x) => (
-            <option key={x.code} value={x.code}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TownVillageFields
+        towns={current.towns}
+        town={town}
+        village={village}
+        onChange={(tw, v) => {
+          setTown(tw);
+          setVillage(v);
+        }}
+        labels={{ town: t('town'), village: t('village'), noTown: t('chooseTown'), wholeTown: t('wholeTown') }}
+        testId="case-places"
+      />
       <p className="muted small cr-tight">{t('hint')}</p>
       {localError ? <p className="form-error">{localError}</p> : null}
       <FormError error={save.error} />

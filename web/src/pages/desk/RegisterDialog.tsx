@@ -1,8 +1,9 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { BUSINESS_ISO_OFFSET, businessLocalInput } from '../../../../core/business-time.js';
 import { CASE_ORIGINS } from '../../../../core/vocabulary.js';
 import { Modal } from '../../components/Modal.js';
+import { TownVillageFields } from '../../components/TownVillageFields.js';
 import { FormError } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { common } from '../../i18n/common.js';
@@ -52,12 +53,6 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
   const towns = useTowns();
   const [town, setTown] = useState('');
   const [village, setVillage] = useState('');
-  const villages = useQuery({
-    queryKey: ['area-villages', town],
-    queryFn: async () => (await call(api.area.villages.$get({ query: { town } }))).villages,
-    enabled: town !== '',
-    staleTime: 60_000,
-  });
   const register = useMutation({
     mutationFn: async () => {
       const opened = await call(
@@ -159,36 +154,18 @@ export function RegisterDialog({ onClose, onOpened }: { onClose: () => void; onO
         </label>
         {towns.length > 0 ? (
           <div className="form-grid">
-            <label className="field">
-              <span>{tp('town')}</span>
-              <select
-                value={town}
-                onChange={(e) => {
-                  setTown(e.target.value);
-                  setVillage('');
-                }}
-                name="town"
-                data-testid="register-town"
-              >
-                <option value="">{tp('none')}</option>
-                {towns.map((x) => (
-                  <option key={x.code} value={x.code}>
-                    {x.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span>{tp('village')}</span>
-              <select value={village} onChange={(e) => setVillage(e.target.value)} disabled={!town} name="village" data-testid="register-village">
-                <option value="">{tp('whole')}</option>
-                {(villages.data ?? []).map((x) => (
-                  <option key={x.code} value={x.code}>
-                    {x.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <TownVillageFields
+              towns={towns}
+              town={town}
+              village={village}
+              onChange={(t, v) => {
+                setTown(t);
+                setVillage(v);
+              }}
+              labels={{ town: tp('town'), village: tp('village'), noTown: tp('none'), wholeTown: tp('whole') }}
+              testId="register"
+              named
+            />
           </div>
         ) : null}
         <CaseFields value={fields} onChange={setFields} />
