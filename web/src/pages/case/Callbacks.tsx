@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { FormError } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { defineMessages, useLang, useT } from '../../i18n/index.js';
 import { api, call } from '../../lib/api.js';
 import { useUser } from '../../lib/session.js';
 import { beijingShort } from '../todos/data.js';
-import { caseKey, fromShanghaiInput, shanghaiInput, useCaseMutation, type CaseData } from './data.js';
+import { caseKey, useCaseMutation, type CaseData } from './data.js';
+import { RecordedTimeField, RecordForm, RecordItem, RecordOpener, ResultChoice, TextField, useRecordedTime } from './RecordForm.js';
 
 // 回访 of a 12345 hotline / 领导信箱 case in the case room: after the reply is published, the lead
 // department (or the duty officer, a reviewer) records who called whom, when, the result (满意 /
@@ -31,10 +31,8 @@ const m = defineMessages(
     note: '回访情况',
     notePh: '诉求人的意见（简要）',
     save: '提交回访记录',
-    cancel: '取消',
     saved: '已登记回访',
     called: '{at} {caller}回访{callee} · 登记人 {name}',
-    backfilled: '补录',
     dissatisfiedHint: '不满意：已通知审核人和登记的值班员研究是否重新办理。',
   },
   {
@@ -54,10 +52,8 @@ const m = defineMessages(
     note: 'Note',
     notePh: 'What the requester said',
     save: 'Save',
-    cancel: 'Cancel',
     saved: 'Call-back recorded',
     called: '{at} {caller} called {callee} · recorded by {name}',
-    backfilled: 'Recorded afterwards',
     dissatisfiedHint: 'Dissatisfied: the reviewers and the duty officer were told, to decide whether it is handled again.',
   },
 );
@@ -74,7 +70,6 @@ export function CallbacksPanel({ c }: { c: CaseData }) {
   const user = useUser();
   const applies = c.origin === 'hotline' || c.origin === 'mailbox';
   const q = useQuery({ queryKey: callbacksKey(c.id), queryFn: () => call(api.cases[':id'].callbacks.$get({ param: { id: c.id } })), enabled: applies });
-  const [recording, setRecording] = useState(false);
   const v = q.data;
   if (!applies || !v) return null;
   const open = c.status !== 'closed';
@@ -96,33 +91,22 @@ export function CallbacksPanel({ c }: { c: CaseData }) {
         {v.callbacks.length > 0 ? (
           <ul className="cr-records">
             {v.callbacks.map((r) => (
-              <li key={r.id} data-testid="callback">
-                <div className="muted small">
-                  <Tag tone={TONE[r.result]}>{t(r.result)}</Tag> {t('called', { at: beijingShort(r.calledAt, lang), caller: r.caller, callee: r.callee, name: r.recordedBy?.name ?? '—' })}
-                  {r.backfilled ? (
-                    <>
-                      {' '}
-                      <Tag tone="amber">{t('backfilled')}</Tag>
-                    </>
-                  ) : null}
-                </div>
-                {r.note ? <p className="cr-record-text">{r.note}</p> : null}
-              </li>
+              <RecordItem
+                key={r.id}
+                testId="callback"
+                head={
+                  <>
+                    <Tag tone={TONE[r.result]}>{t(r.result)}</Tag> {t('called', { at: beijingShort(r.calledAt, lang), caller: r.caller, callee: r.callee, name: r.recordedBy?.name ?? '—' })}
+                  </>
+                }
+                backfilled={r.backfilled}
+                text={r.note}
+              />
             ))}
           </ul>
         ) : null}
         {last?.result === 'dissatisfied' && !v.due ? <p className="muted small">{t('dissatisfiedHint')}</p> : null}
-        {mayAct ? (
-          recording ? (
-            <CallbackForm caseId={c.id} onClose={() => setRecording(false)} />
-          ) : (
-            <div className="row">
-              <button type="button" className={v.due ? 'btn btn-primary' : 'btn'} onClick={() => setRecording(true)} data-testid="callback-open">
-                {t('record')}
-              </button>
-            </div>
-          )
-        ) : null}
+        {mayAct ? <RecordOpener label={t('record')} primary={v.due} testId="callback-open" form={(close) => <CallbackForm caseId={c.id} onClose={close} />} /> : null}
       </div>
     </section>
   );
@@ -142,8 +126,7 @@ function CallbackForm({ caseId, onClose }: { caseId: string; onClose: () => void
   const [callee, setCallee] = useState('');
   const [result, setResult] = useState<Result | null>(null);
   const [note, setNote] = useState('');
-  const [initial] = useState(() => shanghaiInput(new Date()));
-  const [at, setAt] = useState(initial);
+  const at = useRecordedTime();
   const save = useCaseMutation(
     caseId,
     (json: CallbackJson) => call(api.cases[':id'].callbacks.$post({ param: { id: caseId }, json })),
@@ -156,53 +139,25 @@ function CallbackForm({ caseId, onClose }: { caseId: string; onClose: () => void
     if (!result) return;
     const json: CallbackJson = { callee: callee.trim(), result, note: note.trim() };
     if (caller.trim()) json.caller = caller.trim();
-    if (at !== initial) {
-      const iso = fromShanghaiInput(at);
-      if (iso) json.calledAt = iso;
-    }
+    const calledAt = at.typed();
+    if (calledAt) json.calledAt = calledAt;
     save.mutate(json);
   };
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
+    <RecordForm
+      ready={result !== null && callee.trim() !== ''}
+      pending={save.isPending}
+      error={save.error}
+      submitLabel={t('save')}
+      submitTestId="callback-save"
+      onSubmit={submit}
+      onCancel={onClose}
     >
-      <fieldset className="row cr-verify-results">
-        <legend className="small">{t('result')}</legend>
-        {RESULTS.map((r) => (
-          <label key={r} className="field-inline">
-            <input type="radio" name="callback-result" value={r} checked={result === r} onChange={() => setResult(r)} data-testid={`callback-${r}`} /> {t(r)}
-          </label>
-        ))}
-      </fieldset>
-      <label className="field">
-        <span>{t('callee')}</span>
-        <input value={callee} onChange={(e) => setCallee(e.target.value)} maxLength={100} placeholder={t('calleePh')} data-testid="callback-callee" />
-      </label>
-      <label className="field">
-        <span>{t('caller')}</span>
-        <input value={caller} onChange={(e) => setCaller(e.target.value)} maxLength={100} placeholder={t('callerPh')} />
-      </label>
-      <label className="field">
-        <span>{t('calledAt')}</span>
-        <input type="datetime-local" value={at} max={shanghaiInput(new Date())} onChange={(e) => setAt(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t('note')}</span>
-        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={2_000} placeholder={t('notePh')} data-testid="callback-note" />
-      </label>
-      <FormError error={save.error} />
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={!result || callee.trim() === '' || save.isPending} data-testid="callback-save">
-          {t('save')}
-        </button>
-        <button type="button" className="btn" onClick={onClose}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+      <ResultChoice legend={t('result')} name="callback-result" options={RESULTS} value={result} onChange={setResult} labelOf={(r) => t(r)} testIdPrefix="callback" />
+      <TextField label={t('callee')} value={callee} onChange={setCallee} maxLength={100} placeholder={t('calleePh')} testId="callback-callee" />
+      <TextField label={t('caller')} value={caller} onChange={setCaller} maxLength={100} placeholder={t('callerPh')} />
+      <RecordedTimeField label={t('calledAt')} time={at} />
+      <TextField label={t('note')} value={note} onChange={setNote} maxLength={2_000} rows={3} placeholder={t('notePh')} testId="callback-note" />
+    </RecordForm>
   );
 }

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { FormError } from '../../components/states.js';
 import { Tag } from '../../components/Tag.js';
 import { toast } from '../../components/toast.js';
 import { defineMessages, useLang, useT } from '../../i18n/index.js';
@@ -8,7 +7,8 @@ import { api, call } from '../../lib/api.js';
 import { useUser } from '../../lib/session.js';
 import { fmtDuration, useNow } from '../../lib/time.js';
 import { beijingShort } from '../todos/data.js';
-import { caseKey, fromShanghaiInput, shanghaiInput, useCaseMutation, type CaseData } from './data.js';
+import { caseKey, useCaseMutation, type CaseData } from './data.js';
+import { RecordedTimeField, RecordForm, RecordItem, RecordOpener, ResultChoice, TextField, useRecordedTime } from './RecordForm.js';
 
 // 转办舆情 (网信办 / 政府办转办) in the case room: the 核实 result, recorded before a response is
 // drafted, and the feedback owed to the forwarding office after publication (向转办单位反馈办理情况)
@@ -36,14 +36,12 @@ const m = defineMessages(
     left: '剩余 {t}',
     overdue: '已超时 {t}',
     replied: '{at} 向{recipient}反馈 · 登记人 {name}',
-    backfilled: '补录',
     reply: '登记反馈',
     replyContent: '反馈内容',
     replyPh: '向转办单位反馈的办理情况',
     recipient: '反馈对象',
     repliedAt: '反馈时间',
     submitReply: '提交反馈记录',
-    cancel: '取消',
     saved: '已保存',
   },
   {
@@ -67,14 +65,12 @@ const m = defineMessages(
     left: '{t} left',
     overdue: 'Overdue by {t}',
     replied: '{at} to {recipient} · recorded by {name}',
-    backfilled: 'Recorded afterwards',
     reply: 'Record feedback',
     replyContent: 'Feedback',
     replyPh: 'What the forwarding office was told',
     recipient: 'To',
     repliedAt: 'Sent at',
     submitReply: 'Save',
-    cancel: 'Cancel',
     saved: 'Saved',
   },
 );
@@ -96,7 +92,6 @@ export function ForwardingPanel({ c }: { c: CaseData }) {
   const user = useUser();
   const q = useForwarding(c.id);
   const now = useNow(30_000);
-  const [replying, setReplying] = useState(false);
   const f = q.data;
   if (!f || !f.forwarded) return null;
   const open = c.status !== 'closed';
@@ -143,31 +138,18 @@ export function ForwardingPanel({ c }: { c: CaseData }) {
           {f.replies.length > 0 ? (
             <ul className="cr-records">
               {f.replies.map((r) => (
-                <li key={r.id} data-testid="forward-reply">
-                  <div className="muted small">
-                    {t('replied', { at: beijingShort(r.repliedAt, lang), recipient: r.recipient, name: r.recordedBy?.name ?? '—' })}
-                    {r.backfilled ? (
-                      <>
-                        {' '}
-                        <Tag tone="amber">{t('backfilled')}</Tag>
-                      </>
-                    ) : null}
-                  </div>
-                  <p className="cr-record-text">{r.content}</p>
-                </li>
+                <RecordItem
+                  key={r.id}
+                  testId="forward-reply"
+                  head={t('replied', { at: beijingShort(r.repliedAt, lang), recipient: r.recipient, name: r.recordedBy?.name ?? '—' })}
+                  backfilled={r.backfilled}
+                  text={r.content}
+                />
               ))}
             </ul>
           ) : null}
           {mayAct && fb ? (
-            replying ? (
-              <ReplyForm caseId={c.id} office={f.office} onClose={() => setReplying(false)} />
-            ) : (
-              <div className="row">
-                <button type="button" className={fb.status === 'open' ? 'btn btn-primary' : 'btn'} onClick={() => setReplying(true)} data-testid="forward-reply-open">
-                  {t('reply')}
-                </button>
-              </div>
-            )
+            <RecordOpener label={t('reply')} primary={fb.status === 'open'} testId="forward-reply-open" form={(close) => <ReplyForm caseId={c.id} office={f.office} onClose={close} />} />
           ) : null}
         </div>
       </div>
@@ -185,87 +167,61 @@ function VerifyForm({ caseId }: { caseId: string }) {
     () => toast(t('saved')),
   );
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <RecordForm
+      ready={result !== null && note.trim() !== ''}
+      pending={save.isPending}
+      error={save.error}
+      submitLabel={t('saveVerify')}
+      submitTestId="verify-save"
+      onSubmit={() => {
         if (result) save.mutate({ result, note: note.trim() });
       }}
     >
-      <fieldset className="row cr-verify-results">
-        <legend className="small">{t('result')}</legend>
-        {RESULTS.map((r) => (
-          <label key={r} className="field-inline">
-            <input type="radio" name="verification" value={r} checked={result === r} onChange={() => setResult(r)} data-testid={`verify-${r}`} /> {t(r)}
-          </label>
-        ))}
-      </fieldset>
-      <label className="field">
-        <span>{t('note')}</span>
-        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={2_000} placeholder={t('notePh')} data-testid="verify-note" />
-      </label>
-      <FormError error={save.error} />
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={!result || note.trim() === '' || save.isPending} data-testid="verify-save">
-          {t('saveVerify')}
-        </button>
-      </div>
-    </form>
+      <ResultChoice legend={t('result')} name="verification" options={RESULTS} value={result} onChange={setResult} labelOf={(r) => t(r)} testIdPrefix="verify" />
+      <TextField label={t('note')} value={note} onChange={setNote} maxLength={2_000} rows={3} placeholder={t('notePh')} testId="verify-note" />
+    </RecordForm>
   );
+}
+
+interface ReplyJson {
+  content: string;
+  recipient?: string;
+  repliedAt?: string;
 }
 
 function ReplyForm({ caseId, office, onClose }: { caseId: string; office: string; onClose: () => void }) {
   const t = useT(m);
   const [content, setContent] = useState('');
   const [recipient, setRecipient] = useState(office);
-  const [initial] = useState(() => shanghaiInput(new Date()));
-  const [at, setAt] = useState(initial);
+  const at = useRecordedTime();
   const save = useCaseMutation(
     caseId,
-    (json: { content: string; recipient?: string; repliedAt?: string }) => call(api.cases[':id']['forward-replies'].$post({ param: { id: caseId }, json })),
+    (json: ReplyJson) => call(api.cases[':id']['forward-replies'].$post({ param: { id: caseId }, json })),
     () => {
       toast(t('saved'));
       onClose();
     },
   );
   const submit = () => {
-    const json: { content: string; recipient?: string; repliedAt?: string } = { content: content.trim() };
+    const json: ReplyJson = { content: content.trim() };
     if (recipient.trim() && recipient.trim() !== office) json.recipient = recipient.trim();
-    if (at !== initial) {
-      const iso = fromShanghaiInput(at);
-      if (iso) json.repliedAt = iso;
-    }
+    const repliedAt = at.typed();
+    if (repliedAt) json.repliedAt = repliedAt;
     save.mutate(json);
   };
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
+    <RecordForm
+      ready={content.trim() !== ''}
+      pending={save.isPending}
+      error={save.error}
+      submitLabel={t('submitReply')}
+      submitTestId="forward-reply-save"
+      onSubmit={submit}
+      onCancel={onClose}
     >
-      <label className="field">
-        <span>{t('replyContent')}</span>
-        <textarea value={content} onChange={(e) => setContent(e.target.value)} rows={4} maxLength={10_000} placeholder={t('replyPh')} data-testid="forward-reply-content" />
-      </label>
-      <label className="field">
-        <span>{t('recipient')}</span>
-        <input value={recipient} onChange={(e) => setRecipient(e.target.value)} maxLength={200} />
-      </label>
-      <label className="field">
-        <span>{t('repliedAt')}</span>
-        <input type="datetime-local" value={at} max={shanghaiInput(new Date())} onChange={(e) => setAt(e.target.value)} />
-      </label>
-      <FormError error={save.error} />
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={content.trim() === '' || save.isPending} data-testid="forward-reply-save">
-          {t('submitReply')}
-        </button>
-        <button type="button" className="btn" onClick={onClose}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+      <TextField label={t('replyContent')} value={content} onChange={setContent} maxLength={10_000} rows={4} placeholder={t('replyPh')} testId="forward-reply-content" />
+      <TextField label={t('recipient')} value={recipient} onChange={setRecipient} maxLength={200} />
+      <RecordedTimeField label={t('repliedAt')} time={at} />
+    </RecordForm>
   );
 }
