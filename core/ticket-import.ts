@@ -35,6 +35,9 @@ const SYNONYMS: Record<TicketField, readonly string[]> = {
   requestType: ['诉求类型', '工单类型', '诉求分类', '来电类型', '类别', '类型'],
 };
 
+/** The most columns an export may have (the mapping's column numbers are 0 to MAX_IMPORT_COLUMNS - 1). */
+export const MAX_IMPORT_COLUMNS = 200;
+
 /** Column index per field (-1: not in the file). */
 export type TicketMapping = Record<TicketField, number>;
 

@@ -89,12 +89,22 @@ function controlCharacter(field: string): AppError {
   return fieldError(field, 'must not contain NUL or other control characters', '不能包含空字符（NUL）或其他控制字符');
 }
 
-/** The dotted path of the first string (or key) in a JSON value holding a control character. */
-function controlIn(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return CONTROL.test(value) ? path : null;
+/**
+ * A UTF-16 surrogate without its pair (JSON's "\ud800"): text columns would store U+FFFD, but
+ * jsonb — the audit row's before / after — refuses it, and the request failed with 500.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function loneSurrogate(field: string): AppError {
+  return fieldError(field, 'is not valid Unicode (an unpaired surrogate)', '包含无效的字符编码（不成对的代理项）');
+}
+
+/** The dotted path of the first string (or key) in a JSON value for which `bad` holds. */
+function stringIn(value: unknown, path: string, bad: (s: string) => boolean): string | null {
+  if (typeof value === 'string') return bad(value) ? path : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = controlIn(value[i], path ? `${path}.${i}` : String(i));
+      const found = stringIn(value[i], path ? `${path}.${i}` : String(i), bad);
       if (found !== null) return found;
     }
     return null;
@@ -102,8 +112,8 @@ function controlIn(value: unknown, path: string): string | null {
   if (typeof value === 'object' && value !== null) {
     for (const [key, v] of Object.entries(value)) {
       const here = path ? `${path}.${key}` : key;
-      if (CONTROL.test(key)) return here;
-      const found = controlIn(v, here);
+      if (bad(key)) return here;
+      const found = stringIn(v, here, bad);
       if (found !== null) return found;
     }
   }
@@ -114,6 +124,7 @@ function controlIn(value: unknown, path: string): string | null {
  * Input with NUL or another C0 control character (tab, newline and carriage return allowed) in the
  * path, a query parameter or any JSON string is refused with 400 on every /api route, before any
  * handler or query runs: Postgres cannot store NUL in text, and a search for one answered 500.
+ * Likewise a JSON string with an unpaired UTF-16 surrogate (jsonb refuses it).
  * A body that is not JSON is left to the route's own validation.
  */
 export function refuseControlCharacters(): MiddlewareHandler {
@@ -137,8 +148,10 @@ export function refuseControlCharacters(): MiddlewareHandler {
       } catch {
         body = undefined;
       }
-      const field = controlIn(body, '');
+      const field = stringIn(body, '', (s) => CONTROL.test(s));
       if (field !== null) throw controlCharacter(field || 'body');
+      const unpaired = stringIn(body, '', (s) => LONE_SURROGATE.test(s));
+      if (unpaired !== null) throw loneSurrogate(unpaired || 'body');
     }
     await next();
   };

@@ -1,12 +1,16 @@
 import ExcelJS from 'exceljs';
 import { decodeBody } from '../../core/charset.js';
-import { readCsv } from '../../core/ticket-import.js';
+import { MAX_IMPORT_COLUMNS, readCsv } from '../../core/ticket-import.js';
 import { AppError, fieldError, payloadTooLarge } from '../../platform/errors.js';
+import { checkXlsxArchive, tooManyColumns } from './xlsx-guard.js';
 
 // The uploaded export (sent as base64 inside JSON: the app takes JSON bodies only) read into rows
 // of text: .xlsx through exceljs (first worksheet; date cells as their wall-clock text, which
 // core/ticket-import.ts reads as Beijing time), anything else as CSV in UTF-8 (BOM or not),
-// GBK/GB18030 or UTF-16 as core/charset.ts detects it.
+// GBK/GB18030 or UTF-16 as core/charset.ts detects it. A workbook is measured before exceljs
+// opens it (xlsx-guard.ts: spreadsheet bombs); a file wider than MAX_IMPORT_COLUMNS is refused; every
+// cell is cleaned of what Postgres cannot store (NUL and other C0 controls; lone UTF-16 surrogates,
+// which jsonb refuses in the audit row and the saved header profile) before anything else reads it.
 
 /** The largest file an import takes. */
 export const MAX_IMPORT_FILE_BYTES = 5 * 1024 * 1024;
@@ -54,6 +58,15 @@ function fileTooLarge(): AppError {
   });
 }
 
+/** C0 control characters but tab, newline and carriage return; DEL. */
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function cleanCell(s: string): string {
+  return s.replace(CONTROLS, '').replace(LONE_SURROGATE, '\ufffd');
+}
+
 const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 const isOle = (b: Buffer) => b.length > 8 && b.readUInt32BE(0) === 0xd0cf11e0;
 
@@ -64,6 +77,7 @@ export async function readUpload(bytes: Buffer): Promise<string[][]> {
   }
   let rows: string[][];
   if (isZip(bytes)) {
+    checkXlsxArchive(bytes);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -81,8 +95,10 @@ export async function readUpload(bytes: Buffer): Promise<string[][]> {
     rows = readCsv(decodeBody({ bytes }).text);
   }
   if (rows.length === 0) throw fieldError('contentBase64', 'the file has no rows', '文件中没有数据行');
+  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
+  if (width > MAX_IMPORT_COLUMNS) throw tooManyColumns(width);
   if (rows.length - 1 > MAX_IMPORT_ROWS) {
     throw fieldError('contentBase64', `the file has ${rows.length - 1} rows; at most ${MAX_IMPORT_ROWS} per import`, `文件有 ${rows.length - 1} 行，每次最多导入 ${MAX_IMPORT_ROWS} 行，请分批导入`);
   }
-  return rows;
+  return rows.map((r) => r.map(cleanCell));
 }

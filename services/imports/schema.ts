@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, LEVELS } from '../../core/vocabulary.js';
-import { TICKET_FIELDS } from '../../core/ticket-import.js';
+import { MAX_IMPORT_COLUMNS, TICKET_FIELDS } from '../../core/ticket-import.js';
 import { IMPORT_MODES, IMPORT_ORIGINS } from '../../db/schema-imports.js';
 import { DateTime } from '../shared/schema.js';
 import { MAX_IMPORT_FILE_BYTES } from './read-file.js';
@@ -19,7 +19,7 @@ const FileFields = {
 export const ImportPreviewInput = z.object(FileFields).strict().openapi('TicketImportPreviewInput');
 export type ImportPreviewInput = z.infer<typeof ImportPreviewInput>;
 
-const Column = z.number().int().min(-1).max(199);
+const Column = z.number().int().min(-1).max(MAX_IMPORT_COLUMNS - 1);
 export const TicketMappingSchema = z
   .object(Object.fromEntries(TICKET_FIELDS.map((f) => [f, Column])) as Record<(typeof TICKET_FIELDS)[number], typeof Column>)
   .strict()
