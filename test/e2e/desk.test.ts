@@ -194,8 +194,60 @@ describe('值班台 (duty desk)', () => {
     // The keys do not offer triage either.
     await rp.keyboard.press('j');
     await rp.keyboard.press('d');
-    await rp.waitForTimeout(200);
+    // A key's state change renders before the page's next frame: wait for a frame, not for a time.
+    await rp.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
     expect(await rp.locator('[data-testid=dismiss-menu]').count()).toBe(0);
     await rp.context().close();
   }, 60_000);
+
+  it('an alert held in the "N 条新预警" bar stays there when its story grows (a repost), until the bar is clicked', async () => {
+    const p = await deskAs('duty');
+    await p.locator('[data-testid=alert-row]').first().waitFor({ timeout: 30_000 });
+    // The desk's own reads of single alerts (one per live event), with the story titles they returned.
+    const reads: { id: string; title: string }[] = [];
+    p.on('requestfinished', (req) => {
+      if (req.method() !== 'GET' || !/\/api\/alerts\/\d+$/.test(new URL(req.url()).pathname)) return;
+      void req
+        .response()
+        .then((r) => r?.json() as Promise<{ id: string; storyTitle: string }> | undefined)
+        .then((a) => a && reads.push({ id: a.id, title: a.storyTitle }))
+        .catch(() => undefined);
+    });
+    const readsOf = (mark: string) => reads.filter((r) => r.title.includes(mark));
+
+    // A subject of its own (the first test's post is a story already).
+    const marker = `E2H${Date.now().toString(36).toUpperCase()}`;
+    const title = `河西街道锦绣花园征收补偿协议迟迟不兑现 ${marker}`;
+    feed.publish(title, `锦绣花园的住户说，去年签的征收补偿协议至今没有兑现，多次询问没有答复。编号${marker}。`);
+    await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
+    await expect.poll(() => readsOf(marker).length, { timeout: 45_000, interval: 200 }).toBeGreaterThanOrEqual(1);
+    const id = readsOf(marker)[0].id;
+    const row = p.locator(`[data-testid=alert-row][data-alert-id="${id}"]`);
+    const bar = p.getByTestId('fresh-bar');
+    await bar.waitFor();
+    expect(await row.count()).toBe(0);
+
+    // A repost joins its story: the alert is updated (a live alert.updated event the desk reads).
+    const updatedBefore = (await okJson<{ updatedAt: string }>(await duty.get(`/api/alerts/${id}`))).updatedAt;
+    feed.publish(title, `转发：锦绣花园的住户说，去年签的征收补偿协议至今没有兑现。编号${marker}。`);
+    await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
+    await expect
+      .poll(async () => (await okJson<{ updatedAt: string }>(await duty.get(`/api/alerts/${id}`))).updatedAt, { timeout: 45_000, interval: 500 })
+      .not.toBe(updatedBefore);
+    await expect.poll(() => readsOf(marker).length, { timeout: 30_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+    // One more live alert after that read (another story): by the time the desk has read it, the
+    // update above has long been applied.
+    const other = `E2O${Date.now().toString(36).toUpperCase()}`;
+    feed.publish(`龙山镇工地拖欠农民工工资 ${other}`, `龙山镇一处工地拖欠农民工工资三个月，讨薪无果。编号${other}。`);
+    await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
+    await expect.poll(() => readsOf(other).length, { timeout: 45_000, interval: 200 }).toBeGreaterThanOrEqual(1);
+    await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+    // Still held: not in the queue, the bar still there; a click lets it in.
+    expect(await row.count()).toBe(0);
+    expect(await bar.isVisible()).toBe(true);
+    await bar.click();
+    await row.waitFor();
+    await p.context().close();
+  }, 150_000);
 });

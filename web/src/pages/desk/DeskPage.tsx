@@ -105,7 +105,9 @@ export default function DeskPage() {
     void api.alerts[':id'].acknowledge.$post({ param: { id: selectedKnown } }).catch(() => undefined);
   }, [canTriage, selectedKnown]);
 
-  // Live: fetch each created or updated alert and lay it over the fetched pages.
+  // Live: fetch each created or updated alert and lay it over the fetched pages. A new alert not in
+  // the 待研判 list yet is held for the bar, whether the event said created or updated (a repost on a
+  // held alert's story, a reopened or restored alert, or the two reads answered out of order).
   const alertsRef = useRef(alerts);
   alertsRef.current = alerts;
   const soundRef = useRef(sound);
@@ -115,7 +117,7 @@ export default function DeskPage() {
       void call(api.alerts[':id'].$get({ param: { id: ev.alertId } }))
         .then((a) => {
           const known = alertsRef.current.some((x) => x.id === a.id);
-          if (ev.type === 'alert.created' && a.status === 'new' && tabRef.current === 'new' && !known) {
+          if (a.status === 'new' && tabRef.current === 'new' && !known) {
             setHeld((prev) => new Map(prev).set(a.id, a));
           } else remember(a);
           if (ev.type === 'alert.created' && a.status === 'new' && soundRef.current) beep();
