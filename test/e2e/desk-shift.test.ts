@@ -111,9 +111,9 @@ describe('值班台 through a shift', () => {
 
   it('a dismissal with a note can be undone from the bar, and restored later from the 已排除 tab', async () => {
     const page = await desk();
-    const first = page.locator('[data-testid=alert-row][data-status=new]').first();
-    const id = (await first.getAttribute('data-alert-id'))!;
-    await first.getByRole('button', { name: '排除' }).click();
+    // The row is addressed by its id from here on: `.first()` would be looked up again at the click.
+    const id = (await page.locator('[data-testid=alert-row][data-status=new]').first().getAttribute('data-alert-id'))!;
+    await page.locator(`[data-testid=alert-row][data-alert-id="${id}"]`).getByRole('button', { name: '排除' }).click();
     const menu = page.locator('[data-testid=dismiss-menu]');
     await menu.waitFor();
     await page.locator('textarea[name=note]').fill('已在上周答复，重复转载');
