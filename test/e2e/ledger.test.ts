@@ -175,11 +175,17 @@ describe('回应台账 (ledger)', () => {
     expect(await rowsOf(page).count()).toBeLessThan(60);
     const scroller = page.getByTestId('ledger-scroll');
     const maxIndex = () => rowsOf(page).evaluateAll((els) => Math.max(...els.map((e) => Number(e.getAttribute('data-index')))));
-    for (let i = 0; i < 12; i++) {
-      await scroller.evaluate((el) => el.scrollBy(0, 1500));
-      await page.waitForTimeout(150);
-    }
-    await expect.poll(maxIndex, { timeout: 10_000 }).toBeGreaterThan(150);
+    // Scrolled on until rows past the first page show: the next page is asked for near the end of the
+    // loaded rows and may take a while on a busy machine, so each look scrolls further (no fixed pauses).
+    await expect
+      .poll(
+        async () => {
+          await scroller.evaluate((el) => el.scrollBy(0, 1500));
+          return maxIndex();
+        },
+        { timeout: 30_000, interval: 150 },
+      )
+      .toBeGreaterThan(150);
     expect(await rowsOf(page).count()).toBeLessThan(60);
     // The rows keep their order across page boundaries: newest first, no repeats.
     const seen = await rowsOf(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-number')));
