@@ -69,7 +69,8 @@ describe('the search screen', () => {
     const alert = await sys.db.selectFrom('alerts').select(['status', 'case_id']).where('id', '=', item.alert_id).executeTakeFirstOrThrow();
     expect(alert.status).toBe('case');
     expect(duty.url()).toBe(`${sys.baseUrl}/cases/${alert.case_id}`);
-  });
+    // Its own limit: the wait for the demo crawl alone may take up to 90 s (the default is 30 s).
+  }, 180_000);
 
   it('fits a 390 px phone screen', async () => {
     const leader = await signedIn('leader', { width: 390, height: 844 });
@@ -80,5 +81,5 @@ describe('the search screen', () => {
     // A leader may search but not triage: no 转为事件并交办 buttons.
     expect(await leader.getByRole('button', { name: '转为事件并交办' }).count()).toBe(0);
     await screenshot(leader, '61-search-phone');
-  });
+  }, 60_000);
 });

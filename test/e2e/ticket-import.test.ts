@@ -50,7 +50,8 @@ describe('the ticket import screen', () => {
     await expect.poll(async () => duty.getByTestId('import-history').locator('tbody tr').count()).toBe(1);
     const cases = await sys.db.selectFrom('cases').select(['origin', 'lead_department_id']).where('origin', '=', 'hotline').execute();
     expect(cases).toHaveLength(6);
-  });
+    // Its own limit: the import alone may be waited for 30 s (the default limit of a whole test).
+  }, 90_000);
 
   it('re-imports the same tickets from the GBK .csv on a 390 px phone: all duplicates, no sideways scrolling', async () => {
     const duty = await signedIn('duty', { width: 390, height: 844 });
@@ -70,5 +71,5 @@ describe('the ticket import screen', () => {
     expect(history.table).toBeLessThanOrEqual(history.wrap);
     expect(await duty.getByTestId('import-history').innerText()).toContain('12345-export.csv'.slice(0, 8));
     await screenshot(duty, '91-ticket-import-phone');
-  });
+  }, 90_000);
 });
