@@ -187,9 +187,13 @@ describe('stored XSS corpus through crawl, registration, pages and exports', () 
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${XSS_PAYLOADS.map((p) => `<div>${p.text}</div>`).join('')}<script>alert('dialog')</script></body></html>`;
     await page.route('http://control.invalid/**', (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
     await page.goto('http://control.invalid/');
-    await page.waitForTimeout(500);
+    // The markers report through a binding (a round trip to this process) and the handlers run as the
+    // page loads: waited for, not given a fixed half second (too short on a busy machine).
+    const controlIds = () => fired.filter((x) => x.page === 'control').map((x) => x.id);
     let f: ReturnType<typeof domFindings>;
     try {
+      await expect.poll(controlIds, { timeout: 15_000 }).toEqual(expect.arrayContaining(['x01', 'x02', 'x03', 'x39', 'x47']));
+      await expect.poll(() => dialogs.filter((x) => x.page === 'control').length, { timeout: 15_000 }).toBeGreaterThan(0);
       f = await page.evaluate(domFindings);
     } finally {
       await ctx.close();
