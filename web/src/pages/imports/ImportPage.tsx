@@ -163,7 +163,7 @@ export default function ImportPage() {
                           ))}
                         </select>
                       </td>
-                      <td className="imports-sample">{mapping[f.key] >= 0 ? (preview.rows[0]?.[mapping[f.key]] ?? '') : ''}</td>
+                      <td className="imports-sample" data-label={t('sample')}>{mapping[f.key] >= 0 ? (preview.rows[0]?.[mapping[f.key]] ?? '') : ''}</td>
                     </tr>
                   ))}
                 </tbody>
