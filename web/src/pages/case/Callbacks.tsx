@@ -146,8 +146,7 @@ function CallbackForm({ caseId, onClose }: { caseId: string; onClose: () => void
   return (
     <RecordForm
       ready={result !== null && callee.trim() !== ''}
-      pending={save.isPending}
-      error={save.error}
+      save={save}
       submitLabel={t('save')}
       submitTestId="callback-save"
       onSubmit={submit}

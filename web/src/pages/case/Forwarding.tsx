@@ -169,8 +169,7 @@ function VerifyForm({ caseId }: { caseId: string }) {
   return (
     <RecordForm
       ready={result !== null && note.trim() !== ''}
-      pending={save.isPending}
-      error={save.error}
+      save={save}
       submitLabel={t('saveVerify')}
       submitTestId="verify-save"
       onSubmit={() => {
@@ -212,8 +211,7 @@ function ReplyForm({ caseId, office, onClose }: { caseId: string; office: string
   return (
     <RecordForm
       ready={content.trim() !== ''}
-      pending={save.isPending}
-      error={save.error}
+      save={save}
       submitLabel={t('submitReply')}
       submitTestId="forward-reply-save"
       onSubmit={submit}

@@ -50,8 +50,8 @@ export function RecordOpener({ label, primary, testId, form }: { label: string; 
 export function RecordForm(p: {
   children: ReactNode;
   ready: boolean;
-  pending: boolean;
-  error: unknown;
+  /** The form's mutation: submit waits while it is pending; its error is shown. */
+  save: { isPending: boolean; error: unknown };
   submitLabel: string;
   submitTestId: string;
   onSubmit: () => void;
@@ -63,13 +63,13 @@ export function RecordForm(p: {
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        if (p.ready && !p.pending) p.onSubmit();
+        if (p.ready && !p.save.isPending) p.onSubmit();
       }}
     >
       {p.children}
-      <FormError error={p.error} />
+      <FormError error={p.save.error} />
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={!p.ready || p.pending} data-testid={p.submitTestId}>
+        <button type="submit" className="btn btn-primary" disabled={!p.ready || p.save.isPending} data-testid={p.submitTestId}>
           {p.submitLabel}
         </button>
         {p.onCancel ? (
