@@ -9,6 +9,19 @@ export interface PlaceOption {
   name: string;
 }
 
+/** The <option>s of a list of places (乡镇 or 村), by code: the 地域 selects and filters share them. */
+export function PlaceOptions({ places }: { places: readonly PlaceOption[] }) {
+  return (
+    <>
+      {places.map((x) => (
+        <option key={x.code} value={x.code}>
+          {x.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function TownVillageFields({
   towns,
   town,
@@ -40,22 +53,14 @@ export function TownVillageFields({
         <span>{labels.town}</span>
         <select value={town} onChange={(e) => onChange(e.target.value, '')} name={named ? 'town' : undefined} data-testid={`${testId}-town`}>
           <option value="">{labels.noTown}</option>
-          {towns.map((x) => (
-            <option key={x.code} value={x.code}>
-              {x.name}
-            </option>
-          ))}
+          <PlaceOptions places={towns} />
         </select>
       </label>
       <label className="field">
         <span>{labels.village}</span>
         <select value={village} onChange={(e) => onChange(town, e.target.value)} disabled={!town} name={named ? 'village' : undefined} data-testid={`${testId}-village`}>
           <option value="">{labels.wholeTown}</option>
-          {(villages.data ?? []).map((x) => (
-            <option key={x.code} value={x.code}>
-              {x.name}
-            </option>
-          ))}
+          <PlaceOptions places={villages.data ?? []} />
         </select>
       </label>
     </>

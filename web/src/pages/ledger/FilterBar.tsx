@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { CASE_STATUSES, CATEGORIES, LEVELS } from '../../../../core/vocabulary.js';
+import { PlaceOptions } from '../../components/TownVillageFields.js';
 import { common } from '../../i18n/common.js';
 import { useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
@@ -100,11 +101,7 @@ export function FilterBar({ filters, update, goSearch }: { filters: LedgerFilter
           <span>{t('fTown')}</span>
           <select value={filters.town} onChange={(e) => update({ town: e.target.value })} data-testid="filter-town">
             <option value="">{tc('all')}</option>
-            {towns.map((x) => (
-              <option key={x.code} value={x.code}>
-                {x.name}
-              </option>
-            ))}
+            <PlaceOptions places={towns} />
           </select>
         </label>
       ) : null}

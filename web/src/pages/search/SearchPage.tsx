@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { MEDIA_TYPES } from '../../../../core/vocabulary.js';
 import { Highlight } from '../../components/Highlight.js';
 import { Empty, ErrorBox, Loading } from '../../components/states.js';
+import { PlaceOptions } from '../../components/TownVillageFields.js';
 import { toast } from '../../components/toast.js';
 import { useLang, useT } from '../../i18n/index.js';
 import { labelOf } from '../../i18n/labels.js';
@@ -119,11 +120,7 @@ function SearchForm(props: { draft: SearchFilter; setDraft: (f: SearchFilter) =>
           <span>{t('town')}</span>
           <select value={draft.town} onChange={(e) => set('town', e.target.value)} data-testid="search-town">
             <option value="">{t('any')}</option>
-            {towns.map((x) => (
-              <option key={x.code} value={x.code}>
-                {x.name}
-              </option>
-            ))}
+            <PlaceOptions places={towns} />
           </select>
         </label>
       ) : null}
