@@ -12,6 +12,7 @@ const all: Record<string, () => Promise<{ default: () => Promise<BenchFigure[]> 
   reports: () => import('./reports.js'),
   push: () => import('./push.js'),
   places: () => import('./places.js'),
+  backfill: () => import('./backfill-progress.js'),
   stories: () => import('./stories.js'),
 };
 

@@ -130,22 +130,36 @@ export const storyPlaceLabels = (storyIdColumn: string) => labelsOver(storyItems
 const handLabels = (alias: string) =>
   sql<string[]>`place_labels(array[${sql.ref(`${alias}.place_town`)}], case when ${sql.ref(`${alias}.place_village`)} is null then '{}'::text[] else array[${sql.ref(`${alias}.place_village`)}] end)`;
 
-/** A case's place labels, over a case id column: those set by hand on the case, else those of its items. */
+/**
+ * True when the case's 乡镇 (and 村) set by hand are places of the 辖区 now (the village one of that
+ * town). A hand-set place the 辖区 no longer holds is ignored, read as if never set (the items'
+ * places count): resolved when read, so nothing is lost if the place is added again.
+ */
+const handHeld = (alias: string) => {
+  const town = sql.ref(`${alias}.place_town`);
+  const village = sql.ref(`${alias}.place_village`);
+  return sql<SqlBool>`(${town} is not null
+     and exists (select 1 from area_places ht where ht.code = ${town} and ht.kind = 'town')
+     and (${village} is null or exists (select 1 from area_places hv where hv.code = ${village} and hv.kind = 'village' and hv.parent_code = ${town})))`;
+};
+
+/** A case's place labels, over a case id column: those set by hand on the case (if still of the 辖区), else those of its items. */
 export const casePlaceLabels = (caseIdColumn: string) =>
-  sql<string[]>`(select case when hc.place_town is not null then ${handLabels('hc')} else ${labelsOver(caseItems('hc.id'))} end
+  sql<string[]>`(select case when ${handHeld('hc')} then ${handLabels('hc')} else ${labelsOver(caseItems('hc.id'))} end
      from cases hc where hc.id = ${sql.ref(caseIdColumn)})`;
 
 /** An item's place labels. */
 export const itemPlaceLabels = () => sql<string[]>`place_labels(items.place_towns, items.place_villages)`;
 
-/** Cases in the town: set by hand to it, or (none set by hand) one of whose items names it. */
+/** Cases in the town: set by hand to it, or (none set by hand that the 辖区 still holds) one of whose items names it. */
 export const caseNamesTown = (caseIdColumn: string, town: string) =>
-  sql<SqlBool>`exists (select 1 from cases hc where hc.id = ${sql.ref(caseIdColumn)} and case when hc.place_town is not null then hc.place_town = ${town}
+  sql<SqlBool>`exists (select 1 from cases hc where hc.id = ${sql.ref(caseIdColumn)} and case when ${handHeld('hc')} then hc.place_town = ${town}
      else exists (select 1 from ${caseItems('hc.id')} ci where ci.place_towns @> array[${town}]::text[]) end)`;
 
 /**
  * Alerts raised and cases opened in [from, to) per town of the area: an alert or case counts once
- * for each town its items name; a case whose 乡镇 was set by hand counts for that town only.
+ * for each town its items name; a case whose 乡镇 was set by hand counts for that town only (while
+ * the 辖区 holds it: else for its items' towns).
  */
 export async function countsByTown(db: Db, from: Date, to: Date): Promise<{ code: string; name: string; alerts: number; cases: number }[]> {
   const r = await sql<{ code: string; name: string; alerts: number; cases: number }>`
@@ -155,7 +169,7 @@ export async function countsByTown(db: Db, from: Date, to: Date): Promise<{ code
           and exists (select 1 from items i where i.story_id = a.story_id and i.place_towns @> array[t.code])) as alerts,
       (select count(*)::int from cases c
         where c.opened_at >= ${from} and c.opened_at < ${to}
-          and case when c.place_town is not null then c.place_town = t.code
+          and case when ${handHeld('c')} then c.place_town = t.code
                    else exists (select 1 from ${caseItems('c.id')} ci where ci.place_towns @> array[t.code]) end) as cases
     from area_places t where t.kind = 'town'
     order by t.code`.execute(db);
@@ -168,15 +182,25 @@ export async function casePlaces(db: Db, caseId: string): Promise<string[]> {
   return r.rows[0]?.places ?? [];
 }
 
-/** The 乡镇 / 村 set by hand on a case (null: its places are its items'). */
-export async function caseHandPlaces(db: Db, caseId: string): Promise<{ town: string | null; village: string | null }> {
-  const r = await sql<{ town: string | null; village: string | null }>`select place_town as town, place_village as village from cases where id = ${caseId}`.execute(db);
-  return r.rows[0] ?? { town: null, village: null };
+/**
+ * The 乡镇 / 村 set by hand on a case (null: its places are its items'), the 地域 they read as when
+ * set, and whether the 辖区 still holds them (false: ignored, the items' places count).
+ */
+export async function caseHandPlaces(db: Db, caseId: string): Promise<{ town: string | null; village: string | null; label: string | null; held: boolean }> {
+  const r = await sql<{ town: string | null; village: string | null; label: string | null; held: boolean }>`
+    select c.place_town as town, c.place_village as village, c.place_label as label, ${handHeld('c')} as held
+    from cases c where c.id = ${caseId}`.execute(db);
+  return r.rows[0] ?? { town: null, village: null, label: null, held: false };
 }
 
-/** Sets (or, with null, clears) the case's 乡镇 / 村 by hand; the caller holds the case's row lock. */
+/**
+ * Sets (or, with null, clears) the case's 乡镇 / 村 by hand, with the 地域 they read as now (kept to
+ * name them should the 辖区 drop them later); the caller holds the case's row lock.
+ */
 export async function setCaseHandPlaces(trx: Db, caseId: string, town: string | null, village: string | null): Promise<void> {
-  await sql`update cases set place_town = ${town}, place_village = ${village} where id = ${caseId}`.execute(trx);
+  const villages = village === null ? sql`'{}'::text[]` : sql`array[${village}]::text[]`;
+  const label = town === null ? sql`null` : sql`nullif(array_to_string(place_labels(array[${town}]::text[], ${villages}), '、'), '')`;
+  await sql`update cases set place_town = ${town}, place_village = ${village}, place_label = ${label} where id = ${caseId}`.execute(trx);
 }
 
 /** A place of the gazetteer (a town or village), or undefined. */
@@ -220,14 +244,51 @@ export async function updateItemPlaces(trx: Db, version: number, rows: readonly 
     where items.id = u.id`.execute(trx);
 }
 
-/** How far the back-fill is: items whose places are of the current area version, of all items. */
+// Progress (migration 0039): one row, kept as the work advances, so 管理 → 辖区 reads it without
+// counting items. Lock order: area_settings (FOR SHARE in a batch, FOR UPDATE in a save) before
+// this row, so batches and saves never wait on each other in a circle.
+
+/** How far the back-fill is: of the items stored before the last save (total), those found again (done). One row. */
 export async function backfillProgress(db: Db): Promise<{ version: number; done: number; total: number }> {
-  const r = await sql<{ version: number; done: number; total: number }>`
-    select s.version,
-      (select count(*)::int from items where places_version >= s.version) as done,
-      (select count(*)::int from items) as total
-    from area_settings s where s.id = 1`.execute(db);
+  const r = await sql<{ version: number; done: number; total: number }>`select version, done, total from place_backfill_progress where id = 1`.execute(db);
   return r.rows[0] ?? { version: 0, done: 0, total: 0 };
+}
+
+/**
+ * A save (in its transaction, after bumping the version, holding the area row so no batch or ingest
+ * is half-way): every item stored until now is of an older version, all of them the work. The one
+ * count over the items, once per save.
+ */
+export async function resetBackfillProgress(trx: Db): Promise<void> {
+  await sql`
+    insert into place_backfill_progress (id, version, total, done)
+    select 1, s.version, (select count(*)::int from items where places_version < s.version), 0 from area_settings s where s.id = 1
+    on conflict (id) do update set version = excluded.version, total = excluded.total, done = 0`.execute(trx);
+}
+
+/**
+ * A batch (in its transaction) found the places of `count` items again for `version`. A save since
+ * (another version) leaves the row alone. An item of an older version that committed after the save
+ * counted the items is work too: total grows with it rather than done passing it.
+ */
+export async function addBackfillDone(trx: Db, version: number, count: number): Promise<void> {
+  if (count === 0) return;
+  await sql`
+    update place_backfill_progress set done = done + ${count}, total = greatest(total, done + ${count})
+    where id = 1 and version = ${version}`.execute(trx);
+}
+
+/**
+ * At the end of a pass with nothing of an older version left: done = total (items counted at the save
+ * but gone since would otherwise keep the line running). One statement, so a save committed meanwhile
+ * (another version) is left alone.
+ */
+export async function settleBackfillProgress(db: Db): Promise<void> {
+  await sql`
+    update place_backfill_progress p set done = p.total
+    where p.id = 1 and p.done < p.total
+      and p.version = (select version from area_settings where id = 1)
+      and not exists (select 1 from items where places_version < p.version)`.execute(db);
 }
 
 /** True when some item's places are of an older area version (an index look-up). */

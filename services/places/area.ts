@@ -64,6 +64,11 @@ async function present(deps: ModuleDeps, s: repo.AreaSettingsRow): Promise<AreaV
   };
 }
 
+/** The back-fill's progress alone (what 管理 → 辖区 re-reads while it runs): one row. */
+export async function getBackfillProgress(deps: ModuleDeps) {
+  return backfillProgress(deps.db);
+}
+
 export async function getArea(deps: ModuleDeps): Promise<AreaView> {
   return present(deps, await repo.getAreaSettings(deps.db));
 }
@@ -80,6 +85,7 @@ export async function saveArea(db: Db, input: AreaInput, actor: Actor | null, at
     const before = await repo.lockAreaSettings(trx);
     await repo.replaceAreaPlaces(trx, places);
     const after = await repo.updateAreaSettings(trx, input, actor?.id ?? null, at);
+    await repo.resetBackfillProgress(trx);
     const summary = (s: repo.AreaSettingsRow) => ({ countyCode: s.countyCode, areaName: s.areaName, extras: s.extras });
     await writeAudit(trx, {
       actor,

@@ -6,7 +6,8 @@ import { areaGazetteer } from './gazetteer.js';
 // 地域 back-fill: items stored before the 辖区 was set, or before a town, village or alias was
 // added, get their places found again with the current gazetteer. Saving the area bumps its
 // version; every item records the version its places were found with (items.places_version), so
-// the work is "items of an older version", recent first, in batches of their own transactions:
+// the work is "items of an older version", recent first, in batches of their own transactions
+// (each adding its items to the progress row in the same transaction, so a batch rolled back is not counted):
 // resumable (a stopped run leaves finished batches stamped), idempotent (finding places again is
 // the same text against the same gazetteer) and never run twice on one item at once (rows are
 // taken FOR UPDATE SKIP LOCKED). A save while a back-fill runs makes the rest of it use the new
@@ -43,6 +44,7 @@ async function runBatch(db: Db, batch: number, belowId: string | null): Promise<
     const g = await areaGazetteer(trx);
     const found = rows.map((r) => ({ id: r.id, ...(g.byCode.size === 0 ? { towns: [], villages: [] } : findPlaces(g, `${r.title}\n${r.text}`)) }));
     await repo.updateItemPlaces(trx, version, found);
+    await repo.addBackfillDone(trx, version, rows.length);
     return { count: rows.length, lowest: rows[rows.length - 1].id };
   });
 }
@@ -52,7 +54,10 @@ export async function backfillPlaces(db: Db, opts: BackfillOptions = {}): Promis
   const batch = opts.batch ?? BACKFILL_BATCH;
   const clock = opts.clock ?? Date.now;
   const started = clock();
-  if (!(await repo.backfillPending(db))) return { updated: 0, finished: true };
+  if (!(await repo.backfillPending(db))) {
+    await repo.settleBackfillProgress(db);
+    return { updated: 0, finished: true };
+  }
   let updated = 0;
   let below: string | null = null;
   for (;;) {
@@ -60,7 +65,9 @@ export async function backfillPlaces(db: Db, opts: BackfillOptions = {}): Promis
     if (r.count === 0) {
       // The end of this pass: items skipped while another run held them, or staled by a save
       // meanwhile, are taken by the next pass (the next tick).
-      return { updated, finished: !(await repo.backfillPending(db)) };
+      const finished = !(await repo.backfillPending(db));
+      if (finished) await repo.settleBackfillProgress(db);
+      return { updated, finished };
     }
     updated += r.count;
     below = r.lowest;
@@ -69,7 +76,11 @@ export async function backfillPlaces(db: Db, opts: BackfillOptions = {}): Promis
   }
 }
 
-/** The 管理 → 辖区 progress line: 已补充 N / M 条. */
+/**
+ * The 管理 → 辖区 progress line: 已补充 N / M 条, M being the items stored before the last save and N
+ * those of them found again. Read from the progress row each batch and save keep (one row, no count
+ * over the items: the screen re-reads it every few seconds while it runs).
+ */
 export async function backfillProgress(db: Db): Promise<{ done: number; total: number; running: boolean }> {
   const p = await repo.backfillProgress(db);
   return { done: p.done, total: p.total, running: p.done < p.total };

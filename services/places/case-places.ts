@@ -11,11 +11,17 @@ import type { CasePlacesInput, CasePlacesView } from './schema.js';
 // has no items, so no places; one whose items name the wrong place may be corrected. What is set
 // here replaces the places of the items everywhere the case's 地域 is read (the case room, the
 // ledger's column and 乡镇 filter, its exports, the statistics by 乡镇); clearing it (town null)
-// goes back to the items' places. Duty officers, reviewers, admins and the case's own handlers;
+// goes back to the items' places, and so does a 乡镇 or 村 the 辖区 drops later (resolved when read:
+// the case room says the hand-set 地域 is no longer of the 辖区; re-adding it brings it back). Duty officers, reviewers, admins and the case's own handlers;
 // audited in the same transaction; refused on a closed case.
 
 async function view(deps: ModuleDeps, caseId: string): Promise<CasePlacesView> {
   const [places, hand, towns] = await Promise.all([repo.casePlaces(deps.db, caseId), repo.caseHandPlaces(deps.db, caseId), repo.areaTowns(deps.db)]);
+  // A hand-set 乡镇 / 村 the 辖区 no longer holds reads as never set (the items' places count); the
+  // case room names it so it can be set again.
+  if (hand.town !== null && !hand.held) {
+    return { places, byHand: false, handRemoved: hand.label ?? hand.town, town: null, village: null, towns, villages: [] };
+  }
   const [town, village] = await Promise.all([
     hand.town === null ? null : repo.findAreaPlace(deps.db, hand.town),
     hand.village === null ? null : repo.findAreaPlace(deps.db, hand.village),
@@ -23,6 +29,7 @@ async function view(deps: ModuleDeps, caseId: string): Promise<CasePlacesView> {
   return {
     places,
     byHand: hand.town !== null,
+    handRemoved: null,
     town: town ? { code: town.code, name: town.name } : null,
     village: village ? { code: village.code, name: village.name } : null,
     towns,
@@ -58,7 +65,8 @@ export async function setCasePlaces(deps: ModuleDeps, who: Who, caseId: string, 
     const locked = await lockCase(trx, c.id, who.user);
     if (!locked) throw caseNotFound();
     refuseClosedCase(locked);
-    const before = await repo.caseHandPlaces(trx, c.id);
+    const hand = await repo.caseHandPlaces(trx, c.id);
+    const before = { town: hand.town, village: hand.village };
     if (before.town === next.town && before.village === next.village) return false;
     const labelsBefore = await repo.casePlaces(trx, c.id);
     await repo.setCaseHandPlaces(trx, c.id, next.town, next.village);

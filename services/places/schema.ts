@@ -34,6 +34,15 @@ export type AreaInput = z.infer<typeof AreaInput>;
 
 const Place = z.object({ code: z.string(), name: z.string(), kind: z.enum(['town', 'village']), parentCode: z.string().nullable(), aliases: z.array(z.string()), byOffice: z.boolean() });
 
+export const BackfillProgress = z
+  .object({
+    done: z.number().int().openapi({ description: '已补充：保存辖区前已有的信息中已按当前地名表重新识别的条数' }),
+    total: z.number().int().openapi({ description: '保存辖区前已有的信息条数' }),
+    running: z.boolean(),
+  })
+  .openapi('AreaBackfill', { description: '已有信息按当前辖区补充地域的进度（保存辖区后在后台逐批进行）' });
+export type BackfillProgress = z.infer<typeof BackfillProgress>;
+
 export const AreaView = z
   .object({
     countyCode: z.string().nullable(),
@@ -45,9 +54,7 @@ export const AreaView = z
     places: z.array(Place).openapi({ description: '辖区地名表：乡镇（街道）与村（社区），含单位添加的地名和别称' }),
     updatedAt: DateTime,
     updatedBy: z.string().nullable(),
-    backfill: z
-      .object({ done: z.number().int(), total: z.number().int(), running: z.boolean() })
-      .openapi({ description: '已有信息按当前辖区补充地域的进度（保存辖区后在后台逐批进行）' }),
+    backfill: BackfillProgress,
   })
   .openapi('Area');
 export type AreaView = z.infer<typeof AreaView>;
@@ -82,7 +89,11 @@ const PlaceRef = z.object({ code: z.string(), name: z.string() });
 export const CasePlacesView = z
   .object({
     places: z.array(z.string()).openapi({ description: '地域（手工设置的，否则事件信息中提到的）', example: ['城关镇观音阁村'] }),
-    byHand: z.boolean().openapi({ description: '地域为手工设置' }),
+    byHand: z.boolean().openapi({ description: '地域为手工设置（且所设乡镇、村仍在辖区中）' }),
+    handRemoved: z
+      .string()
+      .nullable()
+      .openapi({ description: '手工设置的地域已不在辖区中时，其设置时的名称（现按事件信息中的地名显示）；否则为 null', example: '新区东关村' }),
     town: PlaceRef.nullable(),
     village: PlaceRef.nullable(),
     towns: z.array(PlaceRef).openapi({ description: '辖区乡镇（街道），供选择' }),

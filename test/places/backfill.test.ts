@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, makeDepartment, makeUser, type Fixture, type TestUser } from '../helpers/app.js';
 import { backfillPlaces } from '../../services/places/backfill.js';
@@ -5,7 +6,8 @@ import { JOBS } from '../../worker/jobs/registry.js';
 
 // 地域 back-fill: items stored before the 辖区 was set (or before a name was added) get their places
 // when the area is saved — newest first, in batches, resumable, each item once even with two runs
-// at the same time — and the alerts and cases made from them show the places too. 竹溪县 (420324):
+// at the same time — and the alerts and cases made from them show the places too. The progress
+// (已补充 N / M 条: of the items stored before the save, those done) is kept as the work advances. 竹溪县 (420324):
 // 城关镇 holds 观音阁村 and 鼓楼社区.
 
 const NOW = new Date('2026-12-07T02:00:00Z');
@@ -44,7 +46,13 @@ const placesOf = async () =>
   Object.fromEntries(
     (await f.db.selectFrom('items').select(['title', 'place_towns', 'place_villages']).execute()).map((r) => [r.title.slice(0, 4), { towns: r.place_towns, villages: r.place_villages }]),
   );
-const progress = async () => (await (await f.request('GET', '/api/area')).json()).backfill as { done: number; total: number; running: boolean };
+type Progress = { done: number; total: number; running: boolean };
+/** The progress as 管理 → 辖区 reads it: the area's own figures and the poll's (GET /api/area/backfill) agree. */
+const progress = async (): Promise<Progress> => {
+  const [area, poll] = await Promise.all([f.request('GET', '/api/area').then((r) => r.json()), f.request('GET', '/api/area/backfill').then((r) => r.json())]);
+  expect(poll).toEqual(area.backfill);
+  return poll as Progress;
+};
 
 describe('the back-fill after saving the 辖区', () => {
   let caseId = '';
@@ -56,7 +64,8 @@ describe('the back-fill after saving the 辖区', () => {
       { externalId: 'C', title: '蒋家堰镇集市占道经营严重', text: '每逢集日占道经营，车辆无法通行。' },
     ]);
     expect(Object.values(await placesOf()).every((p) => p.towns.length === 0)).toBe(true);
-    expect(await progress()).toEqual({ done: 3, total: 3, running: false });
+    // No save yet: no back-fill, no progress line.
+    expect(await progress()).toEqual({ done: 0, total: 0, running: false });
     expect(await backfillPlaces(f.db)).toEqual({ updated: 0, finished: true });
     // A hand-opened case over the 观音阁村 alert: no 地域 yet.
     const story = (await f.db.selectFrom('items').select('story_id').where('title', 'like', '城关镇观音阁村%').executeTakeFirstOrThrow()).story_id!;
@@ -114,10 +123,12 @@ describe('the back-fill after saving the 辖区', () => {
     });
   });
 
-  it('stamps items ingested after a save with its version: nothing left for the back-fill', async () => {
+  it('stamps items ingested after a save with its version: nothing left for the back-fill, the figures of the save unchanged', async () => {
     await submit([{ externalId: 'D', title: '观音阁村自来水管漏水', text: '城关镇观音阁村的自来水管漏水一周。' }]);
     expect((await placesOf())['观音阁村']).toEqual({ towns: [CHENGGUAN], villages: [GUANYINGE] });
-    expect(await progress()).toEqual({ done: 4, total: 4, running: false });
+    // 已补充 N / M counts the items stored before the save; D came after it.
+    expect(await progress()).toEqual({ done: 3, total: 3, running: false });
+    expect(await backfillPlaces(f.db)).toEqual({ updated: 0, finished: true });
   });
 
   it('two saves at once and two back-fills at once: every item is found again exactly once, with the last gazetteer', async () => {
@@ -133,6 +144,48 @@ describe('the back-fill after saving the 辖区', () => {
     // Whichever save committed last, the items agree with it.
     expect(p['鼓楼一带'].villages).toEqual(last.length === 1 ? [GULOU] : []);
     expect(await progress()).toEqual({ done: 4, total: 4, running: false });
+  });
+
+  it('keeps the figures right through a stopped and resumed run and a save in the middle of it', async () => {
+    expect((await f.request('PUT', '/api/area', AREA)).status).toBe(200);
+    expect(await progress()).toEqual({ done: 0, total: 4, running: true });
+    let t = 0;
+    expect(await backfillPlaces(f.db, { batch: 1, budgetMs: 1, clock: () => (t += 1) })).toEqual({ updated: 1, finished: false });
+    expect(await progress()).toEqual({ done: 1, total: 4, running: true });
+    expect(await backfillPlaces(f.db, { batch: 1, budgetMs: 1, clock: () => (t += 1) })).toEqual({ updated: 1, finished: false });
+    expect(await progress()).toEqual({ done: 2, total: 4, running: true });
+    // A save half-way: every item is of an older version again, the count starts over.
+    expect((await f.request('PUT', '/api/area', WITH_ALIAS)).status).toBe(200);
+    expect(await progress()).toEqual({ done: 0, total: 4, running: true });
+    // Two runs at once, resumed to the end: each item counted once.
+    const runs = await Promise.all([backfillPlaces(f.db, { batch: 1 }), backfillPlaces(f.db, { batch: 2 })]);
+    expect(runs[0].updated + runs[1].updated).toBe(4);
+    expect(await progress()).toEqual({ done: 4, total: 4, running: false });
+    expect((await placesOf())['鼓楼一带']).toEqual({ towns: [CHENGGUAN], villages: [GULOU] });
+  });
+
+  it('counts an item of an older version committed after the save counted (total grows with it), and settles when one is gone', async () => {
+    expect((await f.request('PUT', '/api/area', AREA)).status).toBe(200);
+    expect(await progress()).toEqual({ done: 0, total: 4, running: true });
+    // An item of an older version the save did not count (one written meanwhile by a path that
+    // does not wait for the save): found too, and the figures do not pass each other.
+    await sql`insert into items (source_id, url_key, url, title, text, published_at, fetched_at, simhash, places_version)
+      select source_id, url_key || '-late', url || '-late', '路灯不亮蒋家堰镇', '路灯坏了一个月。', published_at, fetched_at, simhash, 0 from items order by id limit 1`.execute(f.db);
+    expect(await backfillPlaces(f.db)).toEqual({ updated: 5, finished: true });
+    expect(await progress()).toEqual({ done: 5, total: 5, running: false });
+    expect((await placesOf())['路灯不亮']).toEqual({ towns: [JIANGJIAYAN], villages: [] });
+    // A save, then an item counted by it is removed before the back-fill reaches it: the run's end
+    // settles the figures rather than leave the line running (and the screen polling) for ever.
+    expect((await f.request('PUT', '/api/area', WITH_ALIAS)).status).toBe(200);
+    expect(await progress()).toEqual({ done: 0, total: 5, running: true });
+    await f.db.deleteFrom('items').where('title', '=', '路灯不亮蒋家堰镇').execute();
+    expect(await backfillPlaces(f.db)).toEqual({ updated: 4, finished: true });
+    expect(await progress()).toEqual({ done: 5, total: 5, running: false });
+  });
+
+  it('serves the progress poll to admins only', async () => {
+    expect((await f.as(duty, 'GET', '/api/area/backfill')).status).toBe(403);
+    expect((await f.as(leader, 'GET', '/api/area/backfill')).status).toBe(403);
   });
 
   it('runs on the worker as a tick of its own queue, at start and every sweep interval', () => {

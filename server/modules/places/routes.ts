@@ -3,7 +3,7 @@ import { actorOf, ANY_ROLE, requireRole, whoOf } from '../../middleware/auth.js'
 import { BigIdParams, createRouter, denied, errors, json, jsonBody } from '../../openapi.js';
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { StatsQuery } from '../../../services/stats/schema.js';
-import { AreaInput, AreaView, CasePlacesInput, CasePlacesView, DivisionList, DivisionQuery, PlaceStatsView, TownList, VillageList, VillageQuery } from '../../../services/places/schema.js';
+import { AreaInput, AreaView, BackfillProgress, CasePlacesInput, CasePlacesView, DivisionList, DivisionQuery, PlaceStatsView, TownList, VillageList, VillageQuery } from '../../../services/places/schema.js';
 import * as service from '../../../services/places/area.js';
 import * as casePlaces from '../../../services/places/case-places.js';
 
@@ -28,6 +28,14 @@ const putArea = createRoute({
   middleware: [requireRole('admin')] as const,
   request: { body: jsonBody(AreaInput) },
   responses: { 200: json(AreaView, 'Saved; the gazetteer rebuilt'), 400: errors[400], ...denied },
+});
+const backfill = createRoute({
+  method: 'get',
+  path: '/api/area/backfill',
+  tags,
+  summary: '已有信息补充地域的进度（已补充 N / M 条；保存辖区后逐批进行时轮询）',
+  middleware: [requireRole('admin')] as const,
+  responses: { 200: json(BackfillProgress, 'The back-fill progress'), ...denied },
 });
 const divisions = createRoute({
   method: 'get',
@@ -88,6 +96,7 @@ export function placesRoutes(deps: ModuleDeps) {
   return createRouter()
     .openapi(getArea, async (c) => c.json(await service.getArea(deps), 200))
     .openapi(putArea, async (c) => c.json(await service.putArea(deps, c.req.valid('json'), actorOf(c)), 200))
+    .openapi(backfill, async (c) => c.json(await service.getBackfillProgress(deps), 200))
     .openapi(divisions, async (c) => c.json(service.listDivisions(c.req.valid('query').parent), 200))
     .openapi(towns, async (c) => c.json(await service.listTowns(deps), 200))
     .openapi(placeStats, async (c) => c.json(await service.placeStats(deps, c.req.valid('query')), 200))

@@ -12,6 +12,7 @@ import { Field, GeneralError, useFieldErrors } from './form.js';
 // the crawl finds 地域 with (PUT /api/area, audited).
 
 const KEY = ['admin', 'area'] as const;
+const BACKFILL_KEY = ['admin', 'area-backfill'] as const;
 type Area = Ok<Awaited<ReturnType<typeof api.area.$get>>>;
 type Kind = 'town' | 'village' | 'alias';
 interface ExtraDraft {
@@ -59,8 +60,15 @@ function useDivisions(parent: string | undefined, enabled = true) {
 export function AreaSection() {
   const t = useT(mArea);
   const qc = useQueryClient();
-  // While the back-fill runs, its progress line is re-read every few seconds.
-  const q = useQuery({ queryKey: KEY, queryFn: () => call(api.area.$get()), refetchInterval: (query) => (query.state.data?.backfill.running ? 5000 : false) });
+  const q = useQuery({ queryKey: KEY, queryFn: () => call(api.area.$get()) });
+  // While the back-fill runs, only its progress line (one row: GET /api/area/backfill) is re-read
+  // every few seconds; polling stops once it reads done.
+  const backfill = useQuery({
+    queryKey: BACKFILL_KEY,
+    queryFn: () => call(api.area.backfill.$get()),
+    enabled: !!q.data?.backfill.running,
+    refetchInterval: (query) => ((query.state.data ?? q.data?.backfill)?.running ? 5000 : false),
+  });
   const [draft, setDraft] = useState<Draft | null>(null);
   useEffect(() => {
     if (q.data && draft === null) setDraft(fromArea(q.data));
@@ -72,6 +80,7 @@ export function AreaSection() {
     mutationFn: (d: Draft) => call(api.area.$put({ json: toInput(d) })),
     onSuccess: (res) => {
       qc.setQueryData(KEY, res);
+      qc.setQueryData(BACKFILL_KEY, res.backfill);
       void qc.invalidateQueries({ queryKey: ['area-towns'] });
       setDraft(fromArea(res));
       toast(t('saved'));
@@ -81,6 +90,8 @@ export function AreaSection() {
   if (q.isPending || (q.data && draft === null)) return <Loading />;
   if (q.isError) return <ErrorBox error={q.error} onRetry={() => void q.refetch()} />;
   const d = draft!;
+  // The newer of the two reads (the area's own, or the progress poll's).
+  const progress = backfill.data && backfill.dataUpdatedAt >= q.dataUpdatedAt ? backfill.data : q.data.backfill;
   const set = (patch: Partial<Draft>) => setDraft({ ...d, ...patch });
   const setExtra = (i: number, patch: Partial<ExtraDraft>) => set({ extras: d.extras.map((e, j) => (j === i ? { ...e, ...patch } : e)) });
   const dirty = JSON.stringify(toInput(d)) !== JSON.stringify(toInput(fromArea(q.data)));
@@ -130,10 +141,10 @@ export function AreaSection() {
         {q.data.areaName ? `${q.data.areaName} · ` : ''}
         {t('summary', { towns: String(q.data.towns), villages: String(q.data.villages) })}
       </p>
-      {q.data.backfill.total > 0 ? (
+      {progress.total > 0 ? (
         <p className="muted small" data-testid="area-backfill" role="status">
-          <span className={q.data.backfill.running ? 'tag tag-amber' : undefined}>
-            {t(q.data.backfill.running ? 'backfillRunning' : 'backfillDone', { done: String(q.data.backfill.done), total: String(q.data.backfill.total) })}
+          <span className={progress.running ? 'tag tag-amber' : undefined}>
+            {t(progress.running ? 'backfillRunning' : 'backfillDone', { done: String(progress.done), total: String(progress.total) })}
           </span>
         </p>
       ) : null}

@@ -13,6 +13,7 @@ import { caseKey, useCaseMutation, type CaseData } from './data.js';
 // 地域 in the case room's header: the places of the case's items, or the 乡镇 (and 村) set by hand.
 // A case registered by hand has none until someone sets it; duty officers, reviewers, admins and
 // the case's handlers set or correct it here (乡镇, then 村: native selects, thumb-sized on a phone).
+// A hand-set 乡镇 / 村 the 辖区 has since dropped reads as the items' places, with a line saying so.
 
 const mp = defineMessages(
   {
@@ -31,6 +32,7 @@ const mp = defineMessages(
     noArea: '尚未设置辖区地名表，请管理员在“管理 → 辖区”中设置。',
     saved: '地域已保存',
     pickTown: '请先选择乡镇（街道）',
+    handRemoved: '手动设置的地域“{name}”已不在辖区中，现按信息内容显示',
   },
   {
     places: 'Places',
@@ -48,6 +50,7 @@ const mp = defineMessages(
     noArea: 'No gazetteer yet: an admin sets it under 管理 → 辖区.',
     saved: 'Places saved',
     pickTown: 'Choose a town first',
+    handRemoved: 'The place set by hand ("{name}") is no longer in the area: shown from the items instead',
   },
 );
 
@@ -56,9 +59,10 @@ export function CasePlaces({ c }: { c: CaseData }) {
   const { can } = useSession();
   const [editing, setEditing] = useState(false);
   const mayEdit = can('duty', 'handler', 'reviewer', 'admin') && c.status !== 'closed';
-  const q = useQuery({ queryKey: [...caseKey(c.id), 'places'], queryFn: () => call(api.cases[':id'].places.$get({ param: { id: c.id } })), enabled: mayEdit });
+  // Read by everyone who sees the case: it says whether the 地域 was set by hand (or set by hand and since dropped from the 辖区).
+  const q = useQuery({ queryKey: [...caseKey(c.id), 'places'], queryFn: () => call(api.cases[':id'].places.$get({ param: { id: c.id } })) });
   const places = q.data?.places ?? c.places;
-  if (places.length === 0 && !mayEdit) return null;
+  if (places.length === 0 && !mayEdit && !q.data?.handRemoved) return null;
   return (
     <div>
       <dt>{t('places')}</dt>
@@ -74,6 +78,11 @@ export function CasePlaces({ c }: { c: CaseData }) {
           </>
         ) : null}
       </dd>
+      {q.data?.handRemoved ? (
+        <dd className="muted small" role="status" data-testid="case-places-removed">
+          {t('handRemoved', { name: q.data.handRemoved })}
+        </dd>
+      ) : null}
       {editing && q.data ? <PlacesModal caseId={c.id} current={q.data} onClose={() => setEditing(false)} /> : null}
     </div>
   );
@@ -109,7 +118,7 @@ function PlacesModal({ caseId, current, onClose }: { caseId: string; current: Vi
       onClose={onClose}
       footer={
         <>
-          {current.byHand ? (
+          {current.byHand || current.handRemoved ? (
             <button type="button" className="btn" onClick={() => save.mutate({ town: null, village: null })} disabled={save.isPending} data-testid="case-places-clear">
               {t('clear')}
             </button>
