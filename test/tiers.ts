@@ -37,6 +37,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/review/',
       'test/security/cursors.test.ts',
       'test/security/import-attacks.test.ts',
+      'test/security/intake-revoke.test.ts',
       'test/security/live-events.test.ts',
       'test/security/sign-in.test.ts',
       'test/stats/',

@@ -48,6 +48,16 @@ export async function useApiToken(db: Db, tokenHash: string, now: Date) {
   return r.rows[0];
 }
 
+/**
+ * Whether the token is still live, its row share-locked for the caller's transaction: a revocation
+ * (which locks the row for update) waits for a batch already under way, and a batch that comes
+ * after the revocation's lock sees it revoked once it commits.
+ */
+export async function lockLiveToken(db: Db, id: number): Promise<boolean> {
+  const row = await db.selectFrom('api_tokens').select('id').where('id', '=', id).where('revoked_at', 'is', null).forShare().executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The intake source of this token and source name, created on first use (locked for the batch). */
 export async function intakeSource(db: Db, tokenId: number, name: string, mediaType: MediaType) {
   await db

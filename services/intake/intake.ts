@@ -7,10 +7,10 @@ import { storyText } from '../../core/stories.js';
 import { negativity } from '../../core/sentiment.js';
 import { matchItem } from '../../core/rules/index.js';
 import type { MediaType } from '../../core/vocabulary.js';
-import { intakeSource, markIntakeSource } from '../../db/repos/api-tokens.js';
+import { intakeSource, lockLiveToken, markIntakeSource } from '../../db/repos/api-tokens.js';
 import { writeAudit } from '../../db/repos/audit.js';
 import { knownUrlKeys } from '../../db/repos/items.js';
-import { zodIssues } from '../../platform/errors.js';
+import { AppError, zodIssues } from '../../platform/errors.js';
 import { ingestItems, type IngestItem } from '../crawl/ingest.js';
 import type { RuleCache } from '../crawl/rules-cache.js';
 import type { Actor } from '../shared/actor.js';
@@ -44,7 +44,14 @@ function itemKey(sourceId: number, item: IntakeItem, url: string | null): string
 export async function submitItems(deps: ModuleDeps, rules: RuleCache, caller: TokenCaller, raw: unknown[], actor: Actor): Promise<IntakeResult> {
   const now = deps.now();
   const ruleSet = await rules.get();
-  const submitted = await deps.db.transaction().execute((trx) => submitItemsIn(trx, ruleSet, caller, raw, actor, now));
+  const submitted = await deps.db.transaction().execute(async (trx) => {
+    // Authenticated a moment ago, outside this transaction: a revocation since then refuses the
+    // batch, and one arriving now waits for it (nothing is accepted after 吊销 has answered).
+    if (!(await lockLiveToken(trx, caller.id))) {
+      throw new AppError({ code: 'UNAUTHORIZED', message: 'The API token was revoked', messageZh: '接口令牌已被吊销' });
+    }
+    return submitItemsIn(trx, ruleSet, caller, raw, actor, now);
+  });
   await emitSubmitted(deps, submitted);
   return submitted.result;
 }
