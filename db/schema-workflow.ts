@@ -125,6 +125,9 @@ export interface ObligationsTable {
   updated_at: GeneratedTimestamp;
   /** When the next unfired escalation step is due; null: no more steps (migration 0004). */
   next_step_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The 重点时段 that shortened the window when due_at was computed (name, factor); null: none (migration 0040). */
+  period_name: ColumnType<string | null, string | null | undefined, string | null>;
+  period_factor: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EscalationFiresTable {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { workCalendar, type WorkCalendar } from './calendar.js';
-import { computeDueAt, heightenedFactor, nextRecurrence } from './deadlines.js';
+import { appliedPeriod, computeDueAt, effectiveWindow, heightenedFactor, nextRecurrence, scheduleDue } from './deadlines.js';
 import { HOUR, sh, withTimeZone } from './test-helpers.js';
 import type { HeightenedPeriod, Window } from './types.js';
 
@@ -176,10 +176,53 @@ describe('nextRecurrence', () => {
       startedAt: metAt,
       dueAt: sh('2026-03-07 13:00'),
       window: nat(24),
+      period: null,
+    });
+  });
+
+  it('an update met inside a heightened period recurs on the shortened interval and names the period', () => {
+    const metAt = sh('2026-03-06 13:00');
+    const periods = [{ startsAt: sh('2026-03-01 00:00'), endsAt: sh('2026-03-15 00:00'), factor: 0.5, name: '全国两会' }];
+    expect(nextRecurrence({ kind: 'update', window: nat(24), repeatEveryHours: 24 }, metAt, { calendar, periods })).toEqual({
+      startedAt: metAt,
+      dueAt: sh('2026-03-07 01:00'),
+      window: nat(24),
+      period: { name: '全国两会', factor: 0.5 },
     });
   });
 
   it('a one-off obligation has no next occurrence', () => {
     expect(nextRecurrence({ kind: 'response', window: nat(48) }, sh('2026-03-06 13:00'), ctx)).toBeNull();
+  });
+});
+
+describe('appliedPeriod / scheduleDue — which rule set the due time', () => {
+  const named = (name: string, from: string, to: string, factor: number): HeightenedPeriod => ({ name, startsAt: sh(from), endsAt: sh(to), factor });
+  const lianghui = named('全国两会', '2026-03-04 00:00', '2026-03-12 00:00', 0.5);
+
+  it('a case whose clock starts in 全国两会 (factor 0.5) is due in 24 h instead of 48 h, and says so', () => {
+    const start = sh('2026-03-05 09:00');
+    expect(scheduleDue(start, nat(48), { calendar, periods: [lianghui] })).toEqual({ dueAt: sh('2026-03-06 09:00'), period: { name: '全国两会', factor: 0.5 } });
+    expect(effectiveWindow(nat(48), { name: '全国两会', factor: 0.5 })).toEqual(nat(24));
+  });
+
+  it('a hotline reply of 5 working days in the period is due after 2.5 working days (2 working days and 12 h)', () => {
+    // Thu 03-05 09:00 → 2 working days: Mon 03-09 09:00 → + 12 h: Mon 21:00
+    const start = sh('2026-03-05 09:00');
+    expect(scheduleDue(start, wd(5), { calendar, periods: [lianghui] })).toEqual({ dueAt: sh('2026-03-09 21:00'), period: { name: '全国两会', factor: 0.5 } });
+    expect(effectiveWindow(wd(5), { name: '全国两会', factor: 0.5 })).toEqual(wd(2.5));
+  });
+
+  it('outside every period, or under a period of factor 1, no period is recorded and the window is the normal one', () => {
+    expect(scheduleDue(sh('2026-03-12 00:00'), nat(48), { calendar, periods: [lianghui] })).toEqual({ dueAt: sh('2026-03-14 00:00'), period: null });
+    expect(appliedPeriod(sh('2026-03-05 09:00'), [named('春季防汛', '2026-03-01 00:00', '2026-04-01 00:00', 1)])).toBeNull();
+    expect(effectiveWindow(wd(5), null)).toEqual(wd(5));
+  });
+
+  it('of overlapping periods the strictest is named, the earliest-starting on a tie', () => {
+    const a = named('甲', '2026-03-01 00:00', '2026-03-20 00:00', 0.5);
+    const b = named('乙', '2026-03-03 00:00', '2026-03-20 00:00', 0.25);
+    const c = named('丙', '2026-03-02 00:00', '2026-03-20 00:00', 0.25);
+    expect(appliedPeriod(sh('2026-03-05 09:00'), [a, b, c])).toEqual({ name: '丙', factor: 0.25 });
   });
 });

@@ -20,7 +20,7 @@
 // non-finite factors are ignored (the admin form must refuse them).
 import type { WorkCalendar } from './calendar.js';
 import { addDays, DAY_MS, formatYmd, HOUR_MS, shanghaiInstant, shanghaiParts } from './shanghai.js';
-import type { HeightenedPeriod, ObligationSpec, Window } from './types.js';
+import type { AppliedPeriod, HeightenedPeriod, ObligationSpec, Window } from './types.js';
 
 /** No real calendar goes this long without a working day: a broken calendar fails loudly. */
 const MAX_DAYS_SCANNED = 3660;
@@ -34,6 +34,34 @@ export function heightenedFactor(start: Date, periods: readonly HeightenedPeriod
     if (p.startsAt.getTime() <= t && t < p.endsAt.getTime()) factor = Math.min(factor, p.factor);
   }
   return factor;
+}
+
+/**
+ * The period whose factor applies to windows starting at `start` (the strictest containing it, the
+ * earliest-starting on a tie), or null when none shortens them (no period, or a factor of 1).
+ */
+export function appliedPeriod(start: Date, periods: readonly HeightenedPeriod[]): AppliedPeriod | null {
+  const factor = heightenedFactor(start, periods);
+  if (factor >= 1) return null;
+  const t = start.getTime();
+  const hit = periods
+    .filter((p) => p.factor === factor && p.startsAt.getTime() <= t && t < p.endsAt.getTime())
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
+  return { name: hit?.name ?? '', factor };
+}
+
+/** A window as it applies under a period's factor (e.g. 48 h × 0.5 = 24 h; 5 working days × 0.5 = 2.5). */
+export function effectiveWindow(window: Window, period: AppliedPeriod | null): Window {
+  return period ? { hours: window.hours * Math.min(1, period.factor), unit: window.unit } : { ...window };
+}
+
+/** computeDueAt, with the period that shortened the window (to record with the due time). */
+export function scheduleDue(
+  start: Date,
+  window: Window,
+  ctx: { calendar: WorkCalendar; periods: readonly HeightenedPeriod[] },
+): { dueAt: Date; period: AppliedPeriod | null } {
+  return { dueAt: computeDueAt(start, window, ctx), period: appliedPeriod(start, ctx.periods) };
 }
 
 /**
@@ -80,8 +108,8 @@ export function nextRecurrence(
   spec: ObligationSpec,
   previousMetAt: Date,
   ctx: { calendar: WorkCalendar; periods: readonly HeightenedPeriod[] },
-): { startedAt: Date; dueAt: Date; window: Window } | null {
+): { startedAt: Date; dueAt: Date; window: Window; period: AppliedPeriod | null } | null {
   if (spec.repeatEveryHours === undefined || !(spec.repeatEveryHours > 0)) return null;
   const window: Window = { hours: spec.repeatEveryHours, unit: spec.window.unit };
-  return { startedAt: previousMetAt, dueAt: computeDueAt(previousMetAt, window, ctx), window };
+  return { startedAt: previousMetAt, window, ...scheduleDue(previousMetAt, window, ctx) };
 }

@@ -2,7 +2,7 @@
 // files named below.
 export * from './types.js';
 export { workCalendar, calendarYearsCovered, calendarYearsMissing, packageCoversYear, type WorkCalendar } from './calendar.js';
-export { computeDueAt, heightenedFactor, nextRecurrence } from './deadlines.js';
+export { appliedPeriod, computeDueAt, effectiveWindow, heightenedFactor, nextRecurrence, scheduleDue } from './deadlines.js';
 export { DEFAULT_POLICY, DEFAULT_FOLLOW_UP_HOURS, STEP_IDS, defaultEscalationSteps, policyFor, obligationsFor } from './policy.js';
 export { stepFireAt, dueSteps, deferForQuietHours, isMetAt, type StepObligation } from './escalation.js';
 export { kindsMetBy, obligationView, type ObligationView } from './obligation.js';

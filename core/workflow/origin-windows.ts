@@ -35,6 +35,9 @@ export const REQUEST_TYPE_LABELS_EN: Record<RequestType, string> = {
   other: 'other',
 };
 
+/** A change of 诉求类型 moves the reply deadline: it takes a reason of 1 to this many characters. */
+export const REQUEST_TYPE_REASON_MAX = 200;
+
 /** Origins with their own window and a 回访. */
 export const WINDOW_ORIGINS = ['hotline', 'mailbox'] as const;
 export type WindowOrigin = (typeof WINDOW_ORIGINS)[number];

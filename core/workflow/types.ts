@@ -54,6 +54,15 @@ export interface HeightenedPeriod {
   startsAt: Date;
   endsAt: Date;
   factor: number;
+  /** 全国两会, 春节…: named in the case room as the reason for a shorter window. */
+  name?: string;
+}
+
+/** The heightened period that shortened a window, as recorded with the due time it gave. */
+export interface AppliedPeriod {
+  name: string;
+  /** Strictly between 0 and 1: a period that does not shorten the window is not recorded. */
+  factor: number;
 }
 
 /** Quiet hours in Asia/Shanghai, e.g. 22:00–07:00: non-urgent reminders wait until they end. */

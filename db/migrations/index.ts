@@ -34,6 +34,7 @@ import * as m0037 from './20261207_0037_search_paging.js';
 import * as m0030 from './20261207_0030_search_sources.js';
 import * as m0038 from './20261207_0038_place_backfill.js';
 import * as m0039 from './20261207_0039_place_hand_label_progress.js';
+import * as m0040 from './20261207_0040_obligation_period.js';
 
 /** Every migration, in order. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_0030_search_sources': m0030,
   '20261207_0038_place_backfill': m0038,
   '20261207_0039_place_hand_label_progress': m0039,
+  '20261207_0040_obligation_period': m0040,
 };

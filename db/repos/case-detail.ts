@@ -97,6 +97,8 @@ export const OBLIGATION_COLUMNS: readonly Col[] = [
   ['created_at', 'ts'],
   ['updated_at', 'ts'],
   ['next_step_at', 'ts'],
+  ['period_name', 'plain'],
+  ['period_factor', 'plain'],
 ];
 
 const ITEM_COLUMNS: readonly Col[] = [

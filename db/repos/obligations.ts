@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { ObligationKind } from '../../core/vocabulary.js';
 import type { Obligation } from '../schema-workflow.js';
-import type { Window } from '../../core/workflow/types.js';
+import type { AppliedPeriod, Window } from '../../core/workflow/types.js';
 
 // Obligations of cases: what is owed, by when. The sweep and the meeting of obligations live
 // elsewhere (case-access.ts meetObligations); these are the writes of opening and re-levelling.
@@ -16,6 +16,8 @@ export interface NewObligation {
   /** When its first escalation step is due (core nextStepAt); null: none. */
   nextStepAt: Date | null;
   note?: string;
+  /** The 重点时段 that shortened the window (core scheduleDue); absent / null: none. */
+  period?: AppliedPeriod | null;
 }
 
 export async function insertObligations(trx: Db, caseId: string, obs: readonly NewObligation[], now: Date): Promise<Obligation[]> {
@@ -33,6 +35,8 @@ export async function insertObligations(trx: Db, caseId: string, obs: readonly N
         due_at: o.dueAt,
         next_step_at: o.nextStepAt,
         note: o.note ?? '',
+        period_name: o.period?.name ?? null,
+        period_factor: o.period?.factor ?? null,
         created_at: now,
         updated_at: now,
       })),
@@ -48,13 +52,22 @@ export async function caseObligations(db: Db, caseId: string): Promise<Obligatio
 export async function rescheduleObligation(
   trx: Db,
   id: string,
-  v: { window: Window; dueAt: Date; nextStepAt: Date | null },
+  v: { window: Window; dueAt: Date; nextStepAt: Date | null; period: AppliedPeriod | null },
   note: string,
   now: Date,
 ): Promise<Obligation> {
   return trx
     .updateTable('obligations')
-    .set({ window_hours: v.window.hours, window_unit: v.window.unit, due_at: v.dueAt, next_step_at: v.nextStepAt, note, updated_at: now })
+    .set({
+      window_hours: v.window.hours,
+      window_unit: v.window.unit,
+      due_at: v.dueAt,
+      next_step_at: v.nextStepAt,
+      period_name: v.period?.name ?? null,
+      period_factor: v.period?.factor ?? null,
+      note,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -80,6 +93,8 @@ export function obligationAudit(o: Obligation) {
     startedAt: o.started_at.toISOString(),
     dueAt: o.due_at.toISOString(),
     note: o.note,
+    // Only when a 重点时段 shortened the window: the rows of other obligations keep their shape.
+    ...(o.period_name !== null && o.period_factor !== null ? { period: { name: o.period_name, factor: o.period_factor } } : {}),
   };
 }
 

@@ -45,8 +45,8 @@ export async function deletePeriod(trx: Db, id: number): Promise<boolean> {
 
 /** Every period's window and factor, as computeDueAt takes them. */
 export async function listPeriodWindows(db: Db): Promise<HeightenedPeriod[]> {
-  const rows = await db.selectFrom('heightened_periods').select(['starts_at', 'ends_at', 'factor']).execute();
-  return rows.map((p) => ({ startsAt: p.starts_at, endsAt: p.ends_at, factor: p.factor }));
+  const rows = await db.selectFrom('heightened_periods').select(['name', 'starts_at', 'ends_at', 'factor']).execute();
+  return rows.map((p) => ({ name: p.name, startsAt: p.starts_at, endsAt: p.ends_at, factor: p.factor }));
 }
 
 /**

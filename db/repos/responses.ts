@@ -1,7 +1,7 @@
 import type { Db } from '../client.js';
 import type { ResponseRow } from '../schema-workflow.js';
 import type { Channel, ResponseStatus } from '../../core/vocabulary.js';
-import type { Window } from '../../core/workflow/types.js';
+import type { AppliedPeriod, Window } from '../../core/workflow/types.js';
 import type { ApprovalStepKind } from '../../core/workflow/approval.js';
 
 // Responses (回应) and what publishing one writes: plain functions, one query each.
@@ -118,7 +118,19 @@ export async function lastSeq(trx: Db, caseId: string, kind: 'update'): Promise<
 /** Inserts a recurring obligation (idempotent on case × kind × seq); returns its id, or null if it existed. */
 export async function insertObligation(
   trx: Db,
-  v: { caseId: string; kind: 'update'; seq: number; window: Window; startedAt: Date; dueAt: Date; nextStepAt: Date | null; note: string; now: Date },
+  v: {
+    caseId: string;
+    kind: 'update';
+    seq: number;
+    window: Window;
+    startedAt: Date;
+    dueAt: Date;
+    nextStepAt: Date | null;
+    note: string;
+    now: Date;
+    /** The 重点时段 that shortened the window (core scheduleDue); null: none. */
+    period?: AppliedPeriod | null;
+  },
 ): Promise<string | null> {
   const r = await trx
     .insertInto('obligations')
@@ -132,6 +144,8 @@ export async function insertObligation(
       due_at: v.dueAt,
       next_step_at: v.nextStepAt,
       note: v.note,
+      period_name: v.period?.name ?? null,
+      period_factor: v.period?.factor ?? null,
       created_at: v.now,
       updated_at: v.now,
     })

@@ -8,6 +8,7 @@ import {
   LEVEL_LABELS,
   OBLIGATION_KIND_LABELS,
 } from '../../core/vocabulary.js';
+import { effectiveWindow } from '../../core/workflow/deadlines.js';
 import { obligationView } from '../../core/workflow/obligation.js';
 import type { LedgerRow } from '../../db/repos/cases-ledger.js';
 import type { Case, Obligation } from '../../db/schema-workflow.js';
@@ -55,6 +56,8 @@ export function presentLedgerRow(r: LedgerRow): LedgerRowView {
 
 export function presentObligation(o: Obligation, now: Date): CaseView['obligations'][number] {
   const v = obligationView({ startedAt: o.started_at, dueAt: o.due_at, metAt: o.met_at }, now);
+  // The 重点时段 recorded with the due time: the window that applied and why (deadlines.ts scheduleDue).
+  const period = o.period_name !== null && o.period_factor !== null ? { name: o.period_name, factor: o.period_factor } : null;
   return {
     id: o.id,
     kind: o.kind,
@@ -63,6 +66,8 @@ export function presentObligation(o: Obligation, now: Date): CaseView['obligatio
     status: o.status,
     windowHours: o.window_hours,
     windowUnit: o.window_unit,
+    effectiveHours: effectiveWindow({ hours: o.window_hours, unit: o.window_unit }, period).hours,
+    period,
     startedAt: iso(o.started_at),
     goalMs: v.goalMs,
     elapsedMs: v.elapsedMs,

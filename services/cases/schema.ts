@@ -66,10 +66,16 @@ export const PatchCaseInput = z
     summary: z.string().max(5000).optional(),
     level: z.enum(LEVELS).optional(),
     category: z.enum(CATEGORIES).optional(),
-    reason: z.string().trim().min(1).max(1000).optional().openapi({ description: '调整级别或类别的理由（调整级别时必填）' }),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: '调整的理由：调整级别时必填；调整诉求类型（热线、信箱来信）时必填且不超过 200 字。记入审计记录和时间线' }),
     leadDepartmentId: DeptId.optional(),
     coDepartmentIds: z.array(DeptId).max(50).optional(),
-    requestType: z.enum(REQUEST_TYPES).nullable().optional().openapi({ description: '诉求类型（热线、信箱来信；改后重算未完成事项的时限）' }),
+    requestType: z.enum(REQUEST_TYPES).nullable().optional().openapi({ description: '诉求类型（热线、信箱来信；改后重算未完成事项的时限，须同时填写 reason，1–200 字）' }),
   })
   .strict()
   .openapi('PatchCaseInput');
@@ -147,8 +153,13 @@ export const ObligationView = z
     kindLabel: z.string(),
     seq: z.number().int(),
     status: z.enum(['open', 'met', 'cancelled']),
-    windowHours: z.number(),
+    windowHours: z.number().openapi({ description: '常规时限长度（回应时限策略，或热线、信箱按诉求类型的工作日时限；工作日按每日 24 计）' }),
     windowUnit: z.enum(['natural', 'working_days']),
+    effectiveHours: z.number().openapi({ description: '实际适用的时限长度：windowHours × 重点时段系数（单位同 windowUnit；未处于重点时段时等于 windowHours）' }),
+    period: z
+      .object({ name: z.string(), factor: z.number() })
+      .nullable()
+      .openapi({ description: '缩短本时限的重点时段（计算到期时间时的名称和系数）；null：常规时限' }),
     startedAt: DateTime,
     goalMs: z.number(),
     elapsedMs: z.number(),

@@ -1,5 +1,5 @@
 import { BUSINESS_UTC_OFFSET_MINUTES, CASE_ORIGIN_LABELS } from '../../core/vocabulary.js';
-import { computeDueAt } from '../../core/workflow/deadlines.js';
+import { scheduleDue } from '../../core/workflow/deadlines.js';
 import { nextCaseNumber } from '../../core/workflow/numbers.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import { policyFor } from '../../core/workflow/policy.js';
@@ -155,9 +155,9 @@ export async function openCaseIn(trx: Db, opening0: OpeningContext, input: OpenC
       trx,
       c.id,
       specs.map((s) => {
-        const dueAt = computeDueAt(clockStart, s.window, ctx);
+        const { dueAt, period } = scheduleDue(clockStart, s.window, ctx);
         const first = nextStepAt({ startedAt: clockStart, dueAt, kind: s.kind, metAt: null }, steps, new Set());
-        return { kind: s.kind, seq: 1, window: s.window, startedAt: clockStart, dueAt, nextStepAt: first };
+        return { kind: s.kind, seq: 1, window: s.window, startedAt: clockStart, dueAt, nextStepAt: first, period };
       }),
       now,
     );

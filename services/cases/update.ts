@@ -1,8 +1,8 @@
 import { EVENT_OBLIGATION_KINDS, type Category, type Level, type ObligationKind } from '../../core/vocabulary.js';
-import { computeDueAt } from '../../core/workflow/deadlines.js';
+import { scheduleDue } from '../../core/workflow/deadlines.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import { obligationsFor, policyFor } from '../../core/workflow/policy.js';
-import { caseObligationSpecs, isWindowOrigin, REQUEST_TYPE_LABELS, type OriginWindow, type RequestType } from '../../core/workflow/origin-windows.js';
+import { caseObligationSpecs, isWindowOrigin, REQUEST_TYPE_LABELS, REQUEST_TYPE_REASON_MAX, type OriginWindow, type RequestType } from '../../core/workflow/origin-windows.js';
 import { loadOriginWindows } from '../../db/repos/origin-windows.js';
 import { caseTransition, CaseTransitionError, type CaseAction } from '../../core/workflow/state.js';
 import type { CaseStatus } from '../../core/vocabulary.js';
@@ -57,6 +57,16 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
     if (requestTypeChanged && !isWindowOrigin(c.origin)) {
       throw fieldError('requestType', 'is for hotline and mailbox cases only', '诉求类型仅适用于热线和信箱来信');
     }
+    // A new 诉求类型 moves the reply deadline: like a change of level, it is made with a reason (kept in
+    // the audit row and the recomputed obligation's note), here a short one.
+    if (requestTypeChanged && !(input.reason && [...input.reason].length <= REQUEST_TYPE_REASON_MAX)) {
+      throw fieldError(
+        'reason',
+        `is required when the request type changes (1–${REQUEST_TYPE_REASON_MAX} characters)`,
+        `调整诉求类型时必须填写原因（1–${REQUEST_TYPE_REASON_MAX} 字）`,
+        { max: REQUEST_TYPE_REASON_MAX },
+      );
+    }
 
     const set: Parameters<typeof repo.updateCaseFields>[2] = {};
     const before: Record<string, unknown> = {};
@@ -99,7 +109,8 @@ export async function patchCase(deps: ModuleDeps, id: string, input: PatchCaseIn
     await writeAudit(trx, { actor, entity: 'case', entityId: c.id, caseId: c.id, action, before, after });
     if (levelChanged || categoryChanged || requestTypeChanged) {
       const requestType = requestTypeChanged ? (input.requestType ?? null) : c.request_type;
-      const reason = input.reason ?? (requestTypeChanged ? `诉求类型调整为${requestType ? REQUEST_TYPE_LABELS[requestType] : '未指定'}` : '');
+      const typed = requestTypeChanged && !levelChanged ? `诉求类型调整为${requestType ? REQUEST_TYPE_LABELS[requestType] : '未指定'}：` : '';
+      const reason = `${typed}${input.reason ?? ''}`;
       const windows = { originWindows, origin: c.origin, requestType };
       await recomputeObligations(trx, c, input.level ?? c.level, input.category ?? c.category, rules, ctx, reason, actor, now, windows);
     }
@@ -163,9 +174,11 @@ async function recomputeObligations(
   for (const o of existing.filter((x) => x.status === 'open')) {
     const spec = specs.get(o.kind);
     const window = spec ? windowOf(o, spec) : undefined;
-    const dueAt = window ? computeDueAt(o.started_at, window, ctx) : o.due_at;
     const updated = window
-      ? await rescheduleObligation(trx, o.id, { window, dueAt, nextStepAt: next(o.started_at, dueAt, o.kind, o.id) }, reason, now)
+      ? await (async () => {
+          const { dueAt, period } = scheduleDue(o.started_at, window, ctx);
+          return rescheduleObligation(trx, o.id, { window, dueAt, period, nextStepAt: next(o.started_at, dueAt, o.kind, o.id) }, reason, now);
+        })()
       : await cancelObligation(trx, o.id, reason, now);
     await audit(o.id, spec ? 'obligation.recompute' : 'obligation.cancel', obligationAudit(o), { ...obligationAudit(updated), reason });
   }
@@ -175,8 +188,9 @@ async function recomputeObligations(
     trx,
     c.id,
     fresh.map((s) => {
-      const dueAt = computeDueAt(c.clock_started_at, s.window, ctx);
+      const { dueAt, period } = scheduleDue(c.clock_started_at, s.window, ctx);
       return {
+        period,
         kind: s.kind,
         seq: Math.max(0, ...existing.filter((x) => x.kind === s.kind).map((x) => x.seq)) + 1,
         window: s.window,

@@ -1,5 +1,5 @@
 import { forwardFeedbackWindow, forwardingOffice, isForwarded, VERIFICATION_LABELS } from '../../core/workflow/forwarding.js';
-import { computeDueAt, policyFor } from '../../core/workflow/index.js';
+import { policyFor, scheduleDue } from '../../core/workflow/index.js';
 import { nextStepAt } from '../../core/workflow/escalation.js';
 import type { Db } from '../../db/client.js';
 import { writeAudit } from '../../db/repos/audit.js';
@@ -56,7 +56,7 @@ export async function scheduleForwardFeedback(trx: Db, c: Case, publishedAt: Dat
   if ((await repo.feedbackObligations(trx, c.id)).length > 0) return [];
   const rules = await loadPolicies(trx);
   const window = forwardFeedbackWindow(rules, c.level, c.category);
-  const dueAt = computeDueAt(publishedAt, window, await deadlineContext(trx));
+  const { dueAt, period } = scheduleDue(publishedAt, window, await deadlineContext(trx));
   const office = forwardingOffice(c.origin, c.origin_note);
   const [ob] = await insertObligations(
     trx,
@@ -68,6 +68,7 @@ export async function scheduleForwardFeedback(trx: Db, c: Case, publishedAt: Dat
         window,
         startedAt: publishedAt,
         dueAt,
+        period,
         nextStepAt: nextStepAt({ startedAt: publishedAt, dueAt, kind: 'forward_feedback', metAt: null }, policyFor(rules, c.level, c.category).escalationSteps, new Set(), { hasDraft: true }),
         note: `向${office}反馈办理情况`,
       },

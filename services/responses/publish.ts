@@ -156,6 +156,7 @@ export async function scheduleNextUpdate(
     window: next.window,
     startedAt: next.startedAt,
     dueAt: next.dueAt,
+    period: next.period,
     // Responses exist by now, so the "no draft yet" reminder never applies to an update.
     nextStepAt: nextStepAt({ ...next, kind: 'update', metAt: null }, policyFor(rules, c.level, c.category).escalationSteps, new Set(), { hasDraft: true }),
     note: `持续发布进展（第 ${seq} 次）`,
@@ -168,7 +169,14 @@ export async function scheduleNextUpdate(
     entityId: id,
     caseId: c.id,
     action: 'obligation.create',
-    after: { kind: 'update', seq, startedAt: next.startedAt.toISOString(), dueAt: next.dueAt.toISOString(), after: cause },
+    after: {
+      kind: 'update',
+      seq,
+      startedAt: next.startedAt.toISOString(),
+      dueAt: next.dueAt.toISOString(),
+      ...(next.period ? { period: next.period } : {}),
+      after: cause,
+    },
   });
   return { id, seq, dueAt: next.dueAt.toISOString() };
 }

@@ -207,7 +207,7 @@ describe('every state-changing route writes its own audit row, in the transactio
         body: { manual: { origin: 'hotline', originNote: '12345热线', title: '热线：路灯不亮', receivedAt: '2026-11-25T07:00:00Z', requestType: 'consultation' }, level: 'general', category: 'difficulty', leadDepartmentId: lead },
         then: (b) => (ids.hot = b.id),
       },
-      { route: 'PATCH /api/cases/:id', as: 'duty', path: () => `/api/cases/${ids.hot}`, body: { requestType: 'help' } },
+      { route: 'PATCH /api/cases/:id', as: 'duty', path: () => `/api/cases/${ids.hot}`, body: { requestType: 'help', reason: '来电人补充说明为求助' } },
       { route: 'POST /api/cases/:id/responses', as: 'handler', path: () => `/api/cases/${ids.hot}/responses`, body: { body: '已修复路灯' }, then: (b) => (ids.hotResp = b.id) },
       { route: 'POST /api/cases/:id/responses/:rid/submit', as: 'handler', path: () => `/api/cases/${ids.hot}/responses/${ids.hotResp}/submit`, body: { secrecyConfirmed: true } },
       { route: 'POST /api/cases/:id/responses/:rid/approve', as: 'reviewer', path: () => `/api/cases/${ids.hot}/responses/${ids.hotResp}/approve` },

@@ -157,21 +157,44 @@ describe('the reply window of a registered case', () => {
     expect((await errorOf(res)).messageZh).toContain('诉求类型');
   });
 
-  it('duty changes the 诉求类型 of an open case: the open reply obligation is recomputed, audited', async () => {
+  it('duty changes the 诉求类型 of an open case with a reason (1–200 characters): the open reply obligation is recomputed, audited, in the timeline', async () => {
     clock = at(1);
     const c = await register('hotline', 'consultation');
-    const patched = await json(await send(o.duty, 'PATCH', `/api/cases/${c.id}`, { requestType: 'complaint' }), 200);
-    expect(patched).toMatchObject({ requestType: 'complaint', requestTypeLabel: '投诉' });
+    // No reason, a blank one, or one over 200 characters: refused with 400 in Chinese and English, nothing changed.
+    for (const reason of [undefined, '   ', '因'.repeat(201)]) {
+      const res = await send(o.duty, 'PATCH', `/api/cases/${c.id}`, { requestType: 'complaint', ...(reason !== undefined ? { reason } : {}) });
+      expect(res.status, String(reason?.length)).toBe(400);
+      const err = await errorOf(res);
+      expect(err.details.issues[0].path).toBe('reason');
+      if (reason === '因'.repeat(201)) {
+        expect(err.messageZh).toContain('调整诉求类型时必须填写原因（1–200 字）');
+        expect(err.message).toContain('is required when the request type changes (1–200 characters)');
+      }
+    }
+    expect((await responseObligation(c.id)).due_at.toISOString()).toBe(bj(10, 9).toISOString()); // still 3 working days
+    expect(await actions(c.id)).not.toContain('case.update');
+
+    const reason = '来电人补充：反映物业拒修，属投诉';
+    const patched = await json(await send(o.duty, 'PATCH', `/api/cases/${c.id}`, { requestType: 'complaint', reason: '因'.repeat(199) + '。' }), 200);
+    expect(patched).toMatchObject({ requestType: 'complaint', requestTypeLabel: '投诉' }); // exactly 200 characters: accepted
+    await json(await send(o.duty, 'PATCH', `/api/cases/${c.id}`, { requestType: 'consultation', reason: '误改，恢复为咨询' }), 200);
+    await json(await send(o.duty, 'PATCH', `/api/cases/${c.id}`, { requestType: 'complaint', reason }), 200);
     const ob = await responseObligation(c.id);
     expect(ob.due_at.toISOString()).toBe(bj(14, 9).toISOString()); // 5 working days: next Monday
+    expect(ob.note).toBe(`诉求类型调整为投诉：${reason}`);
     const acts = await actions(c.id);
     expect(acts).toEqual(expect.arrayContaining(['case.update', 'obligation.recompute']));
-    const row = await f.db.selectFrom('audit_log').select(['before', 'after']).where('case_id', '=', c.id).where('action', '=', 'case.update').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ before: { requestType: 'consultation' }, after: { requestType: 'complaint' } });
+    const rows = await f.db.selectFrom('audit_log').select(['before', 'after']).where('case_id', '=', c.id).where('action', '=', 'case.update').orderBy('id').execute();
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toMatchObject({ before: { requestType: 'consultation' }, after: { requestType: 'complaint', reason } });
+    // The case's timeline (what the case room shows) carries the change and its reason.
+    const view = await json(await send(o.duty, 'GET', `/api/cases/${c.id}`), 200);
+    const entry = view.timeline.filter((e: { action: string }) => e.action === 'case.update').at(-1);
+    expect(entry).toMatchObject({ before: { requestType: 'consultation' }, after: { requestType: 'complaint', reason } });
     // A handler may not; a case of another origin takes no 诉求类型.
-    expect((await send(o.handler, 'PATCH', `/api/cases/${c.id}`, { requestType: 'help' })).status).toBe(403);
+    expect((await send(o.handler, 'PATCH', `/api/cases/${c.id}`, { requestType: 'help', reason })).status).toBe(403);
     const other = await register('government_office');
-    expect((await send(o.duty, 'PATCH', `/api/cases/${other.id}`, { requestType: 'help' })).status).toBe(400);
+    expect((await send(o.duty, 'PATCH', `/api/cases/${other.id}`, { requestType: 'help', reason })).status).toBe(400);
   });
 
   it('the import maps the 诉求类型 column (header guessed) and the window follows it', async () => {
@@ -286,5 +309,46 @@ describe('回访', () => {
     await publish(c.id);
     expect((await send(o.otherHandler, 'POST', `/api/cases/${c.id}/callbacks`, { callee: '王先生', result: 'satisfied' })).status).toBe(404);
     expect((await send(o.otherHandler, 'GET', `/api/cases/${c.id}/callbacks`)).status).toBe(404);
+  });
+});
+
+describe('重点时段: the window that applies and why', () => {
+  it('a hotline 投诉 opened in a key period (factor 0.5) is due in 2.5 working days, an ordinary case in 24 h; the case JSON names the period', async () => {
+    clock = at(12);
+    const p = await f.db
+      .insertInto('heightened_periods')
+      .values({ name: '全市重大活动保障', starts_at: bj(6, 0), ends_at: bj(9, 0), factor: 0.5 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    try {
+      const hot = await register('hotline', 'complaint'); // clock started Monday 09:00, inside the period
+      const plain = await register('government_office');
+      const obOf = async (id: string) => (await json(await send(o.duty, 'GET', `/api/cases/${id}`), 200)).obligations.find((x: { kind: string }) => x.kind === 'response');
+      // 5 working days × 0.5 = 2 working days (Wednesday 09:00) and 12 natural hours.
+      expect(await obOf(hot.id)).toMatchObject({
+        windowHours: 120,
+        windowUnit: 'working_days',
+        effectiveHours: 60,
+        period: { name: '全市重大活动保障', factor: 0.5 },
+        dueAt: bj(9, 21).toISOString(),
+      });
+      expect(await obOf(plain.id)).toMatchObject({ windowHours: 48, windowUnit: 'natural', effectiveHours: 24, period: { name: '全市重大活动保障', factor: 0.5 }, dueAt: at(24).toISOString() });
+      // The obligation's audit row says which period shortened it.
+      const created = await f.db.selectFrom('audit_log').select('after').where('case_id', '=', hot.id).where('action', '=', 'obligation.create').executeTakeFirstOrThrow();
+      expect(created.after).toMatchObject({ kind: 'response', period: { name: '全市重大活动保障', factor: 0.5 } });
+
+      // An edit of the period later leaves the recorded due time and its reason as they were.
+      await f.db.updateTable('heightened_periods').set({ name: '改名后的时段', factor: 0.25 }).where('id', '=', p.id).execute();
+      expect(await obOf(hot.id)).toMatchObject({ period: { name: '全市重大活动保障', factor: 0.5 }, dueAt: bj(9, 21).toISOString() });
+      // A recompute (new 诉求类型) takes the period as it is now: 3 working days × 0.25 = 0.75 → Monday 09:00 + 18 h.
+      await json(await send(o.duty, 'PATCH', `/api/cases/${hot.id}`, { requestType: 'consultation', reason: '来电人只是咨询' }), 200);
+      expect(await obOf(hot.id)).toMatchObject({ windowHours: 72, effectiveHours: 18, period: { name: '改名后的时段', factor: 0.25 }, dueAt: bj(8, 3).toISOString() });
+    } finally {
+      await f.db.deleteFrom('heightened_periods').where('id', '=', p.id).execute();
+    }
+    // Outside every period: the normal window, no period.
+    const normal = await register('hotline', 'complaint');
+    const ob = (await json(await send(o.duty, 'GET', `/api/cases/${normal.id}`), 200)).obligations.find((x: { kind: string }) => x.kind === 'response');
+    expect(ob).toMatchObject({ windowHours: 120, effectiveHours: 120, period: null, dueAt: bj(14, 9).toISOString() });
   });
 });
