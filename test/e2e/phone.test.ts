@@ -56,6 +56,19 @@ const fullShot = async (page: Page, name: string) => {
 
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
+/**
+ * The screen as it settles: nothing loading any more (every list and panel shows a spinner until its
+ * data came), the fonts in, and two frames drawn since (charts size themselves in a frame). Waited
+ * for, not a fixed pause, which a busy machine may outlast.
+ */
+async function settled(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.state-loading').count(), { timeout: 15_000 }).toBe(0);
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
+
 describe('phone screens (390×844)', () => {
   let sys: RunningSystem;
   let browser: Browser;
@@ -140,7 +153,7 @@ describe('phone screens (390×844)', () => {
       const page = await pageAs(s.user, PHONE);
       await page.goto(`${sys.baseUrl}${s.path()}`);
       await page.locator(s.ready).first().waitFor();
-      await page.waitForTimeout(600);
+      await settled(page);
       await fullShot(page, `phone-${s.name}-390`);
       expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
       expect(await squeezedText(page, s.noMenu ? '.wall' : 'main')).toEqual([]);
@@ -160,7 +173,7 @@ describe('phone screens (390×844)', () => {
       const desk = await pageAs(s.user, DESKTOP);
       await desk.goto(`${sys.baseUrl}${s.path()}`);
       await desk.locator(s.name === 'ledger' ? '[data-testid="ledger-row"]' : s.ready).first().waitFor();
-      await desk.waitForTimeout(600);
+      await settled(desk);
       if (!s.noMenu) expect(await desk.getByTestId('menu-button').isVisible()).toBe(false);
       await screenshot(desk, `phone-${s.name}-1366`);
       await desk.close();
