@@ -158,6 +158,12 @@ describe('the newest screens in 企业微信 width (390×844)', () => {
     for (const w of fieldWidths) expect(w).toBeGreaterThan(300);
     expect(await cutText(panel)).toEqual([]);
     await screenshot(page, 'wecom-callback-form-390');
+    // The published reply the 回访 follows: its 查看发布页面 link and 审批记录 are finger-sized too.
+    const published = page.locator('[data-testid=response][data-status=published]');
+    await published.scrollIntoViewIfNeeded();
+    expect(await published.locator('a[href], summary').count()).toBeGreaterThanOrEqual(2);
+    expect(await smallTargets(published)).toEqual([]);
+    expect(await published.locator('summary').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height).filter((h) => h < 44))).toEqual([]);
     await page.close();
 
     // 回访不满意: the record reads in full (result, Beijing time, who), the hint under it.
