@@ -291,6 +291,17 @@ export async function settleBackfillProgress(db: Db): Promise<void> {
       and not exists (select 1 from items where places_version < p.version)`.execute(db);
 }
 
+/**
+ * True when some item of an older area version is not being worked on by another run now (its row
+ * not locked): the end of a pass is "finished" when what is left is only another run's current batch.
+ */
+export async function backfillPendingUnlocked(db: Db): Promise<boolean> {
+  const r = await sql<{ id: string }>`
+    select i.id from items i where i.places_version < (select version from area_settings where id = 1)
+    limit 1 for key share of i skip locked`.execute(db);
+  return r.rows.length > 0;
+}
+
 /** True when some item's places are of an older area version (an index look-up). */
 export async function backfillPending(db: Db): Promise<boolean> {
   const r = await sql<{ pending: boolean }>`select exists (select 1 from items where places_version < (select version from area_settings where id = 1)) as pending`.execute(db);

@@ -63,9 +63,9 @@ export async function backfillPlaces(db: Db, opts: BackfillOptions = {}): Promis
   for (;;) {
     const r = await runBatch(db, batch, below);
     if (r.count === 0) {
-      // The end of this pass: items skipped while another run held them, or staled by a save
-      // meanwhile, are taken by the next pass (the next tick).
-      const finished = !(await repo.backfillPending(db));
+      // The end of this pass: items skipped while another run held them are that run's; items
+      // staled by a save meanwhile are taken by the next pass (the next tick).
+      const finished = !(await repo.backfillPendingUnlocked(db));
       if (finished) await repo.settleBackfillProgress(db);
       return { updated, finished };
     }

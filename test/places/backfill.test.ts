@@ -183,6 +183,20 @@ describe('the back-fill after saving the 辖区', () => {
     expect(await progress()).toEqual({ done: 5, total: 5, running: false });
   });
 
+  it('ends a pass finished when only another run’s rows are left, and counts them when that run commits', async () => {
+    expect((await f.request('PUT', '/api/area', AREA)).status).toBe(200);
+    expect(await progress()).toEqual({ done: 0, total: 4, running: true });
+    await f.db.transaction().execute(async (trx) => {
+      // Another run holding the newest item (its batch not yet committed).
+      await sql`select id from items order by id desc limit 1 for update`.execute(trx);
+      expect(await backfillPlaces(f.db, { batch: 1 })).toEqual({ updated: 3, finished: true });
+      expect(await progress()).toEqual({ done: 3, total: 4, running: true });
+    });
+    // That run gone without finishing it: the next pass takes it.
+    expect(await backfillPlaces(f.db)).toEqual({ updated: 1, finished: true });
+    expect(await progress()).toEqual({ done: 4, total: 4, running: false });
+  });
+
   it('serves the progress poll to admins only', async () => {
     expect((await f.as(duty, 'GET', '/api/area/backfill')).status).toBe(403);
     expect((await f.as(leader, 'GET', '/api/area/backfill')).status).toBe(403);
