@@ -46,7 +46,9 @@ export async function startSystem(label: string, env: Record<string, string> = {
   const t: TestDb = await createTestDb(label);
   const prefix = testPrefix(label);
   const port = await freePort();
-  const sitePort = await freePort();
+  // Two free ports asked one after the other may be the same one (the first was closed again).
+  let sitePort = await freePort();
+  while (sitePort === port) sitePort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `od-e2e-${label}-`));
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, 'bin/start.ts'], {
