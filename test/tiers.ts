@@ -40,6 +40,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/security/intake-revoke.test.ts',
       'test/security/live-events.test.ts',
       'test/security/sign-in.test.ts',
+      'test/security/source-secrets.test.ts',
       'test/stats/',
       'test/places/',
       'test/stories/',

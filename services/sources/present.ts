@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { JsonSourceConfig } from '../../core/json-source.js';
 import { FETCH_STATUS_LABELS, MEDIA_TYPE_LABELS } from '../../core/vocabulary.js';
 import type { SourceWithCount } from '../../db/repos/sources.js';
 import type { Source, SourceFetchesTable } from '../../db/schema.js';
@@ -14,7 +16,25 @@ export const INTAKE_LABEL = '接口推送';
 // Silence is decided by the scheduling maths in core (6 typical gaps, at least a day).
 export { isSilent };
 
-export function presentSource(s: SourceWithCount, now: Date, queries: SourceQuery[] = []): SourceView {
+/**
+ * A JSON source's request headers may carry a credential (Authorization, Cookie, an API key of the
+ * endpoint): their values are shown to admins, who edit them, and to nobody else — a duty officer
+ * reading the source list sees ***, and an audit row keeps *** with a short one-way fingerprint
+ * (the reader sees that a value changed, not what it is).
+ */
+function maskHeaders(json: JsonSourceConfig | null, mask: (value: string) => string): JsonSourceConfig | null {
+  if (!json || !json.headers || Object.keys(json.headers).length === 0) return json;
+  return { ...json, headers: Object.fromEntries(Object.entries(json.headers).map(([k, v]) => [k, mask(v)])) };
+}
+
+const fingerprint = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 16);
+
+export interface PresentOptions {
+  /** Header values of JSON sources in clear (admins); masked otherwise. */
+  revealHeaders?: boolean;
+}
+
+export function presentSource(s: SourceWithCount, now: Date, queries: SourceQuery[] = [], opts: PresentOptions = {}): SourceView {
   return {
     id: s.id,
     name: s.name,
@@ -25,7 +45,7 @@ export function presentSource(s: SourceWithCount, now: Date, queries: SourceQuer
     region: s.region,
     charset: s.charset,
     selectors: s.selectors,
-    json: s.json_config,
+    json: opts.revealHeaders === false ? maskHeaders(s.json_config, () => '***') : s.json_config,
     search: s.search_config,
     queries: queries.map(presentQuery),
     pollIntervalS: s.poll_interval_s,
@@ -59,7 +79,7 @@ export function auditedSource(s: Source) {
     region: s.region,
     charset: s.charset,
     selectors: s.selectors,
-    json: s.json_config,
+    json: maskHeaders(s.json_config, (v) => `*** (sha256 ${fingerprint(v)})`),
     search: s.search_config,
     pollIntervalS: s.poll_interval_s,
     enabled: s.enabled,

@@ -4,7 +4,7 @@ import type { SourceUpdate } from '../../db/schema.js';
 import { conflict, fieldError, notFound } from '../../platform/errors.js';
 import type { Actor } from '../shared/actor.js';
 import type { ModuleDeps } from '../shared/deps.js';
-import { auditedSource, presentFetch, presentSource } from './present.js';
+import { auditedSource, presentFetch, presentSource, type PresentOptions } from './present.js';
 import { JSON_NEEDS_CONFIG, SEARCH_NEEDS_CONFIG, SEARCH_NEEDS_QUERY_SLOT, SEARCH_SLOT_IN_HOST, SITE_NEEDS_SELECTORS, slotInHost, type SourceCreate, type SourcePatch, type SourcePreviewInput, type SourcePreviewResult, type SourceView } from './schema.js';
 import { FETCH_STATUS_LABELS, isFetchSuccess, type FetchStatus, type SourceKind } from '../../core/vocabulary.js';
 import type { JsonItemField } from '../../core/json-source.js';
@@ -33,17 +33,17 @@ async function assertUrlFree(deps: ModuleDeps, url: string, exceptId?: number): 
   }
 }
 
-export async function getSource(deps: ModuleDeps, id: number): Promise<SourceView> {
+export async function getSource(deps: ModuleDeps, id: number, opts: PresentOptions = {}): Promise<SourceView> {
   const row = await repo.findSource(deps.db, id);
   if (!row) throw sourceNotFound();
-  return presentSource(row, deps.now(), row.kind === 'search' ? await listQueries(deps.db, [id]) : []);
+  return presentSource(row, deps.now(), row.kind === 'search' ? await listQueries(deps.db, [id]) : [], opts);
 }
 
-export async function listSources(deps: ModuleDeps): Promise<SourceView[]> {
+export async function listSources(deps: ModuleDeps, opts: PresentOptions = {}): Promise<SourceView[]> {
   const now = deps.now();
   const rows = await repo.listSources(deps.db);
   const queries = await listQueries(deps.db, rows.filter((s) => s.kind === 'search').map((s) => s.id));
-  return rows.map((s) => presentSource(s, now, queries.filter((q) => q.source_id === s.id)));
+  return rows.map((s) => presentSource(s, now, queries.filter((q) => q.source_id === s.id), opts));
 }
 
 /** A search source's rule must exist and its expression must yield queries. */

@@ -3,7 +3,7 @@ import { createRouter, DeletedSchema, errors, IntIdParams, json, jsonBody } from
 import type { ModuleDeps } from '../../../services/shared/deps.js';
 import { FetchList, FetchQuery, SourceCreate, SourceList, SourcePatch, SourcePreviewInput, SourcePreviewResult, SourceView } from '../../../services/sources/schema.js';
 import * as service from '../../../services/sources/service.js';
-import { actorOf, requireRole } from '../../middleware/auth.js';
+import { actorOf, currentUser, requireRole } from '../../middleware/auth.js';
 
 const read = requireRole('admin', 'duty');
 const write = requireRole('admin');
@@ -75,10 +75,10 @@ const fetchNow = createRoute({
 
 export function sourcesRoutes(deps: ModuleDeps) {
   return createRouter()
-    .openapi(list, async (c) => c.json({ sources: await service.listSources(deps) }, 200))
+    .openapi(list, async (c) => c.json({ sources: await service.listSources(deps, { revealHeaders: currentUser(c).role === 'admin' }) }, 200))
     .openapi(create, async (c) => c.json(await service.createSource(deps, c.req.valid('json'), actorOf(c)), 201))
     .openapi(preview, async (c) => c.json(await service.previewSourceFetch(deps, c.req.valid('json'), actorOf(c)), 200))
-    .openapi(get, async (c) => c.json(await service.getSource(deps, c.req.valid('param').id), 200))
+    .openapi(get, async (c) => c.json(await service.getSource(deps, c.req.valid('param').id, { revealHeaders: currentUser(c).role === 'admin' }), 200))
     .openapi(patch, async (c) => c.json(await service.updateSource(deps, c.req.valid('param').id, c.req.valid('json'), actorOf(c)), 200))
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
