@@ -270,4 +270,31 @@ describe('地域 on the desk, the statistics, the ledger and search, and the cas
     expect(cases).toEqual([expect.objectContaining({ title, places: ['龙山镇石桥村'] })]);
     await page.context().close();
   }, 90_000);
+
+  it('says in the case room when a hand-set 村 is no longer of the 辖区, shows the items’ places instead, and lets duty set it again', async () => {
+    type Extra = { name: string; townCode: string | null; aliasOf: string | null };
+    const area = await admin.call<{ countyCode: string | null; areaName: string; extras: Extra[] }>('GET', '/api/area');
+    const base = { countyCode: area.countyCode, areaName: area.areaName, extras: area.extras };
+    await admin.call('PUT', '/api/area', { ...base, extras: [...base.extras, { name: '临时安置点', townCode: 'x-城关镇', aliasOf: null }] });
+    const zj = await departmentId(team.duty, '住建局');
+    const c = await registerCase(team.duty, { title: `安置点板房漏雨 ${MARK}`, level: 'general', category: 'difficulty', departmentId: zj });
+    await team.duty.call('PUT', `/api/cases/${c.id}/places`, { town: 'x-城关镇', village: 'x-城关镇-x-临时安置点' });
+    // The admin drops the place again.
+    await admin.call('PUT', '/api/area', base);
+    const page = await pageAs('duty', PHONE);
+    await page.goto(`${sys.baseUrl}/cases/${c.id}`);
+    const removed = page.getByTestId('case-places-removed');
+    await removed.waitFor({ timeout: 15_000 });
+    expect(await removed.innerText()).toBe('手动设置的地域“城关镇临时安置点”已不在辖区中，现按信息内容显示');
+    expect(await page.getByTestId('case-places').innerText()).toContain('未设置');
+    await noSidewaysScroll(page);
+    await screenshot(page, 'places-case-removed-390');
+    await page.getByTestId('case-places-edit').click();
+    await page.getByTestId('case-places-town').selectOption('x-城关镇');
+    await page.getByTestId('case-places-save').click();
+    await removed.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('case-places').innerText(), { timeout: 15_000 }).toContain('城关镇');
+    expect((await team.duty.call<{ places: string[] }>('GET', `/api/cases/${c.id}`)).places).toEqual(['城关镇']);
+    await page.context().close();
+  }, 90_000);
 });
