@@ -17,7 +17,7 @@ const BUSINESS_OFFSET_MIN = BUSINESS_OFFSET_MS / MINUTE;
 /** A date further in the future than this is not believed. */
 export const MAX_FUTURE_MS = DAY;
 /** Years before this are not dates of crawled posts (a count, a code). */
-const MIN_YEAR = 1990;
+export const MIN_YEAR = 1990;
 
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,

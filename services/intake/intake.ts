@@ -1,4 +1,5 @@
 import { canonicalUrl } from '../../core/url.js';
+import { MAX_FUTURE_MS, MIN_YEAR } from '../../core/dates.js';
 import { htmlToText } from '../../core/html.js';
 import { stripControls } from '../../core/text-repair.js';
 import { simhash } from '../../core/simhash.js';
@@ -92,6 +93,20 @@ export async function submitItemsIn(
         issues.map((i) => (i.path ? `${i.path} ${i.messageZh}` : i.messageZh)).join('；'),
       );
       return;
+    }
+    // The crawler's own bounds on a post's date (core/dates.ts): an item dated year 1 would pass for
+    // the first report (首发) of any story it joins — alerts, pushes and briefs name the earliest
+    // published item — and one dated years ahead would skew the figures by publication date.
+    if (parsed.data.publishedAt !== undefined) {
+      const at = new Date(parsed.data.publishedAt);
+      if (at.getTime() > now.getTime() + MAX_FUTURE_MS) {
+        results[index] = rejected(index, 'publishedAt: is more than a day after now', 'publishedAt 发布时间晚于当前时间一天以上');
+        return;
+      }
+      if (at.getUTCFullYear() < MIN_YEAR) {
+        results[index] = rejected(index, `publishedAt: is before ${MIN_YEAR}`, `publishedAt 发布时间早于 ${MIN_YEAR} 年`);
+        return;
+      }
     }
     const url = parsed.data.url !== undefined ? canonicalUrl(parsed.data.url) : null;
     if (parsed.data.url !== undefined && url === null) {

@@ -14,6 +14,8 @@ import { createApiFixture, errorOf, type ApiFixture } from '../helpers/app.js';
 // in after 吊销 had answered — a leaked token went on writing after the admin saw it revoked. Now
 // the batch re-checks the token under a share lock in its transaction: refused (401, nothing
 // stored) once revoked, and a revocation holding the row makes a batch wait and then refuses it.
+// Also: a pushed date the crawler would not believe (years ahead, or year 1 — which made the item
+// the 首发 of its story) was stored as given; now that item is rejected with the reason.
 
 let f: ApiFixture;
 beforeAll(async () => {
@@ -96,5 +98,25 @@ describe('token revoked while a batch is in flight', () => {
     const res = await push(created.token, [item(10), item(11)]);
     expect(res.status).toBe(207);
     expect(((await res.json()) as { accepted: number }).accepted).toBe(2);
+  });
+});
+
+describe('pushed dates the crawler would not believe', () => {
+  it('an item dated more than a day ahead or before 1990 is rejected with the reason; the rest of the batch goes in', async () => {
+    const created = (await (await f.request('POST', '/api/api-tokens', { name: '日期对接' })).json()) as { token: string };
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await push(created.token, [
+      { ...item(30), publishedAt: '9999-12-31T00:00:00Z' },
+      { ...item(31), publishedAt: '0001-01-01T00:00:00Z' },
+      { ...item(32), publishedAt: soon },
+      { ...item(33), publishedAt: '2026-12-01T08:00:00+08:00' },
+    ]);
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as { accepted: number; rejected: number; results: { status: string; reasonZh?: string }[] };
+    expect(body.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'accepted', 'accepted']);
+    expect(body.results[0]!.reasonZh).toContain('晚于当前时间一天以上');
+    expect(body.results[1]!.reasonZh).toContain('早于 1990 年');
+    const stored = await f.db.selectFrom('items').select('published_at').where('guid', 'in', ['R-30', 'R-31']).execute();
+    expect(stored).toEqual([]);
   });
 });
