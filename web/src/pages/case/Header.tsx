@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { REQUEST_TYPES, type RequestType } from '../../../../core/workflow/origin-windows.js';
+import { REQUEST_TYPE_REASON_MAX, REQUEST_TYPES, type RequestType } from '../../../../core/workflow/origin-windows.js';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { CATEGORIES, LEVELS, type Category, type Level } from '../../../../core/vocabulary.js';
@@ -134,12 +134,14 @@ function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
     },
   );
   const levelChanged = level !== c.level;
+  // A new 诉求类型 moves the reply deadline: the server asks a short reason for it (1–200 characters).
+  const typeChanged = takesType && (requestType || null) !== c.requestType;
   const submit = () => {
     setLocalError(null);
     const json: Parameters<(typeof api.cases)[':id']['$patch']>[0]['json'] = {};
     if (levelChanged) json.level = level;
     if (category !== c.category) json.category = category;
-    if (takesType && (requestType || null) !== c.requestType) json.requestType = requestType || null;
+    if (typeChanged) json.requestType = requestType || null;
     const coNow = [...new Set(co.filter((d) => d !== lead))].sort((a, b) => a - b);
     const coWas = c.coDepartments.map((d) => d.id).sort((a, b) => a - b);
     if (lead !== c.leadDepartment.id) json.leadDepartmentId = lead;
@@ -150,6 +152,14 @@ function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
     }
     if (levelChanged && !reason.trim()) {
       setLocalError(t('reasonRequired'));
+      return;
+    }
+    if (typeChanged && !reason.trim()) {
+      setLocalError(t('reasonRequiredType', { max: REQUEST_TYPE_REASON_MAX }));
+      return;
+    }
+    if (typeChanged && [...reason.trim()].length > REQUEST_TYPE_REASON_MAX) {
+      setLocalError(t('reasonTooLongType', { max: REQUEST_TYPE_REASON_MAX, n: [...reason.trim()].length }));
       return;
     }
     if (reason.trim()) json.reason = reason.trim();
@@ -240,9 +250,9 @@ function EditCaseModal({ c, onClose }: { c: CaseData; onClose: () => void }) {
       <label className="field">
         <span>
           {t('reason')}
-          {levelChanged ? ' *' : ''}
+          {levelChanged || typeChanged ? ' *' : ''}
         </span>
-        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={1000} />
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={1000} name="reason" />
       </label>
       <p className="muted small cr-tight">{t('reasonHint')}</p>
       {localError ? <p className="form-error">{localError}</p> : null}

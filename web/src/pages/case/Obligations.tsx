@@ -7,6 +7,39 @@ import { fmtDateTime, fmtDuration, useNow } from '../../lib/time.js';
 import type { Obligation } from './data.js';
 import { m } from './messages.js';
 
+/** A window as the office says it: 48 小时, 5 个工作日 (hours / 24 working days, up to two decimals). */
+function windowText(hours: number, unit: Obligation['windowUnit'], t: (key: 'obWorkingDays' | 'obHours', params: { n: string }) => string): string {
+  const n = (x: number) => String(Math.round(x * 100) / 100);
+  return unit === 'working_days' ? t('obWorkingDays', { n: n(hours / 24) }) : t('obHours', { n: n(hours) });
+}
+
+/**
+ * 时限长度: the window that applies and why. Under a 重点时段 the due time was computed on the
+ * shortened window (the server records the period with it): 重点时段（全国两会）：24 小时, the normal
+ * window beneath. A working-day window also shows the calendar span it covers.
+ */
+function ObligationWindow({ o, goalMs }: { o: Obligation; goalMs: number }) {
+  const t = useT(m);
+  const { lang } = useLang();
+  const applied = windowText(o.period ? o.effectiveHours : o.windowHours, o.windowUnit, t);
+  const span = o.windowUnit === 'working_days' ? <div className="muted small">{fmtDuration(goalMs, lang)}</div> : null;
+  if (!o.period) {
+    return (
+      <>
+        {applied}
+        {span}
+      </>
+    );
+  }
+  return (
+    <>
+      <strong className="cr-ob-period">{o.period.name ? t('obWindowPeriod', { name: o.period.name, window: applied }) : t('obWindowPeriodUnnamed', { window: applied })}</strong>
+      <div className="muted small">{t('obWindowNormal', { window: windowText(o.windowHours, o.windowUnit, t) })}</div>
+      {span}
+    </>
+  );
+}
+
 /** 回应时限: every obligation with its live countdown and how it ended. */
 export function Obligations({ list }: { list: Obligation[] }) {
   const now = useNow(); // the page's one ticking clock: only the countdowns re-render each second
@@ -64,16 +97,14 @@ export function Obligations({ list }: { list: Obligation[] }) {
                       {o.note ? <div className="muted small cr-note">{o.note}</div> : null}
                     </td>
                     <td className="num nowrap" data-label={t('obDue')}>{fmtDateTime(o.dueAt)}</td>
-                    <td className="num nowrap" data-label={t('obGoal')}>
-                      {o.windowUnit === 'working_days' ? (
-                        // A working-day window reads as its working days (5 个工作日), not the calendar span it covers.
-                        <>
-                          {lang === 'zh' ? `${o.windowHours / 24} 个工作日` : `${o.windowHours / 24} working days`}
-                          <div className="muted small">{fmtDuration(goal, lang)}</div>
-                        </>
-                      ) : (
-                        fmtDuration(goal, lang)
-                      )}
+                    <td
+                      // Under a 重点时段 the window reads as a phrase that may wrap; otherwise one short line.
+                      className={o.period ? 'num' : 'num nowrap'}
+                      data-label={t('obGoal')}
+                      data-testid="ob-window"
+                      data-period={o.period ? o.period.name : undefined}
+                    >
+                      <ObligationWindow o={o} goalMs={goal} />
                     </td>
                     <td className="num nowrap" data-label={t('obElapsed')}>{o.status === 'cancelled' ? '—' : fmtDuration(elapsed, lang)}</td>
                     <td data-label={t('obRemaining')}>{o.status === 'cancelled' ? '—' : <Countdown dueAt={o.dueAt} now={now} windowMs={goal} metAt={o.metAt} onTime={o.onTime} />}</td>

@@ -16,6 +16,7 @@ const FIELDS = [
   'level',
   'category',
   'origin',
+  'requestType',
   'departments',
   'places',
   'leadDepartmentId',
@@ -25,6 +26,7 @@ const FIELDS = [
   'kind',
   'stepTarget',
   'dueAt',
+  'period',
   'metAt',
   'onTime',
   'channel',
@@ -79,6 +81,13 @@ export function useDescribe(deptName: (id: number) => string) {
         return label('category', String(v));
       case 'origin':
         return label('caseOrigin', String(v));
+      case 'requestType':
+        return label('requestType', String(v));
+      case 'period': {
+        // The 重点时段 that shortened an obligation's window: its name and factor (×0.5).
+        const p = asRecord(v);
+        return typeof p.factor === 'number' ? `${typeof p.name === 'string' && p.name ? p.name : '—'}（×${p.factor}）` : undefined;
+      }
       case 'channel':
         return label('channel', String(v));
       case 'effectRating':
