@@ -215,10 +215,11 @@ describe('值班台 (duty desk)', () => {
     });
     const readsOf = (mark: string) => reads.filter((r) => r.title.includes(mark));
 
-    // A subject of its own (the first test's post is a story already).
+    // A story of its own: a 小区 the demo never names (the first test's post is a story already, and
+    // the demo's posts at 河西街道 each name one of its 村/社区).
     const marker = `E2H${Date.now().toString(36).toUpperCase()}`;
-    const title = `河西街道锦绣花园征收补偿协议迟迟不兑现 ${marker}`;
-    feed.publish(title, `锦绣花园的住户说，去年签的征收补偿协议至今没有兑现，多次询问没有答复。编号${marker}。`);
+    const title = `河西街道枫林小区征收补偿协议迟迟不兑现 ${marker}`;
+    feed.publish(title, `枫林小区的住户说，去年签的征收补偿协议至今没有兑现，多次询问没有答复。编号${marker}。`);
     await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
     await expect.poll(() => readsOf(marker).length, { timeout: 45_000, interval: 200 }).toBeGreaterThanOrEqual(1);
     const id = readsOf(marker)[0].id;
@@ -229,7 +230,7 @@ describe('值班台 (duty desk)', () => {
 
     // A repost joins its story: the alert is updated (a live alert.updated event the desk reads).
     const updatedBefore = (await okJson<{ updatedAt: string }>(await duty.get(`/api/alerts/${id}`))).updatedAt;
-    feed.publish(title, `转发：锦绣花园的住户说，去年签的征收补偿协议至今没有兑现。编号${marker}。`);
+    feed.publish(title, `转发：枫林小区的住户说，去年签的征收补偿协议至今没有兑现。编号${marker}。`);
     await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
     await expect
       .poll(async () => (await okJson<{ updatedAt: string }>(await duty.get(`/api/alerts/${id}`))).updatedAt, { timeout: 45_000, interval: 500 })
@@ -238,7 +239,7 @@ describe('值班台 (duty desk)', () => {
     // One more live alert after that read (another story): by the time the desk has read it, the
     // update above has long been applied.
     const other = `E2O${Date.now().toString(36).toUpperCase()}`;
-    feed.publish(`龙山镇工地拖欠农民工工资 ${other}`, `龙山镇一处工地拖欠农民工工资三个月，讨薪无果。编号${other}。`);
+    feed.publish(`龙山镇松柏小区工地拖欠农民工工资 ${other}`, `松柏小区的工地拖欠农民工工资三个月，讨薪无果。编号${other}。`);
     await okJson(await admin.post(`/api/sources/${sourceId}/fetch-now`));
     await expect.poll(() => readsOf(other).length, { timeout: 45_000, interval: 200 }).toBeGreaterThanOrEqual(1);
     await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
