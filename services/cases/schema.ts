@@ -3,6 +3,7 @@ import { CASE_ORIGINS, CASE_STATUSES, CATEGORIES, CHANNELS, LEVELS, OBLIGATION_K
 import { LEDGER_RESPONSE_STATUSES, LEDGER_SORTS } from '../../db/repos/cases-ledger.js';
 import { BigId, Cursor, DateTime, Limit, QueryDate } from '../shared/schema.js';
 import { REQUEST_TYPES } from '../../core/workflow/origin-windows.js';
+import { MIN_YEAR } from '../../core/dates.js';
 
 const DeptId = z.number().int().min(1).max(2_147_483_647);
 const Named = z.object({ id: z.number().int(), name: z.string() });
@@ -25,7 +26,13 @@ export const ManualOpinion = z
       .default(''),
     title: z.string().trim().min(1).max(300),
     text: z.string().max(50_000).default(''),
-    receivedAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).openapi({ type: 'string', format: 'date-time' }),
+    // Not before 1990 (the crawler's and the 12345 import's bound): year 1 failed the working-day
+    // calendar with a 500, and any such date started a clock decades overdue.
+    receivedAt: z.iso
+      .datetime({ offset: true })
+      .refine((s) => new Date(s).getUTCFullYear() >= MIN_YEAR, { message: `must not be before ${MIN_YEAR}`, params: { messageZh: `受理时间不能早于 ${MIN_YEAR} 年` } })
+      .transform((s) => new Date(s))
+      .openapi({ type: 'string', format: 'date-time' }),
     requestType: z
       .enum(REQUEST_TYPES)
       .nullable()

@@ -189,3 +189,22 @@ describe('unpaired surrogates in JSON', () => {
     expect((await f.request('PATCH', `/api/cases/${c.id}`, { title: '标题 😀' })).status).toBe(200);
   });
 });
+
+describe('a hand-registered opinion received in year 1', () => {
+  it('is refused with 400 (was a 500 from the working-day calendar; 1985 was taken, its clock decades overdue)', async () => {
+    const lead = (await f.newDepartment({ name: '信访局' })).id;
+    const open = (receivedAt: string) =>
+      f.requestAs(duty, 'POST', '/api/cases', {
+        manual: { origin: 'hotline', title: '来电反映路灯不亮', text: '城东路灯不亮。', receivedAt, requestType: 'help' },
+        level: 'general',
+        category: 'difficulty',
+        leadDepartmentId: lead,
+      });
+    for (const at of ['0001-01-01T00:00:00Z', '1985-06-01T08:00:00+08:00']) {
+      const res = await open(at);
+      expect({ at, status: res.status }).toEqual({ at, status: 400 });
+      expect((await errorOf(res)).messageZh).toContain('受理时间不能早于 1990 年');
+    }
+    expect((await open('2026-12-07T08:00:00+08:00')).status).toBe(201);
+  });
+});
