@@ -72,9 +72,11 @@ export function guessMapping(headers: readonly string[]): TicketMapping {
 /**
  * Rows of a CSV text (RFC 4180: quoted fields with commas, quotes and line breaks; CRLF, LF or CR).
  * The delimiter is a comma, or a tab when the first line has tabs and no comma. A leading BOM is
- * dropped; wholly empty lines are skipped.
+ * dropped; wholly empty lines are skipped. Reading stops once there are more than `limits.rows`
+ * rows or a row has more than `limits.columns` fields (the caller refuses such a file: a 5 MB file of
+ * millions of one-letter rows read whole took some 500 MB).
  */
-export function readCsv(text: string): string[][] {
+export function readCsv(text: string, limits: { rows: number; columns: number } = { rows: Infinity, columns: Infinity }): string[][] {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const firstLine = src.slice(0, src.search(/\r|\n|$/));
   const delim = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
@@ -114,9 +116,14 @@ export function readCsv(text: string): string[][] {
       row.push(field);
       field = '';
       i++;
+      if (row.length > limits.columns) {
+        rows.push(row);
+        return rows;
+      }
     } else if (ch === '\r' || ch === '\n') {
       endRow();
       i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
+      if (rows.length > limits.rows) return rows;
     } else {
       field += ch;
       i++;

@@ -92,13 +92,14 @@ export async function readUpload(bytes: Buffer): Promise<string[][]> {
       if (cells.some((c) => c.trim() !== '')) rows.push(cells);
     });
   } else {
-    rows = readCsv(decodeBody({ bytes }).text);
+    // The header and one row past the limit are enough to refuse a file.
+    rows = readCsv(decodeBody({ bytes }).text, { rows: MAX_IMPORT_ROWS + 1, columns: MAX_IMPORT_COLUMNS });
   }
   if (rows.length === 0) throw fieldError('contentBase64', 'the file has no rows', '文件中没有数据行');
   const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
-  if (width > MAX_IMPORT_COLUMNS) throw tooManyColumns(width);
+  if (width > MAX_IMPORT_COLUMNS) throw tooManyColumns();
   if (rows.length - 1 > MAX_IMPORT_ROWS) {
-    throw fieldError('contentBase64', `the file has ${rows.length - 1} rows; at most ${MAX_IMPORT_ROWS} per import`, `文件有 ${rows.length - 1} 行，每次最多导入 ${MAX_IMPORT_ROWS} 行，请分批导入`);
+    throw fieldError('contentBase64', `the file has more than ${MAX_IMPORT_ROWS} rows; at most ${MAX_IMPORT_ROWS} per import`, `文件超过 ${MAX_IMPORT_ROWS} 行，每次最多导入 ${MAX_IMPORT_ROWS} 行，请分批导入`);
   }
   return rows.map((r) => r.map(cleanCell));
 }

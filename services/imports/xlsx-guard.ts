@@ -34,8 +34,8 @@ function tooBig(what: string, whatZh: string): AppError {
   );
 }
 
-export function tooManyColumns(n: number): AppError {
-  return fieldError('contentBase64', `the file has ${n} columns; at most ${MAX_IMPORT_COLUMNS}`, `文件有 ${n} 列，最多 ${MAX_IMPORT_COLUMNS} 列，请删去多余的列后再导入`);
+export function tooManyColumns(): AppError {
+  return fieldError('contentBase64', `the file has more than ${MAX_IMPORT_COLUMNS} columns`, `文件超过 ${MAX_IMPORT_COLUMNS} 列，请删去多余的列后再导入`);
 }
 
 /** Offset of the end-of-central-directory record (the last one; a comment may follow it). */
@@ -128,7 +128,7 @@ export function checkXlsxArchive(b: Buffer): void {
       rows += count(text, ROW);
       const found = cellsOf(text);
       cells += found.cells;
-      if (found.widest > MAX_IMPORT_COLUMNS) throw tooManyColumns(found.widest);
+      if (found.widest > MAX_IMPORT_COLUMNS) throw tooManyColumns();
       if (rows > MAX_XLSX_ROW_ELEMENTS) throw tooBig(`more than ${MAX_XLSX_ROW_ELEMENTS} rows in its sheets`, `工作表共超过 ${MAX_XLSX_ROW_ELEMENTS} 行`);
       if (cells > MAX_XLSX_CELLS) throw tooBig(`more than ${MAX_XLSX_CELLS} cells in its sheets`, `工作表共超过 ${MAX_XLSX_CELLS} 个单元格`);
     }
