@@ -35,6 +35,7 @@ export const TIERS: Record<TierName, Tier> = {
       'test/cases/',
       'test/responses/',
       'test/review/',
+      'test/security/callback-double-submit.test.ts',
       'test/security/cursors.test.ts',
       'test/security/import-attacks.test.ts',
       'test/security/intake-revoke.test.ts',

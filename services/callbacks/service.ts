@@ -22,6 +22,9 @@ import type { CallbackInput, CallbacksView } from './schema.js';
 // decide whether it is handled again — a new reply drafted, reviewed and published asks for another
 // 回访. One transaction per command: the row, the audit row, the notices; events after commit.
 
+/** The same 回访 recorded again within this long is a double submit. */
+const DUPLICATE_WITHIN_MS = 60_000;
+
 const person = (id: number | null, name: string | null) => (id === null ? null : { id, name });
 
 async function present(db: Db, c: Case): Promise<CallbacksView> {
@@ -86,6 +89,19 @@ export async function recordCallback(deps: ModuleDeps, who: Who, caseId: string,
       throw fieldError('calledAt', 'is before the reply was published', '回访时间不能早于答复发布时间', { notBefore: firstPublished.toISOString() });
     }
     const caller = input.caller ?? who.actor.name;
+    // A double submit (two taps, a retried request): the same 回访 arriving again within a minute of
+    // its recording is refused — one row, one audit row, one round of 不满意 notices. Serialised by
+    // the case lock above, so two at once cannot both pass.
+    const same = (await repo.listCallbacks(trx, c.id)).find(
+      (k) =>
+        k.callee === input.callee &&
+        k.caller === caller &&
+        k.result === input.result &&
+        k.note === input.note &&
+        Math.abs(k.called_at.getTime() - calledAt.getTime()) < DUPLICATE_WITHIN_MS &&
+        Math.abs(now.getTime() - k.recorded_at.getTime()) < DUPLICATE_WITHIN_MS,
+    );
+    if (same) throw conflict('This call-back was recorded a moment ago', '该回访刚刚已登记，请勿重复提交', { callbackId: same.id });
     const id = await repo.insertCallback(trx, { caseId: c.id, caller, callee: input.callee, calledAt, backfilled, result: input.result, note: input.note, by: who.user.id, at: now });
     await writeAudit(trx, {
       actor: who.actor,
