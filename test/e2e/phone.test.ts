@@ -180,6 +180,36 @@ describe('phone screens (390×844)', () => {
     }, 60_000);
   }
 
+  it('the desk on a phone: each alert’s text takes the row’s width, its triage buttons a line below, the check box a 44 px target', async () => {
+    const page = await pageAs('duty', PHONE);
+    await page.goto(`${sys.baseUrl}/desk`);
+    const row = page.locator('[data-testid=alert-row][data-status=new]').first();
+    await row.waitFor();
+    await settled(page);
+    const rowBox = (await row.boundingBox())!;
+    const title = (await row.locator('.alert-title').boundingBox())!;
+    // The title runs to the row's right edge (less its padding), not up to the buttons.
+    expect(title.x + title.width).toBeGreaterThan(rowBox.x + rowBox.width - 20);
+    const buttons = row.locator('.alert-actions .btn');
+    expect(await buttons.allInnerTexts()).toEqual(['排除', '交办', '归并']);
+    for (const b of await buttons.all()) {
+      const button = (await b.boundingBox())!;
+      expect(button.y).toBeGreaterThanOrEqual(title.y + title.height);
+      expect(button.height).toBeGreaterThanOrEqual(44);
+      expect(button.width).toBeGreaterThanOrEqual(44);
+      expect(button.y + button.height).toBeLessThanOrEqual(rowBox.y + rowBox.height);
+    }
+    const hit = (await row.locator('.alert-check-hit').boundingBox())!;
+    expect(Math.min(hit.width, hit.height)).toBeGreaterThanOrEqual(44);
+    // Tapping the check box's target ticks it, without opening the alert.
+    await page.mouse.click(hit.x + 4, hit.y + hit.height - 4);
+    expect(await row.getByTestId('alert-check').isChecked()).toBe(true);
+    expect(await row.getAttribute('aria-selected')).toBe('false');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-desk-rows-390');
+    await page.close();
+  }, 60_000);
+
   it('the case room: the handler drafts and submits a response on the phone', async () => {
     const page = await pageAs('handler', PHONE);
     await page.goto(`${sys.baseUrl}/cases/${caseId}`);

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import { Highlight } from '../../components/Highlight.js';
 import { Tag } from '../../components/Tag.js';
+import { useIsPhone } from '../../components/useMedia.js';
 import { useLang, useT } from '../../i18n/index.js';
 import { useLabel } from '../../i18n/labels.js';
 import { fmtDateTime, fmtRelative } from '../../lib/time.js';
@@ -13,7 +14,9 @@ const NEGATIVE = 0.3;
 const ROW_HEIGHT = 82;
 /** A row naming its 地域 has one line more. */
 const PLACES_LINE = 20;
-const rowHeight = (a: Alert): number => (a.places.length > 0 ? ROW_HEIGHT + PLACES_LINE : ROW_HEIGHT);
+/** On a phone the triage buttons sit on a line of their own below the text (44 px and a gap). */
+const ACTIONS_LINE = 50;
+const rowHeight = (a: Alert, actionsBelow: boolean): number => ROW_HEIGHT + (a.places.length > 0 ? PLACES_LINE : 0) + (actionsBelow ? ACTIONS_LINE : 0);
 
 export type RowAction = 'dismiss' | 'open' | 'attach';
 
@@ -46,7 +49,9 @@ const AlertRow = memo(function AlertRow({ alert: a, selected, canTriage, now, on
       onClick={() => onSelect(a.id)}
     >
       {canTriage && a.status === 'new' && onToggle ? (
-        <input type="checkbox" className="alert-check" data-testid="alert-check" checked={!!checked} title={t('check')} aria-label={t('check')} onClick={(e) => e.stopPropagation()} onChange={() => onToggle(a)} />
+        <label className="alert-check-hit" onClick={(e) => e.stopPropagation()}>
+          <input type="checkbox" className="alert-check" data-testid="alert-check" checked={!!checked} title={t('check')} aria-label={t('check')} onChange={() => onToggle(a)} />
+        </label>
       ) : null}
       <div className="alert-main">
         <div className="alert-title" title={a.storyTitle}>
@@ -142,10 +147,12 @@ export function AlertQueue({
   footer?: React.ReactNode;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const phone = useIsPhone();
+  const hasActions = (a: Alert) => canTriage && (a.status === 'new' || (a.status === 'dismissed' && !!onRestore));
   const v = useVirtualizer({
     count: alerts.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => rowHeight(alerts[i]),
+    estimateSize: (i) => rowHeight(alerts[i], phone && hasActions(alerts[i])),
     overscan: 6,
     getItemKey: (i) => alerts[i].id,
   });
