@@ -81,9 +81,17 @@ function secretUrls(config: Record<string, unknown>): string[] {
   return [config.url, config.smtpUrl].filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
-/** The config as an audit row keeps it: every credential-bearing URL masked, with its fingerprint. */
+/**
+ * The config as an audit row keeps it: every credential-bearing URL masked, with its fingerprint;
+ * an SMS gateway's request headers (Authorization, an API key) by name only, with one fingerprint.
+ */
 function auditedConfig(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
+  const headers = config.headers;
+  if (headers && typeof headers === 'object' && Object.keys(headers).length > 0) {
+    out.headers = Object.fromEntries(Object.keys(headers).map((name) => [name, '***']));
+    out.headersFingerprint = fingerprint(JSON.stringify(headers));
+  }
   for (const key of ['url', 'smtpUrl'] as const) {
     const v = config[key];
     if (typeof v === 'string' && v !== '') {

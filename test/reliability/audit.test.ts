@@ -548,6 +548,13 @@ describe('audit rows keep no secrets', () => {
     expect(mail.status).toBe(201);
     const mailId = ((await mail.json()) as { id: number }).id;
     expect((await f.request('POST', `/api/notification-channels/${mailId}/test`, { to: 'duty@example.cn' })).status).toBe(200);
+    const smsKey = 'sms-gateway-Bearer-key-7f3a9c';
+    const sms = await f.request('POST', '/api/notification-channels', {
+      kind: 'sms',
+      name: '短信网关',
+      config: { url: 'https://sms.example.cn/send', headers: { Authorization: `Bearer ${smsKey}`, 'X-Api-Key': smsKey } },
+    });
+    expect(sms.status).toBe(201);
     const userPassword = 'Audit-secret-user-2026';
     const u = await f.request('POST', '/api/users', { username: 'audit_secret_user', displayName: '保密测试', role: 'duty', password: userPassword });
     expect(u.status).toBe(201);
@@ -556,13 +563,16 @@ describe('audit rows keep no secrets', () => {
 
     const rows = await sql<{ action: string; text: string }>`
       select action, coalesce(before::text, '') || ' ' || coalesce(after::text, '') as text from audit_log where chain_seq > ${before} order by chain_seq`.execute(f.db);
-    expect(rows.rows.map((r) => r.action)).toEqual(['channel.create', 'channel.update', 'channel.delete', 'channel.create', 'channel.test', 'create', 'update.password_reset']);
+    expect(rows.rows.map((r) => r.action)).toEqual(['channel.create', 'channel.update', 'channel.delete', 'channel.create', 'channel.test', 'channel.create', 'create', 'update.password_reset']);
     const all = rows.rows.map((r) => r.text).join('\n');
-    for (const secret of [wecomKey, smtpPassword, 'abcdefghijklmnopqrstuvwx', userPassword, '$argon2']) expect(all).not.toContain(secret);
+    for (const secret of [wecomKey, smtpPassword, 'abcdefghijklmnopqrstuvwx', smsKey, userPassword, '$argon2']) expect(all).not.toContain(secret);
     // What stays readable: where the webhook points, and that its key changed (fingerprint).
     expect(all).toContain('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***');
     expect(all).toContain('smtp://mailer:***@127.0.0.1:9');
     expect(all).toContain('urlFingerprint');
+    // The SMS gateway's headers by name, their values only as a fingerprint.
+    expect(all).toContain('"X-Api-Key": "***"');
+    expect(all).toContain('headersFingerprint');
   });
 });
 
