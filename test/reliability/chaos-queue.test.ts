@@ -203,14 +203,26 @@ describe('chaos: workers killed and stopped', () => {
   it('a crawl that outlives its lease records nothing: the crawl that took the lease over records the slot once', async () => {
     const feeds = await startFeedServer({ feeds: 1, delayMs: 1500 });
     const [id] = await addFeeds(feeds, 1, 'lease');
-    await sql`update sources set next_fetch_at = now() where id = ${id}`.execute(t.db);
+    // Due a second ago: the crawl's clock reads whole milliseconds, so "due at now()" (microseconds)
+    // could still lie ahead of a claim made within the same millisecond, which would then skip.
+    await sql`update sources set next_fetch_at = now() - interval '1 second' where id = ${id}`.execute(t.db);
     const { deps } = crawlDeps(t.db, { settings: { leaseMs: 300 } });
     // The first crawl is slow (a stalled host, a paused process): its lease runs out mid-fetch.
     const first = crawlSource(deps, id, 'crawl-lease-first').then(
       (r) => r,
       (err: unknown) => err,
     );
-    await waitFor('the first crawl in flight', () => feeds.requests(0) === 1, 10_000, 20);
+    let ended: unknown = null;
+    void first.then((r) => (ended = r));
+    await waitFor(
+      'the first crawl in flight',
+      () => {
+        if (ended !== null && feeds.requests(0) === 0) throw new Error(`the first crawl ended before it fetched: ${String((ended as Error).message ?? JSON.stringify(ended))}`);
+        return feeds.requests(0) === 1;
+      },
+      10_000,
+      20,
+    );
     await sleep(500);
     // The scheduler sees the lapsed lease and a second job crawls the source.
     const second = await crawlSource(deps, id, 'crawl-lease-second');
