@@ -36,3 +36,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/**
+ * Pages signed in as a user at a viewport size: one signed-in context per user and size (signed in
+ * through POST /api/auth/login, as the login form does), reused for each page asked for.
+ */
+export function signedInPages(browser: () => Browser, baseUrl: () => string, password: string) {
+  const contexts = new Map<string, BrowserContext>();
+  return {
+    async pageAs(user: string, size: { width: number; height: number }): Promise<Page> {
+      const key = `${user}-${size.width}x${size.height}`;
+      let ctx = contexts.get(key);
+      if (!ctx) {
+        ctx = await newContext(browser(), size);
+        const res = await ctx.request.post(`${baseUrl()}/api/auth/login`, { data: { username: user, password }, headers: { origin: baseUrl() } });
+        if (res.status() !== 200) throw new Error(`sign-in of ${user} failed: ${res.status()} ${await res.text()}`);
+        contexts.set(key, ctx);
+      }
+      return ctx.newPage();
+    },
+    async closeAll(): Promise<void> {
+      for (const c of contexts.values()) await c.close().catch(() => {});
+      contexts.clear();
+    },
+  };
+}

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { launchBrowser, newContext, SCREENSHOT_DIR, screenshot, signInUi } from './browser.js';
+import { launchBrowser, SCREENSHOT_DIR, screenshot, signedInPages } from './browser.js';
 import { departmentId, registerCase, respond, signInTeam, type Team } from './ledger-seed.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
 
@@ -76,7 +76,6 @@ describe('phone screens (390×844)', () => {
   let caseId = '';
   let reviewCaseId = '';
   let countersignCaseId = '';
-  const contexts = new Map<string, BrowserContext>();
 
   beforeAll(async () => {
     sys = await startSystem('e2ephone');
@@ -117,23 +116,12 @@ describe('phone screens (390×844)', () => {
     await team.handler.call('POST', `/api/cases/${cs.id}/responses/${csDraft.id}/submit`, { secrecyConfirmed: true });
   }, 180_000);
   afterAll(async () => {
+    await closeAll();
     await browser?.close();
     await sys?.stop();
   });
 
-  /** A page of `user` at the given size (one signed-in context per user and size). */
-  async function pageAs(user: string, size: { width: number; height: number }): Promise<Page> {
-    const key = `${user}-${size.width}`;
-    let ctx = contexts.get(key);
-    if (!ctx) {
-      ctx = await newContext(browser, size);
-      const p = await ctx.newPage();
-      await signInUi(p, sys.baseUrl, user, DEMO_PASSWORD);
-      await p.close();
-      contexts.set(key, ctx);
-    }
-    return ctx.newPage();
-  }
+  const { pageAs, closeAll } = signedInPages(() => browser, () => sys.baseUrl, DEMO_PASSWORD);
 
   const screens = [
     { name: 'desk', user: 'duty', path: () => '/desk', ready: '.desk-grid' },

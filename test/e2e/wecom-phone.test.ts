@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.js';
+import { launchBrowser, screenshot, signedInPages } from './browser.js';
 import { departmentId, respond, signInTeam, type Team } from './ledger-seed.js';
 import { DEMO_PASSWORD, startSystem, type RunningSystem } from './system.js';
 
@@ -73,7 +73,6 @@ describe('the newest screens in 企业微信 width (390×844)', () => {
   let team: Team;
   let dueCase = '';
   let dissatisfiedCase = '';
-  const contexts = new Map<string, BrowserContext>();
 
   beforeAll(async () => {
     sys = await startSystem('e2ewecom', { DEMO_PUBLISH_INTERVAL_MS: '3600000' });
@@ -109,23 +108,12 @@ describe('the newest screens in 企业微信 width (390×844)', () => {
     });
   }, 180_000);
   afterAll(async () => {
-    for (const c of contexts.values()) await c.close().catch(() => {});
+    await closeAll();
     await browser?.close();
     await sys?.stop();
   });
 
-  /** A page of `user` at `size`, signed in through POST /api/auth/login (one context per user and size). */
-  async function pageAs(user: string, size: { width: number; height: number }): Promise<Page> {
-    const key = `${user}-${size.width}`;
-    let ctx = contexts.get(key);
-    if (!ctx) {
-      ctx = await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-      const res = await ctx.request.post(`${sys.baseUrl}/api/auth/login`, { data: { username: user, password: DEMO_PASSWORD }, headers: { origin: sys.baseUrl } });
-      expect(res.status(), await res.text()).toBe(200);
-      contexts.set(key, ctx);
-    }
-    return ctx.newPage();
-  }
+  const { pageAs, closeAll } = signedInPages(() => browser, () => sys.baseUrl, DEMO_PASSWORD);
 
   /** The same screen at 1366 px: photographed, no sideways scrolling (the desktop look kept). */
   async function desktopShot(user: string, path: string, ready: string, name: string, act?: (p: Page) => Promise<void>): Promise<void> {
